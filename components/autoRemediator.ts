@@ -1,0 +1,481 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { remediationPolicy } from "../core/remediationPolicies";
+import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
+import { HANDLER_FACTORIES } from "../lambdas";
+import { runtimeFactory } from "../lambdas/bootstrap";
+
+/** Settings of one remediation. Every field is optional: the component's defaults apply. */
+export interface RemediationOptions {
+  /**
+   * `off` deploys nothing for this remediation, `dry-run` decides and reports without any
+   * mutating call, `enforce` undoes the change.
+   * @default the component's `defaultMode`
+   */
+  readonly mode?: RemediationMode;
+  /**
+   * Ports that may stay open to the world (revoke-world-ingress only), e.g. `[80, 443]` for a
+   * public load balancer's security group. A rule is left alone only when its whole port range is
+   * within these ports.
+   * @default []
+   */
+  readonly allowedPublicPorts?: number[];
+  /**
+   * KMS key ARNs that must never stay disabled (cancel-key-deletion only): disabling one of them
+   * is undone. Scheduled deletion is undone for every key.
+   * @default []
+   */
+  readonly protectedKeyArns?: string[];
+}
+
+/** The watcher's side of the wiring: rules by detection id, and which remediation each names. */
+export interface RemediationRuleSource {
+  /** EventBridge rule per detection id. */
+  readonly rules: Record<string, aws.cloudwatch.EventRule>;
+  /** The resolved detections (plain data): id and the remediation it may trigger. */
+  readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
+  /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
+  readonly deadLetterQueueArn: pulumi.Input<string>;
+}
+
+export interface AutoRemediatorArgs {
+  /** SNS topic that receives resolution messages (AlertTopicSet `resolutionTopicArn`). */
+  readonly resolutionTopicArn: pulumi.Input<string>;
+  /**
+   * KMS key that encrypts the resolutions topic (AlertTopicSet `kmsKeyArn`): the functions may
+   * use it to publish. Leave unset for an unencrypted topic.
+   */
+  readonly topicKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * SNS topic told when a remediation fails (its on-failure queue is not empty); normally the
+   * `high` alert topic.
+   */
+  readonly failureAlarmTopicArn: pulumi.Input<string>;
+  /**
+   * The SecurityRuleWatcher (or any source of rules): the component adds a target to every rule
+   * whose detection names an enabled remediation. Without it the functions are deployed unwired.
+   */
+  readonly watcher?: RemediationRuleSource;
+  /**
+   * Mode of every remediation that does not set its own.
+   * @default RemediationMode.DryRun
+   */
+  readonly defaultMode?: RemediationMode;
+  /** Per-remediation settings, keyed by remediation id (`revoke-world-ingress`, ...). */
+  readonly remediations?: Partial<Record<RemediationId, RemediationOptions>>;
+  /**
+   * Resources tagged with this key and value are never remediated (the alert still goes out).
+   * @default { key: "security-watch:exempt", value: "true" }
+   */
+  readonly exemptTag?: { readonly key: string; readonly value: string };
+  /**
+   * Principals (IAM user or role ARNs) whose changes are never remediated, e.g. the deployment
+   * role of your infrastructure pipeline.
+   * @default []
+   */
+  readonly trustedPrincipalArns?: string[];
+  /**
+   * Retention of each function's log group, which holds the incident records.
+   * [Allowed values](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
+  /**
+   * Reserved concurrency of each function: bounds a storm of events, and guarantees capacity.
+   * Accounts with the initial concurrency quota of 10 cannot reserve any: set 0 there to reserve
+   * nothing (the value -1 of the Lambda API).
+   * [Reserved concurrency](https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html)
+   * @default 2
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * Function timeout in seconds.
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Function memory in MB.
+   * @default 256
+   */
+  readonly memorySizeMb?: number;
+  /**
+   * Lambda runtime.
+   * @default "nodejs22.x"
+   */
+  readonly runtime?: string;
+  /** Tags applied to every resource that accepts them. */
+  readonly tags?: Record<string, string>;
+}
+
+const DEFAULTS = {
+  defaultMode: RemediationMode.DryRun,
+  exemptTag: { key: "security-watch:exempt", value: "true" },
+  trustedPrincipalArns: [] as string[],
+  logRetentionDays: 365,
+  reservedConcurrency: 2,
+  timeoutSeconds: 30,
+  memorySizeMb: 256,
+  runtime: "nodejs22.x",
+  maximumRetryAttempts: 2,
+  maximumEventAgeSeconds: 3600,
+  failureQueueRetentionSeconds: 1209600,
+};
+
+/** The values CloudWatch Logs accepts as a retention. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+  3288, 3653,
+];
+
+/**
+ * Lambda functions that undo dangerous changes within seconds of the CloudTrail event, then
+ * publish a resolution message and log an incident record. One function per enabled
+ * remediation (`aws.lambda.CallbackFunction`: the handler in lambdas/ serialized inline), each
+ * with its least-privilege role, log group, reserved concurrency, an encrypted on-failure queue
+ * and an alarm on that queue.
+ */
+export class AutoRemediator extends pulumi.ComponentResource {
+  /** Function per enabled remediation. */
+  public readonly functions: Record<string, aws.lambda.CallbackFunction>;
+  /** Function ARN per enabled remediation. */
+  public readonly functionArns: Record<string, pulumi.Output<string>>;
+  /** Execution role ARN per enabled remediation (principals to name in topic policies). */
+  public readonly roleArns: Record<string, pulumi.Output<string>>;
+  /** On-failure queue URL per enabled remediation: events the function could not handle. */
+  public readonly failureQueueUrls: Record<string, pulumi.Output<string>>;
+  /** Log group name per enabled remediation: the incident records. */
+  public readonly logGroupNames: Record<string, pulumi.Output<string>>;
+  /** Mode per remediation, as deployed (plain data). */
+  public readonly modes: Record<string, RemediationMode>;
+
+  constructor(name: string, args: AutoRemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aws-security-watch:index:AutoRemediator", name, {}, opts);
+
+    const settings = {
+      defaultMode: args.defaultMode ?? DEFAULTS.defaultMode,
+      exemptTag: args.exemptTag ?? DEFAULTS.exemptTag,
+      trustedPrincipalArns: args.trustedPrincipalArns ?? DEFAULTS.trustedPrincipalArns,
+      logRetentionDays: args.logRetentionDays ?? DEFAULTS.logRetentionDays,
+      reservedConcurrency: args.reservedConcurrency ?? DEFAULTS.reservedConcurrency,
+      timeoutSeconds: args.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+      memorySizeMb: args.memorySizeMb ?? DEFAULTS.memorySizeMb,
+      runtime: args.runtime ?? DEFAULTS.runtime,
+      remediations: args.remediations ?? {},
+    };
+    this.validate(args, settings);
+
+    const tags = args.tags ?? {};
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+
+    this.modes = {};
+    this.functions = {};
+    this.functionArns = {};
+    this.roleArns = {};
+    this.failureQueueUrls = {};
+    this.logGroupNames = {};
+
+    for (const id of REMEDIATION_IDS) {
+      const options = settings.remediations[id] ?? {};
+      const mode = options.mode ?? settings.defaultMode;
+      this.modes[id] = mode;
+      if (mode === RemediationMode.Off) {
+        continue;
+      }
+      const prefix = `${name}-${id}`;
+
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${prefix}-logs`,
+        { retentionInDays: settings.logRetentionDays, tags },
+        { parent: this },
+      );
+
+      const failureQueue = new aws.sqs.Queue(
+        `${prefix}-failures`,
+        {
+          sqsManagedSseEnabled: true,
+          messageRetentionSeconds: DEFAULTS.failureQueueRetentionSeconds,
+          tags,
+        },
+        { parent: this },
+      );
+      new aws.sqs.QueuePolicy(
+        `${prefix}-failures-policy`,
+        {
+          queueUrl: failureQueue.url,
+          policy: pulumi.jsonStringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "sqs:*",
+                Resource: failureQueue.arn,
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+              },
+            ],
+          }),
+        },
+        { parent: this },
+      );
+
+      const role = new aws.iam.Role(
+        `${prefix}-role`,
+        {
+          description: `aws-security-watch ${id} remediation`,
+          assumeRolePolicy: JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: "sts:AssumeRole",
+              },
+            ],
+          }),
+          tags,
+        },
+        { parent: this },
+      );
+      const policy = pulumi
+        .all([
+          partition.partition,
+          identity.accountId,
+          region.region,
+          args.resolutionTopicArn,
+          logGroup.arn,
+          args.topicKmsKeyArn,
+          failureQueue.arn,
+        ])
+        .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn]) => {
+          const document = remediationPolicy(id, {
+            partition: part,
+            account,
+            region: reg,
+            resolutionTopicArn: topicArn,
+            logGroupArn,
+            kmsKeyArn,
+          });
+          return JSON.stringify({
+            ...document,
+            Statement: [
+              ...document.Statement,
+              {
+                Sid: "OnFailureDestination",
+                Effect: "Allow",
+                Action: "sqs:SendMessage",
+                Resource: queueArn,
+              },
+            ],
+          });
+        });
+      const rolePolicy = new aws.iam.RolePolicy(
+        `${prefix}-role-policy`,
+        { role: role.id, policy },
+        { parent: this },
+      );
+
+      const handlerSettings = {
+        mode,
+        exemptTag: settings.exemptTag,
+        trustedPrincipalArns: settings.trustedPrincipalArns,
+        ...(id === RemediationId.RevokeWorldIngress
+          ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
+          : {}),
+        ...(id === RemediationId.CancelKeyDeletion
+          ? { protectedKeyArns: options.protectedKeyArns ?? [] }
+          : {}),
+      };
+      const fn = new aws.lambda.CallbackFunction(
+        `${prefix}-fn`,
+        {
+          description: `aws-security-watch: ${id} (${mode})`,
+          callbackFactory: runtimeFactory(HANDLER_FACTORIES[id], handlerSettings),
+          role: role.arn,
+          runtime: settings.runtime,
+          timeout: settings.timeoutSeconds,
+          memorySize: settings.memorySizeMb,
+          reservedConcurrentExecutions:
+            settings.reservedConcurrency === 0 ? -1 : settings.reservedConcurrency,
+          loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+          environment: {
+            variables: {
+              RESOLUTION_TOPIC_ARN: args.resolutionTopicArn,
+              OWN_ROLE_ARN: role.arn,
+              NODE_OPTIONS: "--enable-source-maps",
+            },
+          },
+          codePathOptions: handlerOnlyCodePaths(),
+          tags,
+        },
+        { parent: this, dependsOn: [rolePolicy, logGroup] },
+      );
+
+      new aws.lambda.FunctionEventInvokeConfig(
+        `${prefix}-invoke-config`,
+        {
+          functionName: fn.name,
+          maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
+          maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
+          destinationConfig: { onFailure: { destination: failureQueue.arn } },
+        },
+        { parent: this },
+      );
+
+      new aws.cloudwatch.MetricAlarm(
+        `${prefix}-failures-alarm`,
+        {
+          alarmDescription: `aws-security-watch: the ${id} remediation failed on an event; the event is kept in its on-failure queue for a human.`,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: failureQueue.name },
+          statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [args.failureAlarmTopicArn],
+          okActions: [args.resolutionTopicArn],
+          tags,
+        },
+        { parent: this },
+      );
+
+      for (const detection of args.watcher?.detections ?? []) {
+        if (detection.remediation !== id) {
+          continue;
+        }
+        const rule = args.watcher!.rules[detection.id];
+        if (!rule) {
+          continue;
+        }
+        const targetName = `${name}-${detection.id}`;
+        const permission = new aws.lambda.Permission(
+          `${targetName}-invoke`,
+          {
+            action: "lambda:InvokeFunction",
+            function: fn.name,
+            principal: "events.amazonaws.com",
+            sourceArn: rule.arn,
+          },
+          { parent: this },
+        );
+        new aws.cloudwatch.EventTarget(
+          `${targetName}-target`,
+          {
+            rule: rule.name,
+            targetId: `remediate-${id}`.slice(0, 64),
+            arn: fn.arn,
+            retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+            deadLetterConfig: { arn: args.watcher!.deadLetterQueueArn },
+          },
+          { parent: this, dependsOn: [permission] },
+        );
+      }
+
+      this.functions[id] = fn;
+      this.functionArns[id] = fn.arn;
+      this.roleArns[id] = role.arn;
+      this.failureQueueUrls[id] = failureQueue.url;
+      this.logGroupNames[id] = logGroup.name;
+    }
+
+    this.registerOutputs({
+      functions: this.functions,
+      functionArns: this.functionArns,
+      roleArns: this.roleArns,
+      failureQueueUrls: this.failureQueueUrls,
+      logGroupNames: this.logGroupNames,
+      modes: this.modes,
+    });
+  }
+
+  private validate(
+    args: AutoRemediatorArgs,
+    settings: {
+      logRetentionDays: number;
+      reservedConcurrency: number;
+      timeoutSeconds: number;
+      memorySizeMb: number;
+      remediations: Partial<Record<string, RemediationOptions>>;
+      exemptTag: { key: string; value: string };
+    },
+  ): void {
+    const modes: string[] = Object.values(RemediationMode);
+    const fail = (message: string): never => {
+      throw new pulumi.ResourceError(message, this);
+    };
+    if (args.defaultMode !== undefined && !modes.includes(args.defaultMode)) {
+      fail(`defaultMode: "${args.defaultMode}" is not one of ${modes.join(", ")}`);
+    }
+    for (const [id, options] of Object.entries(settings.remediations)) {
+      if (!(REMEDIATION_IDS as string[]).includes(id)) {
+        fail(`remediations.${id}: unknown remediation; known: ${REMEDIATION_IDS.join(", ")}`);
+      }
+      if (options?.mode !== undefined && !modes.includes(options.mode)) {
+        fail(`remediations.${id}.mode: "${options.mode}" is not one of ${modes.join(", ")}`);
+      }
+      for (const port of options?.allowedPublicPorts ?? []) {
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          fail(`remediations.${id}.allowedPublicPorts: ${port} is not a port (0-65535)`);
+        }
+      }
+    }
+    if (!LOG_RETENTION_DAYS.includes(settings.logRetentionDays)) {
+      fail(
+        `logRetentionDays: ${settings.logRetentionDays} is not a retention CloudWatch Logs accepts (${LOG_RETENTION_DAYS.join(", ")})`,
+      );
+    }
+    if (!Number.isInteger(settings.reservedConcurrency) || settings.reservedConcurrency < 0) {
+      fail(`reservedConcurrency: ${settings.reservedConcurrency} must be a whole number >= 0`);
+    }
+    if (
+      !Number.isInteger(settings.timeoutSeconds) ||
+      settings.timeoutSeconds < 1 ||
+      settings.timeoutSeconds > 900
+    ) {
+      fail(`timeoutSeconds: ${settings.timeoutSeconds} must be a whole number from 1 to 900`);
+    }
+    if (
+      !Number.isInteger(settings.memorySizeMb) ||
+      settings.memorySizeMb < 128 ||
+      settings.memorySizeMb > 10240
+    ) {
+      fail(`memorySizeMb: ${settings.memorySizeMb} must be a whole number from 128 to 10240`);
+    }
+    if (!settings.exemptTag.key) {
+      fail(`exemptTag.key: must not be empty`);
+    }
+  }
+}
+
+/**
+ * Code path options that keep each function's archive to the serialized handler alone.
+ *
+ * `CallbackFunction` uploads every `dependency` of the program's package.json (found upwards
+ * from the working directory, as Pulumi does) unless it is excluded. The handlers need nothing
+ * but the AWS SDK v3, which the Lambda Node.js runtime provides, so every dependency is excluded
+ * (a fresh object each time: CallbackFunction appends to the list it is given).
+ */
+export function handlerOnlyCodePaths(): { extraExcludePackages: string[] } {
+  let dir = path.resolve(".");
+  for (;;) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as {
+        dependencies?: Record<string, string>;
+      };
+      return { extraExcludePackages: Object.keys(manifest.dependencies ?? {}) };
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      return { extraExcludePackages: [] };
+    }
+    dir = parent;
+  }
+}

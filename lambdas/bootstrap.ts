@@ -1,0 +1,32 @@
+/**
+ * The bridge between deploy time and run time: what `aws.lambda.CallbackFunction` serializes is
+ * `runtimeFactory(factory, settings)`, a factory that Lambda runs once per cold start. The static
+ * settings are captured as plain data; the values known only after deployment (the resolutions
+ * topic, the function's own role) come from the function's environment.
+ */
+
+/** Serialize this module by value even from node_modules (see Pulumi's closure serializer). */
+export const deploymentOnlyModule = true;
+
+/** Settings that the function's environment supplies at run time. */
+export interface RuntimeSettings {
+  resolutionTopicArn: string;
+  ownRoleArn?: string;
+}
+
+/**
+ * A factory for `CallbackFunction.callbackFactory`: builds the handler from `settings` plus
+ * `RESOLUTION_TOPIC_ARN` and `OWN_ROLE_ARN` of the environment. The handler factory validates
+ * the result, so a function deployed without them fails at cold start with a clear error.
+ */
+export function runtimeFactory<S extends object, H>(
+  factory: (settings: S & RuntimeSettings) => H,
+  settings: S,
+): () => H {
+  return () =>
+    factory({
+      ...settings,
+      resolutionTopicArn: process.env.RESOLUTION_TOPIC_ARN ?? "",
+      ownRoleArn: process.env.OWN_ROLE_ARN || undefined,
+    });
+}
