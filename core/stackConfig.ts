@@ -1,0 +1,379 @@
+/**
+ * The stack's configuration, typed and validated in one place. `parseStackConfig` takes the raw
+ * values of `Pulumi.<stack>.yaml` (namespace `aws-security-watch:`) and returns the settings of
+ * every component, or throws one error that lists every problem found.
+ */
+import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
+
+/** Where alerts go: applied to every alert topic, plus per-topic additions. */
+export interface AlertsConfig {
+  /** Addresses subscribed by email to every alert topic and the resolutions topic. */
+  readonly emails: string[];
+  /** E.164 numbers subscribed by SMS to the `critical` topic only (SMS is for paging). */
+  readonly sms: string[];
+  /** HTTPS endpoints subscribed to every alert topic and the resolutions topic. */
+  readonly httpsEndpoints: string[];
+  /** Extra subscriptions by topic purpose (`critical`, `high`, `medium`, `info`, `resolutions`). */
+  readonly topics: Record<string, { emails: string[]; sms: string[]; httpsEndpoints: string[] }>;
+}
+
+export interface TrailConfig {
+  /** Retention of the trail's CloudWatch Logs group, in days (>= 365 for Security Hub). */
+  readonly logRetentionDays: number;
+  /** Days after which log files in the bucket expire. */
+  readonly bucketRetentionDays: number;
+  /** CloudTrail Insights (API call rate and error rate). */
+  readonly insights: boolean;
+  /** S3 object-level data events for all buckets. */
+  readonly s3DataEvents: boolean;
+  /** Lambda invoke data events for all functions. */
+  readonly lambdaDataEvents: boolean;
+  /** Server access logging of the trail bucket (CIS 3.6, Security Hub CloudTrail.7). */
+  readonly accessLogging: boolean;
+  /** An organization trail (deploy from the management account). */
+  readonly organization: boolean;
+}
+
+export interface DetectionsConfig {
+  readonly disabled: string[];
+  readonly severityOverrides: Record<string, Severity>;
+  /** Forward global-service events (IAM, STS, sign-in) from us-east-1 to the home region. */
+  readonly forwardGlobalEvents: boolean;
+}
+
+export interface AlarmOverrideConfig {
+  readonly threshold?: number;
+  readonly periodSeconds?: number;
+  readonly evaluationPeriods?: number;
+}
+
+export interface AlarmsConfig {
+  readonly disabledControls: string[];
+  readonly overrides: Record<string, AlarmOverrideConfig>;
+  readonly suppressChildActions: boolean;
+}
+
+export interface RemediationConfig {
+  readonly defaultMode: RemediationMode;
+  readonly modes: Partial<Record<RemediationId, RemediationMode>>;
+  readonly allowedPublicPorts: number[];
+  readonly protectedKeyArns: string[];
+  readonly exemptTag: { key: string; value: string };
+  readonly trustedPrincipalArns: string[];
+  readonly logRetentionDays: number;
+  readonly reservedConcurrency: number;
+}
+
+export interface StackConfig {
+  readonly homeRegion: string;
+  readonly alerts: AlertsConfig;
+  readonly trail: TrailConfig;
+  readonly detections: DetectionsConfig;
+  readonly alarms: AlarmsConfig;
+  readonly remediation: RemediationConfig;
+  readonly tags: Record<string, string>;
+}
+
+/** The configuration keys (under `aws-security-watch:`) that the stack reads. */
+export const CONFIG_KEYS = ["alerts", "trail", "detections", "alarms", "remediation", "tags"];
+
+const DEFAULTS = {
+  trail: {
+    logRetentionDays: 365,
+    bucketRetentionDays: 2557,
+    insights: false,
+    s3DataEvents: false,
+    lambdaDataEvents: false,
+    accessLogging: true,
+    organization: false,
+  },
+  remediation: {
+    defaultMode: RemediationMode.DryRun,
+    exemptTag: { key: "security-watch:exempt", value: "true" },
+    logRetentionDays: 365,
+    reservedConcurrency: 2,
+  },
+};
+
+type Raw = Record<string, unknown>;
+
+/** Collects problems with their config path, so that one run reports all of them. */
+class Reader {
+  readonly problems: string[] = [];
+
+  object(value: unknown, path: string): Raw {
+    if (value === undefined || value === null) {
+      return {};
+    }
+    if (typeof value !== "object" || Array.isArray(value)) {
+      this.problems.push(`${path}: expected a map, got ${describe(value)}`);
+      return {};
+    }
+    const known = KNOWN_FIELDS[path];
+    if (known) {
+      for (const key of Object.keys(value)) {
+        if (!known.includes(key)) {
+          this.problems.push(`${path}.${key}: unknown setting; known: ${known.join(", ")}`);
+        }
+      }
+    }
+    return value as Raw;
+  }
+
+  boolean(value: unknown, path: string, fallback: boolean): boolean {
+    if (value === undefined) {
+      return fallback;
+    }
+    if (typeof value !== "boolean") {
+      this.problems.push(`${path}: expected true or false, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  integer(value: unknown, path: string, fallback: number, min: number, max: number): number {
+    if (value === undefined) {
+      return fallback;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${path}: expected a whole number from ${min} to ${max}, got ${describe(value)}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  optionalInteger(value: unknown, path: string, min: number, max: number): number | undefined {
+    return value === undefined ? undefined : this.integer(value, path, min, min, max);
+  }
+
+  strings(value: unknown, path: string, check?: (s: string) => string | undefined): string[] {
+    if (value === undefined || value === null) {
+      return [];
+    }
+    if (!Array.isArray(value)) {
+      this.problems.push(`${path}: expected a list, got ${describe(value)}`);
+      return [];
+    }
+    const out: string[] = [];
+    value.forEach((item, i) => {
+      if (typeof item !== "string") {
+        this.problems.push(`${path}[${i}]: expected a string, got ${describe(item)}`);
+        return;
+      }
+      const problem = check?.(item);
+      if (problem) {
+        this.problems.push(`${path}[${i}]: ${problem}`);
+        return;
+      }
+      out.push(item);
+    });
+    return out;
+  }
+
+  oneOf<T extends string>(value: unknown, path: string, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) {
+      return fallback;
+    }
+    if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
+      this.problems.push(`${path}: expected one of ${allowed.join(", ")}, got ${describe(value)}`);
+      return fallback;
+    }
+    return value as T;
+  }
+}
+
+const KNOWN_FIELDS: Record<string, string[]> = {
+  alerts: ["emails", "sms", "httpsEndpoints", "topics"],
+  trail: Object.keys(DEFAULTS.trail),
+  detections: ["disabled", "severityOverrides", "forwardGlobalEvents"],
+  alarms: ["disabledControls", "overrides", "suppressChildActions"],
+  remediation: [
+    "defaultMode",
+    "modes",
+    "allowedPublicPorts",
+    "protectedKeyArns",
+    "exemptTag",
+    "trustedPrincipalArns",
+    "logRetentionDays",
+    "reservedConcurrency",
+  ],
+  "remediation.exemptTag": ["key", "value"],
+};
+
+function describe(value: unknown): string {
+  return value === undefined ? "nothing" : JSON.stringify(value);
+}
+
+const EMAIL = /^[^\s@"<>(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\w+=,.@/-]+)?$/;
+const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/;
+
+const checkEmail = (s: string) => (EMAIL.test(s) ? undefined : `"${s}" is not an email address`);
+const checkPhone = (s: string) =>
+  E164.test(s) ? undefined : `"${s}" is not an E.164 phone number (like +447700900123)`;
+const checkHttps = (s: string) => {
+  try {
+    return new URL(s).protocol === "https:" ? undefined : `"${s}" is not an https:// URL`;
+  } catch {
+    return `"${s}" is not an https:// URL`;
+  }
+};
+
+/**
+ * Reads and validates the stack configuration.
+ * @param get returns the raw (parsed YAML) value of a key of the `aws-security-watch` namespace
+ * @param awsRegion the `aws:region` of the stack
+ * @throws Error listing every problem, one per line, each with its config path
+ */
+export function parseStackConfig(
+  get: (key: string) => unknown,
+  awsRegion: string | undefined,
+): StackConfig {
+  const r = new Reader();
+  if (!awsRegion) {
+    r.problems.push("aws:region: set the region to deploy to (pulumi config set aws:region eu-west-1)");
+  }
+
+  const alertsRaw = r.object(get("alerts"), "alerts");
+  const topicsRaw = r.object(alertsRaw.topics, "alerts.topics");
+  const topicKeys = [...SEVERITIES, "resolutions"] as string[];
+  const topics: AlertsConfig["topics"] = {};
+  for (const [topic, value] of Object.entries(topicsRaw)) {
+    const path = `alerts.topics.${topic}`;
+    if (!topicKeys.includes(topic)) {
+      r.problems.push(`${path}: unknown topic; known: ${topicKeys.join(", ")}`);
+      continue;
+    }
+    const raw = r.object(value, path);
+    topics[topic] = {
+      emails: r.strings(raw.emails, `${path}.emails`, checkEmail),
+      sms: r.strings(raw.sms, `${path}.sms`, checkPhone),
+      httpsEndpoints: r.strings(raw.httpsEndpoints, `${path}.httpsEndpoints`, checkHttps),
+    };
+  }
+  const alerts: AlertsConfig = {
+    emails: r.strings(alertsRaw.emails, "alerts.emails", checkEmail),
+    sms: r.strings(alertsRaw.sms, "alerts.sms", checkPhone),
+    httpsEndpoints: r.strings(alertsRaw.httpsEndpoints, "alerts.httpsEndpoints", checkHttps),
+    topics,
+  };
+
+  const trailRaw = r.object(get("trail"), "trail");
+  const d = DEFAULTS.trail;
+  const trail: TrailConfig = {
+    logRetentionDays: r.integer(trailRaw.logRetentionDays, "trail.logRetentionDays", d.logRetentionDays, 1, 3653),
+    bucketRetentionDays: r.integer(trailRaw.bucketRetentionDays, "trail.bucketRetentionDays", d.bucketRetentionDays, 1, 36500),
+    insights: r.boolean(trailRaw.insights, "trail.insights", d.insights),
+    s3DataEvents: r.boolean(trailRaw.s3DataEvents, "trail.s3DataEvents", d.s3DataEvents),
+    lambdaDataEvents: r.boolean(trailRaw.lambdaDataEvents, "trail.lambdaDataEvents", d.lambdaDataEvents),
+    accessLogging: r.boolean(trailRaw.accessLogging, "trail.accessLogging", d.accessLogging),
+    organization: r.boolean(trailRaw.organization, "trail.organization", d.organization),
+  };
+
+  const detectionsRaw = r.object(get("detections"), "detections");
+  const overridesRaw = r.object(detectionsRaw.severityOverrides, "detections.severityOverrides");
+  const severityOverrides: Record<string, Severity> = {};
+  for (const [id, value] of Object.entries(overridesRaw)) {
+    severityOverrides[id] = r.oneOf(value, `detections.severityOverrides.${id}`, SEVERITIES, Severity.Info);
+  }
+  const detections: DetectionsConfig = {
+    disabled: r.strings(detectionsRaw.disabled, "detections.disabled"),
+    severityOverrides,
+    forwardGlobalEvents: r.boolean(detectionsRaw.forwardGlobalEvents, "detections.forwardGlobalEvents", true),
+  };
+
+  const alarmsRaw = r.object(get("alarms"), "alarms");
+  const alarmOverridesRaw = r.object(alarmsRaw.overrides, "alarms.overrides");
+  const overrides: Record<string, AlarmOverrideConfig> = {};
+  for (const [control, value] of Object.entries(alarmOverridesRaw)) {
+    const path = `alarms.overrides.${control}`;
+    const raw = r.object(value, path);
+    for (const key of Object.keys(raw)) {
+      if (!["threshold", "periodSeconds", "evaluationPeriods"].includes(key)) {
+        r.problems.push(`${path}.${key}: unknown setting; known: threshold, periodSeconds, evaluationPeriods`);
+      }
+    }
+    overrides[control] = {
+      threshold: r.optionalInteger(raw.threshold, `${path}.threshold`, 1, 1_000_000),
+      periodSeconds: r.optionalInteger(raw.periodSeconds, `${path}.periodSeconds`, 60, 86400),
+      evaluationPeriods: r.optionalInteger(raw.evaluationPeriods, `${path}.evaluationPeriods`, 1, 100),
+    };
+  }
+  const alarms: AlarmsConfig = {
+    disabledControls: r.strings(alarmsRaw.disabledControls, "alarms.disabledControls"),
+    overrides,
+    suppressChildActions: r.boolean(alarmsRaw.suppressChildActions, "alarms.suppressChildActions", false),
+  };
+
+  const remRaw = r.object(get("remediation"), "remediation");
+  const dr = DEFAULTS.remediation;
+  const modeValues = Object.values(RemediationMode);
+  const modesRaw = r.object(remRaw.modes, "remediation.modes");
+  const modes: Partial<Record<RemediationId, RemediationMode>> = {};
+  for (const [id, value] of Object.entries(modesRaw)) {
+    if (!(REMEDIATION_IDS as string[]).includes(id)) {
+      r.problems.push(`remediation.modes.${id}: unknown remediation; known: ${REMEDIATION_IDS.join(", ")}`);
+      continue;
+    }
+    modes[id as RemediationId] = r.oneOf(value, `remediation.modes.${id}`, modeValues, dr.defaultMode);
+  }
+  const portsRaw = remRaw.allowedPublicPorts;
+  const allowedPublicPorts: number[] = [];
+  if (portsRaw !== undefined) {
+    if (!Array.isArray(portsRaw)) {
+      r.problems.push(`remediation.allowedPublicPorts: expected a list, got ${describe(portsRaw)}`);
+    } else {
+      portsRaw.forEach((p, i) => {
+        allowedPublicPorts.push(r.integer(p, `remediation.allowedPublicPorts[${i}]`, 0, 0, 65535));
+      });
+    }
+  }
+  const exemptRaw = r.object(remRaw.exemptTag, "remediation.exemptTag");
+  const exemptTag = {
+    key: exemptRaw.key === undefined ? dr.exemptTag.key : String(exemptRaw.key),
+    value: exemptRaw.value === undefined ? dr.exemptTag.value : String(exemptRaw.value),
+  };
+  if (!exemptTag.key) {
+    r.problems.push("remediation.exemptTag.key: must not be empty");
+  }
+  const remediation: RemediationConfig = {
+    defaultMode: r.oneOf(remRaw.defaultMode, "remediation.defaultMode", modeValues, dr.defaultMode),
+    modes,
+    allowedPublicPorts,
+    protectedKeyArns: r.strings(remRaw.protectedKeyArns, "remediation.protectedKeyArns", (s) =>
+      KEY_ARN.test(s) ? undefined : `"${s}" is not a KMS key ARN`,
+    ),
+    exemptTag,
+    trustedPrincipalArns: r.strings(remRaw.trustedPrincipalArns, "remediation.trustedPrincipalArns", (s) =>
+      PRINCIPAL_ARN.test(s) ? undefined : `"${s}" is not an IAM user or role ARN`,
+    ),
+    logRetentionDays: r.integer(remRaw.logRetentionDays, "remediation.logRetentionDays", dr.logRetentionDays, 1, 3653),
+    reservedConcurrency: r.integer(remRaw.reservedConcurrency, "remediation.reservedConcurrency", dr.reservedConcurrency, 0, 1000),
+  };
+
+  const tagsRaw = r.object(get("tags"), "tags");
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tagsRaw)) {
+    if (typeof value !== "string") {
+      r.problems.push(`tags.${key}: expected a string, got ${describe(value)}`);
+      continue;
+    }
+    tags[key] = value;
+  }
+
+  if (r.problems.length > 0) {
+    throw new Error(
+      `Invalid stack configuration (Pulumi.<stack>.yaml, namespace aws-security-watch):\n  - ${r.problems.join("\n  - ")}`,
+    );
+  }
+  return {
+    homeRegion: awsRegion as string,
+    alerts,
+    trail,
+    detections,
+    alarms,
+    remediation,
+    tags,
+  };
+}
