@@ -166,6 +166,27 @@ const DEFAULTS = {
   restrictLogsRoleToTrail: false,
 } as const;
 
+/** Arguments that stay optional once defaults are applied (their absence means something). */
+type OptionalArg =
+  | "bucketName"
+  | "kmsKeyArn"
+  | "accessLogBucketName"
+  | "s3DataEventBucketArns"
+  | "organizationId"
+  | "tags";
+
+/** The arguments with every default applied: what the constructor works from. */
+type Settings = Omit<Required<AuditTrailArgs>, OptionalArg> & Pick<AuditTrailArgs, OptionalArg>;
+
+/** Applies {@link DEFAULTS} (and the defaults derived from the name) once. */
+function withDefaults(name: string, args: AuditTrailArgs): Settings {
+  const trailName = args.trailName ?? name;
+  const defined = Object.fromEntries(
+    Object.entries(args).filter(([, value]) => value !== undefined),
+  ) as AuditTrailArgs;
+  return { ...DEFAULTS, trailName, logGroupName: `/cloudtrail/${trailName}`, ...defined };
+}
+
 /** Days after which an incomplete multipart upload is aborted. */
 const ABORT_MULTIPART_DAYS = 7;
 
@@ -188,8 +209,8 @@ function bucketNameProblem(value: string): string | undefined {
 }
 
 /** The first problem with the arguments, as a message that says what to change. */
-function validate(name: string, args: AuditTrailArgs): string | undefined {
-  const trailName = args.trailName ?? name;
+function validate(args: AuditTrailArgs, settings: Settings): string | undefined {
+  const trailName = settings.trailName;
   if (!TRAIL_NAME.test(trailName) || IP_ADDRESS.test(trailName)) {
     return (
       `Invalid [trailName] "${trailName}": a trail name has 3-128 letters, digits, dots, ` +
@@ -204,14 +225,14 @@ function validate(name: string, args: AuditTrailArgs): string | undefined {
       "the characters . _ - / #."
     );
   }
-  const retention = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
+  const retention = settings.logRetentionDays;
   if (!LOG_RETENTION_DAYS.includes(retention)) {
     return (
       `Invalid [logRetentionDays] ${retention}: CloudWatch Logs accepts only ` +
       `${LOG_RETENTION_DAYS.join(", ")} (0 keeps events forever).`
     );
   }
-  const window = args.keyDeletionWindowDays ?? DEFAULTS.keyDeletionWindowDays;
+  const window = settings.keyDeletionWindowDays;
   if (!Number.isInteger(window) || window < 7 || window > 30) {
     return `Invalid [keyDeletionWindowDays] ${window}: use a whole number of days from 7 to 30.`;
   }
@@ -271,11 +292,10 @@ function validate(name: string, args: AuditTrailArgs): string | undefined {
       "[accessLogBucketName] or turn [accessLogging] on."
     );
   }
-  const ia = args.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays;
-  const glacier = args.transitionToGlacierDays ?? DEFAULTS.transitionToGlacierDays;
-  const expiry = args.retentionDays ?? DEFAULTS.retentionDays;
-  const noncurrent =
-    args.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays;
+  const ia = settings.transitionToInfrequentAccessDays;
+  const glacier = settings.transitionToGlacierDays;
+  const expiry = settings.retentionDays;
+  const noncurrent = settings.noncurrentVersionExpirationDays;
   for (const [field, value] of [
     ["transitionToInfrequentAccessDays", ia],
     ["transitionToGlacierDays", glacier],
@@ -305,7 +325,7 @@ function validate(name: string, args: AuditTrailArgs): string | undefined {
     );
   }
   if (args.s3DataEventBucketArns !== undefined) {
-    if (args.s3DataEvents !== true) {
+    if (!settings.s3DataEvents) {
       return "[s3DataEventBucketArns] needs [s3DataEvents] set to true.";
     }
     if (args.s3DataEventBucketArns.length === 0) {
@@ -320,7 +340,7 @@ function validate(name: string, args: AuditTrailArgs): string | undefined {
       }
     }
   }
-  const organization = args.isOrganizationTrail ?? DEFAULTS.isOrganizationTrail;
+  const organization = settings.isOrganizationTrail;
   if (args.organizationId !== undefined) {
     if (!organization) {
       return (
@@ -393,24 +413,21 @@ export class AuditTrail extends pulumi.ComponentResource {
   constructor(name: string, args: AuditTrailArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AuditTrail", name, {}, opts);
 
-    const problem = validate(name, args);
+    const settings = withDefaults(name, args);
+    const problem = validate(args, settings);
     if (problem) throw new pulumi.ResourceError(problem, this);
 
-    const trailName = args.trailName ?? name;
-    const logGroupName = args.logGroupName ?? `/cloudtrail/${trailName}`;
-    const retentionDays = args.logRetentionDays ?? DEFAULTS.logRetentionDays;
-    const createBucket = args.bucketName === undefined;
-    const accessLogging = createBucket && (args.accessLogging ?? DEFAULTS.accessLogging);
-    const createAccessLogBucket = accessLogging && args.accessLogBucketName === undefined;
-    const organization = args.isOrganizationTrail ?? DEFAULTS.isOrganizationTrail;
-    const forceDestroy = args.forceDestroy ?? DEFAULTS.forceDestroy;
+    const { trailName, logGroupName, forceDestroy, tags } = settings;
+    const createBucket = settings.bucketName === undefined;
+    const accessLogging = createBucket && settings.accessLogging;
+    const createAccessLogBucket = accessLogging && settings.accessLogBucketName === undefined;
+    const organization = settings.isOrganizationTrail;
     const lifecycle = {
-      ia: args.transitionToInfrequentAccessDays ?? DEFAULTS.transitionToInfrequentAccessDays,
-      glacier: args.transitionToGlacierDays ?? DEFAULTS.transitionToGlacierDays,
-      expiry: args.retentionDays ?? DEFAULTS.retentionDays,
-      noncurrent: args.noncurrentVersionExpirationDays ?? DEFAULTS.noncurrentVersionExpirationDays,
+      ia: settings.transitionToInfrequentAccessDays,
+      glacier: settings.transitionToGlacierDays,
+      expiry: settings.retentionDays,
+      noncurrent: settings.noncurrentVersionExpirationDays,
     };
-    const tags = args.tags;
 
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
@@ -423,13 +440,13 @@ export class AuditTrail extends pulumi.ComponentResource {
 
     // KMS key (or the caller's).
     let kmsKeyArn: pulumi.Output<string>;
-    if (args.kmsKeyArn === undefined) {
+    if (settings.kmsKeyArn === undefined) {
       const key = new aws.kms.Key(
         `${name}-key`,
         {
           description: `Encrypts the log files and log group of CloudTrail trail ${trailName}`,
           enableKeyRotation: true,
-          deletionWindowInDays: args.keyDeletionWindowDays ?? DEFAULTS.keyDeletionWindowDays,
+          deletionWindowInDays: settings.keyDeletionWindowDays,
           policy: context.apply((c) =>
             JSON.stringify(
               keyPolicy({
@@ -450,7 +467,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       );
       kmsKeyArn = key.arn;
     } else {
-      kmsKeyArn = pulumi.output(args.kmsKeyArn);
+      kmsKeyArn = pulumi.output(settings.kmsKeyArn);
     }
 
     // Access-log bucket (or the caller's), hardened like the trail bucket but with SSE-S3: the
@@ -469,7 +486,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       });
       accessLogBucketName = accessLogBucket.bucket;
     } else if (accessLogging) {
-      accessLogBucketName = pulumi.output(args.accessLogBucketName as pulumi.Input<string>);
+      accessLogBucketName = pulumi.output(settings.accessLogBucketName as pulumi.Input<string>);
     }
 
     // Trail bucket (or the caller's).
@@ -492,7 +509,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 bucketArn: arn,
                 accountId: c.accountId,
                 trailArn: trailArn(c, trailName),
-                organizationId: organization ? args.organizationId : undefined,
+                organizationId: organization ? settings.organizationId : undefined,
               }),
             ),
           ),
@@ -536,7 +553,7 @@ export class AuditTrail extends pulumi.ComponentResource {
       bucketName = bucket.bucket;
       bucketArnOutput = bucket.arn;
     } else {
-      bucketName = pulumi.output(args.bucketName as pulumi.Input<string>);
+      bucketName = pulumi.output(settings.bucketName as pulumi.Input<string>);
       bucketArnOutput = pulumi
         .all([partition.partition, bucketName])
         .apply(([p, b]) => bucketArn(p, b));
@@ -545,10 +562,10 @@ export class AuditTrail extends pulumi.ComponentResource {
     // CloudWatch Logs group and the role CloudTrail delivers to it with.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-log-group`,
-      { name: logGroupName, retentionInDays: retentionDays, kmsKeyId: kmsKeyArn, tags },
+      { name: logGroupName, retentionInDays: settings.logRetentionDays, kmsKeyId: kmsKeyArn, tags },
       { parent: this },
     );
-    const restrictRole = args.restrictLogsRoleToTrail ?? DEFAULTS.restrictLogsRoleToTrail;
+    const restrictRole = settings.restrictLogsRoleToTrail;
     const role = new aws.iam.Role(
       `${name}-logs-role`,
       {
@@ -572,15 +589,15 @@ export class AuditTrail extends pulumi.ComponentResource {
 
     // The trail. CloudTrail checks the bucket policy, the key policy and the role on creation.
     const dataResources: aws.types.input.cloudtrail.TrailEventSelectorDataResource[] = [];
-    if (args.s3DataEvents ?? DEFAULTS.s3DataEvents) {
+    if (settings.s3DataEvents) {
       dataResources.push({
         type: "AWS::S3::Object",
-        values: args.s3DataEventBucketArns
-          ? args.s3DataEventBucketArns.map((arn) => pulumi.output(arn).apply((a) => `${a}/`))
+        values: settings.s3DataEventBucketArns
+          ? settings.s3DataEventBucketArns.map((arn) => pulumi.output(arn).apply((a) => `${a}/`))
           : [partition.partition.apply((p) => `arn:${p}:s3`)],
       });
     }
-    if (args.lambdaDataEvents ?? DEFAULTS.lambdaDataEvents) {
+    if (settings.lambdaDataEvents) {
       dataResources.push({
         type: "AWS::Lambda::Function",
         values: [partition.partition.apply((p) => `arn:${p}:lambda`)],
@@ -608,7 +625,7 @@ export class AuditTrail extends pulumi.ComponentResource {
             ...(dataResources.length > 0 ? { dataResources } : {}),
           },
         ],
-        insightSelectors: (args.insights ?? DEFAULTS.insights)
+        insightSelectors: settings.insights
           ? [{ insightType: "ApiCallRateInsight" }, { insightType: "ApiErrorRateInsight" }]
           : undefined,
         tags,

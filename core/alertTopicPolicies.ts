@@ -7,7 +7,8 @@
 export interface PolicyStatement {
   readonly Sid: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: "*" | { readonly AWS: string | readonly string[] } | { readonly Service: string };
+  readonly Principal?:
+    "*" | { readonly AWS: string | readonly string[] } | { readonly Service: string };
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -333,11 +334,7 @@ export function subscriptionResourceName(
 
 /** The names that occur more than once, each once, in first-seen order. */
 export function duplicates(names: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
-  for (const n of names) {
-    if (seen.has(n)) repeated.add(n);
-    seen.add(n);
-  }
-  return [...repeated];
+  const counts = new Map<string, number>();
+  for (const n of names) counts.set(n, (counts.get(n) ?? 0) + 1);
+  return [...counts].filter(([, count]) => count > 1).map(([n]) => n);
 }

@@ -17,7 +17,9 @@
  */
 
 /** A condition block: operator -> condition key -> value(s). */
-export type PolicyCondition = Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+export type PolicyCondition = Readonly<
+  Record<string, Readonly<Record<string, string | readonly string[]>>>
+>;
 
 /** Who a statement applies to: every principal (`"*"`), AWS principals or a service. */
 export type PolicyPrincipal =
@@ -203,7 +205,9 @@ export function trailBucketPolicy(input: TrailBucketPolicyInput): PolicyDocument
       Condition: { StringEquals: { "aws:SourceArn": input.trailArn } },
     },
     write("AllowCloudTrailWrite", input.accountId),
-    ...(input.organizationId ? [write("AllowCloudTrailOrganizationWrite", input.organizationId)] : []),
+    ...(input.organizationId
+      ? [write("AllowCloudTrailOrganizationWrite", input.organizationId)]
+      : []),
   ]);
 }
 

@@ -26,7 +26,10 @@ export type EventPattern = Record<string, unknown>;
 
 /** EventBridge quota "Event pattern: 2048 characters maximum" (Amazon EventBridge quotas). */
 export const MAX_PATTERN_LENGTH = 2048;
-/** Numeric matching is limited to values between -5.0e9 and +5.0e9 inclusive. */
+/**
+ * Bound on the numbers a `numeric` matcher may name: -5.0e9 to +5.0e9 inclusive, as EventBridge's
+ * matching engine (aws/event-ruler) documents; older User Guide versions said 1.0e9.
+ */
 export const NUMERIC_LIMIT = 5e9;
 
 const OPERATORS = [
@@ -64,9 +67,7 @@ export function validatePattern(pattern: unknown): string[] {
   const errors: string[] = [];
   const text = JSON.stringify(pattern);
   if (text.length > MAX_PATTERN_LENGTH) {
-    errors.push(
-      `pattern: is ${text.length} characters long, the maximum is ${MAX_PATTERN_LENGTH}`,
-    );
+    errors.push(`pattern: is ${text.length} characters long, the maximum is ${MAX_PATTERN_LENGTH}`);
   }
   validateObject(pattern, "", errors);
   return errors;
@@ -128,9 +129,7 @@ function matcherProblem(matcher: unknown): string | undefined {
     case "equals-ignore-case":
       return typeof operand === "string" ? undefined : "equals-ignore-case must be a string";
     case "wildcard":
-      return typeof operand === "string"
-        ? wildcardProblem(operand)
-        : "wildcard must be a string";
+      return typeof operand === "string" ? wildcardProblem(operand) : "wildcard must be a string";
     case "anything-but":
       return anythingButProblem(operand);
     case "numeric":
@@ -182,7 +181,10 @@ function anythingButProblem(operand: unknown): string | undefined {
           return `anything-but ${op} must be a string or a non-empty list of strings`;
         }
         if (op === "wildcard") {
-          return ([] as string[]).concat(inner).map(wildcardProblem).find((p) => p);
+          return ([] as string[])
+            .concat(inner)
+            .map(wildcardProblem)
+            .find((p) => p);
         }
         return undefined;
       default:
@@ -408,7 +410,7 @@ function matchesLeaf(matcher: unknown, values: Leaf[]): boolean {
   const operand = matcher[op];
   switch (op) {
     case "exists":
-      return operand === values.length > 0;
+      return operand ? values.length > 0 : values.length === 0;
     case "anything-but":
       // A missing field has no value, so anything-but does not match it.
       return values.some((v) => !excludedByAnythingBut(operand, v));

@@ -117,7 +117,9 @@ class Parser {
       return this.parseCondition();
     }
     if (this.pos >= this.text.length) this.fail("unexpected end of pattern, expected a condition");
-    return this.fail(`expected a selector starting with $. or a (, found ${JSON.stringify(this.peek())}`);
+    return this.fail(
+      `expected a selector starting with $. or a (, found ${JSON.stringify(this.peek())}`,
+    );
   }
 
   private parseCondition(): PatternNode {
@@ -212,7 +214,7 @@ class Parser {
       this.pos = end + 1;
       value = { kind: "regex", source };
     } else {
-      const token = /^[^\s)}&|"]+/.exec(this.text.slice(this.pos));
+      const token = /^[^\s)}&|"=<>][^\s)}&|"]*/.exec(this.text.slice(this.pos));
       if (!token) {
         if (this.pos >= this.text.length) this.fail("unexpected end of pattern, expected a value");
         this.fail("expected a value after the operator");

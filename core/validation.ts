@@ -52,7 +52,8 @@ export function isE164PhoneNumber(value: string): boolean {
 
 /** An absolute `https://` URL with a host name, no whitespace. */
 export function isHttpsUrl(value: string): boolean {
-  if (!value.startsWith("https://") || /\s/.test(value)) return false;
+  // WHATWG URL parsing would read "https:///path" as host "path": require the authority.
+  if (!/^https:\/\/[^/?#]/.test(value) || /\s/.test(value)) return false;
   try {
     const url = new URL(value);
     return url.protocol === "https:" && url.hostname.length > 0;
@@ -67,9 +68,9 @@ const ACCOUNT = "[0-9]{12}";
 
 /** `arn:aws:iam::123456789012:role/path/name` (any partition, optional path). */
 export function isIamRoleArn(value: string): boolean {
-  return new RegExp(`^arn:${PARTITION}:iam::${ACCOUNT}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`).test(
-    value,
-  );
+  return new RegExp(
+    `^arn:${PARTITION}:iam::${ACCOUNT}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}$`,
+  ).test(value);
 }
 
 /** `arn:aws:lambda:eu-west-1:123456789012:function:name`, optionally `:version` or `:alias`. */
@@ -81,16 +82,16 @@ export function isLambdaFunctionArn(value: string): boolean {
 
 /** `arn:aws:sqs:eu-west-1:123456789012:queue-name` (standard or `.fifo`). */
 export function isSqsQueueArn(value: string): boolean {
-  return new RegExp(`^arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,75}(?:\\.fifo)?$`).test(
-    value,
-  );
+  return new RegExp(
+    `^arn:${PARTITION}:sqs:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,75}(?:\\.fifo)?$`,
+  ).test(value);
 }
 
 /** `arn:aws:sns:eu-west-1:123456789012:topic-name` (standard or `.fifo`). */
 export function isSnsTopicArn(value: string): boolean {
-  return new RegExp(`^arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,251}(?:\\.fifo)?$`).test(
-    value,
-  );
+  return new RegExp(
+    `^arn:${PARTITION}:sns:${REGION}:${ACCOUNT}:[A-Za-z0-9_-]{1,251}(?:\\.fifo)?$`,
+  ).test(value);
 }
 
 /** `arn:aws:kms:eu-west-1:123456789012:key/<key id>`. */
@@ -112,7 +113,8 @@ export const EMAIL_ADDRESS: StringRule = {
 
 export const E164_PHONE_NUMBER: StringRule = {
   test: isE164PhoneNumber,
-  expected: 'an E.164 phone number ("+", country code and number, digits only, e.g. "+14155550100")',
+  expected:
+    'an E.164 phone number ("+", country code and number, digits only, e.g. "+14155550100")',
 };
 
 export const HTTPS_URL: StringRule = {
@@ -170,7 +172,9 @@ export function problemWith(path: string, value: unknown, rule: StringRule): str
 export function fieldPath(root: string, ...segments: readonly string[]): string {
   return segments.reduce(
     (path, segment) =>
-      /^[A-Za-z0-9_-]+$/.test(segment) ? `${path}.${segment}` : `${path}[${JSON.stringify(segment)}]`,
+      /^[A-Za-z0-9_-]+$/.test(segment)
+        ? `${path}.${segment}`
+        : `${path}[${JSON.stringify(segment)}]`,
     root,
   );
 }

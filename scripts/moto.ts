@@ -9,6 +9,7 @@
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 
 /** The moto version the integration tests are written against. */
@@ -32,6 +33,69 @@ const DEFAULTS = {
   pollIntervalMs: 100,
 };
 
+/**
+ * Where moto 5.2.1 differs from AWS in ways the remediation handlers depend on, and the shim that
+ * `startMoto` loads into the server (a `sitecustomize` module on `PYTHONPATH`, so it works with
+ * any launcher) unless `compat: false`:
+ * - KMS EnableKey, DisableKey, ScheduleKeyDeletion, CancelKeyDeletion take a key ARN as well as a
+ *   key id (moto: HTTP 500, KeyError, for an ARN);
+ * - KMS CancelKeyDeletion of a key that is not pending deletion fails with
+ *   KMSInvalidStateException (moto: succeeds and leaves the key Disabled);
+ * - CloudTrail StartLogging and StopLogging take a trail ARN as well as a name (moto: HTTP 500).
+ */
+export const MOTO_COMPAT_SHIMS: readonly string[] = [
+  "KMS EnableKey/DisableKey/ScheduleKeyDeletion/CancelKeyDeletion accept a key ARN",
+  "KMS CancelKeyDeletion of a key not pending deletion fails with KMSInvalidStateException",
+  "CloudTrail StartLogging/StopLogging accept a trail ARN",
+];
+
+const COMPAT_SITECUSTOMIZE = `"""moto 5.2.1 compatibility shims, written by aws-security-watch scripts/moto.ts."""
+import os
+import sys
+
+
+def _aws_security_watch_moto_compat():
+    try:
+        from moto.cloudtrail.models import CloudTrailBackend
+        from moto.core.exceptions import JsonRESTError
+        from moto.kms.models import KmsBackend
+    except Exception:  # not moto, or another version's layout: leave it alone
+        return
+
+    def by_key_id(method):
+        def wrapper(self, key_id, *args, **kwargs):
+            return method(self, self.get_key_id(key_id), *args, **kwargs)
+
+        return wrapper
+
+    for name in ("enable_key", "disable_key", "schedule_key_deletion"):
+        setattr(KmsBackend, name, by_key_id(getattr(KmsBackend, name)))
+    cancel = KmsBackend.cancel_key_deletion
+
+    def cancel_key_deletion(self, key_id):
+        key_id = self.get_key_id(key_id)
+        key = self.keys.get(key_id)
+        if key is not None and key.key_state != "PendingDeletion":
+            raise JsonRESTError("KMSInvalidStateException", f"{key.arn} is not pending deletion.")
+        return cancel(self, key_id)
+
+    KmsBackend.cancel_key_deletion = cancel_key_deletion
+    CloudTrailBackend.start_logging = lambda self, name: self.get_trail(name).start_logging()
+    CloudTrailBackend.stop_logging = lambda self, name: self.get_trail(name).stop_logging()
+
+
+_aws_security_watch_moto_compat()
+
+# Chain to the sitecustomize this one shadows, if there is one.
+_here = os.path.dirname(os.path.abspath(__file__))
+for _entry in sys.path:
+    _candidate = os.path.join(_entry or ".", "sitecustomize.py")
+    if os.path.abspath(_entry or ".") != _here and os.path.isfile(_candidate):
+        with open(_candidate) as _file:
+            exec(compile(_file.read(), _candidate, "exec"), {"__name__": "sitecustomize"})
+        break
+`;
+
 export interface StartMotoOptions {
   /** The port to listen on. @default a free port chosen by the OS */
   port?: number;
@@ -39,6 +103,8 @@ export interface StartMotoOptions {
   log?: (line: string) => void;
   /** How long to wait for the server to answer. @default 30000 */
   startTimeoutMs?: number;
+  /** Load the shims of `MOTO_COMPAT_SHIMS` into the server. @default true */
+  compat?: boolean;
 }
 
 export interface MotoServer {
@@ -246,11 +312,18 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
   const log = options.log ?? (() => undefined);
   const startTimeoutMs = options.startTimeoutMs ?? DEFAULTS.startTimeoutMs;
 
+  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
+  let compatDir: string | undefined;
+  if (options.compat !== false) {
+    compatDir = fs.mkdtempSync(path.join(os.tmpdir(), "moto-compat-"));
+    fs.writeFileSync(path.join(compatDir, "sitecustomize.py"), COMPAT_SITECUSTOMIZE);
+    env.PYTHONPATH = [compatDir, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  }
   // A process group of its own: moto_server may be a shim (pyenv) that runs Python as a child.
   const child = spawn(command, [...args, "-H", HOST, "-p", String(port)], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PYTHONUNBUFFERED: "1" },
+    env,
   });
   const recent: string[] = [];
   const sink = (line: string): void => {
@@ -274,29 +347,40 @@ export async function startMoto(options: StartMotoOptions = {}): Promise<MotoSer
       resolve();
     });
   });
-  const killOnExit = (): void => signalGroup(child, "SIGKILL");
+  const removeCompatDir = (): void => {
+    if (compatDir !== undefined) {
+      fs.rmSync(compatDir, { recursive: true, force: true });
+    }
+  };
+  const killOnExit = (): void => {
+    signalGroup(child, "SIGKILL");
+    removeCompatDir();
+  };
   process.once("exit", killOnExit);
+
+  const terminate = async (): Promise<void> => {
+    signalGroup(child, "SIGTERM");
+    const timedOut = Symbol("timeout");
+    const first = await Promise.race([exited, sleep(DEFAULTS.stopTimeoutMs).then(() => timedOut)]);
+    if (first === timedOut) {
+      signalGroup(child, "SIGKILL");
+      await Promise.race([exited, sleep(DEFAULTS.stopTimeoutMs)]);
+    }
+    // Python's children (if any) are in the same group: make sure none survives the leader.
+    signalGroup(child, "SIGKILL");
+  };
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       process.removeListener("exit", killOnExit);
-      if (exitInfo !== undefined) {
-        return;
+      if (exitInfo === undefined) {
+        await terminate();
       }
-      signalGroup(child, "SIGTERM");
-      const timedOut = Symbol("timeout");
-      const first = await Promise.race([exited, sleep(DEFAULTS.stopTimeoutMs).then(() => timedOut)]);
-      if (first === timedOut) {
-        signalGroup(child, "SIGKILL");
-        await Promise.race([exited, sleep(DEFAULTS.stopTimeoutMs)]);
-      }
-      // Python's children (if any) are in the same group: make sure none survives the leader.
-      signalGroup(child, "SIGKILL");
+      removeCompatDir();
     })();
     return stopping;
   };
-
   const deadline = Date.now() + startTimeoutMs;
   while (Date.now() < deadline) {
     if (exitInfo !== undefined) {

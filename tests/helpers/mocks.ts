@@ -128,9 +128,19 @@ export class Recorder {
   }
 }
 
-/** Installs the mocks and returns the recorder. Call once per test file, before importing code. */
+let shared: Recorder | undefined;
+
+/**
+ * Installs the mocks (once per process: mocha loads every test file into one process) and
+ * returns the shared recorder. Call it at the top of a test file, before importing the code under
+ * test, and `recorder.reset()` in `beforeEach`.
+ */
 export function setup(options?: { project?: string; stack?: string; preview?: boolean }): Recorder {
+  if (shared) {
+    return shared;
+  }
   const recorder = new Recorder();
+  shared = recorder;
   const parents = new Map<string, string>();
   pulumi.runtime.setMocks(
     {

@@ -1,5 +1,23 @@
 import { expect } from "chai";
 import * as net from "net";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  CloudTrailClient,
+  CreateTrailCommand,
+  GetTrailStatusCommand,
+  StartLoggingCommand,
+  StopLoggingCommand,
+} from "@aws-sdk/client-cloudtrail";
+import {
+  CancelKeyDeletionCommand,
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  KMSClient,
+  ScheduleKeyDeletionCommand,
+} from "@aws-sdk/client-kms";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import {
   MOTO_ACCOUNT,
@@ -55,6 +73,46 @@ describe("moto harness", function () {
       expect(identity.Account).to.equal(MOTO_ACCOUNT);
     });
 
+    it("accepts a key ARN in KMS ScheduleKeyDeletion/CancelKeyDeletion, and rejects cancelling twice (compat shim)", async () => {
+      const kms = new KMSClient(clientConfig(moto!.endpoint, "eu-west-1"));
+      const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      await kms.send(new ScheduleKeyDeletionCommand({ KeyId: arn, PendingWindowInDays: 7 }));
+      expect(
+        (await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata!.KeyState,
+      ).to.equal("PendingDeletion");
+      await kms.send(new CancelKeyDeletionCommand({ KeyId: arn }));
+      expect(
+        (await kms.send(new DescribeKeyCommand({ KeyId: arn }))).KeyMetadata!.KeyState,
+      ).to.equal("Disabled");
+      let error: unknown;
+      try {
+        await kms.send(new CancelKeyDeletionCommand({ KeyId: arn }));
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as Error)?.name).to.equal("KMSInvalidStateException");
+      expect((error as Error).message).to.equal(`${arn} is not pending deletion.`);
+    });
+
+    it("accepts a trail ARN in CloudTrail StopLogging/StartLogging (compat shim)", async () => {
+      const config = clientConfig(moto!.endpoint, "us-east-1");
+      await new S3Client(config).send(new CreateBucketCommand({ Bucket: "harness-trail-logs" }));
+      const cloudtrail = new CloudTrailClient(config);
+      const trail = await cloudtrail.send(
+        new CreateTrailCommand({ Name: "harness", S3BucketName: "harness-trail-logs" }),
+      );
+      const arn = trail.TrailARN!;
+      await cloudtrail.send(new StartLoggingCommand({ Name: arn }));
+      await cloudtrail.send(new StopLoggingCommand({ Name: arn }));
+      expect((await cloudtrail.send(new GetTrailStatusCommand({ Name: arn }))).IsLogging).to.equal(
+        false,
+      );
+      await cloudtrail.send(new StartLoggingCommand({ Name: arn }));
+      expect((await cloudtrail.send(new GetTrailStatusCommand({ Name: arn }))).IsLogging).to.equal(
+        true,
+      );
+    });
+
     it("forwards the server's request log", () => {
       expect(lines.some((line) => line.includes("/moto-api/"))).to.equal(true);
     });
@@ -68,16 +126,48 @@ describe("moto harness", function () {
     });
   });
 
-  it("starts on the port it is given", async () => {
+  it("starts on the port it is given, without the shims when compat is false", async () => {
     const port = await findFreePort();
-    const moto = await startMoto({ port });
+    const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("moto-compat-")));
+    const moto = await startMoto({ port, compat: false });
     try {
       expect(moto.port).to.equal(port);
       expect(await isListening(port)).to.equal(true);
+      const created = fs
+        .readdirSync(os.tmpdir())
+        .filter((f) => f.startsWith("moto-compat-") && !before.has(f));
+      expect(created).to.deep.equal([]);
+      // Plain moto 5.2.1: a key ARN in CancelKeyDeletion is a server error (KeyError).
+      const kms = new KMSClient(clientConfig(moto.endpoint, "us-east-1"));
+      const arn = (await kms.send(new CreateKeyCommand({}))).KeyMetadata!.Arn!;
+      await kms.send(
+        new ScheduleKeyDeletionCommand({ KeyId: arn.split("/")[1], PendingWindowInDays: 7 }),
+      );
+      let error: unknown;
+      try {
+        await kms.send(new CancelKeyDeletionCommand({ KeyId: arn }));
+      } catch (caught) {
+        error = caught;
+      }
+      expect((error as { $response?: { statusCode?: number } })?.$response?.statusCode).to.equal(
+        500,
+      );
     } finally {
       await moto.stop();
     }
     expect(await isListening(port)).to.equal(false);
+  });
+
+  it("removes the shim directory when it stops", async () => {
+    const before = new Set(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("moto-compat-")));
+    const moto = await startMoto();
+    const created = fs
+      .readdirSync(os.tmpdir())
+      .filter((f) => f.startsWith("moto-compat-") && !before.has(f));
+    expect(created).to.have.length(1);
+    expect(fs.existsSync(path.join(os.tmpdir(), created[0], "sitecustomize.py"))).to.equal(true);
+    await moto.stop();
+    expect(fs.existsSync(path.join(os.tmpdir(), created[0]))).to.equal(false);
   });
 
   it("fails with an install hint when MOTO_SERVER points at nothing", async () => {
@@ -114,21 +204,23 @@ describe("moto harness", function () {
 
   it("reports a server that exits before answering, with its output", async () => {
     const port = await findFreePort();
-    const blocker = net.createServer();
+    const connections = new Set<net.Socket>();
+    const blocker = net.createServer((socket) => connections.add(socket));
     await new Promise<void>((resolve) => blocker.listen(port, "127.0.0.1", resolve));
     try {
       let error: unknown;
       try {
-        await startMoto({ port, startTimeoutMs: 20_000 });
+        await startMoto({ port, startTimeoutMs: 10_000 });
       } catch (caught) {
         error = caught;
       }
-      // Either moto exits (address in use) or it never answers /moto-api/ on the taken port.
+      // moto_server exits with status 1 and "Address already in use" when its port is taken.
       expect(error).to.be.instanceOf(Error);
-      expect((error as Error).message).to.match(
-        new RegExp(`^moto server (\\(.*\\) exited before answering|did not answer) on http://127\\.0\\.0\\.1:${port}`),
-      );
+      const message = (error as Error).message;
+      expect(message).to.contain(`exited before answering on http://127.0.0.1:${port} (code 1)`);
+      expect(message).to.contain("Address already in use");
     } finally {
+      connections.forEach((socket) => socket.destroy());
       await new Promise((resolve) => blocker.close(resolve));
     }
   });

@@ -1,0 +1,295 @@
+/**
+ * What a detection is (plain data), the fields its alert message may show, and the helpers that
+ * turn the catalog plus a stack's choices (disabled ids, severity overrides, custom detections)
+ * into the validated list that SecurityRuleWatcher deploys. No Pulumi here.
+ */
+import { CATALOG } from "./catalog";
+import { EventPattern, validatePattern } from "./eventPattern";
+import { RemediationId, Severity, SEVERITIES } from "./types";
+import { isKebabCase } from "./validation";
+
+/** Where a detection comes from in the standards people audit against. */
+export interface DetectionReferences {
+  /** CIS AWS Foundations Benchmark v1.4 recommendations and AWS Security Hub controls, e.g. "CIS 4.3", "CloudWatch.1". */
+  readonly cis?: readonly string[];
+  /** MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008". */
+  readonly mitre?: readonly string[];
+}
+
+/**
+ * The alert text of a detection. Templates are plain text with `<name>` placeholders, where a
+ * name is one of {@link COMMON_FIELDS} or of `fields`. They are rendered by an EventBridge input
+ * transformer (core/alertMessage.ts), so: no `"`, `\`, `<` or `>` outside placeholders, one line
+ * per `\n` in `body`.
+ */
+export interface DetectionMessage {
+  /** What happened and where, without the severity tag (added from the effective severity). */
+  readonly subject: string;
+  /** The resource concerned, shown on its own line (`Resource: sg-0abc`). */
+  readonly resource?: string;
+  /** What a person should check or do; one or more lines. */
+  readonly body?: string;
+  /** Extra placeholders: name to event path in dot notation (`detail.requestParameters.groupId`, `[0]` for array items). */
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+/** One entry of the catalog: an EventBridge pattern and what to tell people when it matches. */
+export interface Detection {
+  /** Stable kebab-case id: it names the EventBridge rule and keys overrides and outputs. */
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** Default severity: selects the alert topic. */
+  readonly severity: Severity;
+  readonly references: DetectionReferences;
+  /** The full EventBridge event pattern (source, detail-type, detail). */
+  readonly eventPattern: EventPattern;
+  readonly message: DetectionMessage;
+  /** The remediation that AutoRemediator may attach to this detection's rule. */
+  readonly remediation?: RemediationId;
+  /**
+   * The events come (also) from a global service (IAM, STS, Organizations, console sign-in),
+   * which CloudTrail delivers to EventBridge in us-east-1 only: SecurityRuleWatcher forwards them
+   * from us-east-1 to its home region.
+   */
+  readonly global?: boolean;
+  /**
+   * Match read-only management events too (rule state
+   * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`): without it EventBridge does not deliver
+   * `Get*`, `List*` and `Describe*` calls to the rule.
+   */
+  readonly includeReadOnlyEvents?: boolean;
+}
+
+/**
+ * Placeholders every message may use, and where EventBridge reads them (dot notation from the
+ * event root). `region` is the event's region, the one whose CloudTrail event history holds it.
+ */
+export const COMMON_FIELDS: Readonly<Record<string, string>> = {
+  eventName: "detail.eventName",
+  eventSource: "detail.eventSource",
+  eventTime: "detail.eventTime",
+  eventId: "detail.eventID",
+  principal: "detail.userIdentity.arn",
+  principalType: "detail.userIdentity.type",
+  sourceIp: "detail.sourceIPAddress",
+  userAgent: "detail.userAgent",
+  account: "account",
+  region: "region",
+};
+
+/** EventBridge rule names: 1-64 characters of `[.-_A-Za-z0-9]`. */
+export const MAX_RULE_NAME_LENGTH = 64;
+const RULE_NAME = /^[.\-_A-Za-z0-9]+$/;
+/** EventBridge input transformer: at most 100 variables, keys of `[A-Za-z0-9_-]`. */
+export const MAX_INPUT_PATHS = 100;
+const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
+const FIELD_PATH = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/;
+const PLACEHOLDER = /<([^<>]*)>/g;
+
+/** The name of the home-region rule of a detection. */
+export function ruleName(prefix: string, id: string): string {
+  return `${prefix}-${id}`;
+}
+
+/** The name of the us-east-1 rule that forwards a global detection's events to the home region. */
+export function forwardingRuleName(prefix: string, id: string): string {
+  return `${prefix}-fwd-${id}`;
+}
+
+/** Every template text of a message (subject, resource, body), in that order. */
+export function messageTemplates(message: DetectionMessage): string[] {
+  return [message.subject, message.resource ?? "", message.body ?? ""];
+}
+
+/** The placeholder names a template uses, in order of first use. */
+export function placeholdersOf(template: string): string[] {
+  const names: string[] = [];
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    if (!names.includes(match[1])) names.push(match[1]);
+  }
+  return names;
+}
+
+/** The problems of a detection's own data (id, texts, pattern, message), each naming its path. */
+export function detectionProblems(detection: Detection, path: string): string[] {
+  const problems: string[] = [];
+  if (!isKebabCase(detection.id)) {
+    problems.push(`${path}.id: "${detection.id}" must be kebab-case (a-z, 0-9, single hyphens)`);
+  }
+  if (!detection.title) problems.push(`${path}.title: must not be empty`);
+  if (!detection.description) problems.push(`${path}.description: must not be empty`);
+  for (const key of ["title", "description"] as const) {
+    if (/["\\<>\u0000-\u001f]/.test(detection[key])) {
+      problems.push(`${path}.${key}: must not contain ", \\, < or >, nor control characters`);
+    }
+  }
+  if (!SEVERITIES.includes(detection.severity)) {
+    problems.push(
+      `${path}.severity: "${detection.severity}" is not one of ${SEVERITIES.join(", ")}`,
+    );
+  }
+  const refs = [...(detection.references.cis ?? []), ...(detection.references.mitre ?? [])];
+  if (refs.length === 0)
+    problems.push(`${path}.references: name at least one CIS or MITRE reference`);
+  for (const error of validatePattern(detection.eventPattern)) {
+    problems.push(`${path}.eventPattern: ${error}`);
+  }
+  const fields = detection.message.fields ?? {};
+  for (const [name, fieldPath] of Object.entries(fields)) {
+    if (!FIELD_NAME.test(name) || name.startsWith("aws.")) {
+      problems.push(`${path}.message.fields.${name}: a field name is letters, digits, _ and -`);
+    }
+    if (name in COMMON_FIELDS) {
+      problems.push(`${path}.message.fields.${name}: "${name}" is a common field already`);
+    }
+    if (!FIELD_PATH.test(fieldPath)) {
+      problems.push(
+        `${path}.message.fields.${name}: "${fieldPath}" must be a dot-notation path such as detail.requestParameters.groupId`,
+      );
+    }
+  }
+  if (Object.keys(COMMON_FIELDS).length + Object.keys(fields).length > MAX_INPUT_PATHS) {
+    problems.push(`${path}.message.fields: at most ${MAX_INPUT_PATHS} fields in all`);
+  }
+  const known = new Set([...Object.keys(COMMON_FIELDS), ...Object.keys(fields)]);
+  const [subject] = messageTemplates(detection.message);
+  if (!subject) problems.push(`${path}.message.subject: must not be empty`);
+  for (const template of messageTemplates(detection.message)) {
+    for (const name of placeholdersOf(template)) {
+      if (!known.has(name)) {
+        problems.push(
+          `${path}.message: unknown placeholder <${name}> (use a common field or declare it in fields)`,
+        );
+      }
+    }
+    const text = template.replace(PLACEHOLDER, "");
+    if (/["\\<>]/.test(text) || /[\u0000-\u0009\u000b-\u001f]/.test(text)) {
+      problems.push(
+        `${path}.message: the text must not contain ", \\, < or > outside placeholders, nor control characters`,
+      );
+    }
+  }
+  if (/\n/.test(detection.message.subject) || /\n/.test(detection.message.resource ?? "")) {
+    problems.push(`${path}.message: subject and resource are one line each`);
+  }
+  return problems;
+}
+
+/** What a stack may change in the catalog. */
+export interface DetectionOptions {
+  /** Catalog (or custom) ids not to deploy. */
+  readonly disabled?: readonly string[];
+  /** A different severity (alert topic) per detection id. */
+  readonly severityOverrides?: Readonly<Record<string, Severity>>;
+  /** Detections of your own, deployed like the catalog's; ids must not collide with it. */
+  readonly custom?: readonly Detection[];
+  /** When given, check that every rule name (`<prefix>-<id>`, `<prefix>-fwd-<id>`) fits in 64 characters. */
+  readonly ruleNamePrefix?: string;
+}
+
+/**
+ * The problems of `options` against `catalog`, each a sentence that says what to change;
+ * empty when the detections can be deployed.
+ */
+export function detectionOptionProblems(
+  catalog: readonly Detection[],
+  options: DetectionOptions,
+): string[] {
+  const problems: string[] = [];
+  const catalogIds = new Set(catalog.map((d) => d.id));
+  const seen = new Set<string>();
+  for (const detection of options.custom ?? []) {
+    const path = `customDetections.${detection.id}`;
+    if (catalogIds.has(detection.id)) {
+      problems.push(
+        `customDetections: id "${detection.id}" is already in the catalog; choose another id`,
+      );
+    } else if (seen.has(detection.id)) {
+      problems.push(`customDetections: id "${detection.id}" is used twice; ids must be unique`);
+    }
+    seen.add(detection.id);
+    problems.push(...detectionProblems(detection, path));
+  }
+  const known = new Set([...catalogIds, ...seen]);
+  for (const id of options.disabled ?? []) {
+    if (!known.has(id)) {
+      problems.push(
+        `disabledDetections: unknown detection id "${id}"; use an id of the catalog or of customDetections`,
+      );
+    }
+  }
+  for (const [id, severity] of Object.entries(options.severityOverrides ?? {})) {
+    if (!known.has(id)) {
+      problems.push(
+        `severityOverrides: unknown detection id "${id}"; use an id of the catalog or of customDetections`,
+      );
+    }
+    if (!SEVERITIES.includes(severity)) {
+      problems.push(
+        `severityOverrides.${id}: "${severity}" is not one of ${SEVERITIES.join(", ")}`,
+      );
+    }
+  }
+  if (options.ruleNamePrefix !== undefined) {
+    const prefix = options.ruleNamePrefix;
+    if (!RULE_NAME.test(prefix)) {
+      problems.push(
+        `ruleNamePrefix: "${prefix}" may only contain letters, digits, ".", "-" and "_"`,
+      );
+    }
+    const names = [...catalog, ...(options.custom ?? [])]
+      .filter((d) => !(options.disabled ?? []).includes(d.id))
+      .flatMap((d) => [
+        ruleName(prefix, d.id),
+        ...(d.global ? [forwardingRuleName(prefix, d.id)] : []),
+      ]);
+    const longest = names.reduce((a, b) => (b.length > a.length ? b : a), "");
+    if (longest.length > MAX_RULE_NAME_LENGTH) {
+      const room = prefix.length - (longest.length - MAX_RULE_NAME_LENGTH);
+      problems.push(
+        `ruleNamePrefix: rule name "${longest}" is ${longest.length} characters, the maximum is ${MAX_RULE_NAME_LENGTH}; use a prefix of at most ${room} characters or a shorter detection id`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * The detections to deploy: the catalog plus `custom`, minus `disabled`, with the severity
+ * overrides applied (catalog order, then custom order). Throws an Error listing every problem
+ * (unknown ids, duplicate or invalid custom detections, rule names too long).
+ */
+export function resolveDetectionsFrom(
+  catalog: readonly Detection[],
+  options: DetectionOptions = {},
+): Detection[] {
+  const problems = detectionOptionProblems(catalog, options);
+  if (problems.length > 0) {
+    throw new Error(problems.join("\n"));
+  }
+  const disabled = new Set(options.disabled ?? []);
+  const overrides = options.severityOverrides ?? {};
+  return [...catalog, ...(options.custom ?? [])]
+    .filter((d) => !disabled.has(d.id))
+    .map((d) => (overrides[d.id] ? { ...d, severity: overrides[d.id] } : d));
+}
+
+/**
+ * The detections to deploy from the package catalog (core/catalog.ts) and the stack's choices;
+ * see {@link resolveDetectionsFrom}.
+ */
+export function resolveDetections(options: DetectionOptions = {}): Detection[] {
+  return resolveDetectionsFrom(CATALOG, options);
+}
+
+/** Whether a pattern lets failed calls through: false when it requires `errorCode` to be absent. */
+export function excludesFailedCalls(pattern: EventPattern): boolean {
+  const detail = pattern.detail as Record<string, unknown> | undefined;
+  const errorCode = detail?.errorCode;
+  return (
+    Array.isArray(errorCode) &&
+    errorCode.length === 1 &&
+    JSON.stringify(errorCode[0]) === JSON.stringify({ exists: false })
+  );
+}

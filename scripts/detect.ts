@@ -1,0 +1,127 @@
+/**
+ * Which detections fire on a CloudTrail record, and the alert each would send.
+ *
+ *   npx ts-node --transpile-only scripts/detect.ts <file|-> [--json]
+ *
+ * The input is one CloudTrail record, a CloudTrail log file (`{"Records": [...]}`), an
+ * EventBridge event, or a JSON array of these; `-` reads standard input. Records are wrapped as
+ * EventBridge delivers them (core/cloudtrailEvent.ts) and matched against the whole catalog with
+ * the EventBridge pattern evaluator (core/eventPattern.ts). `--json` prints
+ * `[{"event": <eventID>, "detections": [{"id", "severity", "remediation", "subject", "body"}]}]`.
+ *
+ * Exit codes: 0 when the input was read (whether or not a detection fires), 2 on a usage error
+ * or an unreadable / malformed input.
+ */
+import * as fs from "fs";
+import { renderAlert } from "../core/alertMessage";
+import { CATALOG } from "../core/catalog";
+import { CloudTrailEventBridgeEvent, eventsFromJson } from "../core/cloudtrailEvent";
+import { Detection } from "../core/detection";
+import { matchesPattern } from "../core/eventPattern";
+
+const USAGE = "usage: detect <file|-> [--json]";
+
+export interface DetectionHit {
+  readonly id: string;
+  readonly severity: string;
+  readonly remediation?: string;
+  readonly subject: string;
+  readonly body: string;
+}
+
+export interface EventResult {
+  readonly event: string;
+  readonly detections: DetectionHit[];
+}
+
+/** The detections of `catalog` that fire on each event, with their rendered alerts. */
+export function detect(
+  events: readonly CloudTrailEventBridgeEvent[],
+  catalog: readonly Detection[] = CATALOG,
+): EventResult[] {
+  return events.map((event) => ({
+    event: String(event.detail.eventID ?? event.id ?? ""),
+    detections: catalog
+      .filter((detection) => matchesPattern(detection.eventPattern, event))
+      .map((detection) => {
+        const alert = renderAlert(detection, event);
+        return {
+          id: detection.id,
+          severity: detection.severity,
+          ...(detection.remediation ? { remediation: detection.remediation } : {}),
+          subject: alert.subject,
+          body: alert.body,
+        };
+      }),
+  }));
+}
+
+/** The human-readable report of {@link detect}. */
+export function formatResults(results: readonly EventResult[]): string {
+  const out: string[] = [];
+  for (const result of results) {
+    const event = result.event || "(no eventID)";
+    if (result.detections.length === 0) {
+      out.push(`event ${event}: no detection fires`);
+      continue;
+    }
+    out.push(`event ${event}: ${result.detections.length} detection(s) fire`);
+    for (const hit of result.detections) {
+      out.push("");
+      out.push(
+        `--- ${hit.id} (${hit.severity}${hit.remediation ? `, remediation ${hit.remediation}` : ""})`,
+      );
+      out.push(hit.subject);
+      out.push(hit.body);
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+function readInput(source: string): string {
+  try {
+    return fs.readFileSync(source === "-" ? 0 : source, "utf8");
+  } catch (error) {
+    throw new Error(
+      `cannot read ${source === "-" ? "standard input" : source}: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Runs the CLI; returns the exit code. */
+export function main(
+  argv: readonly string[],
+  print: (text: string) => void,
+  fail: (text: string) => void,
+): number {
+  const json = argv.includes("--json");
+  const files = argv.filter((arg) => arg !== "--json");
+  if (files.length !== 1 || (files[0].startsWith("-") && files[0] !== "-")) {
+    fail(USAGE);
+    return 2;
+  }
+  try {
+    const text = readInput(files[0]);
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`${files[0]} is not valid JSON: ${(error as Error).message}`);
+    }
+    const results = detect(eventsFromJson(document));
+    print(json ? JSON.stringify(results, null, 2) : formatResults(results));
+    return 0;
+  } catch (error) {
+    fail(`detect: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(
+    process.argv.slice(2),
+    (text) => process.stdout.write(`${text}\n`),
+    (text) => process.stderr.write(`${text}\n`),
+  );
+}

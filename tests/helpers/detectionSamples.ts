@@ -1,0 +1,257 @@
+/**
+ * Real CloudTrail records for the detection tests: the Panther fixtures
+ * (../shared/fixtures/cloudtrail/panther, Apache-2.0), and variants of them for the detections
+ * that no fixture exercises (GuardDuty, Security Hub, Organizations, ...). A variant keeps the
+ * real record (identity, addresses, agent, time) and replaces the call itself.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export const PANTHER_DIR = path.resolve(__dirname, "../../../shared/fixtures/cloudtrail/panther");
+
+type Json = Record<string, unknown>;
+
+/** The CloudTrail record of one Panther test, by file (without .json) and test name. */
+export function pantherRecord(file: string, name: string): Json {
+  const document = JSON.parse(fs.readFileSync(path.join(PANTHER_DIR, `${file}.json`), "utf8"));
+  const found = (document.tests as { name: string; event: Json }[]).filter((t) => t.name === name);
+  if (found.length !== 1) {
+    throw new Error(`${file}: expected one test named "${name}", found ${found.length}`);
+  }
+  return found[0].event;
+}
+
+/** A real record with the call replaced: eventSource, eventName, parameters (and response). */
+function variant(base: [string, string], call: Json): Json {
+  const record: Json = { ...pantherRecord(...base), ...call };
+  delete record.errorCode;
+  delete record.errorMessage;
+  return record;
+}
+
+const STOP_LOGGING: [string, string] = ["aws_cloudtrail_stopped", "CloudTrail Was Stopped"];
+const IAM_USER_CALL: [string, string] = ["aws_iam_user_key_created", "user1 create keys for user2"];
+const SG_INGRESS: [string, string] = [
+  "aws_ec2_manual_security_group_changes",
+  "Go Script Authorize Ingress",
+];
+const RDS_SHARE: [string, string] = [
+  "aws_rds_snapshot_shared",
+  "Snapshot shared with another account",
+];
+const S3_DELETE_PAB: [string, string] = [
+  "aws_s3_delete_public_access_block",
+  "Public Access Block Deleted Successfully",
+];
+
+export interface Sample {
+  readonly name: string;
+  readonly record: Json;
+  /** The detection ids that fire, sorted. */
+  readonly fires: string[];
+}
+
+/** Variants of real records, with the detections that must fire on each (reviewed by hand). */
+export const VARIANTS: readonly Sample[] = [
+  {
+    name: "GuardDuty detector deleted",
+    record: variant(STOP_LOGGING, {
+      eventSource: "guardduty.amazonaws.com",
+      eventName: "DeleteDetector",
+      requestParameters: { detectorId: "12abc34d567e8fa901bc2d34e56789f0" },
+    }),
+    fires: ["guardduty-disabled"],
+  },
+  {
+    name: "GuardDuty detector suspended",
+    record: variant(STOP_LOGGING, {
+      eventSource: "guardduty.amazonaws.com",
+      eventName: "UpdateDetector",
+      requestParameters: { detectorId: "12abc34d567e8fa901bc2d34e56789f0", enable: false },
+    }),
+    fires: ["guardduty-disabled"],
+  },
+  {
+    name: "GuardDuty detector updated, still enabled",
+    record: variant(STOP_LOGGING, {
+      eventSource: "guardduty.amazonaws.com",
+      eventName: "UpdateDetector",
+      requestParameters: { detectorId: "12abc34d567e8fa901bc2d34e56789f0", enable: true },
+    }),
+    fires: [],
+  },
+  {
+    name: "Security Hub disabled",
+    record: variant(STOP_LOGGING, {
+      eventSource: "securityhub.amazonaws.com",
+      eventName: "DisableSecurityHub",
+      requestParameters: null,
+    }),
+    fires: ["security-hub-disabled"],
+  },
+  {
+    name: "Account leaves the organization",
+    record: variant(["aws_cloudtrail_attempt_to_leave_org", "Failed Attempt to Leave Org"], {}),
+    fires: ["organizations-changes"],
+  },
+  {
+    name: "Config recorder stopped",
+    record: variant(STOP_LOGGING, {
+      eventSource: "config.amazonaws.com",
+      eventName: "StopConfigurationRecorder",
+      requestParameters: { configurationRecorderName: "default" },
+    }),
+    fires: ["config-changes", "config-recorder-stopped"],
+  },
+  {
+    name: "GetFederationToken by an IAM user",
+    record: variant(IAM_USER_CALL, {
+      eventSource: "sts.amazonaws.com",
+      eventName: "GetFederationToken",
+      requestParameters: { name: "backdoor", durationSeconds: 129600 },
+      responseElements: null,
+    }),
+    fires: ["federation-token-created"],
+  },
+  {
+    name: "Account public access block deleted",
+    record: variant(S3_DELETE_PAB, {
+      eventName: "DeleteAccountPublicAccessBlock",
+      requestParameters: { accountId: "123456789012" },
+    }),
+    fires: ["account-public-access-block-removed"],
+  },
+  {
+    name: "Bucket public access block weakened",
+    record: variant(S3_DELETE_PAB, {
+      eventName: "PutBucketPublicAccessBlock",
+      requestParameters: {
+        bucketName: "corporate-documents",
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: false,
+          RestrictPublicBuckets: true,
+        },
+      },
+    }),
+    fires: ["bucket-public-access-block-removed"],
+  },
+  {
+    name: "Bucket public access block fully on",
+    record: variant(S3_DELETE_PAB, {
+      eventName: "PutBucketPublicAccessBlock",
+      requestParameters: {
+        bucketName: "corporate-documents",
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          IgnorePublicAcls: true,
+          BlockPublicPolicy: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    }),
+    fires: [],
+  },
+  {
+    name: "Bucket ACL set to public-read",
+    record: variant(["aws_s3_bucket_policy_modified", "S3 Bucket Policy Modified"], {
+      requestParameters: {
+        host: ["bucket.s3.us-west-2.amazonaws.com"],
+        bucketName: "bucket",
+        acl: [""],
+        "x-amz-acl": ["public-read"],
+      },
+    }),
+    fires: ["s3-bucket-made-public", "s3-bucket-policy-changes"],
+  },
+  {
+    name: "Security group ingress opened to ::/0",
+    record: variant(SG_INGRESS, {
+      requestParameters: {
+        groupId: "sg-0d921df5d84f7270a",
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: "tcp",
+              fromPort: 3389,
+              toPort: 3389,
+              groups: {},
+              ipRanges: {},
+              ipv6Ranges: { items: [{ cidrIpv6: "::/0" }] },
+              prefixListIds: {},
+            },
+          ],
+        },
+      },
+    }),
+    fires: ["security-group-changes", "security-group-open-to-world"],
+  },
+  {
+    name: "Security group rule modified to 0.0.0.0/0",
+    record: variant(SG_INGRESS, {
+      eventName: "ModifySecurityGroupRules",
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: "sg-0d921df5d84f7270a",
+          SecurityGroupRule: {
+            SecurityGroupRuleId: "sgr-0a1b2c3d4e5f60718",
+            SecurityGroupRule: {
+              IpProtocol: "tcp",
+              FromPort: 22,
+              ToPort: 22,
+              CidrIpv4: "0.0.0.0/0",
+            },
+            tag: 1,
+          },
+        },
+      },
+    }),
+    fires: ["security-group-changes", "security-group-rule-open-to-world"],
+  },
+  {
+    name: "Security group rule modified to a private range",
+    record: variant(SG_INGRESS, {
+      eventName: "ModifySecurityGroupRules",
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: "sg-0d921df5d84f7270a",
+          SecurityGroupRule: {
+            SecurityGroupRuleId: "sgr-0a1b2c3d4e5f60718",
+            SecurityGroupRule: {
+              IpProtocol: "tcp",
+              FromPort: 22,
+              ToPort: 22,
+              CidrIpv4: "10.0.0.0/8",
+            },
+            tag: 1,
+          },
+        },
+      },
+    }),
+    fires: ["security-group-changes"],
+  },
+  {
+    name: "RDS snapshot made public",
+    record: variant(RDS_SHARE, {
+      requestParameters: {
+        dBSnapshotIdentifier: "exfiltration",
+        attributeName: "restore",
+        valuesToAdd: ["all"],
+      },
+    }),
+    fires: ["rds-snapshot-made-public"],
+  },
+  {
+    name: "RDS cluster snapshot made public",
+    record: variant(RDS_SHARE, {
+      eventName: "ModifyDBClusterSnapshotAttribute",
+      requestParameters: {
+        dBClusterSnapshotIdentifier: "cluster-exfiltration",
+        attributeName: "restore",
+        valuesToAdd: ["all"],
+      },
+    }),
+    fires: ["rds-snapshot-made-public"],
+  },
+];

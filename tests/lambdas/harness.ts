@@ -1,0 +1,165 @@
+/**
+ * Shared test support for the remediation handlers: real CloudTrail records wrapped as
+ * EventBridge delivers them, base settings, console.log capture and SDK mock helpers.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { AwsStub } from "aws-sdk-client-mock";
+import { mockClient } from "aws-sdk-client-mock";
+import { SNSClient, PublishCommand } from "@aws-sdk/client-sns";
+import type { RemediationMode } from "../../core/types";
+
+const PANTHER = path.resolve(
+  __dirname,
+  "..",
+  "..",
+  "..",
+  "shared",
+  "fixtures",
+  "cloudtrail",
+  "panther",
+);
+
+export const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:resolutions";
+export const OWN_ROLE_ARN =
+  "arn:aws:iam::123456789012:role/security-watch/revoke-world-ingress-role";
+export const EXEMPT_TAG = { key: "security-watch:exempt", value: "true" };
+
+export function baseSettings(mode = "enforce") {
+  return {
+    mode: mode as RemediationMode,
+    resolutionTopicArn: TOPIC_ARN,
+    ownRoleArn: OWN_ROLE_ARN,
+    exemptTag: EXEMPT_TAG,
+    trustedPrincipalArns: [] as string[],
+  };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** A CloudTrail record as EventBridge delivers it. */
+export function wrap(record: Json): Json {
+  const service = String(record.eventSource ?? "unknown.amazonaws.com").split(".")[0];
+  return {
+    version: "0",
+    id: "5f1c1f2e-0000-4000-8000-000000000001",
+    "detail-type": "AWS API Call via CloudTrail",
+    source: `aws.${service}`,
+    account: record.recipientAccountId ?? "123456789012",
+    time: record.eventTime,
+    region: record.awsRegion,
+    resources: [],
+    detail: record,
+  };
+}
+
+/** The record of test `name` in a Panther fixture file, wrapped as an EventBridge event. */
+export function fixture(file: string, name: string): Json {
+  const data = JSON.parse(fs.readFileSync(path.join(PANTHER, `${file}.json`), "utf8"));
+  const test = data.tests.find((t: Json) => t.name === name);
+  if (!test) throw new Error(`no test '${name}' in ${file}`);
+  return wrap(JSON.parse(JSON.stringify(test.event)));
+}
+
+/** A minimal CloudTrail record made by an assumed-role session, for hand-built edge cases. */
+export function record(
+  eventSource: string,
+  eventName: string,
+  requestParameters: Json,
+  extra: Json = {},
+): Json {
+  return wrap({
+    eventVersion: "1.08",
+    userIdentity: {
+      type: "AssumedRole",
+      principalId: "AROAEXAMPLE:alice",
+      arn: "arn:aws:sts::123456789012:assumed-role/Admin/alice",
+      accountId: "123456789012",
+      sessionContext: {
+        sessionIssuer: {
+          type: "Role",
+          arn: "arn:aws:iam::123456789012:role/Admin",
+          accountId: "123456789012",
+          userName: "Admin",
+        },
+      },
+    },
+    eventTime: "2024-05-01T10:00:00Z",
+    eventSource,
+    eventName,
+    awsRegion: "eu-west-1",
+    sourceIPAddress: "198.51.100.7",
+    userAgent: "aws-cli/2.15.0",
+    requestParameters,
+    responseElements: null,
+    eventID: "11111111-2222-3333-4444-555555555555",
+    eventType: "AwsApiCall",
+    recipientAccountId: "123456789012",
+    ...extra,
+  });
+}
+
+/** Runs `fn` with console.log captured; returns the parsed JSON lines. */
+export async function captureLogs<T>(
+  fn: () => Promise<T>,
+): Promise<{ result?: T; error?: Error; lines: Json[] }> {
+  const original = console.log;
+  const lines: Json[] = [];
+  console.log = (...args: unknown[]) => {
+    const text = args.map(String).join(" ");
+    try {
+      lines.push(JSON.parse(text));
+    } catch {
+      lines.push({ text });
+    }
+  };
+  try {
+    return { result: await fn(), lines };
+  } catch (error) {
+    return { error: error as Error, lines };
+  } finally {
+    console.log = original;
+  }
+}
+
+/** Names and inputs of the commands a mocked client received. */
+export function sent(mock: AwsStub<Json, Json, Json>): { name: string; input: Json }[] {
+  return mock.calls().map((c) => {
+    const cmd = c.args[0] as { constructor: { name: string }; input: Json };
+    return { name: cmd.constructor.name.replace(/Command$/, ""), input: cmd.input };
+  });
+}
+
+export function snsMock() {
+  const sns = mockClient(SNSClient);
+  sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
+  return sns;
+}
+
+/** An AWS SDK style service error. */
+export function awsError(name: string): Error {
+  return Object.assign(new Error(`${name} (test)`), { name });
+}
+
+/** Mutations that make a valid event malformed: a required field removed or of the wrong type. */
+export const MALFORMING: Record<string, (e: Json, bad: unknown) => void> = {
+  detail: (e, bad) => (e.detail = bad),
+  eventID: (e, bad) => (e.detail.eventID = bad),
+  eventName: (e, bad) => (e.detail.eventName = bad),
+  eventSource: (e, bad) => (e.detail.eventSource = bad),
+  userIdentity: (e, bad) => (e.detail.userIdentity = bad),
+  region: (e, bad) => {
+    e.region = bad;
+    e.detail.awsRegion = bad;
+  },
+  account: (e, bad) => {
+    e.account = bad;
+    e.detail.recipientAccountId = bad;
+  },
+  requestParameters: (e, bad) =>
+    (e.detail.requestParameters = typeof bad === "object" ? [bad] : bad),
+};
+
+/** Values that are never a valid value for a required field. */
+export const BAD_VALUES: unknown[] = [undefined, null, 42, true, [], ""];
