@@ -159,7 +159,12 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     }
     const problems = [
       ...topicProblems(args.alertTopicArns, detections),
-      ...rangeProblem("deadLetterRetentionSeconds", settings.deadLetterRetentionSeconds, 60, 1209600),
+      ...rangeProblem(
+        "deadLetterRetentionSeconds",
+        settings.deadLetterRetentionSeconds,
+        60,
+        1209600,
+      ),
       ...rangeProblem("maximumEventAgeSeconds", settings.maximumEventAgeSeconds, 60, 86400),
       ...rangeProblem("maximumRetryAttempts", settings.maximumRetryAttempts, 0, 185),
     ];
@@ -168,7 +173,10 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     }
     // Built before any resource: an invalid custom message fails here, not half-way through.
     const transformers = new Map(
-      detections.map((d) => [d.id, buildInputTransformer(d, { consoleDomain: settings.consoleDomain })]),
+      detections.map((d) => [
+        d.id,
+        buildInputTransformer(d, { consoleDomain: settings.consoleDomain }),
+      ]),
     );
 
     // ---------------------------------------------------------------- resources
@@ -222,7 +230,11 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     // ---------------------------------------------------------------- global events
     this.forwardingRules = {};
     const globalDetections = detections.filter((d) => d.global);
-    if (settings.forwardGlobalEvents && homeRegion !== GLOBAL_EVENTS_REGION && globalDetections.length > 0) {
+    if (
+      settings.forwardGlobalEvents &&
+      homeRegion !== GLOBAL_EVENTS_REGION &&
+      globalDetections.length > 0
+    ) {
       const provider =
         args.globalRegionProvider ??
         new aws.Provider(
@@ -261,7 +273,9 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
         `${name}-forwarder-policy`,
         {
           role: role.id,
-          policy: homeBusArn.apply((eventBusArn) => JSON.stringify(forwarderPolicy({ eventBusArn }))),
+          policy: homeBusArn.apply((eventBusArn) =>
+            JSON.stringify(forwarderPolicy({ eventBusArn })),
+          ),
         },
         { parent: this },
       );
@@ -367,7 +381,9 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
 
 /** Rules of detections that need read-only calls receive all CloudTrail management events. */
 function ruleState(detection: Detection): string {
-  return detection.includeReadOnlyEvents ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS" : "ENABLED";
+  return detection.includeReadOnlyEvents
+    ? "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"
+    : "ENABLED";
 }
 
 function topicProblems(

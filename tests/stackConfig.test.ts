@@ -44,7 +44,7 @@ describe("stack configuration", () => {
       new Set([RemediationMode.DryRun]),
     );
     expect(config.remediation.allowedPublicPorts).to.deep.equal([443]);
-    expect(config.alarms.overrides["CloudWatch.2"]).to.deep.equal({
+    expect(config.alarms.overrides["unauthorized-api-calls"]).to.deep.equal({
       threshold: 5,
       periodSeconds: undefined,
       evaluationPeriods: undefined,

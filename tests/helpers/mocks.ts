@@ -18,6 +18,9 @@ export interface RecordedResource {
 export const ACCOUNT_ID = "123456789012";
 export const REGION = "eu-west-1";
 
+/** The region the mocks answer for (set by `setup({ region })`). */
+let mockRegion = REGION;
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Invoke = (inputs: any) => Record<string, unknown>;
 
@@ -30,10 +33,10 @@ const INVOKES: Record<string, Invoke> = {
     id: ACCOUNT_ID,
   }),
   "aws:index/getRegion:getRegion": (inputs) => ({
-    name: inputs?.region ?? REGION,
-    region: inputs?.region ?? REGION,
-    id: inputs?.region ?? REGION,
-    endpoint: `ec2.${REGION}.amazonaws.com`,
+    name: inputs?.region ?? mockRegion,
+    region: inputs?.region ?? mockRegion,
+    id: inputs?.region ?? mockRegion,
+    endpoint: `ec2.${mockRegion}.amazonaws.com`,
     description: "Europe (Ireland)",
   }),
   "aws:index/getPartition:getPartition": () => ({
@@ -55,7 +58,7 @@ function keyOfUrn(urn: string): string {
 function stateOf(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const [pkg, mod] = type.split(":");
   const service = (mod ?? "").split("/")[0];
-  const arn = `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${name}`;
+  const arn = `arn:aws:${service}:${mockRegion}:${ACCOUNT_ID}:${name}`;
   const state: Record<string, unknown> = { ...inputs, arn: inputs.arn ?? arn };
   if (pkg === "aws") {
     state.name = inputs.name ?? name;
@@ -65,35 +68,35 @@ function stateOf(type: string, name: string, inputs: Record<string, unknown>): R
     }
     if (type === "aws:kms/key:Key") {
       state.keyId = `key-${name}`;
-      state.arn = `arn:aws:kms:${REGION}:${ACCOUNT_ID}:key/key-${name}`;
+      state.arn = `arn:aws:kms:${mockRegion}:${ACCOUNT_ID}:key/key-${name}`;
     }
     if (type === "aws:sqs/queue:Queue") {
-      state.url = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT_ID}/${state.name}`;
-      state.arn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:${state.name}`;
+      state.url = `https://sqs.${mockRegion}.amazonaws.com/${ACCOUNT_ID}/${state.name}`;
+      state.arn = `arn:aws:sqs:${mockRegion}:${ACCOUNT_ID}:${state.name}`;
     }
     if (type === "aws:sns/topic:Topic") {
-      state.arn = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${state.name}`;
+      state.arn = `arn:aws:sns:${mockRegion}:${ACCOUNT_ID}:${state.name}`;
     }
     if (type === "aws:iam/role:Role") {
       state.arn = `arn:aws:iam::${ACCOUNT_ID}:role/${state.name}`;
     }
     if (type === "aws:cloudwatch/logGroup:LogGroup") {
-      state.arn = `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${state.name}`;
+      state.arn = `arn:aws:logs:${mockRegion}:${ACCOUNT_ID}:log-group:${state.name}`;
     }
     if (type === "aws:lambda/function:Function") {
-      state.arn = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:${state.name}`;
-      state.invokeArn = `arn:aws:apigateway:${REGION}:lambda:path/functions/${state.arn}/invocations`;
+      state.arn = `arn:aws:lambda:${mockRegion}:${ACCOUNT_ID}:function:${state.name}`;
+      state.invokeArn = `arn:aws:apigateway:${mockRegion}:lambda:path/functions/${state.arn}/invocations`;
     }
     if (type === "aws:cloudtrail/trail:Trail") {
-      state.arn = `arn:aws:cloudtrail:${REGION}:${ACCOUNT_ID}:trail/${state.name}`;
+      state.arn = `arn:aws:cloudtrail:${mockRegion}:${ACCOUNT_ID}:trail/${state.name}`;
     }
     if (type === "aws:cloudwatch/eventRule:EventRule") {
-      state.arn = `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/${state.name}`;
+      state.arn = `arn:aws:events:${mockRegion}:${ACCOUNT_ID}:rule/${state.name}`;
     }
     if (type === "aws:cloudwatch/metricAlarm:MetricAlarm" || type === "aws:cloudwatch/compositeAlarm:CompositeAlarm") {
       const alarmName = (inputs.alarmName ?? inputs.name ?? name) as string;
       state.alarmName = alarmName;
-      state.arn = `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:${alarmName}`;
+      state.arn = `arn:aws:cloudwatch:${mockRegion}:${ACCOUNT_ID}:alarm:${alarmName}`;
     }
   }
   return state;
@@ -135,10 +138,16 @@ let shared: Recorder | undefined;
  * returns the shared recorder. Call it at the top of a test file, before importing the code under
  * test, and `recorder.reset()` in `beforeEach`.
  */
-export function setup(options?: { project?: string; stack?: string; preview?: boolean }): Recorder {
+export function setup(options?: {
+  project?: string;
+  stack?: string;
+  preview?: boolean;
+  region?: string;
+}): Recorder {
   if (shared) {
     return shared;
   }
+  mockRegion = options?.region ?? REGION;
   const recorder = new Recorder();
   shared = recorder;
   const parents = new Map<string, string>();

@@ -46,7 +46,11 @@ export function wrap(record: Json): Json {
     id: "5f1c1f2e-0000-4000-8000-000000000001",
     "detail-type": "AWS API Call via CloudTrail",
     source: `aws.${service}`,
-    account: record.recipientAccountId ?? "123456789012",
+    // EventBridge sets the envelope account itself (always 12 digits); some synthetic Panther
+    // records carry a shorter recipientAccountId.
+    account: /^\d{12}$/.test(record.recipientAccountId ?? "")
+      ? record.recipientAccountId
+      : "123456789012",
     time: record.eventTime,
     region: record.awsRegion,
     resources: [],

@@ -1,0 +1,18 @@
+/**
+ * The library entry of aws-security-watch (package.json `main`/`exports`): the components, their
+ * argument types, and the pure building blocks (detection catalog, event pattern matcher, alert
+ * rendering, CIS controls). Importing it creates no resource; only the stack program does.
+ */
+export * from "./components/auditTrail";
+export * from "./components/alertTopicSet";
+export * from "./components/securityRuleWatcher";
+export * from "./components/compositeAlarmGroup";
+export * from "./components/autoRemediator";
+export * from "./core/types";
+export { CATALOG } from "./core/catalog";
+export * from "./core/detection";
+export { matchesPattern, validatePattern, explainMatch, EventPattern } from "./core/eventPattern";
+export { renderAlert, buildInputTransformer } from "./core/alertMessage";
+export { toEventBridgeEvent } from "./core/cloudtrailEvent";
+export { CIS_CONTROLS } from "./core/cisControls";
+export { renderAlarmRule, AlarmRule } from "./core/compositeAlarm";

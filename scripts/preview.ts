@@ -1,0 +1,183 @@
+/**
+ * `npm run preview [-- --stack dev] [--all]`: runs the stack program (index.ts) offline, under
+ * Pulumi's mocks, with the configuration of Pulumi.<stack>.yaml, and prints what `pulumi up`
+ * would create: the resource tree grouped and counted, and the key settings. Nothing is deployed:
+ * there is no Pulumi engine and no AWS call here.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { RecordedResource, Recorder, settle, setup } from "../tests/helpers/mocks";
+
+interface Options {
+  stack: string;
+  all: boolean;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { stack: "dev", all: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--stack" && argv[i + 1]) {
+      options.stack = argv[++i];
+    } else if (arg === "--all") {
+      options.all = true;
+    } else if (arg === "--help" || arg === "-h") {
+      console.log("usage: npm run preview -- [--stack NAME] [--all]");
+      process.exit(0);
+    } else {
+      console.error(`preview: unknown argument ${arg} (usage: npm run preview -- [--stack NAME] [--all])`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+/** Loads Pulumi.<stack>.yaml into Pulumi's runtime configuration. */
+export function loadStackConfig(root: string, stack: string): Record<string, unknown> {
+  const file = path.join(root, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    throw new Error(`No ${path.basename(file)}: create it (see Pulumi.dev.yaml) or pass --stack`);
+  }
+  const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config = doc.config ?? {};
+  const flat: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    flat[key] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  pulumi.runtime.setAllConfig(flat);
+  return config;
+}
+
+const short = (type: string): string => type.replace(/^aws:[^:]+:/, "aws:").replace(/^aws-security-watch:index:/, "");
+
+function tree(recorder: Recorder, all: boolean): string[] {
+  const lines: string[] = [];
+  const byParent = new Map<string | undefined, RecordedResource[]>();
+  for (const r of recorder.resources) {
+    const list = byParent.get(r.parent) ?? [];
+    list.push(r);
+    byParent.set(r.parent, list);
+  }
+  const walk = (parent: string | undefined, indent: string): void => {
+    const children = byParent.get(parent) ?? [];
+    const groups = new Map<string, RecordedResource[]>();
+    for (const c of children) {
+      const list = groups.get(c.type) ?? [];
+      list.push(c);
+      groups.set(c.type, list);
+    }
+    for (const [type, list] of groups) {
+      const components = list.filter((r) => byParent.has(`${r.type}::${r.name}`));
+      const leaves = list.filter((r) => !byParent.has(`${r.type}::${r.name}`));
+      for (const c of components) {
+        lines.push(`${indent}${short(type)}  ${c.name}`);
+        walk(`${type}::${c.name}`, indent + "  ");
+      }
+      if (leaves.length === 0) {
+        continue;
+      }
+      const names = leaves.map((r) => r.name);
+      const shown = all || names.length <= 4 ? names : [...names.slice(0, 3), `… ${names.length - 3} more`];
+      lines.push(`${indent}${short(type)} ×${leaves.length}: ${shown.join(", ")}`);
+    }
+  };
+  walk(undefined, "  ");
+  return lines;
+}
+
+function counts(recorder: Recorder): string[] {
+  const byType = new Map<string, number>();
+  for (const r of recorder.resources) {
+    byType.set(r.type, (byType.get(r.type) ?? 0) + 1);
+  }
+  return [...byType.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([type, n]) => `  ${String(n).padStart(4)}  ${type}`);
+}
+
+const yes = (v: unknown): string => (v ? "on" : "off");
+
+function keySettings(recorder: Recorder): string[] {
+  const lines: string[] = [];
+  for (const trail of recorder.ofType("aws:cloudtrail/trail:Trail")) {
+    const i = trail.inputs;
+    const insights = (i.insightSelectors ?? []).map((s: { insightType: string }) => s.insightType);
+    lines.push(
+      `Trail ${trail.name}: multi-region ${yes(i.isMultiRegionTrail)}, global service events ${yes(i.includeGlobalServiceEvents)}, ` +
+        `log file validation ${yes(i.enableLogFileValidation)}, KMS ${yes(i.kmsKeyId)}, CloudWatch Logs ${yes(i.cloudWatchLogsGroupArn)}, ` +
+        `organization ${yes(i.isOrganizationTrail)}, Insights ${insights.length ? insights.join("+") : "off"}`,
+    );
+  }
+  for (const group of recorder.ofType("aws:cloudwatch/logGroup:LogGroup")) {
+    if (group.parent?.startsWith("aws-security-watch:index:AuditTrail::")) {
+      lines.push(`Trail log group ${group.name}: retention ${group.inputs.retentionInDays} days, KMS ${yes(group.inputs.kmsKeyId)}`);
+    }
+  }
+  const topics = recorder.ofType("aws:sns/topic:Topic");
+  const subs = recorder.ofType("aws:sns/topicSubscription:TopicSubscription");
+  for (const topic of topics) {
+    const mine = subs.filter((s) => s.name.startsWith(`${topic.name}-`));
+    const described = mine.map((s) => `${s.inputs.protocol} ${s.inputs.endpoint}`);
+    lines.push(
+      `Topic ${topic.name} (KMS ${yes(topic.inputs.kmsMasterKeyId)}): ${described.length ? described.join(", ") : "no subscription"}`,
+    );
+  }
+  const rules = recorder.ofType("aws:cloudwatch/eventRule:EventRule");
+  const forwarded = rules.filter((r) => r.provider);
+  lines.push(
+    `EventBridge rules: ${rules.length - forwarded.length} detections in the stack's region` +
+      (forwarded.length ? `, ${forwarded.length} forwarding rules in us-east-1 (global-service events)` : ""),
+  );
+  lines.push(
+    `CloudWatch: ${recorder.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").length} metric filters, ` +
+      `${recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length} alarms, ` +
+      `${recorder.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm").length} composite alarms`,
+  );
+  for (const fn of recorder.ofType("aws:lambda/function:Function")) {
+    lines.push(`Lambda ${fn.name}: ${fn.inputs.description} (${fn.inputs.runtime}, ${fn.inputs.timeout}s, reserved ${fn.inputs.reservedConcurrentExecutions})`);
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const root = path.resolve(__dirname, "..");
+  process.chdir(root);
+  const project = (yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  // The region the mocks answer for is the stack's region.
+  const raw = yaml.load(fs.readFileSync(path.join(root, `Pulumi.${options.stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  };
+  const region = String(raw?.config?.["aws:region"] ?? "us-east-1");
+  const recorder = setup({ project, stack: options.stack, region });
+  loadStackConfig(root, options.stack);
+
+  const started = process.hrtime.bigint();
+  require("../index");
+  await settle();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+
+  const out: string[] = [];
+  out.push(`aws-security-watch: offline preview of stack "${options.stack}" (Pulumi.${options.stack}.yaml, region ${region})`);
+  out.push("NOTHING WAS DEPLOYED: the stack program ran under Pulumi's mocks, with no engine and no AWS call.");
+  out.push(`It builds ${recorder.resources.length} resources in ${ms.toFixed(0)} ms. \`pulumi up\` on stack "${options.stack}" would create:`);
+  out.push("");
+  out.push("Resource tree (component, then its children grouped by type):");
+  out.push(...tree(recorder, options.all));
+  out.push("");
+  out.push("Resources by type:");
+  out.push(...counts(recorder));
+  out.push("");
+  out.push("Key settings:");
+  out.push(...keySettings(recorder).map((l) => `  ${l}`));
+  out.push("");
+  out.push(`To deploy for real: pulumi stack select ${options.stack} && pulumi up   (needs the Pulumi CLI and AWS credentials)`);
+  console.log(out.join("\n"));
+}
+
+main().catch((e) => {
+  console.error(`preview failed: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

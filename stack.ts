@@ -1,0 +1,139 @@
+/**
+ * Composes the four components from the stack configuration. Kept apart from index.ts (which
+ * only reads the configuration and exports outputs) so that the offline preview, the fire drill
+ * and the tests build exactly what `pulumi up` deploys.
+ */
+import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
+import { AuditTrail } from "./components/auditTrail";
+import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
+import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
+import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
+import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
+import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
+
+export interface Stack {
+  readonly config: StackConfig;
+  readonly audit: AuditTrail;
+  readonly topics: AlertTopicSet;
+  readonly watcher: SecurityRuleWatcher;
+  readonly alarms: CompositeAlarmGroup;
+  readonly remediator: AutoRemediator;
+}
+
+/** A stable, kebab-case subscription label from an address, number or URL. */
+export function subscriptionLabel(value: string): string {
+  const label = value
+    .toLowerCase()
+    .replace(/^https:\/\//, "")
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return label.slice(0, 64).replace(/-+$/, "");
+}
+
+function subscriptionSet(source: {
+  emails: string[];
+  sms: string[];
+  httpsEndpoints: string[];
+}): SubscriptionSet {
+  const byLabel = <T>(values: string[], make: (v: string) => T): Record<string, T> =>
+    Object.fromEntries(values.map((v) => [subscriptionLabel(v), make(v)]));
+  return {
+    emails: byLabel(source.emails, (v) => v),
+    smsNumbers: byLabel(source.sms, (v) => v),
+    httpsEndpoints: byLabel(source.httpsEndpoints, (url) => ({ url })),
+  };
+}
+
+/** Every alert topic and `resolutions` get the shared emails and endpoints; SMS pages critical only. */
+function topicSubscriptions(alerts: AlertsConfig): Record<string, { subscriptions: SubscriptionSet }> {
+  const topics: Record<string, { subscriptions: SubscriptionSet }> = {};
+  for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
+    const extra = alerts.topics[topic] ?? { emails: [], sms: [], httpsEndpoints: [] };
+    topics[topic] = {
+      subscriptions: subscriptionSet({
+        emails: extra.emails,
+        sms: topic === Severity.Critical ? [...alerts.sms, ...extra.sms] : extra.sms,
+        httpsEndpoints: extra.httpsEndpoints,
+      }),
+    };
+  }
+  return topics;
+}
+
+/**
+ * Builds the stack.
+ * @param get raw value of a key of the `aws-security-watch` config namespace
+ * @param awsRegion the stack's `aws:region`
+ */
+export function buildStack(get: (key: string) => unknown, awsRegion: string | undefined): Stack {
+  const config = parseStackConfig(get, awsRegion);
+  const tags = config.tags;
+
+  const topics = new AlertTopicSet("alerts", {
+    subscriptions: subscriptionSet({
+      emails: config.alerts.emails,
+      sms: [],
+      httpsEndpoints: config.alerts.httpsEndpoints,
+    }),
+    topics: topicSubscriptions(config.alerts),
+    tags,
+  });
+
+  const audit = new AuditTrail("audit", {
+    logRetentionDays: config.trail.logRetentionDays,
+    retentionDays: config.trail.bucketRetentionDays,
+    insights: config.trail.insights,
+    s3DataEvents: config.trail.s3DataEvents,
+    lambdaDataEvents: config.trail.lambdaDataEvents,
+    accessLogging: config.trail.accessLogging,
+    isOrganizationTrail: config.trail.organization,
+    tags,
+  });
+
+  const watcher = new SecurityRuleWatcher("watch", {
+    alertTopicArns: topics.alertTopicArns,
+    disabledDetections: config.detections.disabled,
+    severityOverrides: config.detections.severityOverrides,
+    homeRegion: config.homeRegion,
+    forwardGlobalEvents: config.detections.forwardGlobalEvents,
+    tags,
+  });
+
+  const alarms = new CompositeAlarmGroup("cis", {
+    logGroupName: audit.logGroupName,
+    alertTopicArns: topics.alertTopicArns,
+    resolutionTopicArn: topics.resolutionTopicArn,
+    disabledControls: config.alarms.disabledControls,
+    controlOverrides: config.alarms.overrides,
+    suppressChildActions: config.alarms.suppressChildActions,
+    tags,
+  });
+
+  const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
+  for (const id of REMEDIATION_IDS) {
+    remediations[id] = {
+      mode: config.remediation.modes[id] ?? config.remediation.defaultMode,
+      ...(id === RemediationId.RevokeWorldIngress
+        ? { allowedPublicPorts: config.remediation.allowedPublicPorts }
+        : {}),
+      ...(id === RemediationId.CancelKeyDeletion
+        ? { protectedKeyArns: config.remediation.protectedKeyArns }
+        : {}),
+    };
+  }
+  const remediator = new AutoRemediator("remediate", {
+    resolutionTopicArn: topics.resolutionTopicArn,
+    topicKmsKeyArn: topics.kmsKeyArn,
+    failureAlarmTopicArn: topics.alertTopicArns[Severity.High],
+    watcher,
+    defaultMode: config.remediation.defaultMode,
+    remediations,
+    exemptTag: config.remediation.exemptTag,
+    trustedPrincipalArns: config.remediation.trustedPrincipalArns,
+    logRetentionDays: config.remediation.logRetentionDays,
+    reservedConcurrency: config.remediation.reservedConcurrency,
+    tags,
+  });
+
+  return { config, audit, topics, watcher, alarms, remediator };
+}

@@ -1,0 +1,170 @@
+import { expect } from "chai";
+import { mockClient } from "aws-sdk-client-mock";
+import {
+  CancelKeyDeletionCommand,
+  EnableKeyCommand,
+  KMSClient,
+  ListResourceTagsCommand,
+} from "@aws-sdk/client-kms";
+import {
+  createCancelKeyDeletionHandler,
+  planCancelKeyDeletion,
+} from "../../lambdas/cancelKeyDeletion";
+import { awsError, baseSettings, captureLogs, EXEMPT_TAG, fixture, sent, snsMock } from "./harness";
+
+const KEY = "arn:aws:kms:us-west-2:123456789012:key/1";
+const SETTINGS = { ...baseSettings(), protectedKeyArns: [] as string[] };
+
+describe("planCancelKeyDeletion", () => {
+  it("ScheduleKeyDeletion (real record): cancel the deletion of the key from resources", () => {
+    const plan = planCancelKeyDeletion(
+      fixture("aws_kms_cmk_loss", "KMS Key Scheduled For Deletion"),
+      SETTINGS,
+    );
+    expect(plan).to.deep.include({ kind: "act", resource: KEY, found: "scheduled for deletion" });
+    if (plan.kind === "act")
+      expect(plan.target).to.deep.equal({
+        keyArn: KEY,
+        action: "cancel-deletion",
+        protectedByArn: false,
+      });
+  });
+
+  it("ScheduleKeyDeletion without resources: the key ARN from responseElements", () => {
+    const plan = planCancelKeyDeletion(
+      fixture("aws_kms_cmk_loss", "KMS Key Scheduled For Deletion - missing resources"),
+      SETTINGS,
+    );
+    expect(plan.kind === "act" && plan.target.keyArn).to.equal(KEY);
+  });
+
+  it("DisableKey on an unprotected key, no protect tag configured: ignored without any call", () => {
+    expect(
+      planCancelKeyDeletion(fixture("aws_kms_cmk_loss", "KMS Key Disabled"), SETTINGS).kind,
+    ).to.equal("ignore");
+  });
+
+  it("DisableKey on a key in protectedKeyArns: enable", () => {
+    const plan = planCancelKeyDeletion(fixture("aws_kms_cmk_loss", "KMS Key Disabled"), {
+      ...SETTINGS,
+      protectedKeyArns: [KEY],
+    });
+    expect(plan.kind === "act" && plan.target).to.deep.equal({
+      keyArn: KEY,
+      action: "enable",
+      protectedByArn: true,
+    });
+  });
+
+  it("failed DisableKey and other KMS calls", () => {
+    expect(
+      planCancelKeyDeletion(fixture("aws_kms_cmk_loss", "KMS Disable Key Error"), SETTINGS).kind,
+    ).to.equal("ignore");
+    expect(
+      planCancelKeyDeletion(fixture("aws_kms_cmk_loss", "KMS Key Non Deletion Event"), SETTINGS)
+        .kind,
+    ).to.equal("reject");
+  });
+});
+
+describe("cancel-key-deletion handler", () => {
+  const kms = mockClient(KMSClient);
+  let sns = snsMock();
+  beforeEach(() => {
+    kms.reset();
+    sns.restore();
+    sns = snsMock();
+    kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
+  });
+  after(() => {
+    kms.restore();
+    sns.restore();
+  });
+  const scheduled = () => fixture("aws_kms_cmk_loss", "KMS Key Scheduled For Deletion");
+
+  it("ScheduleKeyDeletion: ListResourceTags, CancelKeyDeletion, EnableKey", async () => {
+    kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
+    kms.on(EnableKeyCommand).resolves({});
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
+    );
+    expect(sent(kms)).to.deep.equal([
+      { name: "ListResourceTags", input: { KeyId: KEY } },
+      { name: "CancelKeyDeletion", input: { KeyId: KEY } },
+      { name: "EnableKey", input: { KeyId: KEY } },
+    ]);
+    expect(result).to.deep.include({
+      outcome: "remediated",
+      message: `Cancelled the deletion of key ${KEY} and enabled it.`,
+    });
+  });
+
+  it("enableAfterCancel false: leaves the key Disabled", async () => {
+    kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler({ ...SETTINGS, enableAfterCancel: false })(scheduled()),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
+    expect(result?.message).to.equal(
+      `Cancelled the deletion of key ${KEY}. The key is left Disabled.`,
+    );
+  });
+
+  it("not pending deletion any more (KMSInvalidStateException): already-safe, no EnableKey", async () => {
+    kms.on(CancelKeyDeletionCommand).rejects(awsError("KMSInvalidStateException"));
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
+    expect(result?.outcome).to.equal("already-safe");
+  });
+
+  it("DisableKey on a key tagged protected: EnableKey", async () => {
+    kms.on(ListResourceTagsCommand).resolves({ Tags: [{ TagKey: "protect", TagValue: "yes" }] });
+    kms.on(EnableKeyCommand).resolves({});
+    const handler = createCancelKeyDeletionHandler({
+      ...SETTINGS,
+      protectedKeyTag: { key: "protect", value: "yes" },
+    });
+    const { result } = await captureLogs(() =>
+      handler(fixture("aws_kms_cmk_loss", "KMS Key Disabled")),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "EnableKey"]);
+    expect(result?.outcome).to.equal("remediated");
+  });
+
+  it("DisableKey on an untagged key with a protect tag configured: ignored after one read", async () => {
+    const handler = createCancelKeyDeletionHandler({
+      ...SETTINGS,
+      protectedKeyTag: { key: "protect", value: "yes" },
+    });
+    const { result } = await captureLogs(() =>
+      handler(fixture("aws_kms_cmk_loss", "KMS Key Disabled")),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(result?.outcome).to.equal("ignored");
+    expect(sns.calls()).to.have.length(0);
+  });
+
+  it("exempt key tag", async () => {
+    kms
+      .on(ListResourceTagsCommand)
+      .resolves({ Tags: [{ TagKey: EXEMPT_TAG.key, TagValue: EXEMPT_TAG.value }] });
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(result?.outcome).to.equal("exempt");
+  });
+
+  it("dry-run", async () => {
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler({ ...SETTINGS, mode: "dry-run" as never })(scheduled()),
+    );
+    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(result).to.deep.include({
+      outcome: "dry-run",
+      actions: [`CancelKeyDeletion ${KEY}`, `EnableKey ${KEY}`],
+    });
+  });
+});
