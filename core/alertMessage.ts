@@ -17,7 +17,7 @@
  * The static text of a template has no `"`, `\`, `<` or `>` (checked by core/detection.ts), so
  * the delivered text needs no unescaping to read.
  */
-import { COMMON_FIELDS, Detection, messageTemplates, placeholdersOf } from "./detection";
+import { COMMON_FIELDS, Detection, hasUnsafeCharacter } from "./detection";
 
 /** EventBridge InputTemplate: at most 8192 characters. */
 export const MAX_INPUT_TEMPLATE_LENGTH = 8192;
@@ -104,14 +104,14 @@ export function buildInputTransformer(
   const fields = fieldsOf(detection);
   const inputPaths: Record<string, string> = {};
   for (const line of lines) {
-    const bare = line.replace(PLACEHOLDER, (whole, name: string) => {
+    const bare = line.replace(PLACEHOLDER, (_whole, name: string) => {
       if (!(name in fields)) {
         throw new Error(`detection ${detection.id}: unknown placeholder <${name}>`);
       }
       inputPaths[name] = `$.${fields[name]}`;
       return "";
     });
-    if (/["\\<>\u0000-\u001f]/.test(bare)) {
+    if (hasUnsafeCharacter(bare, false)) {
       throw new Error(
         `detection ${detection.id}: the alert text must not contain ", \\, < or > outside placeholders, nor control characters: ${line}`,
       );
@@ -189,9 +189,4 @@ export function renderAlert(
     message: substitute(inputTemplate, fields),
     fields,
   };
-}
-
-/** The placeholder names of a detection's own templates (subject, resource, body). */
-export function messagePlaceholders(detection: Detection): string[] {
-  return [...new Set(messageTemplates(detection.message).flatMap(placeholdersOf))];
 }

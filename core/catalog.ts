@@ -177,8 +177,9 @@ export const CATALOG: readonly Detection[] = [
     message: {
       subject: "CloudTrail <eventName> in <region>",
       resource: "<trailName>",
-      body: "Check that the trail still logs every region, management events read and write, with log file validation. "
-        .concat(CHECK_CALLER),
+      body: "Check that the trail still logs every region, management events read and write, with log file validation. ".concat(
+        CHECK_CALLER,
+      ),
       fields: { trailName: "detail.requestParameters.name" },
     },
   },
@@ -431,7 +432,8 @@ export const CATALOG: readonly Detection[] = [
   {
     id: "cloudtrail-logging-stopped",
     title: "CloudTrail logging stopped",
-    description: "StopLogging on a trail: no more API history from now on. Attackers do this first.",
+    description:
+      "StopLogging on a trail: no more API history from now on. Attackers do this first.",
     severity: Severity.Critical,
     references: { mitre: ["T1562.008"] },
     eventPattern: succeededCall("cloudtrail", ["StopLogging"]),
@@ -675,9 +677,13 @@ export const CATALOG: readonly Detection[] = [
     description: "A policy named AdministratorAccess was attached to a user, role or group.",
     severity: Severity.High,
     references: { mitre: ["T1098.003"] },
-    eventPattern: succeededCall("iam", ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy"], {
-      requestParameters: { policyArn: [{ suffix: "/AdministratorAccess" }] },
-    }),
+    eventPattern: succeededCall(
+      "iam",
+      ["AttachUserPolicy", "AttachRolePolicy", "AttachGroupPolicy"],
+      {
+        requestParameters: { policyArn: [{ suffix: "/AdministratorAccess" }] },
+      },
+    ),
     message: {
       subject: "AdministratorAccess attached to <userName><roleName><groupName>",
       resource: "<userName><roleName><groupName>",
@@ -728,7 +734,8 @@ export const CATALOG: readonly Detection[] = [
   {
     id: "ami-made-public",
     title: "AMI made public",
-    description: "ModifyImageAttribute added the group all to the launch permission: anyone can launch it and read its disks.",
+    description:
+      "ModifyImageAttribute added the group all to the launch permission: anyone can launch it and read its disks.",
     severity: Severity.Critical,
     references: { mitre: ["T1537"] },
     eventPattern: succeededCall("ec2", ["ModifyImageAttribute"], {
@@ -781,11 +788,15 @@ export const CATALOG: readonly Detection[] = [
         $or: [
           {
             eventName: ["ModifySnapshotAttribute"],
-            requestParameters: { createVolumePermission: { add: { items: { userId: [{ exists: true }] } } } },
+            requestParameters: {
+              createVolumePermission: { add: { items: { userId: [{ exists: true }] } } },
+            },
           },
           {
             eventName: ["ModifyImageAttribute"],
-            requestParameters: { launchPermission: { add: { items: { userId: [{ exists: true }] } } } },
+            requestParameters: {
+              launchPermission: { add: { items: { userId: [{ exists: true }] } } },
+            },
           },
         ],
       },
@@ -812,7 +823,9 @@ export const CATALOG: readonly Detection[] = [
     eventPattern: succeededCall(
       "rds",
       ["ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute"],
-      { requestParameters: { attributeName: ["restore"], valuesToAdd: [{ "anything-but": "all" }] } },
+      {
+        requestParameters: { attributeName: ["restore"], valuesToAdd: [{ "anything-but": "all" }] },
+      },
     ),
     message: {
       subject: "RDS snapshot <dbSnapshot><dbClusterSnapshot> shared with <sharedWith>",
@@ -1016,7 +1029,8 @@ export const CATALOG: readonly Detection[] = [
       body: "Anyone on the internet can now reach this port. Allow only the addresses that need it.",
       fields: {
         groupId: "detail.requestParameters.ModifySecurityGroupRulesRequest.GroupId",
-        ruleId: "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
+        ruleId:
+          "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
         fromPort:
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort",
       },

@@ -87,6 +87,20 @@ const FIELD_NAME = /^[A-Za-z0-9_-]+$/;
 const FIELD_PATH = /^[A-Za-z0-9_-]+(\[\d+\])?(\.[A-Za-z0-9_-]+(\[\d+\])?)*$/;
 const PLACEHOLDER = /<([^<>]*)>/g;
 
+/**
+ * Whether static alert text holds a character that an EventBridge string template cannot carry
+ * as is: a double quote, a backslash, an angle bracket, or a control character (a line feed is
+ * allowed where `allowLineFeed`: it separates lines of the body).
+ */
+export function hasUnsafeCharacter(text: string, allowLineFeed: boolean): boolean {
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if ('"\\<>'.includes(char)) return true;
+    if (code < 0x20 && !(allowLineFeed && char === "\n")) return true;
+  }
+  return false;
+}
+
 /** The name of the home-region rule of a detection. */
 export function ruleName(prefix: string, id: string): string {
   return `${prefix}-${id}`;
@@ -120,7 +134,7 @@ export function detectionProblems(detection: Detection, path: string): string[] 
   if (!detection.title) problems.push(`${path}.title: must not be empty`);
   if (!detection.description) problems.push(`${path}.description: must not be empty`);
   for (const key of ["title", "description"] as const) {
-    if (/["\\<>\u0000-\u001f]/.test(detection[key])) {
+    if (hasUnsafeCharacter(detection[key], false)) {
       problems.push(`${path}.${key}: must not contain ", \\, < or >, nor control characters`);
     }
   }
@@ -164,7 +178,7 @@ export function detectionProblems(detection: Detection, path: string): string[] 
       }
     }
     const text = template.replace(PLACEHOLDER, "");
-    if (/["\\<>]/.test(text) || /[\u0000-\u0009\u000b-\u001f]/.test(text)) {
+    if (hasUnsafeCharacter(text, true)) {
       problems.push(
         `${path}.message: the text must not contain ", \\, < or > outside placeholders, nor control characters`,
       );

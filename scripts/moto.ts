@@ -4,7 +4,8 @@
  * it answers, and stops it (with its whole process group) when asked or when this process exits.
  *
  * The binary is, in order: `$MOTO_SERVER`, `moto_server` on `PATH`, `python3 -m moto.server`.
- * Install it with `pip install "moto[server]==5.2.1"`.
+ * Install it with `pip install "moto[server]==5.2.1"`. Where moto differs from AWS in ways the
+ * remediation handlers depend on, a small shim is loaded into the server (`MOTO_COMPAT_SHIMS`).
  */
 import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";

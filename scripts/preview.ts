@@ -177,7 +177,9 @@ async function main(): Promise<void> {
   console.log(out.join("\n"));
 }
 
-main().catch((e) => {
-  console.error(`preview failed: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`preview failed: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -314,9 +314,11 @@ export function asAssumedRole(
         },
         attributes: { creationDate: record.eventTime, mfaAuthenticated: "false" },
       },
-      invokedBy: "lambda.amazonaws.com",
     },
-    sourceIPAddress: "lambda.amazonaws.com",
+    // A Lambda function calls from an AWS address with the SDK of its runtime.
+    sourceIPAddress: "3.248.12.34",
+    userAgent:
+      "aws-sdk-js/3.1169.0 ua/2.1 os/linux lang/js md/nodejs#20.19.0 exec-env/AWS_Lambda_nodejs20.x",
   };
 }
 
@@ -585,8 +587,8 @@ const trailStopped: Scenario = {
       }),
     );
     await cloudtrail.send(new StartLoggingCommand({ Name: name }));
-    // By name, as `aws cloudtrail stop-logging --name <name>` does (moto 5.2.1 accepts only names
-    // in StopLogging/StartLogging; the console sends the ARN, which CloudTrail records as is).
+    // By name, as `aws cloudtrail stop-logging --name <name>` does; CloudTrail records the name
+    // as given (the console gives the ARN, which plain moto 5.2.1 rejects: see MOTO_COMPAT_SHIMS).
     await cloudtrail.send(new StopLoggingCommand({ Name: name }));
     const record = attackerRecord(ctx, {
       eventSource: "cloudtrail.amazonaws.com",

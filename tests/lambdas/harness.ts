@@ -161,8 +161,10 @@ export const MALFORMING: Record<string, (e: Json, bad: unknown) => void> = {
     e.account = bad;
     e.detail.recipientAccountId = bad;
   },
+  // A missing requestParameters is legitimate (CreateAccessKey for oneself); a non-object is not.
   requestParameters: (e, bad) =>
-    (e.detail.requestParameters = typeof bad === "object" ? [bad] : bad),
+    (e.detail.requestParameters =
+      bad === undefined || bad === null ? 42 : typeof bad === "object" ? [bad] : bad),
 };
 
 /** Values that are never a valid value for a required field. */

@@ -121,11 +121,9 @@ describe("unshare-snapshot handler", () => {
   });
 
   it("exempt tag: no modify", async () => {
-    ec2
-      .on(DescribeTagsCommand)
-      .resolves({
-        Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value, ResourceId: "snap-1111" }],
-      });
+    ec2.on(DescribeTagsCommand).resolves({
+      Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value, ResourceId: "snap-1111" }],
+    });
     const { result } = await captureLogs(() =>
       createUnshareSnapshotHandler(SETTINGS)(
         fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),

@@ -1,0 +1,266 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { mockClient } from "aws-sdk-client-mock";
+import { EC2Client } from "@aws-sdk/client-ec2";
+import { IAMClient } from "@aws-sdk/client-iam";
+import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
+import { S3Client } from "@aws-sdk/client-s3";
+import { KMSClient } from "@aws-sdk/client-kms";
+import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import { RemediationId } from "../../core/types";
+import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
+import {
+  causedByRole,
+  resolutionMessage,
+  subjectLine,
+  type EventFacts,
+} from "../../lambdas/common";
+import { planRevokeWorldIngress } from "../../lambdas/revokeWorldIngress";
+import { planQuarantineAccessKey } from "../../lambdas/quarantineAccessKey";
+import { planRestartAuditLogging } from "../../lambdas/restartAuditLogging";
+import { planBlockPublicBucket } from "../../lambdas/blockPublicBucket";
+import { planCancelKeyDeletion } from "../../lambdas/cancelKeyDeletion";
+import { planRestartConfigRecorder } from "../../lambdas/restartConfigRecorder";
+import { planUnshareSnapshot } from "../../lambdas/unshareSnapshot";
+import {
+  BAD_VALUES,
+  baseSettings,
+  captureLogs,
+  fixture,
+  type Json,
+  MALFORMING,
+  record,
+  snsMock,
+} from "./harness";
+
+const SETTINGS = { ...baseSettings(), allowedPublicPorts: [443], protectedKeyArns: [] };
+
+/** Each remediation: its pure plan and one valid, remediating event. */
+const PLANS: Record<RemediationId, { plan: (e: unknown) => { kind: string }; valid: () => Json }> =
+  {
+    [RemediationId.RevokeWorldIngress]: {
+      plan: (e) => planRevokeWorldIngress(e, SETTINGS),
+      valid: () => fixture("aws_ec2_manual_security_group_changes", "Go Script Authorize Ingress"),
+    },
+    [RemediationId.QuarantineAccessKey]: {
+      plan: (e) => planQuarantineAccessKey(e, SETTINGS),
+      valid: () => fixture("aws_iam_user_key_created", "user1 create keys for user2"),
+    },
+    [RemediationId.RestartAuditLogging]: {
+      plan: (e) => planRestartAuditLogging(e, SETTINGS),
+      valid: () => fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped"),
+    },
+    [RemediationId.BlockPublicBucket]: {
+      plan: (e) => planBlockPublicBucket(e, SETTINGS),
+      valid: () =>
+        fixture("aws_s3_delete_public_access_block", "Public Access Block Deleted Successfully"),
+    },
+    [RemediationId.CancelKeyDeletion]: {
+      plan: (e) => planCancelKeyDeletion(e, SETTINGS),
+      valid: () => fixture("aws_kms_cmk_loss", "KMS Key Scheduled For Deletion"),
+    },
+    [RemediationId.RestartConfigRecorder]: {
+      plan: (e) => planRestartConfigRecorder(e, SETTINGS),
+      valid: () =>
+        record("config.amazonaws.com", "StopConfigurationRecorder", {
+          configurationRecorderName: "default",
+        }),
+    },
+    [RemediationId.UnshareSnapshot]: {
+      plan: (e) => planUnshareSnapshot(e, SETTINGS),
+      valid: () => fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
+    },
+  };
+
+/** A valid event broken at one required field. */
+const malformedEvent = (valid: () => Json) =>
+  fc
+    .tuple(fc.constantFrom(...Object.keys(MALFORMING)), fc.constantFrom(...BAD_VALUES))
+    .map(([field, bad]) => {
+      const e = valid();
+      MALFORMING[field](e, bad);
+      return e;
+    });
+
+describe("malformed and unexpected events", () => {
+  const clients = [
+    EC2Client,
+    IAMClient,
+    CloudTrailClient,
+    S3Client,
+    KMSClient,
+    ConfigServiceClient,
+  ].map((c) => mockClient(c as never));
+  let sns = snsMock();
+  beforeEach(() => {
+    clients.forEach((c) => c.reset());
+    sns.restore();
+    sns = snsMock();
+  });
+  after(() => {
+    clients.forEach((c) => c.restore());
+    sns.restore();
+  });
+
+  for (const id of Object.values(RemediationId)) {
+    const { plan, valid } = PLANS[id];
+
+    it(`${id}: the valid event plans an action`, () => {
+      expect(plan(valid()).kind).to.equal("act");
+    });
+
+    it(`${id}: plan never throws on arbitrary JSON and never plans an action`, () => {
+      fc.assert(
+        fc.property(
+          fc.oneof(fc.jsonValue(), fc.anything(), fc.record({ detail: fc.jsonValue() })),
+          (input) => {
+            const result = plan(input);
+            expect(["reject", "ignore"]).to.include(result.kind);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`${id}: a required field missing or of the wrong type is rejected`, () => {
+      fc.assert(
+        fc.property(malformedEvent(valid), (event) => {
+          expect(plan(event).kind).to.equal("reject");
+        }),
+        { numRuns: 100 },
+      );
+    });
+
+    it(`${id}: the handler throws, logs one rejected line and calls no AWS API`, async () => {
+      const handler = HANDLER_FACTORIES[id]({ ...baseSettings(), ...DEFAULT_SETTINGS[id] });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(malformedEvent(valid), fc.jsonValue()), async (event) => {
+          const { error, lines } = await captureLogs(() => handler(event));
+          expect(error).to.be.instanceOf(Error);
+          expect(error?.message).to.match(new RegExp(`^${id}: rejected event: `));
+          expect(lines).to.have.length(1);
+          expect(lines[0]).to.deep.include({ type: "rejected", remediation: id });
+          expect(clients.map((c) => c.calls().length)).to.deep.equal([0, 0, 0, 0, 0, 0]);
+          expect(sns.calls()).to.have.length(0);
+        }),
+        { numRuns: 50 },
+      );
+    });
+  }
+
+  it("rejection reason names the event and what is wrong", () => {
+    const e = PLANS[RemediationId.RestartAuditLogging].valid();
+    e.detail.eventName = "DeleteTrail";
+    expect(planRestartAuditLogging(e, SETTINGS)).to.deep.equal({
+      kind: "reject",
+      reason:
+        "unexpected event cloudtrail.amazonaws.com:DeleteTrail (1); expected cloudtrail.amazonaws.com: StopLogging, PutEventSelectors",
+    });
+  });
+});
+
+describe("own role detection", () => {
+  const facts = (principal: string, issuerArn?: string) => ({ principal, issuerArn }) as EventFacts;
+  const role = "arn:aws:iam::123456789012:role/path/remediator";
+  const cases: [string, string, string | undefined, boolean][] = [
+    [
+      "session issuer is the role",
+      "arn:aws:sts::123456789012:assumed-role/remediator/x",
+      role,
+      true,
+    ],
+    [
+      "assumed-role session of the role (path dropped in STS ARNs)",
+      "arn:aws:sts::123456789012:assumed-role/remediator/fn",
+      undefined,
+      true,
+    ],
+    [
+      "another role with the same prefix",
+      "arn:aws:sts::123456789012:assumed-role/remediator-2/fn",
+      undefined,
+      false,
+    ],
+    [
+      "same role name in another account",
+      "arn:aws:sts::999999999999:assumed-role/remediator/fn",
+      undefined,
+      false,
+    ],
+  ];
+  for (const [name, principal, issuer, expected] of cases) {
+    it(`${name}: ${expected}`, () => {
+      expect(causedByRole(facts(principal, issuer), role)).to.equal(expected);
+    });
+  }
+});
+
+describe("resolution message", () => {
+  it("subject is printable ASCII under 100 characters, whatever the resource", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), (text) => {
+        const subject = subjectLine(text);
+        expect(subject.length).to.be.lessThan(100);
+        expect(subject).to.match(/^[\x20-\x7e]*$/);
+      }),
+    );
+  });
+
+  it("attributes carry the structured fields, never empty", () => {
+    const facts = {
+      eventId: "e-1",
+      eventName: "StopLogging",
+      region: "eu-west-1",
+      account: "123456789012",
+      principal: "arn:aws:iam::123456789012:user/bob",
+      sourceIp: "",
+      userAgent: "",
+      time: "2024-05-01T10:00:00Z",
+    } as EventFacts;
+    const msg = resolutionMessage(
+      {
+        remediation: RemediationId.RestartAuditLogging,
+        eventId: "e-1",
+        outcome: "exempt",
+        resource: "trail",
+        principal: facts.principal,
+        actions: [],
+        message: "Left as is.",
+      },
+      facts,
+      "enforce",
+      "logging stopped",
+      "https://console",
+    );
+    expect(msg.Subject).to.equal("[EXEMPT] trail logging stopped in eu-west-1");
+    expect(msg.Message.split("\n")).to.deep.equal([
+      "EXEMPT: Left as is.",
+      "",
+      "Resolves the alert for CloudTrail event e-1 (StopLogging).",
+      "Found: trail logging stopped",
+      "Nothing was changed.",
+      "",
+      "Who: arn:aws:iam::123456789012:user/bob",
+      "User agent: -",
+      "When: 2024-05-01T10:00:00Z",
+      "Where: account 123456789012, region eu-west-1",
+      "Remediation: restart-audit-logging (mode enforce)",
+      "Console: https://console",
+    ]);
+    expect(Object.keys(msg.MessageAttributes)).to.deep.equal([
+      "eventId",
+      "remediation",
+      "outcome",
+      "resource",
+      "mode",
+      "account",
+      "region",
+      "principal",
+    ]);
+    expect(
+      Object.values(msg.MessageAttributes).every(
+        (a) => a.DataType === "String" && a.StringValue.length > 0,
+      ),
+    ).to.equal(true);
+  });
+});
