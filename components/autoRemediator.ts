@@ -138,7 +138,7 @@ const LOG_RETENTION_DAYS = [
  */
 export class AutoRemediator extends pulumi.ComponentResource {
   /** Function per enabled remediation. */
-  public readonly functions: Record<string, aws.lambda.CallbackFunction>;
+  public readonly functions: Record<string, aws.lambda.CallbackFunction<unknown, unknown>>;
   /** Function ARN per enabled remediation. */
   public readonly functionArns: Record<string, pulumi.Output<string>>;
   /** Execution role ARN per enabled remediation (principals to name in topic policies). */

@@ -16,8 +16,12 @@
  *   ("AWS Notification Message"). The subject is therefore the first line of the message.
  * The static text of a template has no `"`, `\`, `<` or `>` (checked by core/detection.ts), so
  * the delivered text needs no unescaping to read.
+ *
+ * The lines about the event itself (what, who, where, which console page) depend on the
+ * detection's origin: a CloudTrail record has a caller, a source IP and an event history page; an
+ * AWS Health event has an event type, AWS Health's own description and a Health dashboard page.
  */
-import { COMMON_FIELDS, Detection, hasUnsafeCharacter } from "./detection";
+import { commonFieldsOf, Detection, EventOrigin, hasUnsafeCharacter } from "./detection";
 
 /** EventBridge InputTemplate: at most 8192 characters. */
 export const MAX_INPUT_TEMPLATE_LENGTH = 8192;
@@ -56,9 +60,36 @@ export function severityTag(severity: string): string {
   return `[${severity.toUpperCase()}]`;
 }
 
+/** The lines about the event and its console page, by origin, with `<name>` placeholders. */
+function eventLines(origin: EventOrigin | undefined, domain: string): [string[], string] {
+  if (origin === EventOrigin.AwsHealth) {
+    return [
+      [
+        "Event: AWS Health <eventTypeCode> (service <service>) since <startTime>",
+        "AWS Health says: <healthDescription>",
+        "Where: account <account>, delivered in region <region>",
+        "AWS Health event: <eventArn>",
+        "EventBridge event id: <eventId>",
+      ],
+      `Console: https://${domain}/health/home#/account/event-log?eventID=<eventArn>`,
+    ];
+  }
+  return [
+    [
+      "Event: <eventName> (<eventSource>) at <eventTime>",
+      "Who: <principal> (<principalType>)",
+      "From: <sourceIp>, user agent <userAgent>",
+      "Where: account <account>, region <region>",
+      "CloudTrail event id: <eventId>",
+    ],
+    `Console: https://<region>.${domain}/cloudtrailv2/home?region=<region>#/events/<eventId>`,
+  ];
+}
+
 /** The text lines of the alert, with `<name>` placeholders. */
 export function alertLines(detection: Detection, options: AlertMessageOptions = {}): string[] {
   const domain = options.consoleDomain ?? "console.aws.amazon.com";
+  const [event, consoleLine] = eventLines(detection.origin, domain);
   const { subject, resource, body } = detection.message;
   const references = [
     ...(detection.references.cis?.length ? [detection.references.cis.join(", ")] : []),
@@ -71,23 +102,19 @@ export function alertLines(detection: Detection, options: AlertMessageOptions = 
     `${severityTag(detection.severity)} ${subject}`,
     `${detection.title}: ${detection.description}`,
     ...(resource ? [`Resource: ${resource}`] : []),
-    "Event: <eventName> (<eventSource>) at <eventTime>",
-    "Who: <principal> (<principalType>)",
-    "From: <sourceIp>, user agent <userAgent>",
-    "Where: account <account>, region <region>",
-    "CloudTrail event id: <eventId>",
+    ...event,
     ...guidance.map((line, i) => (i === 0 ? `What to do: ${line}` : line)),
     detection.remediation
       ? `Automatic remediation: ${detection.remediation} is wired to this detection when the stack enables it (dry-run or enforce); a resolution message follows when it acts.`
       : "Automatic remediation: none for this detection.",
-    `Console: https://<region>.${domain}/cloudtrailv2/home?region=<region>#/events/<eventId>`,
+    consoleLine,
     `Detection: ${detection.id}. References: ${references}`,
   ];
 }
 
-/** Every field a message may use: the common ones and the detection's own. */
+/** Every field a message may use: the common ones of its origin and the detection's own. */
 function fieldsOf(detection: Detection): Record<string, string> {
-  return { ...COMMON_FIELDS, ...(detection.message.fields ?? {}) };
+  return { ...commonFieldsOf(detection), ...(detection.message.fields ?? {}) };
 }
 
 /**

@@ -14,11 +14,39 @@
  *   a JSON policy held in a string), the pattern matches the call and the remediation decides;
  *   the description says so.
  * - `global` marks events of IAM, STS, Organizations and console sign-in, which CloudTrail
- *   delivers to EventBridge in us-east-1 only.
+ *   delivers to EventBridge in us-east-1 only, and AWS Health's global (IAM) events, which AWS
+ *   Health delivers in us-east-1 (https://docs.aws.amazon.com/health/latest/ug/choosing-a-region.html).
+ * - A detection names a remediation only when that remediation's handler acts on (or knowingly
+ *   ignores) every event the pattern lets through: a handler that rejects an event throws, and
+ *   each such event pages someone through the remediation-failed alarm
+ *   (tests/catalogRemediations.test.ts checks it on every reviewed event). Otherwise the
+ *   detection is alert only and its description says so.
+ * - Detections of events that are not CloudTrail records (AWS Health) set `origin`: their alert
+ *   uses that event's fields (core/detection.ts, commonFieldsOf).
  */
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
 import { RemediationId, Severity } from "./types";
+
+/**
+ * What kind of event a detection matches, which decides the fields its alert can show
+ * (core/detection.ts, commonFieldsOf). Defined here rather than in core/detection.ts, which
+ * imports the catalog, so that the catalog can use it without an import cycle; core/detection.ts
+ * re-exports it.
+ */
+export enum EventOrigin {
+  /**
+   * A CloudTrail record delivered by EventBridge ("AWS API Call via CloudTrail", "AWS Console
+   * Sign In via CloudTrail", "AWS Service Event via CloudTrail"): `detail` is the record.
+   */
+  CloudTrail = "cloudtrail",
+  /**
+   * An AWS Health event (source `aws.health`, detail-type "AWS Health Event"): `detail` holds
+   * eventArn, service, eventTypeCode, startTime, eventDescription and affectedEntities.
+   * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
+   */
+  AwsHealth = "aws-health",
+}
 
 const API_CALL = "AWS API Call via CloudTrail";
 const CONSOLE_SIGN_IN = "AWS Console Sign In via CloudTrail";
@@ -603,7 +631,7 @@ export const CATALOG: readonly Detection[] = [
     id: "access-key-flagged-compromised",
     title: "Access key flagged as compromised by AWS",
     description:
-      "AWS attached its AWSCompromisedKeyQuarantine policy to a user: one of its access keys was found exposed (public repository, paste site).",
+      "AWS attached its AWSCompromisedKeyQuarantine policy to a user: one of its access keys was found exposed (public repository, paste site). Alert only: the event names the user, not the key; access-key-exposed (the AWS Health event for the same exposure) quarantines the key.",
     severity: Severity.Critical,
     references: { mitre: ["T1552.001", "T1078.004"] },
     eventPattern: {
@@ -632,7 +660,31 @@ export const CATALOG: readonly Detection[] = [
       body: "Deactivate the exposed key, create a new one where it is needed, remove the secret from where it leaked, and review the key's activity (CloudTrail, by access key id).",
       fields: { userName: "detail.requestParameters.userName" },
     },
+    global: true,
+  },
+  {
+    id: "access-key-exposed",
+    title: "Access key exposed publicly (AWS Health)",
+    description:
+      "AWS Health AWS_RISK_CREDENTIALS_EXPOSED: AWS found an access key of this account in a public place (code repository, paste site). AWS also attaches its AWSCompromisedKeyQuarantine policy to the user (access-key-flagged-compromised). An AWS Health event, not a CloudTrail record.",
+    severity: Severity.Critical,
+    references: { mitre: ["T1552.001", "T1078.004"] },
+    eventPattern: {
+      source: ["aws.health"],
+      "detail-type": ["AWS Health Event"],
+      detail: {
+        service: ["RISK"],
+        eventTypeCode: ["AWS_RISK_CREDENTIALS_EXPOSED"],
+      },
+    },
+    message: {
+      subject: "AWS found access key <accessKeyId> exposed publicly",
+      resource: "access key <accessKeyId>",
+      body: "Treat the key as in an attacker's hands: deactivate it, create a new one where it is needed, remove the secret from where it leaked, and review what the key did (CloudTrail event history, filter by access key id).",
+      fields: { accessKeyId: "detail.affectedEntities[0].entityValue" },
+    },
     remediation: RemediationId.QuarantineAccessKey,
+    origin: EventOrigin.AwsHealth,
     global: true,
   },
   {
@@ -753,7 +805,7 @@ export const CATALOG: readonly Detection[] = [
     id: "rds-snapshot-made-public",
     title: "RDS snapshot made public",
     description:
-      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database.",
+      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database. Alert only: unshare-snapshot handles EBS snapshots and AMIs, not RDS.",
     severity: Severity.Critical,
     references: { mitre: ["T1537"] },
     eventPattern: succeededCall(
@@ -770,7 +822,6 @@ export const CATALOG: readonly Detection[] = [
         dbClusterSnapshot: "detail.requestParameters.dBClusterSnapshotIdentifier",
       },
     },
-    remediation: RemediationId.UnshareSnapshot,
   },
   {
     id: "snapshot-shared-cross-account",
@@ -881,7 +932,7 @@ export const CATALOG: readonly Detection[] = [
     id: "account-public-access-block-removed",
     title: "S3 account public access block removed",
     description:
-      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard.",
+      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard. Alert only: block-public-bucket restores bucket-level blocks, not the account's.",
     severity: Severity.Critical,
     references: { mitre: ["T1530"] },
     eventPattern: {
@@ -913,7 +964,6 @@ export const CATALOG: readonly Detection[] = [
       resource: "account <account>",
       body: "Put the account-level public access block back (all four settings true).",
     },
-    remediation: RemediationId.BlockPublicBucket,
   },
   {
     id: "s3-bucket-made-public",

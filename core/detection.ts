@@ -3,10 +3,12 @@
  * turn the catalog plus a stack's choices (disabled ids, severity overrides, custom detections)
  * into the validated list that SecurityRuleWatcher deploys. No Pulumi here.
  */
-import { CATALOG } from "./catalog";
+import { CATALOG, EventOrigin } from "./catalog";
 import { EventPattern, validatePattern } from "./eventPattern";
 import { RemediationId, Severity, SEVERITIES } from "./types";
 import { isKebabCase } from "./validation";
+
+export { EventOrigin };
 
 /** Where a detection comes from in the standards people audit against. */
 export interface DetectionReferences {
@@ -18,7 +20,8 @@ export interface DetectionReferences {
 
 /**
  * The alert text of a detection. Templates are plain text with `<name>` placeholders, where a
- * name is one of {@link COMMON_FIELDS} or of `fields`. They are rendered by an EventBridge input
+ * name is one of the common fields of the detection's origin ({@link commonFieldsOf}:
+ * {@link COMMON_FIELDS} for CloudTrail, {@link HEALTH_COMMON_FIELDS} for AWS Health) or of `fields`. They are rendered by an EventBridge input
  * transformer (core/alertMessage.ts), so: no `"`, `\`, `<` or `>` outside placeholders, one line
  * per `\n` in `body`.
  */
@@ -54,6 +57,12 @@ export interface Detection {
    */
   readonly global?: boolean;
   /**
+   * What kind of event the pattern matches: it decides the common fields the message may use and
+   * the event lines of the alert (who, from where, which console page).
+   * @default EventOrigin.CloudTrail
+   */
+  readonly origin?: EventOrigin;
+  /**
    * Match read-only management events too (rule state
    * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`): without it EventBridge does not deliver
    * `Get*`, `List*` and `Describe*` calls to the rule.
@@ -62,8 +71,9 @@ export interface Detection {
 }
 
 /**
- * Placeholders every message may use, and where EventBridge reads them (dot notation from the
- * event root). `region` is the event's region, the one whose CloudTrail event history holds it.
+ * Placeholders every message of a CloudTrail detection may use, and where EventBridge reads them
+ * (dot notation from the event root). `region` is the event's region, the one whose CloudTrail
+ * event history holds it.
  */
 export const COMMON_FIELDS: Readonly<Record<string, string>> = {
   eventName: "detail.eventName",
@@ -77,6 +87,33 @@ export const COMMON_FIELDS: Readonly<Record<string, string>> = {
   account: "account",
   region: "region",
 };
+
+/**
+ * Placeholders every message of an AWS Health detection may use
+ * (https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html).
+ * `eventId` is the EventBridge event id (the remediations report it as the event they resolve);
+ * `region` is the region the event was delivered to (us-east-1 for global events), the affected
+ * one is `detail.eventRegion`; `healthDescription` is AWS Health's own text.
+ */
+export const HEALTH_COMMON_FIELDS: Readonly<Record<string, string>> = {
+  eventTypeCode: "detail.eventTypeCode",
+  service: "detail.service",
+  eventArn: "detail.eventArn",
+  startTime: "detail.startTime",
+  healthDescription: "detail.eventDescription[0].latestDescription",
+  eventId: "id",
+  account: "account",
+  region: "region",
+};
+
+const ORIGINS: readonly string[] = Object.values(EventOrigin);
+
+/** The placeholders every message of `detection` may use, by the origin of its events. */
+export function commonFieldsOf(
+  detection: Pick<Detection, "origin">,
+): Readonly<Record<string, string>> {
+  return detection.origin === EventOrigin.AwsHealth ? HEALTH_COMMON_FIELDS : COMMON_FIELDS;
+}
 
 /** EventBridge rule names: 1-64 characters of `[.-_A-Za-z0-9]`. */
 export const MAX_RULE_NAME_LENGTH = 64;
@@ -143,6 +180,10 @@ export function detectionProblems(detection: Detection, path: string): string[] 
       `${path}.severity: "${detection.severity}" is not one of ${SEVERITIES.join(", ")}`,
     );
   }
+  if (detection.origin !== undefined && !ORIGINS.includes(detection.origin)) {
+    problems.push(`${path}.origin: "${detection.origin}" is not one of ${ORIGINS.join(", ")}`);
+  }
+  const common = commonFieldsOf(detection);
   const refs = [...(detection.references.cis ?? []), ...(detection.references.mitre ?? [])];
   if (refs.length === 0)
     problems.push(`${path}.references: name at least one CIS or MITRE reference`);
@@ -154,7 +195,7 @@ export function detectionProblems(detection: Detection, path: string): string[] 
     if (!FIELD_NAME.test(name) || name.startsWith("aws.")) {
       problems.push(`${path}.message.fields.${name}: a field name is letters, digits, _ and -`);
     }
-    if (name in COMMON_FIELDS) {
+    if (name in common) {
       problems.push(`${path}.message.fields.${name}: "${name}" is a common field already`);
     }
     if (!FIELD_PATH.test(fieldPath)) {
@@ -163,10 +204,10 @@ export function detectionProblems(detection: Detection, path: string): string[] 
       );
     }
   }
-  if (Object.keys(COMMON_FIELDS).length + Object.keys(fields).length > MAX_INPUT_PATHS) {
+  if (Object.keys(common).length + Object.keys(fields).length > MAX_INPUT_PATHS) {
     problems.push(`${path}.message.fields: at most ${MAX_INPUT_PATHS} fields in all`);
   }
-  const known = new Set([...Object.keys(COMMON_FIELDS), ...Object.keys(fields)]);
+  const known = new Set([...Object.keys(common), ...Object.keys(fields)]);
   const [subject] = messageTemplates(detection.message);
   if (!subject) problems.push(`${path}.message.subject: must not be empty`);
   for (const template of messageTemplates(detection.message)) {

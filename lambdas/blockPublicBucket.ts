@@ -4,23 +4,21 @@
  * with a public policy, put the bucket's public access block back with all four settings true.
  * The public ACL or policy stays but has no effect (IgnorePublicAcls, RestrictPublicBuckets).
  *
- * Calls: GetBucketTagging (exemption; NoSuchTagSet = no tags); GetBucketPolicyStatus only for
- * PutBucketPolicy with a wildcard principal (S3 decides whether its conditions make it
- * non-public); PutPublicAccessBlock (idempotent).
+ * Calls: GetPublicAccessBlock (all four on: already safe; NoSuchPublicAccessBlockConfiguration:
+ * none, unsafe); GetBucketPolicyStatus only for PutBucketPolicy with a wildcard principal (S3
+ * decides whether its conditions make it non-public); GetBucketTagging (exemption; NoSuchTagSet:
+ * no tags); PutPublicAccessBlock. NoSuchBucket: the bucket is gone.
  */
 import type { RemediationId } from "../core/types";
 import {
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
-  ignore,
+  errorName,
   isObject,
   makeHandler,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -73,7 +71,8 @@ export function planBlockPublicBucket(
   if ("kind" in facts) return facts;
   const req = facts.request;
   const bucket = str(req.bucketName);
-  if (!bucket) return reject(`${facts.eventId}: no bucketName`);
+  if (!bucket) return { kind: "reject", reason: `${facts.eventId}: no bucketName` };
+  const ignore = (reason: string) => ({ kind: "ignore" as const, facts, resource: bucket, reason });
   let found: string;
   let checkPolicyStatus = false;
   switch (facts.eventName) {
@@ -82,10 +81,11 @@ export function planBlockPublicBucket(
       break;
     case "PutBucketPublicAccessBlock": {
       const conf = req.PublicAccessBlockConfiguration;
-      if (!isObject(conf)) return reject(`${facts.eventId}: no PublicAccessBlockConfiguration`);
+      if (!isObject(conf)) {
+        return { kind: "reject", reason: `${facts.eventId}: no PublicAccessBlockConfiguration` };
+      }
       const off = FLAGS.filter((f) => conf[f] !== true && conf[f] !== "true");
-      if (off.length === 0)
-        return ignore(facts, bucket, "all four public access block settings are on");
+      if (off.length === 0) return ignore("all four public access block settings are on");
       found = `public access block turned off: ${off.join(", ")}`;
       break;
     }
@@ -95,14 +95,14 @@ export function planBlockPublicBucket(
         !canned.some((a) => PUBLIC_CANNED.includes(a)) &&
         !PUBLIC_GROUPS.test(JSON.stringify(req))
       ) {
-        return ignore(facts, bucket, "the ACL grants nothing to AllUsers or AuthenticatedUsers");
+        return ignore("the ACL grants nothing to AllUsers or AuthenticatedUsers");
       }
       found = "ACL made public";
       break;
     }
     default:
       if (!hasWildcardPrincipal(req.bucketPolicy)) {
-        return ignore(facts, bucket, "the policy has no statement allowing any principal");
+        return ignore("the policy has no statement allowing any principal");
       }
       found = "policy allows any principal";
       checkPolicyStatus = true;
@@ -123,72 +123,52 @@ export function createBlockPublicBucketHandler(
   const s = validateSettings("block-public-bucket", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-  const client = perRegion((region) => new s3.S3Client(clientConfig(region, true)));
-  const gone = {
-    outcome: "already-safe" as const,
-    actions: [],
-    message: "The bucket no longer exists.",
+  const client = regionalClients(s3.S3Client, true);
+  /** The error of a read when `names` say there is nothing (no block, no tags), else rethrown. */
+  const none = (names: string[]) => (err: unknown) => {
+    if (names.includes(errorName(err))) return undefined;
+    throw err;
   };
 
-  return makeHandler<BucketTarget, null>(s, {
+  return makeHandler<BucketTarget>(s, {
     id: "block-public-bucket" as RemediationId,
     plan: (event) => planBlockPublicBucket(event, s),
+    gone: ["NoSuchBucket"],
 
-    async inspect(target, facts) {
+    async inspect({ bucket, checkPolicyStatus }, facts) {
       const c = client(facts.region);
-      try {
-        const tags = await c.send(new s3.GetBucketTaggingCommand({ Bucket: target.bucket })).then(
-          (out) => tagMap(out.TagSet),
-          (err) => {
-            if (hasErrorName(err, ["NoSuchTagSet"])) return {};
-            throw err;
-          },
+      const Bucket = bucket;
+      const block = await c
+        .send(new s3.GetPublicAccessBlockCommand({ Bucket }))
+        .then(
+          (out) => out.PublicAccessBlockConfiguration,
+          none(["NoSuchPublicAccessBlockConfiguration"]),
         );
-        if (target.checkPolicyStatus) {
-          const status = await c.send(
-            new s3.GetBucketPolicyStatusCommand({ Bucket: target.bucket }),
-          );
-          if (status.PolicyStatus?.IsPublic !== true) {
-            const message = "S3 does not consider the bucket policy public.";
-            return { tags, state: null, done: { outcome: "ignored" as const, message } };
-          }
+      if (FLAGS.every((f) => block?.[f as keyof typeof block] === true)) {
+        return { done: "already-safe", message: "The four public access block settings are on." };
+      }
+      if (checkPolicyStatus) {
+        const status = await c
+          .send(new s3.GetBucketPolicyStatusCommand({ Bucket }))
+          .catch(none(["NoSuchBucketPolicy"]));
+        if (!status) return { done: "already-safe", message: "The bucket policy was removed." };
+        if (!status.PolicyStatus?.IsPublic) {
+          return { done: "ignored", message: "S3 does not consider the bucket policy public." };
         }
-        return { tags, state: null };
-      } catch (err) {
-        if (hasErrorName(err, ["NoSuchBucket"])) return { state: null, done: gone };
-        if (!hasErrorName(err, ["NoSuchBucketPolicy"])) throw err;
-        const message = "The bucket policy was removed.";
-        return { state: null, done: { outcome: "already-safe" as const, message } };
       }
-    },
-
-    async apply(target, _state, facts, dryRun) {
-      const config = Object.fromEntries(FLAGS.map((f) => [f, true]));
-      const actions = [
-        `PutPublicAccessBlock ${target.bucket} ${FLAGS.map((f) => `${f}=true`).join(" ")}`,
-      ];
-      if (dryRun) {
-        return {
-          outcome: "remediated",
-          actions,
-          message: `Would block all public access to bucket ${target.bucket}.`,
-        };
-      }
-      try {
-        await client(facts.region).send(
-          new s3.PutPublicAccessBlockCommand({
-            Bucket: target.bucket,
-            PublicAccessBlockConfiguration: config,
-          }),
-        );
-      } catch (err) {
-        if (!hasErrorName(err, ["NoSuchBucket"])) throw err;
-        return gone;
-      }
+      const tags = await c
+        .send(new s3.GetBucketTaggingCommand({ Bucket }))
+        .then((out) => out.TagSet, none(["NoSuchTagSet"]));
       return {
-        outcome: "remediated",
-        actions,
-        message: `Blocked all public access to bucket ${target.bucket} (the four public access block settings are on).`,
+        tags: tagMap(tags),
+        actions: [`PutPublicAccessBlock ${bucket} ${FLAGS.map((f) => `${f}=true`).join(" ")}`],
+        async apply() {
+          const PublicAccessBlockConfiguration = Object.fromEntries(FLAGS.map((f) => [f, true]));
+          await c.send(
+            new s3.PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration }),
+          );
+          return `Blocked all public access to bucket ${bucket} (the four public access block settings are on).`;
+        },
       };
     },
   });

@@ -7,22 +7,21 @@
  * DisableKey on other keys is ignored.
  *
  * Calls: ListResourceTags (exemption and protect tag), CancelKeyDeletion and/or EnableKey, in
- * the key's region.
+ * the key's region. CancelKeyDeletion answers KMSInvalidStateException when the key is no longer
+ * pending deletion: already safe, found without a read. (A repeated DisableKey event re-runs the
+ * idempotent EnableKey and reports it remediated; DescribeKey would tell, at one more read.)
  */
 import type { RemediationId } from "../core/types";
 import {
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
-  ignore,
+  errorName,
   isObject,
   makeHandler,
   partitionOf,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -60,12 +59,12 @@ export function planCancelKeyDeletion(
     .map((r) => (isObject(r) && r.type === "AWS::KMS::Key" ? str(r.ARN) : undefined))
     .find((a) => a !== undefined);
   const keyId = fromResources ?? str(facts.response.keyId) ?? str(facts.request.keyId);
-  if (!keyId) return reject(`${facts.eventId}: no key id`);
+  if (!keyId) return { kind: "reject", reason: `${facts.eventId}: no key id` };
   const keyArn = keyId.startsWith("arn:")
     ? keyId
     : `arn:${partitionOf(facts.principal)}:kms:${facts.region}:${facts.account}:key/${keyId}`;
   if (!/^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/.test(keyArn)) {
-    return reject(`${facts.eventId}: ${keyId} is not a key id or key ARN`);
+    return { kind: "reject", reason: `${facts.eventId}: ${keyId} is not a key id or key ARN` };
   }
   const region = keyArn.split(":")[3];
   const keyUuid = keyArn.split("/")[1];
@@ -73,7 +72,8 @@ export function planCancelKeyDeletion(
   const protectedByArn =
     settings.protectedKeyArns.includes(keyArn) || settings.protectedKeyArns.includes(keyUuid);
   if (!deletion && !protectedByArn && !settings.protectedKeyTag) {
-    return ignore(facts, keyArn, "the key is not protected: disabling it is allowed");
+    const reason = "the key is not protected: disabling it is allowed";
+    return { kind: "ignore", facts, resource: keyArn, reason };
   }
   return {
     kind: "act",
@@ -102,72 +102,43 @@ export function createCancelKeyDeletionHandler(
   const enableAfterCancel = s.enableAfterCancel !== false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kms: typeof import("@aws-sdk/client-kms") = require("@aws-sdk/client-kms");
-  const client = perRegion((region) => new kms.KMSClient(clientConfig(region)));
-  const gone = { outcome: "already-safe" as const, message: "The key no longer exists." };
+  const client = regionalClients(kms.KMSClient);
 
-  return makeHandler<KeyTarget, null>(s, {
+  return makeHandler<KeyTarget>(s, {
     id: "cancel-key-deletion" as RemediationId,
     plan: (event) => planCancelKeyDeletion(event, s),
+    gone: ["NotFoundException"],
 
-    async inspect(target) {
-      try {
-        const out = await client(target.keyArn.split(":")[3]).send(
-          new kms.ListResourceTagsCommand({ KeyId: target.keyArn }),
-        );
-        const tags = tagMap(out.Tags);
-        const isProtected =
-          target.protectedByArn ||
-          (protectTag !== undefined && tags[protectTag.key] === protectTag.value);
-        if (target.action === "enable" && !isProtected) {
-          const message = "The key is not protected: disabling it is allowed.";
-          return { tags, state: null, done: { outcome: "ignored" as const, message } };
-        }
-        return { tags, state: null };
-      } catch (err) {
-        if (!hasErrorName(err, ["NotFoundException"])) throw err;
-        return { state: null, done: gone };
+    async inspect({ keyArn: KeyId, action, protectedByArn }) {
+      const c = client(KeyId.split(":")[3]);
+      const tags = tagMap((await c.send(new kms.ListResourceTagsCommand({ KeyId }))).Tags);
+      const cancel = action === "cancel-deletion";
+      const tagged = protectTag !== undefined && tags[protectTag.key] === protectTag.value;
+      if (!cancel && !protectedByArn && !tagged) {
+        return { done: "ignored", message: "The key is not protected: disabling it is allowed." };
       }
-    },
-
-    async apply(target, _state, _facts, dryRun) {
-      const c = client(target.keyArn.split(":")[3]);
-      const cancel = target.action === "cancel-deletion";
-      const actions = [
-        ...(cancel ? [`CancelKeyDeletion ${target.keyArn}`] : []),
-        ...(!cancel || enableAfterCancel ? [`EnableKey ${target.keyArn}`] : []),
-      ];
-      if (dryRun) {
-        return { outcome: "remediated", actions, message: `Would run ${actions.join(", then ")}.` };
-      }
-      const done: string[] = [];
-      try {
-        if (cancel) {
-          try {
-            await c.send(new kms.CancelKeyDeletionCommand({ KeyId: target.keyArn }));
-            done.push(actions[0]);
-          } catch (err) {
-            // KMSInvalidStateException: the key is no longer pending deletion.
-            if (!hasErrorName(err, ["KMSInvalidStateException"])) throw err;
-            return {
-              outcome: "already-safe",
-              actions: [],
-              message: "The key is no longer pending deletion.",
-            };
-          }
-        }
-        if (!cancel || enableAfterCancel) {
-          await c.send(new kms.EnableKeyCommand({ KeyId: target.keyArn }));
-          done.push(`EnableKey ${target.keyArn}`);
-        }
-      } catch (err) {
-        if (!hasErrorName(err, ["NotFoundException"])) throw err;
-        return { ...gone, actions: done };
-      }
-      const left = cancel && !enableAfterCancel ? " The key is left Disabled." : "";
+      const enable = !cancel || enableAfterCancel;
       return {
-        outcome: "remediated",
-        actions: done,
-        message: `${cancel ? "Cancelled the deletion of" : "Re-enabled"} key ${target.keyArn}${cancel && enableAfterCancel ? " and enabled it" : ""}.${left}`,
+        tags,
+        actions: [
+          ...(cancel ? [`CancelKeyDeletion ${KeyId}`] : []),
+          ...(enable ? [`EnableKey ${KeyId}`] : []),
+        ],
+        async apply() {
+          if (cancel) {
+            const pending = await c.send(new kms.CancelKeyDeletionCommand({ KeyId })).then(
+              () => true,
+              (err) => {
+                if (errorName(err) === "KMSInvalidStateException") return false;
+                throw err;
+              },
+            );
+            if (!pending) return undefined;
+          }
+          if (enable) await c.send(new kms.EnableKeyCommand({ KeyId }));
+          const left = enable ? "" : " The key is left Disabled.";
+          return `${cancel ? "Cancelled the deletion of" : "Re-enabled"} key ${KeyId}${cancel && enable ? " and enabled it" : ""}.${left}`;
+        },
       };
     },
   });

@@ -1,11 +1,13 @@
 /**
  * What every remediation handler shares: settings and result types, reading a CloudTrail record
- * delivered by EventBridge, the run loop (mode, exemptions, incident record, metric, resolution
- * message) and the per-region SDK client cache.
+ * delivered by EventBridge, the run loop (mode, exemptions, dry-run, incident record, metric,
+ * resolution message) and the per-region SDK client cache.
  *
  * This module is serialized into each Lambda by Pulumi: keep it free of Pulumi and of top-level
  * imports with runtime effect (SDK clients are `require`d inside functions; the Node.js Lambda
- * runtime provides the AWS SDK v3).
+ * runtime provides the AWS SDK v3). Pulumi keeps the text of every captured function, comments in
+ * function bodies included, and wraps each one: explanations belong in the doc comment above a
+ * function, and a private helper used by one function lives inside it.
  */
 import type { RemediationId, RemediationMode } from "../core/types";
 
@@ -62,7 +64,6 @@ export type Json = Record<string, unknown>;
 export interface EventFacts {
   eventId: string;
   eventName: string;
-  eventSource: string;
   region: string;
   account: string;
   time: string;
@@ -75,7 +76,6 @@ export interface EventFacts {
   userName?: string;
   sourceIp: string;
   userAgent: string;
-  errorCode?: string;
   request: Json;
   response: Json;
   detail: Json;
@@ -110,38 +110,22 @@ export function str(value: unknown): string | undefined {
 /** CloudTrail writes EC2 query lists as `{ items: [...] }`, sometimes as a bare array or one object. */
 export function items(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
-  if (isObject(value)) {
-    if (Array.isArray(value.items)) return value.items;
-    if ("items" in value) return [];
-    return [value];
-  }
-  return [];
+  if (!isObject(value)) return [];
+  return Array.isArray(value.items) ? value.items : "items" in value ? [] : [value];
 }
 
-export function reject(reason: string): { kind: "reject"; reason: string } {
-  return { kind: "reject", reason };
-}
-
-export function ignore(
-  facts: EventFacts,
-  resource: string,
-  reason: string,
-): { kind: "ignore"; facts: EventFacts; resource: string; reason: string } {
-  return { kind: "ignore", facts, resource, reason };
-}
-
-/** The session ARN prefix of an assumed role: arn:aws:sts::<acct>:assumed-role/<name>/ */
-function assumedRolePrefix(roleArn: string): string | undefined {
-  const m = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  return m ? `arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/` : undefined;
-}
-
-/** True when the event was caused by `roleArn` (directly or through a session of it). */
-export function causedByRole(facts: EventFacts, roleArn: string | undefined): boolean {
+/**
+ * True when the event was caused by `roleArn`: the role itself, the issuer of the session, or a
+ * session of it (`arn:<partition>:sts::<account>:assumed-role/<name>/...`, the role path dropped).
+ */
+export function causedByRole(
+  facts: Pick<EventFacts, "principal" | "issuerArn">,
+  roleArn: string | undefined,
+): boolean {
   if (!roleArn) return false;
   if (facts.issuerArn === roleArn || facts.principal === roleArn) return true;
-  const prefix = assumedRolePrefix(roleArn);
-  return prefix !== undefined && facts.principal.startsWith(prefix);
+  const m = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  return !!m && facts.principal.startsWith(`arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/`);
 }
 
 /**
@@ -154,6 +138,7 @@ export function readCloudTrail(
   eventSource: string,
   eventNames: readonly string[],
 ): EventFacts | Plan<never> {
+  const reject = (reason: string) => ({ kind: "reject" as const, reason });
   if (!isObject(event)) return reject("event is not a JSON object");
   const detail = event.detail;
   if (!isObject(detail)) return reject("event has no CloudTrail record in 'detail'");
@@ -169,61 +154,44 @@ export function readCloudTrail(
   }
   const identity = detail.userIdentity;
   if (!isObject(identity)) return reject(`CloudTrail record ${eventId} has no userIdentity`);
-  const region = str(event.region) ?? str(detail.awsRegion);
-  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+  const region = str(event.region) ?? str(detail.awsRegion) ?? "";
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     return reject(`event ${eventId} has no valid region`);
-  }
   const account = str(event.account) ?? str(detail.recipientAccountId) ?? "";
   if (!/^\d{12}$/.test(account)) return reject(`event ${eventId} has no valid account`);
-  const session = isObject(identity.sessionContext) ? identity.sessionContext : {};
-  const issuer = isObject(session.sessionIssuer) ? session.sessionIssuer : {};
-  const principalType = str(identity.type) ?? "Unknown";
-  const principal =
-    str(identity.arn) ??
-    (principalType === "Root"
-      ? `arn:aws:iam::${str(identity.accountId) ?? account}:root`
-      : undefined) ??
-    str(identity.principalId) ??
-    str(identity.invokedBy) ??
-    "unknown";
-  const request = detail.requestParameters;
-  const response = detail.responseElements;
-  if (request !== undefined && request !== null && !isObject(request)) {
+  const request = detail.requestParameters ?? {};
+  if (!isObject(request)) {
     return reject(`CloudTrail record ${eventId} has requestParameters that are not an object`);
   }
+  const session = isObject(identity.sessionContext) ? identity.sessionContext : {};
+  const principalType = str(identity.type) ?? "Unknown";
   const facts: EventFacts = {
     eventId,
     eventName,
-    eventSource: source,
     region,
     account,
     time: str(detail.eventTime) ?? str(event.time) ?? "",
-    principal,
+    principal:
+      str(identity.arn) ??
+      (principalType === "Root"
+        ? `arn:aws:iam::${str(identity.accountId) ?? account}:root`
+        : (str(identity.principalId) ?? str(identity.invokedBy) ?? "unknown")),
     principalType,
-    issuerArn: str(issuer.arn),
+    issuerArn: isObject(session.sessionIssuer) ? str(session.sessionIssuer.arn) : undefined,
     userName: principalType === "IAMUser" ? str(identity.userName) : undefined,
     sourceIp: str(detail.sourceIPAddress) ?? "",
     userAgent: str(detail.userAgent) ?? "",
-    errorCode: str(detail.errorCode),
-    request: isObject(request) ? request : {},
-    response: isObject(response) ? response : {},
+    request,
+    response: isObject(detail.responseElements) ? detail.responseElements : {},
     detail,
   };
-  if (facts.errorCode) {
-    return ignore(facts, "-", `the call failed (${facts.errorCode}): nothing changed`);
-  }
+  const errorCode = str(detail.errorCode);
+  const ignore = (reason: string) => ({ kind: "ignore" as const, facts, resource: "-", reason });
+  if (errorCode) return ignore(`the call failed (${errorCode}): nothing changed`);
   if (causedByRole(facts, settings.ownRoleArn)) {
-    return ignore(facts, "-", "the change was made by this remediation's own role");
+    return ignore("the change was made by this remediation's own role");
   }
   return facts;
-}
-
-/** True when the caller (or the role behind its session) is one of the trusted principals. */
-export function isTrusted(facts: EventFacts, trusted: readonly string[]): boolean {
-  return (
-    trusted.includes(facts.principal) ||
-    (facts.issuerArn !== undefined && trusted.includes(facts.issuerArn))
-  );
 }
 
 /** Partition of an ARN ("aws", "aws-cn", "aws-us-gov"). */
@@ -231,343 +199,284 @@ export function partitionOf(arn: string): string {
   return arn.split(":")[1] || "aws";
 }
 
-const SNS_ARN = /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
 /**
  * Checks settings at factory time (cold start and tests) and returns them, so that a deployment
- * with a wrong setting fails loudly before any event is handled.
+ * with a wrong setting (the topic and the own role come from the environment) fails loudly
+ * before any event is handled.
  */
 export function validateSettings<S extends RemediationSettings>(
   remediation: string,
   settings: S,
 ): S {
-  const problems: string[] = [];
   if (!isObject(settings)) throw new Error(`${remediation}: settings must be an object`);
-  if (!["off", "dry-run", "enforce"].includes(settings.mode as string)) {
-    problems.push(`mode must be one of off, dry-run, enforce (got ${String(settings.mode)})`);
-  }
-  if (
-    typeof settings.resolutionTopicArn !== "string" ||
-    !SNS_ARN.test(settings.resolutionTopicArn)
-  ) {
-    problems.push(
-      `resolutionTopicArn must be an SNS topic ARN (got ${String(settings.resolutionTopicArn)})`,
-    );
-  }
-  if (
-    settings.ownRoleArn !== undefined &&
-    (typeof settings.ownRoleArn !== "string" || !ROLE_ARN.test(settings.ownRoleArn))
-  ) {
-    problems.push(`ownRoleArn must be an IAM role ARN (got ${String(settings.ownRoleArn)})`);
-  }
-  const tag = settings.exemptTag;
-  if (!isObject(tag) || !str(tag.key) || typeof tag.value !== "string") {
-    problems.push("exemptTag must be { key: non-empty string, value: string }");
-  }
-  if (
-    !Array.isArray(settings.trustedPrincipalArns) ||
-    !settings.trustedPrincipalArns.every((a) => typeof a === "string" && a.startsWith("arn:"))
-  ) {
-    problems.push("trustedPrincipalArns must be a list of ARNs");
-  }
+  const { mode, resolutionTopicArn: topic, ownRoleArn: role, exemptTag: tag } = settings;
+  const problems = [
+    ["off", "dry-run", "enforce"].includes(mode) ||
+      `mode must be one of off, dry-run, enforce (got ${mode})`,
+    /^arn:aws[a-z-]*:sns:[a-z]{2}(-[a-z]+)+-\d+:\d{12}:[\w-]{1,256}$/.test(topic) ||
+      `resolutionTopicArn must be an SNS topic ARN (got ${topic})`,
+    role === undefined ||
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(role) ||
+      `ownRoleArn must be an IAM role ARN (got ${role})`,
+    (isObject(tag) && !!str(tag.key) && typeof tag.value === "string") ||
+      "exemptTag must be { key: non-empty string, value: string }",
+    (Array.isArray(settings.trustedPrincipalArns) &&
+      settings.trustedPrincipalArns.every((a) => typeof a === "string" && a.startsWith("arn:"))) ||
+      "trustedPrincipalArns must be a list of ARNs",
+  ].filter((p) => p !== true);
   if (problems.length > 0) {
     throw new Error(`${remediation}: invalid settings: ${problems.join("; ")}`);
   }
   return settings;
 }
 
-/** Name of an AWS SDK v3 error (the service error code). */
+/** Name of an AWS SDK v3 error (the service error code), "" for anything else. */
 export function errorName(err: unknown): string {
-  if (isObject(err) || err instanceof Error) {
-    const e = err as { name?: unknown; Code?: unknown; code?: unknown };
-    for (const v of [e.Code, e.code, e.name]) if (typeof v === "string" && v !== "Error") return v;
-  }
-  return "";
+  const e = (isObject(err) || err instanceof Error ? err : {}) as Json;
+  return [e.Code, e.code, e.name].find((v) => typeof v === "string" && v !== "Error") ?? "";
 }
 
-export function hasErrorName(err: unknown, names: readonly string[]): boolean {
-  return names.includes(errorName(err));
-}
-
-/** SDK client configuration for a region; S3 needs path-style addressing with an emulator. */
-export function clientConfig(
-  region: string,
-  s3 = false,
-): { region: string; forcePathStyle?: boolean } {
-  return s3 && process.env.AWS_ENDPOINT_URL ? { region, forcePathStyle: true } : { region };
-}
-
-/** One SDK client per region, created on first use. */
-export function perRegion<C>(create: (region: string) => C): (region: string) => C {
-  const cache = new Map<string, C>();
-  return (region: string) => {
-    let client = cache.get(region);
-    if (client === undefined) {
-      client = create(region);
-      cache.set(region, client);
-    }
-    return client;
-  };
+/**
+ * One SDK client per region, created on first use. `pathStyle`: S3 with path-style addressing
+ * when an emulator endpoint is set (AWS_ENDPOINT_URL), as virtual hosts do not resolve there.
+ */
+export function regionalClients<C>(
+  Client: new (config: { region: string; forcePathStyle?: boolean }) => C,
+  pathStyle = false,
+): (region: string) => C {
+  const cache: Record<string, C> = {};
+  return (region) =>
+    (cache[region] ??= new Client(
+      pathStyle && process.env.AWS_ENDPOINT_URL ? { region, forcePathStyle: true } : { region },
+    ));
 }
 
 /** Tags as a map, from `[{Key, Value}]` or `[{TagKey, TagValue}]`. */
 export function tagMap(tags: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of Array.isArray(tags) ? tags : []) {
-    if (!isObject(t)) continue;
-    const k = str(t.Key) ?? str(t.TagKey);
+    const k = isObject(t) ? (str(t.Key) ?? str(t.TagKey)) : undefined;
     if (k !== undefined) out[k] = String(t.Value ?? t.TagValue ?? "");
   }
   return out;
 }
 
-/** What inspecting the resource found: its tags (undefined = untaggable) and its state. */
-export interface Inspection<S> {
-  tags?: Record<string, string>;
-  state: S;
-  /** Stop here: the resource is already safe, or (after reading it) not in scope. */
-  done?: { outcome: "already-safe" | "ignored"; message: string };
-}
+/**
+ * What reading the resource found: stop (already safe, or not in scope after all), or the fix:
+ * the mutating calls, described (what enforce makes and dry-run reports), and the function that
+ * makes them. `tags` are checked against the exemption tag before any fix (undefined: the
+ * resource carries no tags).
+ */
+export type Inspection =
+  | { done: "already-safe" | "ignored"; message: string }
+  | {
+      done?: undefined;
+      tags?: Record<string, string>;
+      actions: string[];
+      /** Makes the calls (enforce only): what was done, or undefined when nothing was left to do. */
+      apply(): Promise<string | undefined>;
+    };
 
-/** What applying (or, in dry-run, previewing) the remediation did. */
-export interface Applied {
-  outcome: "remediated" | "already-safe";
-  /** Mutating calls made, or in dry-run the ones that would be made. */
-  actions: string[];
-  message: string;
-}
-
-/** One remediation: a pure plan, then reads (inspect), then the mutating calls (apply). */
-export interface Remediator<T, S> {
+/**
+ * One remediation: a pure plan, then `inspect` (reads only: the cheapest read that tells whether
+ * the resource is still unsafe, then its tags), then the fix. `gone` lists the AWS error names
+ * that mean the resource no longer exists: already safe, whichever call meets them.
+ */
+export interface Remediator<T> {
   id: RemediationId;
   plan(event: unknown): Plan<T>;
-  inspect(target: T, facts: EventFacts): Promise<Inspection<S>>;
-  /** Must make no mutating call when `dryRun` is true. */
-  apply(target: T, state: S, facts: EventFacts, dryRun: boolean): Promise<Applied>;
+  gone: string[];
+  inspect(target: T, facts: EventFacts): Promise<Inspection>;
 }
 
-const LABELS: Record<string, string> = {
-  remediated: "REMEDIATED",
-  "already-safe": "ALREADY SAFE",
-  exempt: "EXEMPT",
-  "dry-run": "DRY-RUN",
-};
-
-/** SNS subjects: ASCII printable, no line breaks, under 100 characters. */
-export function subjectLine(text: string): string {
-  const ascii = text.replace(/[^\x20-\x7e]/g, "?");
-  return ascii.length <= 99 ? ascii : `${ascii.slice(0, 96)}...`;
-}
-
-export interface ResolutionMessage {
-  Subject: string;
-  Message: string;
-  MessageAttributes: Record<string, { DataType: "String"; StringValue: string }>;
-}
-
-/** The resolution message for a person (subject, body) and for JSON subscribers (attributes). */
+/**
+ * The resolution message for a person (subject under 100 printable ASCII characters, body) and
+ * for JSON subscribers (message attributes).
+ */
 export function resolutionMessage(
   result: RemediationResult,
   facts: EventFacts,
   mode: string,
   found: string,
   consoleUrl: string,
-): ResolutionMessage {
-  const label = LABELS[result.outcome] ?? result.outcome.toUpperCase();
-  const subject = subjectLine(`[${label}] ${result.resource} ${found} in ${facts.region}`);
-  const doneTitle = result.outcome === "dry-run" ? "Would do (dry-run, nothing changed)" : "Done";
-  const lines = [
-    `${label}: ${result.message}`,
-    "",
-    `Resolves the alert for CloudTrail event ${result.eventId} (${facts.eventName}).`,
-    `Found: ${result.resource} ${found}`,
-    result.actions.length > 0
-      ? `${doneTitle}:\n${result.actions.map((a) => `  - ${a}`).join("\n")}`
-      : "Nothing was changed.",
-    "",
-    `Who: ${facts.principal}${facts.sourceIp ? ` from ${facts.sourceIp}` : ""}`,
-    `User agent: ${facts.userAgent || "-"}`,
-    `When: ${facts.time || "-"}`,
-    `Where: account ${facts.account}, region ${facts.region}`,
-    `Remediation: ${result.remediation} (mode ${mode})`,
-    `Console: ${consoleUrl}`,
-  ];
-  const attr = (v: string) => ({ DataType: "String" as const, StringValue: v || "-" });
-  return {
-    Subject: subject,
-    Message: lines.join("\n"),
-    MessageAttributes: {
-      eventId: attr(result.eventId),
-      remediation: attr(result.remediation),
-      outcome: attr(result.outcome),
-      resource: attr(result.resource),
-      mode: attr(mode),
-      account: attr(facts.account),
-      region: attr(facts.region),
-      principal: attr(result.principal),
-    },
+): { Subject: string; Message: string; MessageAttributes: Json } {
+  const o = result.outcome;
+  const label = o === "already-safe" ? "ALREADY SAFE" : o.toUpperCase();
+  const subject = `[${label}] ${result.resource} ${found} in ${facts.region}`.replace(
+    /[^\x20-\x7e]/g,
+    "?",
+  );
+  const attributes: Record<string, string> = {
+    eventId: result.eventId,
+    remediation: result.remediation,
+    outcome: o,
+    resource: result.resource,
+    mode,
+    account: facts.account,
+    region: facts.region,
+    principal: result.principal,
   };
-}
-
-/** Embedded Metric Format line: Remediations (count) and DurationMs by remediation and outcome. */
-export function metricLine(remediation: string, outcome: string, durationMs: number): Json {
   return {
-    _aws: {
-      Timestamp: Date.now(),
-      CloudWatchMetrics: [
-        {
-          Namespace: "AwsSecurityWatch",
-          Dimensions: [["remediation", "outcome"]],
-          Metrics: [
-            { Name: "Remediations", Unit: "Count" },
-            { Name: "DurationMs", Unit: "Milliseconds" },
-          ],
-        },
-      ],
-    },
-    remediation,
-    outcome,
-    Remediations: 1,
-    DurationMs: durationMs,
+    Subject: subject.length < 100 ? subject : `${subject.slice(0, 96)}...`,
+    Message: [
+      `${label}: ${result.message}`,
+      "",
+      `Resolves the alert for CloudTrail event ${result.eventId} (${facts.eventName}).`,
+      `Found: ${result.resource} ${found}`,
+      result.actions.length === 0
+        ? "Nothing was changed."
+        : `${o === "dry-run" ? "Would do (dry-run, nothing changed)" : "Done"}:\n${result.actions.map((a) => `  - ${a}`).join("\n")}`,
+      "",
+      `Who: ${facts.principal}${facts.sourceIp && ` from ${facts.sourceIp}`}`,
+      `User agent: ${facts.userAgent || "-"}`,
+      `When: ${facts.time || "-"}`,
+      `Where: account ${facts.account}, region ${facts.region}`,
+      `Remediation: ${result.remediation} (mode ${mode})`,
+      `Console: ${consoleUrl}`,
+    ].join("\n"),
+    MessageAttributes: Object.fromEntries(
+      Object.entries(attributes).map(([k, v]) => [
+        k,
+        { DataType: "String", StringValue: v || "-" },
+      ]),
+    ),
   };
 }
 
 /**
  * The handler around a remediator: mode, own-role and failed-call filtering, trusted principals,
- * exemption tag, dry-run, one resolution message, one incident record and one metric line.
+ * already-safe and gone resources, exemption tag, dry-run; then one resolution message (for
+ * events it acts on, not in off mode), one incident record and one metric line.
+ *
+ * The incident record and the metric line are written to stdout as one JSON object per line,
+ * without the prefix (time, request id, level) that `console.log` adds in Lambda: CloudWatch
+ * extracts Embedded Metric Format metrics only from a log event that is the JSON object alone,
+ * and Logs Insights then reads the incident fields. The metric line follows the EMF
+ * specification: `_aws.Timestamp` in epoch milliseconds, one directive with namespace
+ * AwsSecurityWatch, dimensions remediation and outcome, metrics Remediations (Count) and
+ * DurationMs (Milliseconds), the values at the root.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
  */
-export function makeHandler<T, S>(
+export function makeHandler<T>(
   settings: RemediationSettings,
-  remediator: Remediator<T, S>,
+  remediator: Remediator<T>,
 ): (event: unknown) => Promise<RemediationResult> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sns: typeof import("@aws-sdk/client-sns") = require("@aws-sdk/client-sns");
-  const topicRegion = settings.resolutionTopicArn.split(":")[3];
-  let snsClient: InstanceType<typeof sns.SNSClient> | undefined;
-  const id = remediator.id;
-  const mode = settings.mode;
+  const snsClient = regionalClients(sns.SNSClient);
+  const { id, gone } = remediator;
+  const { mode, exemptTag: tag, resolutionTopicArn: topicArn } = settings;
+  const log = (line: Json) => process.stdout.write(`${JSON.stringify(line)}\n`);
 
   return async (event: unknown): Promise<RemediationResult> => {
     const started = Date.now();
     const plan = remediator.plan(event);
     if (plan.kind === "reject") {
-      const eventId =
-        isObject(event) && isObject(event.detail) ? str(event.detail.eventID) : undefined;
-      console.log(
-        JSON.stringify({ type: "rejected", remediation: id, mode, eventId, reason: plan.reason }),
-      );
+      const detail = isObject(event) && isObject(event.detail) ? event.detail : {};
+      const eventId = str(detail.eventID);
+      log({ type: "rejected", remediation: id, mode, eventId, reason: plan.reason });
       throw new Error(`${id}: rejected event: ${plan.reason}`);
     }
-    const facts = plan.facts;
+    const { facts, resource } = plan;
     const found = plan.kind === "act" ? plan.found : "";
-    let outcome: Outcome;
     let actions: string[] = [];
-    let message: string;
-    let decision: string;
 
-    /** One incident record and one metric line per invocation. */
-    const logIncident = (logged: string, extra: Json): void => {
-      const durationMs = Date.now() - started;
-      console.log(
-        JSON.stringify({
-          type: "incident",
-          eventId: facts.eventId,
-          eventName: facts.eventName,
-          eventTime: facts.time,
-          remediation: id,
-          mode,
-          principal: facts.principal,
-          sourceIp: facts.sourceIp,
-          userAgent: facts.userAgent,
-          resource: plan.resource,
-          region: facts.region,
-          account: facts.account,
-          decision,
-          actions,
-          outcome: logged,
-          ...extra,
-          durationMs,
-        }),
-      );
-      console.log(JSON.stringify(metricLine(id, logged, durationMs)));
-    };
-
-    const finish = async (): Promise<RemediationResult> => {
-      const result: RemediationResult = {
-        remediation: id,
-        eventId: facts.eventId,
-        outcome,
-        resource: plan.resource,
-        principal: facts.principal,
-        actions,
-        message,
-      };
-      let published: string | undefined;
-      let publishError: string | undefined;
-      if (plan.kind === "act" && outcome !== "off" && outcome !== "ignored") {
-        try {
-          snsClient ??= new sns.SNSClient(clientConfig(topicRegion));
-          const msg = resolutionMessage(result, facts, mode, found, plan.consoleUrl);
-          const out = await snsClient.send(
-            new sns.PublishCommand({ TopicArn: settings.resolutionTopicArn, ...msg }),
-          );
-          published = out.MessageId;
-        } catch (err) {
-          publishError = `${errorName(err)}: ${(err as Error).message}`;
+    const decide = async (): Promise<[Outcome, string]> => {
+      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
+      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
+      const trusted = settings.trustedPrincipalArns;
+      if (trusted.includes(facts.principal) || trusted.includes(facts.issuerArn ?? "")) {
+        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      }
+      try {
+        const state = await remediator.inspect(plan.target, facts);
+        if (state.done) return [state.done, state.message];
+        if (state.tags?.[tag.key] === tag.value) {
+          return [
+            "exempt",
+            `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`,
+          ];
         }
+        if (mode === "dry-run") {
+          actions = state.actions;
+          return [
+            "dry-run",
+            `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
+          ];
+        }
+        const done = await state.apply();
+        if (done === undefined)
+          return ["already-safe", `Nothing was left to change on ${resource}.`];
+        actions = state.actions;
+        return ["remediated", done];
+      } catch (err) {
+        if (!gone.includes(errorName(err))) throw err;
+        return ["already-safe", `${resource} no longer exists (${errorName(err)}).`];
       }
-      logIncident(publishError ? "failed" : outcome, { message, published, error: publishError });
-      if (publishError) {
-        throw new Error(`${id}: could not publish the resolution message: ${publishError}`);
-      }
-      return result;
     };
 
-    if (mode === "off") {
-      outcome = "off";
-      decision = "remediation is off";
-      message = "Remediation is off: nothing was read or changed.";
-      return finish();
-    }
-    if (plan.kind === "ignore") {
-      outcome = "ignored";
-      decision = plan.reason;
-      message = `Ignored: ${plan.reason}.`;
-      return finish();
-    }
-    decision = `${plan.resource} ${plan.found}`;
-    if (isTrusted(facts, settings.trustedPrincipalArns)) {
-      outcome = "exempt";
-      message = `Left as is: ${facts.principal} is a trusted principal.`;
-      return finish();
-    }
+    const { eventId, eventName, time: eventTime, principal, region, account } = facts;
+    let result: RemediationResult | undefined;
+    let published: string | undefined;
+    let error: string | undefined;
     try {
-      const inspection = await remediator.inspect(plan.target, facts);
-      const tag = settings.exemptTag;
-      if (inspection.done) {
-        outcome = inspection.done.outcome;
-        message = inspection.done.message;
-      } else if (inspection.tags !== undefined && inspection.tags[tag.key] === tag.value) {
-        outcome = "exempt";
-        message = `Left as is: ${plan.resource} carries the exemption tag ${tag.key}=${tag.value}.`;
-      } else {
-        const applied = await remediator.apply(
-          plan.target,
-          inspection.state,
-          facts,
-          mode === "dry-run",
-        );
-        outcome =
-          mode === "dry-run" && applied.outcome === "remediated" ? "dry-run" : applied.outcome;
-        actions = applied.actions;
-        message = applied.message;
+      const [outcome, message] = await decide();
+      result = { remediation: id, eventId, outcome, resource, principal, actions, message };
+      if (plan.kind === "act" && outcome !== "off" && outcome !== "ignored") {
+        error = "could not publish the resolution message";
+        const msg = resolutionMessage(result, facts, mode, found, plan.consoleUrl);
+        const topicClient = snsClient(topicArn.split(":")[3]);
+        const out = await topicClient.send(new sns.PublishCommand({ TopicArn: topicArn, ...msg }));
+        published = out.MessageId;
+        error = undefined;
       }
     } catch (err) {
-      const error = `${errorName(err) || "Error"}: ${(err as Error)?.message ?? String(err)}`;
-      logIncident("failed", { error });
-      throw new Error(`${id}: remediation of ${plan.resource} failed: ${error}`);
+      const why = `${errorName(err) || "Error"}: ${(err as Error)?.message ?? String(err)}`;
+      error = `${error ?? `remediation of ${resource} failed`}: ${why}`;
     }
-    return finish();
+    const outcome = error ? "failed" : result?.outcome;
+    const DurationMs = Date.now() - started;
+    const { sourceIp, userAgent } = facts;
+    const decision = plan.kind === "act" ? `${resource} ${found}` : plan.reason;
+    const message = result?.message;
+    log({
+      type: "incident",
+      eventId,
+      eventName,
+      eventTime,
+      remediation: id,
+      mode,
+      principal,
+      sourceIp,
+      userAgent,
+      resource,
+      region,
+      account,
+      decision,
+      actions,
+      outcome,
+      message,
+      published,
+      error,
+      durationMs: DurationMs,
+    });
+    const Metrics = [
+      { Name: "Remediations", Unit: "Count" },
+      { Name: "DurationMs", Unit: "Milliseconds" },
+    ];
+    log({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          { Namespace: "AwsSecurityWatch", Dimensions: [["remediation", "outcome"]], Metrics },
+        ],
+      },
+      remediation: id,
+      outcome,
+      Remediations: 1,
+      DurationMs,
+    });
+    if (error || !result) throw new Error(`${id}: ${error}`);
+    return result;
   };
 }

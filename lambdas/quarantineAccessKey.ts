@@ -12,8 +12,10 @@
  * - A custom detection: any source, detail-type "Access Key Compromised", detail
  *   `{ accessKeyId, userName? }`.
  *
- * Calls: GetAccessKeyLastUsed (only when the user name is unknown), ListUserTags (exemption),
- * UpdateAccessKey Status=Inactive. IAM is global: the client is in the event's region.
+ * Calls: GetAccessKeyLastUsed (only when the event does not name the user: ListAccessKeys needs
+ * the user name, without it it lists the caller's own keys), ListAccessKeys of the user (the key
+ * Inactive or gone: already safe), ListUserTags (exemption), UpdateAccessKey Status=Inactive.
+ * IAM is global: the client is in the event's region.
  */
 import type { RemediationId } from "../core/types";
 import {
@@ -21,14 +23,10 @@ import {
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
-  ignore,
   isObject,
   makeHandler,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -71,7 +69,6 @@ function envelopeFacts(
   return {
     eventId,
     eventName: str(event["detail-type"]) ?? "",
-    eventSource: source,
     region,
     account,
     time: str(event.time) ?? "",
@@ -89,6 +86,7 @@ export function planQuarantineAccessKey(
   event: unknown,
   settings: Pick<RemediationSettings, "ownRoleArn">,
 ): Plan<KeyTarget> {
+  const reject = (reason: string) => ({ kind: "reject" as const, reason });
   if (
     isObject(event) &&
     isObject(event.detail) &&
@@ -123,7 +121,8 @@ export function planQuarantineAccessKey(
   if ("kind" in facts) return facts;
   const forUser = str(facts.request.userName);
   if (!forUser || (facts.principalType === "IAMUser" && facts.userName === forUser)) {
-    return ignore(facts, forUser ?? "-", "the key was created by its own user");
+    const reason = "the key was created by its own user";
+    return { kind: "ignore", facts, resource: forUser ?? "-", reason };
   }
   const key = isObject(facts.response.accessKey) ? facts.response.accessKey : {};
   const accessKeyId = str(key.accessKeyId);
@@ -141,64 +140,35 @@ export function createQuarantineAccessKeyHandler(
   const s = validateSettings("quarantine-access-key", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const iam: typeof import("@aws-sdk/client-iam") = require("@aws-sdk/client-iam");
-  const client = perRegion((region) => new iam.IAMClient(clientConfig(region)));
-  const GONE = ["NoSuchEntity", "NoSuchEntityException"];
+  const client = regionalClients(iam.IAMClient);
 
-  return makeHandler<KeyTarget, string>(s, {
+  return makeHandler<KeyTarget>(s, {
     id: "quarantine-access-key" as RemediationId,
     plan: (event) => planQuarantineAccessKey(event, s),
+    gone: ["NoSuchEntity", "NoSuchEntityException"],
 
-    async inspect(target, facts) {
+    async inspect({ accessKeyId: AccessKeyId, userName }, facts) {
       const c = client(facts.region);
-      try {
-        let user = target.userName;
-        if (!user) {
-          const last = await c.send(
-            new iam.GetAccessKeyLastUsedCommand({ AccessKeyId: target.accessKeyId }),
-          );
-          user = last.UserName;
-          if (!user) throw Object.assign(new Error("no user for key"), { name: "NoSuchEntity" });
-        }
-        const tags = await c.send(new iam.ListUserTagsCommand({ UserName: user }));
-        return { tags: tagMap(tags.Tags), state: user };
-      } catch (err) {
-        if (!hasErrorName(err, GONE)) throw err;
-        return {
-          state: "",
-          done: { outcome: "already-safe", message: "The key or its user no longer exists." },
-        };
+      const UserName =
+        userName ?? (await c.send(new iam.GetAccessKeyLastUsedCommand({ AccessKeyId }))).UserName;
+      const keys = UserName
+        ? (await c.send(new iam.ListAccessKeysCommand({ UserName }))).AccessKeyMetadata
+        : [];
+      const key = keys?.find((k) => k.AccessKeyId === AccessKeyId);
+      if (key?.Status !== "Active") {
+        const message = `Access key ${AccessKeyId} is ${key ? key.Status : "gone"}.`;
+        return { done: "already-safe", message };
       }
-    },
-
-    async apply(target, user, facts, dryRun) {
-      const actions = [`UpdateAccessKey ${target.accessKeyId} (user ${user}) Status=Inactive`];
-      if (dryRun) {
-        return {
-          outcome: "remediated",
-          actions,
-          message: `Would deactivate access key ${target.accessKeyId} of user ${user}.`,
-        };
-      }
-      try {
-        await client(facts.region).send(
-          new iam.UpdateAccessKeyCommand({
-            UserName: user,
-            AccessKeyId: target.accessKeyId,
-            Status: "Inactive",
-          }),
-        );
-      } catch (err) {
-        if (!hasErrorName(err, GONE)) throw err;
-        return {
-          outcome: "already-safe",
-          actions: [],
-          message: `Access key ${target.accessKeyId} no longer exists.`,
-        };
-      }
+      const tags = await c.send(new iam.ListUserTagsCommand({ UserName }));
       return {
-        outcome: "remediated",
-        actions,
-        message: `Deactivated access key ${target.accessKeyId} of user ${user} (not deleted: reactivate it if it is legitimate).`,
+        tags: tagMap(tags.Tags),
+        actions: [`UpdateAccessKey ${AccessKeyId} (user ${UserName}) Status=Inactive`],
+        async apply() {
+          await c.send(
+            new iam.UpdateAccessKeyCommand({ UserName, AccessKeyId, Status: "Inactive" }),
+          );
+          return `Deactivated access key ${AccessKeyId} of user ${UserName} (not deleted: reactivate it if it is legitimate).`;
+        },
       };
     },
   });

@@ -2,27 +2,23 @@
  * Restart audit logging: StopLogging -> StartLogging; PutEventSelectors that stops write
  * management events -> put them back.
  *
- * Calls: ListTags on the trail (exemption); for StopLogging, StartLogging (idempotent, no state
- * read needed); for event selectors, GetEventSelectors (so that a restore made meanwhile, or data
- * event selectors, are not clobbered) then PutEventSelectors that adds one management-event
- * selector and keeps the others. Both are called in the trail's home region (from its ARN).
+ * Calls, in the trail's home region (from its ARN): the state first, GetTrailStatus for
+ * StopLogging (logging again: already safe) or GetEventSelectors for selectors (management events
+ * logged again: already safe; the current selectors are kept, so data event selectors are not
+ * clobbered); then ListTags on the trail (exemption); then StartLogging, or PutEventSelectors
+ * with one management-event selector added to the current ones.
  */
 import type { RemediationId } from "../core/types";
 import {
-  type EventFacts,
   type Json,
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
-  ignore,
   isObject,
   makeHandler,
   partitionOf,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -81,7 +77,7 @@ export function planRestartAuditLogging(
     facts.eventName === "StopLogging"
       ? str(req.name)
       : (str(facts.response.trailARN) ?? str(req.trailName));
-  if (!nameOrArn) return reject(`${facts.eventId}: no trail name`);
+  if (!nameOrArn) return { kind: "reject", reason: `${facts.eventId}: no trail name` };
   const trailArn = nameOrArn.startsWith("arn:")
     ? nameOrArn
     : `arn:${partitionOf(facts.principal)}:cloudtrail:${facts.region}:${facts.account}:trail/${nameOrArn}`;
@@ -96,10 +92,11 @@ export function planRestartAuditLogging(
   });
   if (facts.eventName === "StopLogging") return plan("start-logging", "logging stopped");
   if (req.eventSelectors === undefined && req.advancedEventSelectors === undefined) {
-    return reject(`${facts.eventId}: PutEventSelectors without selectors`);
+    return { kind: "reject", reason: `${facts.eventId}: PutEventSelectors without selectors` };
   }
   if (logsWriteManagementEvents(req.eventSelectors, req.advancedEventSelectors)) {
-    return ignore(facts, trailArn, "the new selectors still log write management events");
+    const reason = "the new selectors still log write management events";
+    return { kind: "ignore", facts, resource: trailArn, reason };
   }
   return plan("restore-selectors", "stopped logging management events");
 }
@@ -140,74 +137,46 @@ export function createRestartAuditLoggingHandler(
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ct: typeof import("@aws-sdk/client-cloudtrail") = require("@aws-sdk/client-cloudtrail");
-  const client = perRegion((region) => new ct.CloudTrailClient(clientConfig(region)));
-  const GONE = ["TrailNotFoundException", "CloudTrailARNInvalidException"];
-  const gone = {
-    outcome: "already-safe" as const,
-    actions: [],
-    message: "The trail no longer exists.",
-  };
+  const client = regionalClients(ct.CloudTrailClient);
 
-  return makeHandler<TrailTarget, Json>(s, {
+  return makeHandler<TrailTarget>(s, {
     id: "restart-audit-logging" as RemediationId,
     plan: (event) => planRestartAuditLogging(event, s),
+    gone: ["TrailNotFoundException", "CloudTrailARNInvalidException"],
 
-    async inspect(target, _facts: EventFacts) {
-      const c = client(target.trailArn.split(":")[3]);
-      try {
-        const out = await c.send(new ct.ListTagsCommand({ ResourceIdList: [target.trailArn] }));
-        const tags = tagMap(out.ResourceTagList?.[0]?.TagsList);
-        if (target.action === "start-logging") return { tags, state: {} };
-        const current = await c.send(
-          new ct.GetEventSelectorsCommand({ TrailName: target.trailArn }),
-        );
-        if (
-          logsWriteManagementEvents(
-            current.EventSelectors?.map((x) => ({ ...x })),
-            current.AdvancedEventSelectors?.map((x) => ({ ...x })),
-          )
-        ) {
-          return {
-            tags,
-            state: {},
-            done: { outcome: "already-safe", message: "The trail logs management events again." },
-          };
+    async inspect({ trailArn: arn, action }) {
+      const c = client(arn.split(":")[3]);
+      let selectors: Json | undefined;
+      if (action === "start-logging") {
+        const status = await c.send(new ct.GetTrailStatusCommand({ Name: arn }));
+        if (status.IsLogging) return { done: "already-safe", message: "The trail is logging." };
+      } else {
+        const current = await c.send(new ct.GetEventSelectorsCommand({ TrailName: arn }));
+        if (logsWriteManagementEvents(current.EventSelectors, current.AdvancedEventSelectors)) {
+          const message = "The trail logs management events again.";
+          return { done: "already-safe", message };
         }
-        return { tags, state: current as unknown as Json };
-      } catch (err) {
-        if (!hasErrorName(err, GONE)) throw err;
-        return { state: {}, done: { outcome: "already-safe", message: gone.message } };
-      }
-    },
-
-    async apply(target, current, _facts, dryRun) {
-      const c = client(target.trailArn.split(":")[3]);
-      const selectors =
-        target.action === "restore-selectors" ? restoredSelectors(current, readWrite) : undefined;
-      const actions = selectors
-        ? [`PutEventSelectors ${target.trailArn} ${JSON.stringify(selectors)}`]
-        : [`StartLogging ${target.trailArn}`];
-      const what = selectors ? `management events (${readWrite}) restored` : "logging restarted";
-      if (dryRun)
-        return {
-          outcome: "remediated",
-          actions,
-          message: `Would have ${what} on ${target.trailArn}.`,
-        };
-      try {
-        await c.send(
-          selectors
-            ? new ct.PutEventSelectorsCommand({ TrailName: target.trailArn, ...selectors })
-            : (new ct.StartLoggingCommand({ Name: target.trailArn }) as never),
+        selectors = restoredSelectors(
+          current as Parameters<typeof restoredSelectors>[0],
+          readWrite,
         );
-      } catch (err) {
-        if (!hasErrorName(err, GONE)) throw err;
-        return gone;
       }
+      const tags = await c.send(new ct.ListTagsCommand({ ResourceIdList: [arn] }));
       return {
-        outcome: "remediated",
-        actions,
-        message: `${what[0].toUpperCase()}${what.slice(1)} on ${target.trailArn}.`,
+        tags: tagMap(tags.ResourceTagList?.[0]?.TagsList),
+        actions: [
+          selectors
+            ? `PutEventSelectors ${arn} ${JSON.stringify(selectors)}`
+            : `StartLogging ${arn}`,
+        ],
+        async apply() {
+          if (!selectors) {
+            await c.send(new ct.StartLoggingCommand({ Name: arn }));
+            return `Logging restarted on ${arn}.`;
+          }
+          await c.send(new ct.PutEventSelectorsCommand({ TrailName: arn, ...selectors }));
+          return `Management events (${readWrite}) restored on ${arn}.`;
+        },
       };
     },
   });

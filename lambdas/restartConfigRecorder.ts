@@ -1,20 +1,18 @@
 /**
  * Restart AWS Config: StopConfigurationRecorder -> StartConfigurationRecorder.
  *
- * Configuration recorders carry no tags: the only exemption is a trusted principal. Calls: one
- * StartConfigurationRecorder (idempotent; NoSuchConfigurationRecorderException = already gone).
+ * Calls: DescribeConfigurationRecorderStatus (recording already: safe, nothing to do), then
+ * StartConfigurationRecorder. Configuration recorders carry no tags: the only exemption is a
+ * trusted principal. NoSuchConfigurationRecorderException: the recorder is gone.
  */
 import type { RemediationId } from "../core/types";
 import {
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
   makeHandler,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   validateSettings,
 } from "./common";
@@ -36,7 +34,8 @@ export function planRestartConfigRecorder(
   ]);
   if ("kind" in facts) return facts;
   const recorderName = str(facts.request.configurationRecorderName);
-  if (!recorderName) return reject(`${facts.eventId}: no configurationRecorderName`);
+  if (!recorderName)
+    return { kind: "reject", reason: `${facts.eventId}: no configurationRecorderName` };
   const r = facts.region;
   return {
     kind: "act",
@@ -54,33 +53,29 @@ export function createRestartConfigRecorderHandler(
   const s = validateSettings("restart-config-recorder", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cfg: typeof import("@aws-sdk/client-config-service") = require("@aws-sdk/client-config-service");
-  const client = perRegion((region) => new cfg.ConfigServiceClient(clientConfig(region)));
+  const client = regionalClients(cfg.ConfigServiceClient);
 
-  return makeHandler<RecorderTarget, null>(s, {
+  return makeHandler<RecorderTarget>(s, {
     id: "restart-config-recorder" as RemediationId,
     plan: (event) => planRestartConfigRecorder(event, s),
-    // No tags on recorders and no state worth a read: StartConfigurationRecorder is idempotent.
-    inspect: async () => ({ state: null }),
+    gone: ["NoSuchConfigurationRecorderException"],
 
-    async apply(target, _state, facts, dryRun) {
-      const name = target.recorderName;
-      const actions = [`StartConfigurationRecorder ${name}`];
-      if (dryRun) {
-        return { outcome: "remediated", actions, message: `Would restart recorder ${name}.` };
-      }
-      try {
-        await client(facts.region).send(
-          new cfg.StartConfigurationRecorderCommand({ ConfigurationRecorderName: name }),
-        );
-      } catch (err) {
-        if (!hasErrorName(err, ["NoSuchConfigurationRecorderException"])) throw err;
-        const message = `Recorder ${name} no longer exists.`;
-        return { outcome: "already-safe", actions: [], message };
+    async inspect({ recorderName: name }, facts) {
+      const c = client(facts.region);
+      const status = await c.send(
+        new cfg.DescribeConfigurationRecorderStatusCommand({ ConfigurationRecorderNames: [name] }),
+      );
+      if (status.ConfigurationRecordersStatus?.[0]?.recording) {
+        return { done: "already-safe", message: `Recorder ${name} is recording.` };
       }
       return {
-        outcome: "remediated",
-        actions,
-        message: `Restarted configuration recorder ${name}.`,
+        actions: [`StartConfigurationRecorder ${name}`],
+        async apply() {
+          await c.send(
+            new cfg.StartConfigurationRecorderCommand({ ConfigurationRecorderName: name }),
+          );
+          return `Restarted configuration recorder ${name}.`;
+        },
       };
     },
   });

@@ -3,8 +3,8 @@
  * a security group to 0.0.0.0/0 or ::/0 on a port that is not allowed, revoke exactly those
  * permissions (IPv4 and IPv6, protocol -1 included) and nothing else.
  *
- * Calls: DescribeSecurityGroups (one read: the exemption tag and whether the offending
- * permissions are still there), then at most one RevokeSecurityGroupIngress.
+ * Calls: DescribeSecurityGroups (one read: whether the offending permissions are still there,
+ * and the exemption tag), then at most one RevokeSecurityGroupIngress.
  *
  * - AuthorizeSecurityGroupIngress is revoked by IpPermissions (protocol, ports, the world CIDR):
  *   that identifies exactly the rule the call added (a group cannot hold two identical rules),
@@ -17,24 +17,18 @@
  */
 import type { RemediationId } from "../core/types";
 import {
-  type Applied,
-  type EventFacts,
-  type Inspection,
   type Json,
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  ignore,
+  errorName,
   isObject,
   items,
   makeHandler,
-  perRegion,
-  clientConfig,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
-  hasErrorName,
   validateSettings,
 } from "./common";
 
@@ -66,38 +60,17 @@ export interface IngressTarget {
 }
 
 const PROTOCOL_NAMES: Record<string, string> = {
-  "-1": "-1",
   all: "-1",
   "6": "tcp",
-  tcp: "tcp",
   "17": "udp",
-  udp: "udp",
   "1": "icmp",
-  icmp: "icmp",
   "58": "icmpv6",
-  icmpv6: "icmpv6",
 };
 
+/** "tcp", "udp", "icmp", "icmpv6" or "-1" (all) from a name or a number; other protocols as is. */
 export function normalizeProtocol(p: unknown): string | undefined {
   const s = typeof p === "number" ? String(p) : str(p)?.toLowerCase();
-  return s === undefined ? undefined : (PROTOCOL_NAMES[s] ?? s);
-}
-
-function port(value: unknown): number | undefined {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof n === "number" && Number.isInteger(n) ? n : undefined;
-}
-
-/** A CIDR with prefix length 0 is the whole address space (AWS canonicalizes it). */
-function isWorld(cidr: unknown, family: 4 | 6): boolean {
-  const s = str(cidr);
-  if (!s) return false;
-  const [addr, len] = s.split("/");
-  return (
-    len !== undefined &&
-    Number(len) === 0 &&
-    (family === 4 ? !addr.includes(":") : addr.includes(":"))
-  );
+  return s && (PROTOCOL_NAMES[s] ?? s);
 }
 
 /** True when world access to this protocol/port range is not allowed by the settings. */
@@ -108,67 +81,34 @@ export function isOffending(
   settings: Pick<RevokeWorldIngressSettings, "allowedPublicPorts" | "allowPublicIcmp">,
 ): boolean {
   if (protocol === "icmp" || protocol === "icmpv6") return !settings.allowPublicIcmp;
-  if (protocol !== "tcp" && protocol !== "udp") return true; // -1 (all) and port-less protocols
-  if (fromPort === undefined || toPort === undefined || fromPort < 0 || toPort < fromPort) {
+  // -1 (all), port-less protocols and missing or inverted ranges are offending.
+  if (
+    (protocol !== "tcp" && protocol !== "udp") ||
+    fromPort === undefined ||
+    toPort === undefined
+  ) {
     return true;
   }
-  const allowed = new Set(settings.allowedPublicPorts);
-  if (toPort - fromPort + 1 > allowed.size) return true;
-  for (let p = fromPort; p <= toPort; p++) if (!allowed.has(p)) return true;
+  const allowed = settings.allowedPublicPorts;
+  if (fromPort < 0 || toPort < fromPort || toPort - fromPort >= allowed.length) return true;
+  for (let p = fromPort; p <= toPort; p++) if (!allowed.includes(p)) return true;
   return false;
 }
 
 export function describePermission(p: WorldPermission): string {
   const cidr = p.cidrIpv4 ?? p.cidrIpv6;
   if (p.ipProtocol === "-1") return `${cidr} all traffic`;
-  const ports =
-    p.fromPort === undefined || p.fromPort === p.toPort
-      ? `${p.fromPort ?? "all"}`
-      : `${p.fromPort}-${p.toPort}`;
+  const single = p.fromPort === undefined || p.fromPort === p.toPort;
+  const ports = single ? `${p.fromPort ?? "all"}` : `${p.fromPort}-${p.toPort}`;
   return `${cidr} ${p.ipProtocol}:${ports}`;
 }
 
-function consoleUrl(region: string, groupId: string): string {
-  return `https://${region}.console.aws.amazon.com/ec2/home?region=${region}#SecurityGroup:groupId=${groupId}`;
-}
-
-/** World permissions of AuthorizeSecurityGroupIngress request parameters. */
-function authorizePermissions(
-  request: Json,
-):
-  | { spec: { protocol: string; from?: number; to?: number }; v4: boolean; v6: boolean }[]
-  | undefined {
-  const perms = request.ipPermissions !== undefined ? items(request.ipPermissions) : undefined;
-  const list: Json[] = [];
-  if (perms === undefined) {
-    // Legacy form: one permission as top-level parameters.
-    if (request.ipProtocol === undefined) return undefined;
-    list.push({
-      ipProtocol: request.ipProtocol,
-      fromPort: request.fromPort,
-      toPort: request.toPort,
-      ipRanges: request.cidrIp !== undefined ? [{ cidrIp: request.cidrIp }] : [],
-    });
-  } else {
-    for (const p of perms) {
-      if (!isObject(p)) return undefined;
-      list.push(p);
-    }
-  }
-  const out = [];
-  for (const p of list) {
-    const protocol = normalizeProtocol(p.ipProtocol);
-    if (protocol === undefined) return undefined;
-    out.push({
-      spec: { protocol, from: port(p.fromPort), to: port(p.toPort) },
-      v4: items(p.ipRanges).some((r) => isObject(r) && isWorld(r.cidrIp, 4)),
-      v6: items(p.ipv6Ranges).some((r) => isObject(r) && isWorld(r.cidrIpv6, 6)),
-    });
-  }
-  return out;
-}
-
-/** The pure decision: which world permissions of this event to revoke, or why none. */
+/**
+ * The pure decision: which world permissions of this event to revoke, or why none. Both calls
+ * are read into one shape: AuthorizeSecurityGroupIngress (`ipPermissions`, or the legacy
+ * top-level form with one permission) and ModifySecurityGroupRules (one rule per update, named
+ * by its rule id). A CIDR with prefix length 0 is the whole address space (AWS canonicalizes it).
+ */
 export function planRevokeWorldIngress(
   event: unknown,
   settings: Pick<
@@ -181,109 +121,117 @@ export function planRevokeWorldIngress(
     "ModifySecurityGroupRules",
   ]);
   if ("kind" in facts) return facts;
+  const reject = (what: string) => ({
+    kind: "reject" as const,
+    reason: `${facts.eventId}: ${what}`,
+  });
+  const port = (v: unknown) => {
+    const n = typeof v === "string" && v.trim() !== "" ? Number(v) : v;
+    return typeof n === "number" && Number.isInteger(n) ? n : undefined;
+  };
+  const world = (cidr: unknown, v6: boolean) => {
+    const [addr, len] = str(cidr)?.split("/") ?? [];
+    return len !== undefined && Number(len) === 0 && addr.includes(":") === v6;
+  };
   const req = facts.request;
-  const permissions: WorldPermission[] = [];
+  /** The permissions of the call, as [rule, v4 CIDRs, v6 CIDRs, rule id]. */
+  const rules: [Json, unknown[], unknown[], string?][] = [];
   let groupId: string | undefined;
   let groupName: string | undefined;
 
   if (facts.eventName === "AuthorizeSecurityGroupIngress") {
     groupId = str(req.groupId);
     groupName = str(req.groupName);
-    if (!groupId && !groupName) return reject(`${facts.eventId}: no groupId or groupName`);
-    const perms = authorizePermissions(req);
-    if (!perms) return reject(`${facts.eventId}: ipPermissions missing or malformed`);
-    for (const { spec, v4, v6 } of perms) {
-      if (!(v4 || v6) || !isOffending(spec.protocol, spec.from, spec.to, settings)) continue;
-      const base = {
-        ipProtocol: spec.protocol,
-        ...(spec.protocol === "-1" ? {} : { fromPort: spec.from, toPort: spec.to }),
-      };
-      if (v4) permissions.push({ ...base, cidrIpv4: "0.0.0.0/0" });
-      if (v6) permissions.push({ ...base, cidrIpv6: "::/0" });
+    if (!groupId && !groupName) return reject("no groupId or groupName");
+    const perms = req.ipPermissions === undefined ? [req] : items(req.ipPermissions);
+    for (const p of perms) {
+      if (!isObject(p) || p.ipProtocol === undefined) {
+        return reject("ipPermissions missing or malformed");
+      }
+      const v4 = p === req ? [{ cidrIp: req.cidrIp }] : items(p.ipRanges);
+      rules.push([
+        p,
+        v4.map((r) => isObject(r) && r.cidrIp),
+        items(p.ipv6Ranges).map((r) => isObject(r) && r.cidrIpv6),
+      ]);
     }
   } else {
     const wrapped = req.ModifySecurityGroupRulesRequest;
-    if (!isObject(wrapped)) return reject(`${facts.eventId}: no ModifySecurityGroupRulesRequest`);
+    if (!isObject(wrapped)) return reject("no ModifySecurityGroupRulesRequest");
     groupId = str(wrapped.GroupId);
-    if (!groupId) return reject(`${facts.eventId}: no GroupId`);
+    if (!groupId) return reject("no GroupId");
     const updates = items(wrapped.SecurityGroupRule);
-    if (updates.length === 0) return reject(`${facts.eventId}: no SecurityGroupRule`);
+    if (updates.length === 0) return reject("no SecurityGroupRule");
     for (const u of updates) {
-      const rule = isObject(u) ? u.SecurityGroupRule : undefined;
-      const ruleId = isObject(u) ? str(u.SecurityGroupRuleId) : undefined;
-      const protocol = isObject(rule) ? normalizeProtocol(rule.IpProtocol) : undefined;
-      if (!isObject(rule) || !ruleId || protocol === undefined) {
-        return reject(`${facts.eventId}: malformed SecurityGroupRule`);
-      }
-      const from = port(rule.FromPort);
-      const to = port(rule.ToPort);
-      const v4 = isWorld(rule.CidrIpv4, 4);
-      const v6 = isWorld(rule.CidrIpv6, 6);
-      if (!(v4 || v6) || !isOffending(protocol, from, to, settings)) continue;
-      permissions.push({
-        ipProtocol: protocol,
-        ...(protocol === "-1" ? {} : { fromPort: from, toPort: to }),
-        ...(v4 ? { cidrIpv4: "0.0.0.0/0" as const } : { cidrIpv6: "::/0" as const }),
-        ruleId,
-      });
+      const rule = isObject(u) && u.SecurityGroupRule;
+      const ruleId = isObject(u) && str(u.SecurityGroupRuleId);
+      if (!isObject(rule) || !ruleId) return reject("malformed SecurityGroupRule");
+      const { IpProtocol: ipProtocol, FromPort: fromPort, ToPort: toPort } = rule;
+      rules.push([{ ipProtocol, fromPort, toPort }, [rule.CidrIpv4], [rule.CidrIpv6], ruleId]);
     }
+  }
+
+  const permissions: WorldPermission[] = [];
+  for (const [rule, v4, v6, ruleId] of rules) {
+    const ipProtocol = normalizeProtocol(rule.ipProtocol);
+    if (ipProtocol === undefined) return reject("a permission has no protocol");
+    const [fromPort, toPort] = [port(rule.fromPort), port(rule.toPort)];
+    if (!isOffending(ipProtocol, fromPort, toPort, settings)) continue;
+    const base = { ipProtocol, ...(ipProtocol === "-1" ? {} : { fromPort, toPort }) };
+    const id = ruleId ? { ruleId } : {};
+    if (v4.some((c) => world(c, false)))
+      permissions.push({ ...base, cidrIpv4: "0.0.0.0/0", ...id });
+    if (v6.some((c) => world(c, true))) permissions.push({ ...base, cidrIpv6: "::/0", ...id });
   }
   const resource = (groupId ?? groupName) as string;
   if (permissions.length === 0) {
-    return ignore(
-      facts,
-      resource,
-      "no permission open to 0.0.0.0/0 or ::/0 on a port that is not allowed",
-    );
+    const reason = "no permission open to 0.0.0.0/0 or ::/0 on a port that is not allowed";
+    return { kind: "ignore", facts, resource, reason };
   }
+  const r = facts.region;
   return {
     kind: "act",
     facts,
     resource,
     found: `opened ${permissions.map(describePermission).join(", ")}`,
     target: { groupId, groupName, permissions },
-    consoleUrl: consoleUrl(facts.region, resource),
+    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#SecurityGroup:groupId=${resource}`,
   };
 }
 
-interface GroupState {
-  groupId: string;
-  ingress: unknown[];
-}
-
-/** True when the group's current ingress permissions still contain `p`. */
+/** True when the group's current ingress permissions (DescribeSecurityGroups) still contain `p`. */
 export function stillPresent(p: WorldPermission, ingress: unknown[]): boolean {
-  return ingress.some((perm) => {
-    if (!isObject(perm) || normalizeProtocol(perm.IpProtocol) !== p.ipProtocol) return false;
-    if (p.ipProtocol !== "-1" && (perm.FromPort !== p.fromPort || perm.ToPort !== p.toPort)) {
-      return false;
-    }
-    return p.cidrIpv4
-      ? items(perm.IpRanges).some((r) => isObject(r) && r.CidrIp === p.cidrIpv4)
-      : items(perm.Ipv6Ranges).some((r) => isObject(r) && r.CidrIpv6 === p.cidrIpv6);
-  });
+  return ingress.some(
+    (perm) =>
+      isObject(perm) &&
+      normalizeProtocol(perm.IpProtocol) === p.ipProtocol &&
+      (p.ipProtocol === "-1" || (perm.FromPort === p.fromPort && perm.ToPort === p.toPort)) &&
+      (p.cidrIpv4
+        ? items(perm.IpRanges).some((r) => isObject(r) && r.CidrIp === p.cidrIpv4)
+        : items(perm.Ipv6Ranges).some((r) => isObject(r) && r.CidrIpv6 === p.cidrIpv6)),
+  );
 }
 
 /** IpPermissions for RevokeSecurityGroupIngress: one entry per protocol/port range. */
 export function toIpPermissions(perms: WorldPermission[]): Json[] {
-  const byRange = new Map<string, Json>();
+  const byRange: Record<string, Json & { IpRanges?: Json[]; Ipv6Ranges?: Json[] }> = {};
   for (const p of perms) {
-    const key = `${p.ipProtocol}|${p.fromPort}|${p.toPort}`;
-    let entry = byRange.get(key);
-    if (!entry) {
-      entry = { IpProtocol: p.ipProtocol };
-      if (p.ipProtocol !== "-1") Object.assign(entry, { FromPort: p.fromPort, ToPort: p.toPort });
-      byRange.set(key, entry);
-    }
-    if (p.cidrIpv4)
-      entry.IpRanges = [...((entry.IpRanges as Json[]) ?? []), { CidrIp: p.cidrIpv4 }];
-    if (p.cidrIpv6) {
-      entry.Ipv6Ranges = [...((entry.Ipv6Ranges as Json[]) ?? []), { CidrIpv6: p.cidrIpv6 }];
-    }
+    const entry = (byRange[`${p.ipProtocol}|${p.fromPort}|${p.toPort}`] ??= {
+      IpProtocol: p.ipProtocol,
+      ...(p.ipProtocol === "-1" ? {} : { FromPort: p.fromPort, ToPort: p.toPort }),
+    });
+    if (p.cidrIpv4) (entry.IpRanges ??= []).push({ CidrIp: p.cidrIpv4 });
+    if (p.cidrIpv6) (entry.Ipv6Ranges ??= []).push({ CidrIpv6: p.cidrIpv6 });
   }
-  return [...byRange.values()];
+  return Object.values(byRange);
 }
 
+/**
+ * The handler. Only the permissions still present are revoked (in a VPC one unknown permission
+ * fails the whole revoke); they are revoked by rule id when the event named the rules, else by
+ * IpPermissions. A revoke that finds them gone meanwhile (InvalidPermission.NotFound, or all of
+ * them in UnknownIpPermissions) reports already safe.
+ */
 export function createRevokeWorldIngressHandler(
   settings: RevokeWorldIngressSettings,
 ): (event: unknown) => Promise<RemediationResult> {
@@ -296,92 +244,54 @@ export function createRevokeWorldIngressHandler(
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = perRegion((region) => new ec2.EC2Client(clientConfig(region)));
+  const client = regionalClients(ec2.EC2Client);
+  const raced = ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound"];
 
-  return makeHandler<IngressTarget, GroupState>(s, {
+  return makeHandler<IngressTarget>(s, {
     id: "revoke-world-ingress" as RemediationId,
     plan: (event) => planRevokeWorldIngress(event, s),
+    gone: ["InvalidGroup.NotFound", "InvalidGroupId.NotFound"],
 
-    async inspect(target, facts: EventFacts): Promise<Inspection<GroupState>> {
-      try {
-        const out = await client(facts.region).send(
-          new ec2.DescribeSecurityGroupsCommand(
-            target.groupId
-              ? { GroupIds: [target.groupId] }
-              : { GroupNames: [target.groupName as string] },
-          ),
-        );
-        const group = out.SecurityGroups?.[0];
-        if (!group?.GroupId) throw new Error("DescribeSecurityGroups returned no group");
-        return {
-          tags: tagMap(group.Tags),
-          state: { groupId: group.GroupId, ingress: group.IpPermissions ?? [] },
-        };
-      } catch (err) {
-        if (!hasErrorName(err, ["InvalidGroup.NotFound", "InvalidGroupId.NotFound"])) throw err;
-        return {
-          state: { groupId: "", ingress: [] },
-          done: { outcome: "already-safe", message: "The security group no longer exists." },
-        };
-      }
-    },
-
-    async apply(target, state, facts, dryRun): Promise<Applied> {
-      const present = target.permissions.filter((p) => stillPresent(p, state.ingress));
-      const gone = target.permissions.filter((p) => !present.includes(p));
-      const goneNote = gone.length
-        ? ` Already gone: ${gone.map(describePermission).join(", ")}.`
-        : "";
-      if (present.length === 0) {
-        return {
-          outcome: "already-safe",
-          actions: [],
-          message: `The world-open permissions are no longer on ${state.groupId}.${goneNote}`,
-        };
-      }
-      const byRuleId = present.every((p) => p.ruleId !== undefined);
-      const input = byRuleId
-        ? { GroupId: state.groupId, SecurityGroupRuleIds: present.map((p) => p.ruleId as string) }
-        : { GroupId: state.groupId, IpPermissions: toIpPermissions(present) };
-      const actions = present.map(
-        (p) =>
-          `RevokeSecurityGroupIngress ${state.groupId} ${describePermission(p)}${p.ruleId ? ` (${p.ruleId})` : ""}`,
+    async inspect({ groupId, groupName, permissions }, facts) {
+      const c = client(facts.region);
+      const out = await c.send(
+        new ec2.DescribeSecurityGroupsCommand(
+          groupId ? { GroupIds: [groupId] } : { GroupNames: [groupName as string] },
+        ),
       );
-      if (dryRun) {
-        return {
-          outcome: "remediated",
-          actions,
-          message: `Would revoke ${present.map(describePermission).join(", ")} on ${state.groupId}.${goneNote}`,
-        };
+      const group = out.SecurityGroups?.[0];
+      if (!group?.GroupId) throw new Error("DescribeSecurityGroups returned no group");
+      const GroupId = group.GroupId;
+      const present = permissions.filter((p) => stillPresent(p, group.IpPermissions ?? []));
+      const gone = permissions.filter((p) => !present.includes(p)).map(describePermission);
+      const note = gone.length ? ` Already gone: ${gone.join(", ")}.` : "";
+      if (present.length === 0) {
+        const message = `The world-open permissions are no longer on ${GroupId}.${note}`;
+        return { done: "already-safe", message };
       }
-      try {
-        const out = await client(facts.region).send(
-          new ec2.RevokeSecurityGroupIngressCommand(input as never),
-        );
-        const unknown = out.UnknownIpPermissions ?? [];
-        if (unknown.length > 0 && !byRuleId && unknown.length >= input.IpPermissions!.length) {
-          return {
-            outcome: "already-safe",
-            actions: [],
-            message: `Nothing to revoke on ${state.groupId}: the permissions were already gone.`,
-          };
-        }
-      } catch (err) {
-        if (
-          !hasErrorName(err, ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound"])
-        ) {
-          throw err;
-        }
-        return {
-          outcome: "already-safe",
-          actions: [],
-          message: `Nothing to revoke on ${state.groupId}: the permissions were already gone.`,
-        };
-      }
+      const revoked = present.map(describePermission);
+      const byRuleId = present.every((p) => p.ruleId);
+      const IpPermissions = toIpPermissions(present);
       return {
-        outcome: "remediated",
-        actions,
-        message: `Revoked ${present.map(describePermission).join(", ")} on ${state.groupId}.${goneNote}`,
+        tags: tagMap(group.Tags),
+        actions: present.map(
+          (p, i) =>
+            `RevokeSecurityGroupIngress ${GroupId} ${revoked[i]}${p.ruleId ? ` (${p.ruleId})` : ""}`,
+        ),
+        async apply() {
+          const input = byRuleId
+            ? { GroupId, SecurityGroupRuleIds: present.map((p) => p.ruleId as string) }
+            : { GroupId, IpPermissions };
+          const result = await c
+            .send(new ec2.RevokeSecurityGroupIngressCommand(input))
+            .catch((err) => {
+              if (raced.includes(errorName(err))) return undefined;
+              throw err;
+            });
+          const unknown = result?.UnknownIpPermissions?.length ?? 0;
+          if (!result || (!byRuleId && unknown >= IpPermissions.length)) return undefined;
+          return `Revoked ${revoked.join(", ")} on ${GroupId}.${note}`;
+        },
       };
     },
   });

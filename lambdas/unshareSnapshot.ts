@@ -4,23 +4,20 @@
  * `all` group permission. Sharing with named accounts is left alone (the alert reports it), and
  * RDS snapshots are alert-only.
  *
- * Calls: DescribeTags filtered on the resource id (exemption; one call for both kinds), then one
- * ModifySnapshotAttribute / ModifyImageAttribute with the `all` group removed (idempotent).
+ * Calls: DescribeSnapshotAttribute createVolumePermission / DescribeImageAttribute
+ * launchPermission (no `all` group any more: already safe), DescribeTags filtered on the resource
+ * id (exemption), then one ModifySnapshotAttribute / ModifyImageAttribute removing group `all`.
  */
 import type { RemediationId } from "../core/types";
 import {
   type Plan,
   type RemediationResult,
   type RemediationSettings,
-  clientConfig,
-  hasErrorName,
-  ignore,
   isObject,
   items,
   makeHandler,
-  perRegion,
   readCloudTrail,
-  reject,
+  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -47,11 +44,21 @@ export function planUnshareSnapshot(
   const req = facts.request;
   const snapshot = facts.eventName === "ModifySnapshotAttribute";
   const id = str(snapshot ? req.snapshotId : req.imageId);
-  if (!id) return reject(`${facts.eventId}: no ${snapshot ? "snapshotId" : "imageId"}`);
+  if (!id) {
+    return {
+      kind: "reject",
+      reason: `${facts.eventId}: no ${snapshot ? "snapshotId" : "imageId"}`,
+    };
+  }
   const permission = snapshot ? req.createVolumePermission : req.launchPermission;
   const added = isObject(permission) ? items(permission.add) : [];
   if (!added.some((p) => isObject(p) && p.group === "all")) {
-    return ignore(facts, id, "the change does not add the public 'all' group");
+    return {
+      kind: "ignore",
+      facts,
+      resource: id,
+      reason: "the change does not add the public 'all' group",
+    };
   }
   const r = facts.region;
   return {
@@ -60,7 +67,7 @@ export function planUnshareSnapshot(
     resource: id,
     found: "made public",
     target: { kind: snapshot ? "snapshot" : "image", id },
-    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#${snapshot ? `Snapshots:snapshotId=${id}` : `ImageDetails:imageId=${id}`}`,
+    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#${snapshot ? "Snapshots:snapshotId" : "ImageDetails:imageId"}=${id}`,
   };
 }
 
@@ -70,56 +77,59 @@ export function createUnshareSnapshotHandler(
   const s = validateSettings("unshare-snapshot", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = perRegion((region) => new ec2.EC2Client(clientConfig(region)));
-  const GONE = ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
+  const client = regionalClients(ec2.EC2Client);
 
-  return makeHandler<ShareTarget, null>(s, {
+  return makeHandler<ShareTarget>(s, {
     id: "unshare-snapshot" as RemediationId,
     plan: (event) => planUnshareSnapshot(event, s),
+    gone: ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
 
-    async inspect(target, facts) {
-      const out = await client(facts.region).send(
-        new ec2.DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [target.id] }] }),
-      );
-      return { tags: tagMap(out.Tags), state: null };
-    },
-
-    async apply(target, _state, facts, dryRun) {
-      const snapshot = target.kind === "snapshot";
-      const actions = [
-        snapshot
-          ? `ModifySnapshotAttribute ${target.id} createVolumePermission remove group all`
-          : `ModifyImageAttribute ${target.id} launchPermission remove group all`,
-      ];
-      if (dryRun) {
-        return {
-          outcome: "remediated",
-          actions,
-          message: `Would make ${target.id} private again.`,
-        };
-      }
-      try {
-        await client(facts.region).send(
-          snapshot
-            ? new ec2.ModifySnapshotAttributeCommand({
-                SnapshotId: target.id,
+    async inspect({ kind, id }, facts) {
+      const c = client(facts.region);
+      const snapshot = kind === "snapshot";
+      const permissions = snapshot
+        ? (
+            await c.send(
+              new ec2.DescribeSnapshotAttributeCommand({
+                SnapshotId: id,
                 Attribute: "createVolumePermission",
-                OperationType: "remove",
-                GroupNames: ["all"],
-              })
-            : (new ec2.ModifyImageAttributeCommand({
-                ImageId: target.id,
-                LaunchPermission: { Remove: [{ Group: "all" }] },
-              }) as never),
-        );
-      } catch (err) {
-        if (!hasErrorName(err, GONE)) throw err;
-        return { outcome: "already-safe", actions: [], message: `${target.id} no longer exists.` };
+              }),
+            )
+          ).CreateVolumePermissions
+        : (
+            await c.send(
+              new ec2.DescribeImageAttributeCommand({ ImageId: id, Attribute: "launchPermission" }),
+            )
+          ).LaunchPermissions;
+      if (!permissions?.some((p) => p.Group === "all")) {
+        return { done: "already-safe", message: `${id} is not public (no group all).` };
       }
+      const tags = await c.send(
+        new ec2.DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [id] }] }),
+      );
       return {
-        outcome: "remediated",
-        actions,
-        message: `Removed public access (group all) from ${target.id}; sharing with named accounts is unchanged.`,
+        tags: tagMap(tags.Tags),
+        actions: [
+          snapshot
+            ? `ModifySnapshotAttribute ${id} createVolumePermission remove group all`
+            : `ModifyImageAttribute ${id} launchPermission remove group all`,
+        ],
+        async apply() {
+          await c.send(
+            snapshot
+              ? new ec2.ModifySnapshotAttributeCommand({
+                  SnapshotId: id,
+                  Attribute: "createVolumePermission",
+                  OperationType: "remove",
+                  GroupNames: ["all"],
+                })
+              : (new ec2.ModifyImageAttributeCommand({
+                  ImageId: id,
+                  LaunchPermission: { Remove: [{ Group: "all" }] },
+                }) as never),
+          );
+          return `Removed public access (group all) from ${id}; sharing with named accounts is unchanged.`;
+        },
       };
     },
   });

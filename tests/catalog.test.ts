@@ -1,14 +1,20 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { buildInputTransformer, MAX_INPUT_TEMPLATE_LENGTH } from "../core/alertMessage";
-import { CATALOG } from "../core/catalog";
+import {
+  buildInputTransformer,
+  MAX_INPUT_TEMPLATE_LENGTH,
+  renderAlert,
+} from "../core/alertMessage";
+import { CATALOG, EventOrigin } from "../core/catalog";
 import { CIS_CONTROLS } from "../core/cisControls";
 import {
   COMMON_FIELDS,
+  commonFieldsOf,
   Detection,
   detectionProblems,
   excludesFailedCalls,
   forwardingRuleName,
+  HEALTH_COMMON_FIELDS,
   MAX_INPUT_PATHS,
   MAX_RULE_NAME_LENGTH,
   resolveDetections,
@@ -16,6 +22,7 @@ import {
 } from "../core/detection";
 import { MAX_PATTERN_LENGTH, validatePattern } from "../core/eventPattern";
 import { RemediationId, Severity } from "../core/types";
+import { EVENT_SAMPLES } from "./helpers/detectionSamples";
 
 const byId = (id: string): Detection => {
   const found = CATALOG.find((d) => d.id === id);
@@ -41,7 +48,11 @@ const custom: Detection = {
   },
 };
 
-const GLOBAL_SOURCES = ["aws.iam", "aws.sts", "aws.organizations", "aws.signin"];
+/**
+ * Sources whose events EventBridge receives in us-east-1 only: CloudTrail's global services, and
+ * AWS Health, whose only catalog detection is about IAM credentials (a global event).
+ */
+const GLOBAL_SOURCES = ["aws.iam", "aws.sts", "aws.organizations", "aws.signin", "aws.health"];
 
 describe("detection catalog", () => {
   it("has at least 25 detections with unique kebab-case ids", () => {
@@ -107,11 +118,22 @@ describe("detection catalog", () => {
     expect(detection.includeReadOnlyEvents).to.equal(true);
   });
 
-  it("requires errorCode to be absent in every remediating detection", () => {
-    const remediating = CATALOG.filter((d) => d.remediation);
+  it("requires errorCode to be absent in every remediating CloudTrail detection", () => {
+    const remediating = CATALOG.filter((d) => d.remediation && d.origin === undefined);
     expect(remediating.length).to.be.at.least(10);
     for (const detection of remediating) {
       expect(excludesFailedCalls(detection.eventPattern), detection.id).to.equal(true);
+    }
+  });
+
+  it("declares the origin of exactly the detections that match non-CloudTrail events", () => {
+    const byOrigin = CATALOG.filter((d) => d.origin !== undefined).map((d) => [d.id, d.origin]);
+    expect(byOrigin).to.deep.equal([["access-key-exposed", EventOrigin.AwsHealth]]);
+    for (const detection of CATALOG) {
+      const sources = (detection.eventPattern.source as string[] | undefined) ?? [];
+      expect(sources.includes("aws.health"), detection.id).to.equal(
+        detection.origin === EventOrigin.AwsHealth,
+      );
     }
   });
 
@@ -133,16 +155,11 @@ describe("detection catalog", () => {
       ],
       [RemediationId.QuarantineAccessKey]: [
         "access-key-created-for-other-user",
-        "access-key-flagged-compromised",
+        "access-key-exposed",
       ],
-      [RemediationId.UnshareSnapshot]: [
-        "ebs-snapshot-made-public",
-        "ami-made-public",
-        "rds-snapshot-made-public",
-      ],
+      [RemediationId.UnshareSnapshot]: ["ebs-snapshot-made-public", "ami-made-public"],
       [RemediationId.BlockPublicBucket]: [
         "bucket-public-access-block-removed",
-        "account-public-access-block-removed",
         "s3-bucket-made-public",
       ],
       [RemediationId.RevokeWorldIngress]: [
@@ -153,12 +170,36 @@ describe("detection catalog", () => {
     });
   });
 
+  it("says alert only in the description of every detection left without its remediation", () => {
+    const alertOnly = CATALOG.filter((d) => /Alert only/.test(d.description));
+    expect(alertOnly.map((d) => [d.id, d.remediation])).to.deep.equal([
+      ["access-key-flagged-compromised", undefined],
+      ["rds-snapshot-made-public", undefined],
+      ["account-public-access-block-removed", undefined],
+    ]);
+  });
+
   it("marks as global exactly the detections that can match a global service's events", () => {
     for (const detection of CATALOG) {
       const sources = detection.eventPattern.source as string[] | undefined;
       const global = sources === undefined || sources.some((s) => GLOBAL_SOURCES.includes(s));
       expect(detection.global === true, detection.id).to.equal(global);
     }
+    expect(CATALOG.filter((d) => d.global).map((d) => d.id)).to.deep.equal([
+      "unauthorized-api-calls",
+      "console-signin-without-mfa",
+      "root-usage",
+      "iam-policy-changes",
+      "console-auth-failures",
+      "organizations-changes",
+      "access-key-created-for-other-user",
+      "access-key-flagged-compromised",
+      "access-key-exposed",
+      "login-profile-set-for-other-user",
+      "role-trust-policy-changed",
+      "admin-policy-attached",
+      "federation-token-created",
+    ]);
   });
 
   it("does not use wildcard patterns (EventBridge allows only 30 such rules per bus)", () => {
@@ -195,6 +236,101 @@ describe("detection catalog", () => {
       account: "account",
       region: "region",
     });
+    expect(HEALTH_COMMON_FIELDS).to.deep.equal({
+      eventTypeCode: "detail.eventTypeCode",
+      service: "detail.service",
+      eventArn: "detail.eventArn",
+      startTime: "detail.startTime",
+      healthDescription: "detail.eventDescription[0].latestDescription",
+      eventId: "id",
+      account: "account",
+      region: "region",
+    });
+    expect(commonFieldsOf({})).to.equal(COMMON_FIELDS);
+    expect(commonFieldsOf({ origin: EventOrigin.CloudTrail })).to.equal(COMMON_FIELDS);
+    expect(commonFieldsOf({ origin: EventOrigin.AwsHealth })).to.equal(HEALTH_COMMON_FIELDS);
+  });
+});
+
+describe("access-key-exposed (AWS Health)", () => {
+  const detection = byId("access-key-exposed");
+  const sample = EVENT_SAMPLES.find((s) => s.name === "AWS Health: access key exposed")!;
+
+  it("matches AWS_RISK_CREDENTIALS_EXPOSED, is critical, global and quarantines the key", () => {
+    expect(detection.eventPattern).to.deep.equal({
+      source: ["aws.health"],
+      "detail-type": ["AWS Health Event"],
+      detail: { service: ["RISK"], eventTypeCode: ["AWS_RISK_CREDENTIALS_EXPOSED"] },
+    });
+    expect(detection.severity).to.equal(Severity.Critical);
+    expect(detection.global).to.equal(true);
+    expect(detection.origin).to.equal(EventOrigin.AwsHealth);
+    expect(detection.remediation).to.equal(RemediationId.QuarantineAccessKey);
+  });
+
+  it("renders the alert from the Health event's fields, none of CloudTrail's", () => {
+    const alert = renderAlert(detection, sample.event);
+    expect(alert.subject).to.equal(
+      "[CRITICAL] AWS found access key AKIAIOSFODNN7EXAMPLE exposed publicly",
+    );
+    expect(alert.body.split("\n")).to.deep.equal([
+      `Access key exposed publicly (AWS Health): ${detection.description}`,
+      "Resource: access key AKIAIOSFODNN7EXAMPLE",
+      "Event: AWS Health AWS_RISK_CREDENTIALS_EXPOSED (service RISK) since Sat, 05 Jun 2016 15:10:09 GMT",
+      "AWS Health says: Your AWS Access Key AKIAIOSFODNN7EXAMPLE belonging to IAM user ci-deployer was found publicly available on GitHub.",
+      "Where: account 123456789012, delivered in region us-east-1",
+      "AWS Health event: arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/XXXXXXXXXXXXXXXXX",
+      "EventBridge event id: 121345678-1234-1234-1234-123456789012",
+      "What to do: Treat the key as in an attacker's hands: deactivate it, create a new one where it is needed, remove the secret from where it leaked, and review what the key did (CloudTrail event history, filter by access key id).",
+      "Automatic remediation: quarantine-access-key is wired to this detection when the stack enables it (dry-run or enforce); a resolution message follows when it acts.",
+      "Console: https://console.aws.amazon.com/health/home#/account/event-log?eventID=arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/XXXXXXXXXXXXXXXXX",
+      "Detection: access-key-exposed. References: MITRE ATT&CK T1552.001, T1078.004",
+    ]);
+    expect(Object.values(alert.fields)).not.to.include("");
+  });
+
+  it("maps only Health event paths in its input transformer", () => {
+    expect(buildInputTransformer(detection).inputPaths).to.deep.equal({
+      accessKeyId: "$.detail.affectedEntities[0].entityValue",
+      eventTypeCode: "$.detail.eventTypeCode",
+      service: "$.detail.service",
+      startTime: "$.detail.startTime",
+      healthDescription: "$.detail.eventDescription[0].latestDescription",
+      account: "$.account",
+      region: "$.region",
+      eventArn: "$.detail.eventArn",
+      eventId: "$.id",
+    });
+  });
+
+  it("uses the console domain it is given for the AWS Health dashboard", () => {
+    const alert = renderAlert(detection, sample.event, { consoleDomain: "console.amazonaws.cn" });
+    expect(alert.body).to.contain(
+      "Console: https://console.amazonaws.cn/health/home#/account/event-log?eventID=arn:aws:health:",
+    );
+  });
+
+  it("refuses CloudTrail placeholders in a Health detection, and an unknown origin", () => {
+    const cloudTrailOnly = {
+      ...detection,
+      message: { subject: "exposed by <principal>" },
+    };
+    expect(detectionProblems(cloudTrailOnly, "d")).to.deep.equal([
+      "d.message: unknown placeholder <principal> (use a common field or declare it in fields)",
+    ]);
+    expect(
+      detectionProblems({ ...detection, origin: "guardduty" as EventOrigin }, "d"),
+    ).to.deep.equal(['d.origin: "guardduty" is not one of cloudtrail, aws-health']);
+    const shadowing = {
+      ...detection,
+      message: {
+        ...detection.message,
+        fields: { ...detection.message.fields, eventArn: "detail.eventArn" },
+      },
+    };
+    expect(detectionProblems(shadowing, "d")).to.deep.equal([
+      'd.message.fields.eventArn: "eventArn" is a common field already',
+    ]);
   });
 });
 

@@ -4,14 +4,18 @@ import * as path from "path";
 import { CATALOG } from "../core/catalog";
 import { toEventBridgeEvent } from "../core/cloudtrailEvent";
 import { matchesPattern } from "../core/eventPattern";
-import { PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
+import { EVENT_SAMPLES, PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
 
-/** The ids of the catalog detections whose pattern matches the wrapped record, sorted. */
-function firing(record: Record<string, unknown>): string[] {
-  const event = toEventBridgeEvent(record);
+/** The ids of the catalog detections whose pattern matches the EventBridge event, sorted. */
+function firingOn(event: unknown): string[] {
   return CATALOG.filter((d) => matchesPattern(d.eventPattern, event))
     .map((d) => d.id)
     .sort();
+}
+
+/** The ids of the catalog detections whose pattern matches the wrapped record, sorted. */
+function firing(record: Record<string, unknown>): string[] {
+  return firingOn(toEventBridgeEvent(record));
 }
 
 /**
@@ -458,10 +462,17 @@ describe("catalog on real CloudTrail records (Panther fixtures)", () => {
     });
   }
 
-  it("every detection fires on at least one real record or variant", () => {
+  for (const sample of EVENT_SAMPLES) {
+    it(`event: ${sample.name} -> ${sample.fires.length ? sample.fires.join(", ") : "none"}`, () => {
+      expect(firingOn(sample.event)).to.deep.equal(sample.fires);
+    });
+  }
+
+  it("every detection fires on at least one real record, variant or non-CloudTrail event", () => {
     const fired = new Set([
       ...REVIEWED.flatMap(([, , ids]) => ids),
       ...VARIANTS.flatMap((s) => s.fires),
+      ...EVENT_SAMPLES.flatMap((s) => s.fires),
     ]);
     expect(CATALOG.map((d) => d.id).filter((id) => !fired.has(id))).to.deep.equal([]);
   });

@@ -2,7 +2,8 @@
  * Real CloudTrail records for the detection tests: the Panther fixtures
  * (../shared/fixtures/cloudtrail/panther, Apache-2.0), and variants of them for the detections
  * that no fixture exercises (GuardDuty, Security Hub, Organizations, ...). A variant keeps the
- * real record (identity, addresses, agent, time) and replaces the call itself.
+ * real record (identity, addresses, agent, time) and replaces the call itself. Events that are
+ * not CloudTrail records (AWS Health) are hand-made EventBridge events, in EVENT_SAMPLES.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -253,5 +254,83 @@ export const VARIANTS: readonly Sample[] = [
       },
     }),
     fires: ["rds-snapshot-made-public"],
+  },
+];
+
+/** An EventBridge event that is not a CloudTrail record, with the detections that fire on it. */
+export interface EventSample {
+  readonly name: string;
+  /** The event as EventBridge delivers it (envelope and detail). */
+  readonly event: Json;
+  /** The detection ids that fire, sorted. */
+  readonly fires: string[];
+}
+
+/**
+ * An AWS Health event, built from the documented example of AWS_RISK_CREDENTIALS_EXPOSED
+ * (AWS Health User Guide, "Reference: AWS Health events Amazon EventBridge schema",
+ * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html), with
+ * the other fields of the current schema (eventScopeCode, statusCode, eventRegion, ...) and, in place of
+ * the example's `ACCESS_KEY_ID_HERE`, AWS's documented example access key id. Account-specific
+ * global events (IAM) are delivered in us-east-1.
+ */
+function healthEvent(detail: Json): Json {
+  return {
+    version: "0",
+    id: "121345678-1234-1234-1234-123456789012",
+    "detail-type": "AWS Health Event",
+    source: "aws.health",
+    account: "123456789012",
+    time: "2016-06-05T06:27:57Z",
+    region: "us-east-1",
+    resources: [],
+    detail: {
+      eventArn:
+        "arn:aws:health:us-east-1::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/XXXXXXXXXXXXXXXXX",
+      service: "RISK",
+      eventTypeCode: "AWS_RISK_CREDENTIALS_EXPOSED",
+      eventTypeCategory: "issue",
+      eventScopeCode: "ACCOUNT_SPECIFIC",
+      communicationId: "01b0993207d81a09dcd552ebd1e633e36cf1f09a-1",
+      startTime: "Sat, 05 Jun 2016 15:10:09 GMT",
+      lastUpdatedTime: "Sat, 05 Jun 2016 15:10:09 GMT",
+      statusCode: "open",
+      eventRegion: "us-east-1",
+      eventDescription: [
+        {
+          language: "en_US",
+          latestDescription:
+            "Your AWS Access Key AKIAIOSFODNN7EXAMPLE belonging to IAM user ci-deployer was found publicly available on GitHub.",
+        },
+      ],
+      affectedEntities: [{ entityValue: "AKIAIOSFODNN7EXAMPLE" }],
+      affectedAccount: "123456789012",
+      ...detail,
+    },
+  };
+}
+
+/** Hand-made EventBridge events that are not CloudTrail records (reviewed by hand). */
+export const EVENT_SAMPLES: readonly EventSample[] = [
+  {
+    name: "AWS Health: access key exposed",
+    event: healthEvent({}),
+    fires: ["access-key-exposed"],
+  },
+  {
+    name: "AWS Health: EC2 instance retirement scheduled",
+    event: healthEvent({
+      eventArn:
+        "arn:aws:health:us-east-1::event/EC2/AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED/AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED_XXXXXXXX",
+      service: "EC2",
+      eventTypeCode: "AWS_EC2_INSTANCE_RETIREMENT_SCHEDULED",
+      eventTypeCategory: "scheduledChange",
+      eventRegion: "us-east-1",
+      eventDescription: [
+        { language: "en_US", latestDescription: "EC2 has detected degradation of the host." },
+      ],
+      affectedEntities: [{ entityValue: "i-abcd1111" }],
+    }),
+    fires: [],
   },
 ];

@@ -1,6 +1,10 @@
 /**
  * Shared test support for the remediation handlers: real CloudTrail records wrapped as
- * EventBridge delivers them, base settings, console.log capture and SDK mock helpers.
+ * EventBridge delivers them, base settings, log capture and SDK mock helpers.
+ *
+ * Mocha loads every test file before running any: a `mockClient(X)` at module top level would
+ * patch the real SDK clients for the whole run (the moto integration tests included). Mocks are
+ * made with `mocked()` inside a describe block, and live only while it runs.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -104,41 +108,76 @@ export function record(
   });
 }
 
-/** Runs `fn` with console.log captured; returns the parsed JSON lines. */
+/**
+ * Runs `fn` with its log output captured: the lines the handlers write to stdout (the incident
+ * record and the metric line, one JSON object per line) and any console.log. Returns the lines,
+ * parsed as JSON where they are (else `{ text }`), and whether each came from stdout.
+ */
 export async function captureLogs<T>(
   fn: () => Promise<T>,
-): Promise<{ result?: T; error?: Error; lines: Json[] }> {
-  const original = console.log;
+): Promise<{ result?: T; error?: Error; lines: Json[]; stdout: string[] }> {
+  const write = process.stdout.write;
+  const log = console.log;
   const lines: Json[] = [];
-  console.log = (...args: unknown[]) => {
-    const text = args.map(String).join(" ");
+  const stdout: string[] = [];
+  const push = (text: string) => {
     try {
       lines.push(JSON.parse(text));
     } catch {
       lines.push({ text });
     }
   };
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split("\n").filter((l) => l !== "")) {
+      stdout.push(line);
+      push(line);
+    }
+    return true;
+  }) as typeof process.stdout.write;
+  console.log = (...args: unknown[]) => push(args.map(String).join(" "));
   try {
-    return { result: await fn(), lines };
+    return { result: await fn(), lines, stdout };
   } catch (error) {
-    return { error: error as Error, lines };
+    return { error: error as Error, lines, stdout };
   } finally {
-    console.log = original;
+    process.stdout.write = write;
+    console.log = log;
   }
 }
 
 /** Names and inputs of the commands a mocked client received. */
-export function sent(mock: AwsStub<Json, Json, Json>): { name: string; input: Json }[] {
+export function sent(mock: Stub): { name: string; input: Json }[] {
   return mock.calls().map((c) => {
     const cmd = c.args[0] as { constructor: { name: string }; input: Json };
     return { name: cmd.constructor.name.replace(/Command$/, ""), input: cmd.input };
   });
 }
 
-export function snsMock() {
-  const sns = mockClient(SNSClient);
-  sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
-  return sns;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Stub = AwsStub<any, any, any>;
+
+/**
+ * Mocks of the given SDK clients and of SNS (Publish answers MessageId "msg-1") for the enclosing
+ * describe block: created in `before`, reset before each test, restored in `after`. The returned
+ * object is filled in `before`: use its fields inside hooks and tests only.
+ */
+export function mocked<K extends string>(
+  clients: Record<K, new (...args: never[]) => unknown>,
+): Record<K | "sns", Stub> {
+  const stubs = {} as Record<K | "sns", Stub>;
+  const all = () => Object.values(stubs) as Stub[];
+  before(() => {
+    for (const [name, client] of Object.entries(clients)) {
+      stubs[name as K] = mockClient(client as never);
+    }
+    stubs.sns = mockClient(SNSClient);
+  });
+  beforeEach(() => {
+    all().forEach((s) => s.reset());
+    stubs.sns.on(PublishCommand).resolves({ MessageId: "msg-1" });
+  });
+  after(() => all().forEach((s) => s.restore()));
+  return stubs;
 }
 
 /** An AWS SDK style service error. */

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   GetAccessKeyLastUsedCommand,
   IAMClient,
+  ListAccessKeysCommand,
   ListUserTagsCommand,
   UpdateAccessKeyCommand,
 } from "@aws-sdk/client-iam";
@@ -17,8 +17,8 @@ import {
   EXEMPT_TAG,
   fixture,
   type Json,
+  mocked,
   sent,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = baseSettings();
@@ -106,24 +106,26 @@ describe("planQuarantineAccessKey", () => {
 });
 
 describe("quarantine-access-key handler", () => {
-  const iam = mockClient(IAMClient);
-  let sns = snsMock();
-  beforeEach(() => {
-    iam.reset();
-    sns.restore();
-    sns = snsMock();
+  const m = mocked({ iam: IAMClient });
+  const keys = (status: string, id = "ABCDEFG") => ({
+    AccessKeyMetadata: [
+      { UserName: "user2", AccessKeyId: "AKIAOTHERKEY0000", Status: "Active" },
+      { UserName: "user2", AccessKeyId: id, Status: status },
+    ],
   });
-  after(() => {
-    iam.restore();
-    sns.restore();
+  beforeEach(() => {
+    m.iam.on(ListAccessKeysCommand).resolves(keys("Active"));
+    m.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
+    m.iam.on(UpdateAccessKeyCommand).resolves({});
   });
   const event = () => fixture("aws_iam_user_key_created", "user1 create keys for user2");
+  const run = (e: Json = event(), mode = "enforce") =>
+    captureLogs(() => createQuarantineAccessKeyHandler({ ...SETTINGS, mode: mode as never })(e));
 
-  it("enforce: ListUserTags then UpdateAccessKey Inactive (never delete)", async () => {
-    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-    iam.on(UpdateAccessKeyCommand).resolves({});
-    const { result } = await captureLogs(() => createQuarantineAccessKeyHandler(SETTINGS)(event()));
-    expect(sent(iam)).to.deep.equal([
+  it("enforce: ListAccessKeys (key Active), ListUserTags, UpdateAccessKey Inactive (never delete)", async () => {
+    const { result } = await run();
+    expect(sent(m.iam)).to.deep.equal([
+      { name: "ListAccessKeys", input: { UserName: "user2" } },
       { name: "ListUserTags", input: { UserName: "user2" } },
       {
         name: "UpdateAccessKey",
@@ -134,56 +136,95 @@ describe("quarantine-access-key handler", () => {
       outcome: "remediated",
       resource: "ABCDEFG",
       eventId: "12345",
+      actions: ["UpdateAccessKey ABCDEFG (user user2) Status=Inactive"],
     });
-    expect(sent(sns)[0].input.Subject).to.equal(
+    expect(sent(m.sns)[0].input.Subject).to.equal(
       "[REMEDIATED] ABCDEFG created for user user2 in us-east-1",
     );
   });
 
-  it("Health event: looks the user up with GetAccessKeyLastUsed", async () => {
-    iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "ci-bot" });
-    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-    iam.on(UpdateAccessKeyCommand).resolves({});
-    await captureLogs(() =>
-      createQuarantineAccessKeyHandler(SETTINGS)(health(["AKIAIOSFODNN7EXAMPLE"])),
-    );
-    expect(sent(iam).map((c) => c.name)).to.deep.equal([
-      "GetAccessKeyLastUsed",
-      "ListUserTags",
-      "UpdateAccessKey",
-    ]);
-    expect(sent(iam)[2].input).to.deep.equal({
-      UserName: "ci-bot",
-      AccessKeyId: "AKIAIOSFODNN7EXAMPLE",
-      Status: "Inactive",
+  it("key already Inactive: one read, already-safe, no UpdateAccessKey", async () => {
+    m.iam.on(ListAccessKeysCommand).resolves(keys("Inactive"));
+    const { result } = await run();
+    expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      actions: [],
+      message: "Access key ABCDEFG is Inactive.",
+    });
+    expect(sent(m.sns)[0].input.MessageAttributes.outcome.StringValue).to.equal("already-safe");
+  });
+
+  it("key deleted (not among the user's keys): already-safe", async () => {
+    m.iam.on(ListAccessKeysCommand).resolves(keys("Active", "AKIAANOTHERONE00"));
+    const { result } = await run();
+    expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: "Access key ABCDEFG is gone.",
     });
   });
 
-  it("exempt user tag: no UpdateAccessKey", async () => {
-    iam
-      .on(ListUserTagsCommand)
-      .resolves({ Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value }] });
-    const { result } = await captureLogs(() => createQuarantineAccessKeyHandler(SETTINGS)(event()));
-    expect(sent(iam).map((c) => c.name)).to.deep.equal(["ListUserTags"]);
-    expect(result?.outcome).to.equal("exempt");
+  it("user deleted (NoSuchEntity): already-safe", async () => {
+    m.iam.on(ListAccessKeysCommand).rejects(awsError("NoSuchEntity"));
+    const { result } = await run();
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: "ABCDEFG no longer exists (NoSuchEntity).",
+    });
   });
 
-  it("already gone (NoSuchEntity) is already-safe", async () => {
-    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-    iam.on(UpdateAccessKeyCommand).rejects(awsError("NoSuchEntityException"));
-    const { result } = await captureLogs(() => createQuarantineAccessKeyHandler(SETTINGS)(event()));
+  it("Health event: GetAccessKeyLastUsed finds the user (ListAccessKeys needs it)", async () => {
+    m.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "ci-bot" });
+    m.iam.on(ListAccessKeysCommand).resolves({
+      AccessKeyMetadata: [{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Active" }],
+    });
+    await run(health(["AKIAIOSFODNN7EXAMPLE"]));
+    expect(sent(m.iam)).to.deep.equal([
+      { name: "GetAccessKeyLastUsed", input: { AccessKeyId: "AKIAIOSFODNN7EXAMPLE" } },
+      { name: "ListAccessKeys", input: { UserName: "ci-bot" } },
+      { name: "ListUserTags", input: { UserName: "ci-bot" } },
+      {
+        name: "UpdateAccessKey",
+        input: { UserName: "ci-bot", AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Inactive" },
+      },
+    ]);
+  });
+
+  it("Health event for a key without a user (GetAccessKeyLastUsed: no UserName): already-safe", async () => {
+    m.iam.on(GetAccessKeyLastUsedCommand).resolves({});
+    const { result } = await run(health(["AKIAIOSFODNN7EXAMPLE"]));
+    expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["GetAccessKeyLastUsed"]);
     expect(result?.outcome).to.equal("already-safe");
   });
 
-  it("dry-run: no UpdateAccessKey", async () => {
-    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
-    const { result } = await captureLogs(() =>
-      createQuarantineAccessKeyHandler({ ...SETTINGS, mode: "dry-run" as never })(event()),
-    );
-    expect(sent(iam).map((c) => c.name)).to.deep.equal(["ListUserTags"]);
+  it("exempt user tag: no UpdateAccessKey", async () => {
+    m.iam
+      .on(ListUserTagsCommand)
+      .resolves({ Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value }] });
+    const { result } = await run();
+    expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys", "ListUserTags"]);
+    expect(result?.outcome).to.equal("exempt");
+  });
+
+  it("key deleted between the read and the update (NoSuchEntity): already-safe", async () => {
+    m.iam.on(UpdateAccessKeyCommand).rejects(awsError("NoSuchEntityException"));
+    const { result } = await run();
+    expect(result).to.deep.include({ outcome: "already-safe", actions: [] });
+  });
+
+  it("dry-run: reads, no UpdateAccessKey", async () => {
+    const { result } = await run(event(), "dry-run");
+    expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys", "ListUserTags"]);
     expect(result).to.deep.include({
       outcome: "dry-run",
       actions: ["UpdateAccessKey ABCDEFG (user user2) Status=Inactive"],
     });
+  });
+
+  it("dry-run on a key already Inactive: already-safe", async () => {
+    m.iam.on(ListAccessKeysCommand).resolves(keys("Inactive"));
+    const { result } = await run(event(), "dry-run");
+    expect(result?.outcome).to.equal("already-safe");
   });
 });

@@ -1,8 +1,8 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   CloudTrailClient,
   GetEventSelectorsCommand,
+  GetTrailStatusCommand,
   ListTagsCommand,
   PutEventSelectorsCommand,
   StartLoggingCommand,
@@ -20,9 +20,9 @@ import {
   EXEMPT_TAG,
   fixture,
   type Json,
+  mocked,
   record,
   sent,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = baseSettings();
@@ -140,97 +140,95 @@ describe("planRestartAuditLogging", () => {
 });
 
 describe("restart-audit-logging handler", () => {
-  const ct = mockClient(CloudTrailClient);
-  let sns = snsMock();
+  const m = mocked({ ct: CloudTrailClient });
   beforeEach(() => {
-    ct.reset();
-    sns.restore();
-    sns = snsMock();
-    ct.on(ListTagsCommand).resolves({ ResourceTagList: [{ ResourceId: TRAIL, TagsList: [] }] });
+    m.ct.on(GetTrailStatusCommand).resolves({ IsLogging: false });
+    m.ct.on(ListTagsCommand).resolves({ ResourceTagList: [{ ResourceId: TRAIL, TagsList: [] }] });
+    m.ct.on(StartLoggingCommand).resolves({});
   });
-  after(() => {
-    ct.restore();
-    sns.restore();
-  });
+  const stopped = () => fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped");
+  const emptied = () =>
+    fixture("aws_cloudtrail_event_selectors_disabled", "Event Selector Disabled");
+  const run = (e: Json, mode = "enforce") =>
+    captureLogs(() => createRestartAuditLoggingHandler({ ...SETTINGS, mode: mode as never })(e));
 
-  it("StopLogging: ListTags then StartLogging", async () => {
-    ct.on(StartLoggingCommand).resolves({});
-    const { result } = await captureLogs(() =>
-      createRestartAuditLoggingHandler(SETTINGS)(
-        fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped"),
-      ),
-    );
-    expect(sent(ct)).to.deep.equal([
+  it("StopLogging: GetTrailStatus (not logging), ListTags, StartLogging", async () => {
+    const { result } = await run(stopped());
+    expect(sent(m.ct)).to.deep.equal([
+      { name: "GetTrailStatus", input: { Name: TRAIL } },
       { name: "ListTags", input: { ResourceIdList: [TRAIL] } },
       { name: "StartLogging", input: { Name: TRAIL } },
     ]);
-    expect(result?.outcome).to.equal("remediated");
+    expect(result).to.deep.include({
+      outcome: "remediated",
+      actions: [`StartLogging ${TRAIL}`],
+      message: `Logging restarted on ${TRAIL}.`,
+    });
   });
 
-  it("selectors emptied: GetEventSelectors then PutEventSelectors with management events", async () => {
-    ct.on(GetEventSelectorsCommand).resolves({ EventSelectors: [] });
-    ct.on(PutEventSelectorsCommand).resolves({});
-    await captureLogs(() =>
-      createRestartAuditLoggingHandler(SETTINGS)(
-        fixture("aws_cloudtrail_event_selectors_disabled", "Event Selector Disabled"),
-      ),
-    );
-    expect(sent(ct).map((c) => c.name)).to.deep.equal([
-      "ListTags",
-      "GetEventSelectors",
-      "PutEventSelectors",
+  it("StopLogging on a trail that is logging again: one read, already-safe", async () => {
+    m.ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const { result } = await run(stopped());
+    expect(sent(m.ct).map((c) => c.name)).to.deep.equal(["GetTrailStatus"]);
+    expect(result).to.deep.include({ outcome: "already-safe", actions: [] });
+    expect(sent(m.sns)).to.have.length(1);
+  });
+
+  it("selectors emptied: GetEventSelectors, ListTags, PutEventSelectors with management events", async () => {
+    m.ct.on(GetEventSelectorsCommand).resolves({ EventSelectors: [] });
+    m.ct.on(PutEventSelectorsCommand).resolves({});
+    await run(emptied());
+    expect(sent(m.ct)).to.deep.equal([
+      { name: "GetEventSelectors", input: { TrailName: SELECTOR_TRAIL } },
+      { name: "ListTags", input: { ResourceIdList: [SELECTOR_TRAIL] } },
+      {
+        name: "PutEventSelectors",
+        input: {
+          TrailName: SELECTOR_TRAIL,
+          EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }],
+        },
+      },
     ]);
-    expect(sent(ct)[2].input).to.deep.equal({
-      TrailName: SELECTOR_TRAIL,
-      EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }],
-    });
   });
 
   it("selectors already restored meanwhile: already-safe, no put", async () => {
-    ct.on(GetEventSelectorsCommand).resolves({
+    m.ct.on(GetEventSelectorsCommand).resolves({
       EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true }],
     });
-    const { result } = await captureLogs(() =>
-      createRestartAuditLoggingHandler(SETTINGS)(
-        fixture("aws_cloudtrail_event_selectors_disabled", "Event Selector Disabled"),
-      ),
-    );
-    expect(sent(ct).map((c) => c.name)).to.deep.equal(["ListTags", "GetEventSelectors"]);
+    const { result } = await run(emptied());
+    expect(sent(m.ct).map((c) => c.name)).to.deep.equal(["GetEventSelectors"]);
     expect(result?.outcome).to.equal("already-safe");
   });
 
   it("exempt trail tag: no StartLogging", async () => {
-    ct.on(ListTagsCommand).resolves({
+    m.ct.on(ListTagsCommand).resolves({
       ResourceTagList: [
         { ResourceId: TRAIL, TagsList: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value }] },
       ],
     });
-    const { result } = await captureLogs(() =>
-      createRestartAuditLoggingHandler(SETTINGS)(
-        fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped"),
-      ),
-    );
-    expect(sent(ct).map((c) => c.name)).to.deep.equal(["ListTags"]);
+    const { result } = await run(stopped());
+    expect(sent(m.ct).map((c) => c.name)).to.deep.equal(["GetTrailStatus", "ListTags"]);
     expect(result?.outcome).to.equal("exempt");
   });
 
   it("trail gone: already-safe", async () => {
-    ct.on(ListTagsCommand).rejects(awsError("TrailNotFoundException"));
-    const { result } = await captureLogs(() =>
-      createRestartAuditLoggingHandler(SETTINGS)(
-        fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped"),
-      ),
-    );
-    expect(result?.outcome).to.equal("already-safe");
+    m.ct.on(GetTrailStatusCommand).rejects(awsError("TrailNotFoundException"));
+    const { result } = await run(stopped());
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: `${TRAIL} no longer exists (TrailNotFoundException).`,
+    });
   });
 
-  it("dry-run: no StartLogging", async () => {
-    const { result } = await captureLogs(() =>
-      createRestartAuditLoggingHandler({ ...SETTINGS, mode: "dry-run" as never })(
-        fixture("aws_cloudtrail_stopped", "CloudTrail Was Stopped"),
-      ),
-    );
-    expect(sent(ct).map((c) => c.name)).to.deep.equal(["ListTags"]);
+  it("dry-run: reads, no StartLogging", async () => {
+    const { result } = await run(stopped(), "dry-run");
+    expect(sent(m.ct).map((c) => c.name)).to.deep.equal(["GetTrailStatus", "ListTags"]);
     expect(result).to.deep.include({ outcome: "dry-run", actions: [`StartLogging ${TRAIL}`] });
+  });
+
+  it("dry-run on a trail that is logging: already-safe", async () => {
+    m.ct.on(GetTrailStatusCommand).resolves({ IsLogging: true });
+    const { result } = await run(stopped(), "dry-run");
+    expect(result?.outcome).to.equal("already-safe");
   });
 });

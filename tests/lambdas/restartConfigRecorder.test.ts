@@ -1,14 +1,22 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
 import {
   createRestartConfigRecorderHandler,
   planRestartConfigRecorder,
 } from "../../lambdas/restartConfigRecorder";
-import { awsError, baseSettings, captureLogs, record, sent, snsMock } from "./harness";
+import {
+  awsError,
+  baseSettings,
+  captureLogs,
+  type Json,
+  mocked,
+  record,
+  sent,
+} from "./harness";
 
 const SETTINGS = baseSettings();
 const stopped = () =>
@@ -36,57 +44,65 @@ describe("planRestartConfigRecorder", () => {
 });
 
 describe("restart-config-recorder handler", () => {
-  const cfg = mockClient(ConfigServiceClient);
-  let sns = snsMock();
+  const m = mocked({ cfg: ConfigServiceClient });
+  const status = (recording: boolean) => ({
+    ConfigurationRecordersStatus: [{ name: "default", recording }],
+  });
   beforeEach(() => {
-    cfg.reset();
-    sns.restore();
-    sns = snsMock();
+    m.cfg.on(DescribeConfigurationRecorderStatusCommand).resolves(status(false));
+    m.cfg.on(StartConfigurationRecorderCommand).resolves({});
   });
-  after(() => {
-    cfg.restore();
-    sns.restore();
-  });
+  const run = (settings: Json = {}) =>
+    captureLogs(() => createRestartConfigRecorderHandler({ ...SETTINGS, ...settings })(stopped()));
 
-  it("enforce: one StartConfigurationRecorder (no tags to read)", async () => {
-    cfg.on(StartConfigurationRecorderCommand).resolves({});
-    const { result } = await captureLogs(() =>
-      createRestartConfigRecorderHandler(SETTINGS)(stopped()),
-    );
-    expect(sent(cfg)).to.deep.equal([
+  it("enforce: DescribeConfigurationRecorderStatus (stopped), StartConfigurationRecorder (no tags to read)", async () => {
+    const { result } = await run();
+    expect(sent(m.cfg)).to.deep.equal([
+      {
+        name: "DescribeConfigurationRecorderStatus",
+        input: { ConfigurationRecorderNames: ["default"] },
+      },
       { name: "StartConfigurationRecorder", input: { ConfigurationRecorderName: "default" } },
     ]);
-    expect(result?.outcome).to.equal("remediated");
-    expect(sent(sns)[0].input.Subject).to.equal(
+    expect(result).to.deep.include({
+      outcome: "remediated",
+      message: "Restarted configuration recorder default.",
+    });
+    expect(sent(m.sns)[0].input.Subject).to.equal(
       "[REMEDIATED] default recorder stopped in eu-west-1",
     );
   });
 
+  it("recording again: one read, already-safe", async () => {
+    m.cfg.on(DescribeConfigurationRecorderStatusCommand).resolves(status(true));
+    const { result } = await run();
+    expect(sent(m.cfg).map((c) => c.name)).to.deep.equal(["DescribeConfigurationRecorderStatus"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      actions: [],
+      message: "Recorder default is recording.",
+    });
+  });
+
   it("recorder deleted: already-safe", async () => {
-    cfg
-      .on(StartConfigurationRecorderCommand)
+    m.cfg
+      .on(DescribeConfigurationRecorderStatusCommand)
       .rejects(awsError("NoSuchConfigurationRecorderException"));
-    const { result } = await captureLogs(() =>
-      createRestartConfigRecorderHandler(SETTINGS)(stopped()),
-    );
+    const { result } = await run();
     expect(result?.outcome).to.equal("already-safe");
   });
 
-  it("trusted principal is the only exemption", async () => {
-    const handler = createRestartConfigRecorderHandler({
-      ...SETTINGS,
+  it("trusted principal is the only exemption: no call", async () => {
+    const { result } = await run({
       trustedPrincipalArns: ["arn:aws:sts::123456789012:assumed-role/Admin/alice"],
     });
-    const { result } = await captureLogs(() => handler(stopped()));
-    expect(cfg.calls()).to.have.length(0);
+    expect(m.cfg.calls()).to.have.length(0);
     expect(result?.outcome).to.equal("exempt");
   });
 
-  it("dry-run: no call", async () => {
-    const { result } = await captureLogs(() =>
-      createRestartConfigRecorderHandler({ ...SETTINGS, mode: "dry-run" as never })(stopped()),
-    );
-    expect(cfg.calls()).to.have.length(0);
+  it("dry-run: the read only", async () => {
+    const { result } = await run({ mode: "dry-run" });
+    expect(sent(m.cfg).map((c) => c.name)).to.deep.equal(["DescribeConfigurationRecorderStatus"]);
     expect(result).to.deep.include({
       outcome: "dry-run",
       actions: ["StartConfigurationRecorder default"],

@@ -1,0 +1,190 @@
+/**
+ * The link between a detection and its remediation, checked on every reviewed event: when a
+ * detection fires, its EventBridge rule invokes the remediation's Lambda, and a plan that rejects
+ * the event makes the handler throw (on-failure queue, "remediation failed" alarm, a page). So on
+ * every event that fires a remediating detection the plan must act or ignore, never reject.
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { CATALOG } from "../core/catalog";
+import { toEventBridgeEvent } from "../core/cloudtrailEvent";
+import { Detection } from "../core/detection";
+import { matchesPattern } from "../core/eventPattern";
+import { RemediationId, RemediationMode } from "../core/types";
+import { planBlockPublicBucket } from "../lambdas/blockPublicBucket";
+import { planCancelKeyDeletion } from "../lambdas/cancelKeyDeletion";
+import { DEFAULT_SETTINGS } from "../lambdas/index";
+import { planQuarantineAccessKey } from "../lambdas/quarantineAccessKey";
+import { planRestartAuditLogging } from "../lambdas/restartAuditLogging";
+import { planRestartConfigRecorder } from "../lambdas/restartConfigRecorder";
+import { planRevokeWorldIngress } from "../lambdas/revokeWorldIngress";
+import { planUnshareSnapshot } from "../lambdas/unshareSnapshot";
+import { EVENT_SAMPLES, PANTHER_DIR, VARIANTS } from "./helpers/detectionSamples";
+
+type PlanKind = "act" | "ignore" | "reject";
+// The plan functions take their own settings type; each receives the full settings below.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type PlanFunction = (event: unknown, settings: any) => { kind: PlanKind; reason?: string };
+
+/** The pure decision of each remediation handler (lambdas/index.ts exports only factories). */
+const PLANS: Record<RemediationId, PlanFunction> = {
+  [RemediationId.RevokeWorldIngress]: planRevokeWorldIngress,
+  [RemediationId.QuarantineAccessKey]: planQuarantineAccessKey,
+  [RemediationId.RestartAuditLogging]: planRestartAuditLogging,
+  [RemediationId.BlockPublicBucket]: planBlockPublicBucket,
+  [RemediationId.CancelKeyDeletion]: planCancelKeyDeletion,
+  [RemediationId.RestartConfigRecorder]: planRestartConfigRecorder,
+  [RemediationId.UnshareSnapshot]: planUnshareSnapshot,
+};
+
+/** What the AutoRemediator gives a handler in enforce mode, plus the handler's own defaults. */
+function settingsFor(id: RemediationId): Record<string, unknown> {
+  return {
+    mode: RemediationMode.Enforce,
+    resolutionTopicArn: "arn:aws:sns:eu-west-1:123456789012:resolutions",
+    exemptTag: { key: "security-watch:exempt", value: "true" },
+    trustedPrincipalArns: [],
+    ...DEFAULT_SETTINGS[id],
+  };
+}
+
+/**
+ * Fixture records that AWS never delivers as they are (Panther wrote them by hand for its own
+ * rules), with what is missing: a plan rightly rejects them, and no other event may be rejected.
+ */
+const MALFORMED_FIXTURES: Readonly<Record<string, string>> = {
+  "aws_resource_made_public/All Restrictive Conditions Types (Should Not Alert)":
+    "PutBucketPolicy without requestParameters.bucketName",
+};
+
+interface LabelledEvent {
+  readonly label: string;
+  readonly event: unknown;
+}
+
+/** A real 12-digit account for the envelope of fixture records that lack one (see wrap). */
+const FIXTURE_ACCOUNT = "123456789012";
+
+/**
+ * A CloudTrail record as EventBridge delivers it. Some Panther records carry a shortened account
+ * id ("123456789") or none: EventBridge always sets the 12-digit account of the bus, so the
+ * envelope gets one (the record itself is left as it is).
+ */
+function wrap(record: Record<string, unknown>): ReturnType<typeof toEventBridgeEvent> {
+  const event = toEventBridgeEvent(record);
+  return /^\d{12}$/.test(event.account) ? event : { ...event, account: FIXTURE_ACCOUNT };
+}
+
+/**
+ * Every reviewed event, as EventBridge delivers it: each Panther record (wrapped), each variant
+ * (wrapped) and each hand-made non-CloudTrail event.
+ */
+function reviewedEvents(): LabelledEvent[] {
+  const events: LabelledEvent[] = [];
+  for (const file of fs.readdirSync(PANTHER_DIR).filter((f) => f.endsWith(".json"))) {
+    const document = JSON.parse(fs.readFileSync(path.join(PANTHER_DIR, file), "utf8"));
+    for (const test of document.tests as { name: string; event: Record<string, unknown> }[]) {
+      if (typeof test.event.eventSource !== "string") continue;
+      events.push({
+        label: `${file.replace(/\.json$/, "")}/${test.name}`,
+        event: wrap(test.event),
+      });
+    }
+  }
+  for (const sample of VARIANTS) {
+    events.push({ label: `variant/${sample.name}`, event: wrap(sample.record) });
+  }
+  for (const sample of EVENT_SAMPLES) {
+    events.push({ label: `event/${sample.name}`, event: sample.event });
+  }
+  return events;
+}
+
+interface Decision {
+  readonly detection: string;
+  readonly label: string;
+  readonly kind: PlanKind;
+  readonly reason?: string;
+}
+
+/** The plan's decision for every (remediating detection, event that fires it) pair. */
+function decisions(catalog: readonly Detection[], events: readonly LabelledEvent[]): Decision[] {
+  const out: Decision[] = [];
+  for (const detection of catalog) {
+    const id = detection.remediation;
+    if (!id) continue;
+    for (const { label, event } of events) {
+      if (!matchesPattern(detection.eventPattern, event)) continue;
+      const plan = PLANS[id](event, settingsFor(id));
+      out.push({ detection: detection.id, label, kind: plan.kind, reason: plan.reason });
+    }
+  }
+  return out;
+}
+
+describe("catalog remediation links", () => {
+  const events = reviewedEvents();
+  const all = decisions(CATALOG, events);
+  const remediating = CATALOG.filter((d) => d.remediation);
+
+  it("reads the Panther fixtures, the variants and the non-CloudTrail samples", () => {
+    expect(events.length).to.be.at.least(200);
+    expect(events.filter((e) => e.label.startsWith("variant/")).length).to.equal(VARIANTS.length);
+    expect(events.filter((e) => e.label.startsWith("event/")).length).to.equal(
+      EVENT_SAMPLES.length,
+    );
+  });
+
+  it("has a plan function for every remediation the catalog names", () => {
+    for (const detection of remediating) {
+      expect(PLANS[detection.remediation!], detection.id).to.be.a("function");
+    }
+  });
+
+  it("never has a plan reject an event that fires its detection", () => {
+    const rejected = all
+      .filter((d) => d.kind === "reject" && !(d.label in MALFORMED_FIXTURES))
+      .map((d) => `${d.detection} on ${d.label}: ${d.reason}`);
+    expect(rejected).to.deep.equal([]);
+  });
+
+  it("rejects the malformed fixture records, which fire a remediating detection", () => {
+    const malformed = all.filter((d) => d.label in MALFORMED_FIXTURES);
+    expect(malformed.map((d) => d.label).sort()).to.deep.equal(
+      Object.keys(MALFORMED_FIXTURES).sort(),
+    );
+    for (const decision of malformed) expect(decision.kind, decision.label).to.equal("reject");
+  });
+
+  for (const detection of remediating) {
+    it(`${detection.id}: ${detection.remediation} acts on at least one reviewed event that fires it`, () => {
+      const mine = all.filter((d) => d.detection === detection.id);
+      expect(mine.length, "events that fire it").to.be.at.least(1);
+      expect(
+        mine.filter((d) => d.kind === "act").map((d) => d.label),
+        "events it acts on",
+      ).not.to.be.empty;
+    });
+  }
+
+  it("catches a link to a remediation that does not handle the detection's events", () => {
+    // The defect this file guards against: an RDS snapshot made public linked to unshare-snapshot
+    // (EC2 snapshots and AMIs only). The check must report it.
+    const rds = events.filter((e) => e.label === "variant/RDS snapshot made public");
+    expect(rds.length).to.equal(1);
+    const broken: Detection = {
+      ...CATALOG.find((d) => d.id === "rds-snapshot-made-public")!,
+      remediation: RemediationId.UnshareSnapshot,
+    };
+    expect(decisions([broken], rds)).to.deep.equal([
+      {
+        detection: "rds-snapshot-made-public",
+        label: "variant/RDS snapshot made public",
+        kind: "reject",
+        reason: PLANS[RemediationId.UnshareSnapshot](rds[0].event, {}).reason,
+      },
+    ]);
+    expect(decisions([broken], rds)[0].reason).to.match(/^unexpected event rds\.amazonaws\.com/);
+  });
+});
