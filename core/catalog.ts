@@ -15,7 +15,8 @@
  *   the description says so.
  * - `global` marks events of IAM, STS, Organizations and console sign-in, which CloudTrail
  *   delivers to EventBridge in us-east-1 only, and AWS Health's global (IAM) events, which AWS
- *   Health delivers in us-east-1 (https://docs.aws.amazon.com/health/latest/ug/choosing-a-region.html).
+ *   Health delivers in us-east-1
+ *   (https://docs.aws.amazon.com/health/latest/ug/choosing-a-region.html).
  * - A detection names a remediation only when that remediation's handler acts on (or knowingly
  *   ignores) every event the pattern lets through: a handler that rejects an event throws, and
  *   each such event pages someone through the remediation-failed alarm

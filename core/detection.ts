@@ -21,9 +21,9 @@ export interface DetectionReferences {
 /**
  * The alert text of a detection. Templates are plain text with `<name>` placeholders, where a
  * name is one of the common fields of the detection's origin ({@link commonFieldsOf}:
- * {@link COMMON_FIELDS} for CloudTrail, {@link HEALTH_COMMON_FIELDS} for AWS Health) or of `fields`. They are rendered by an EventBridge input
- * transformer (core/alertMessage.ts), so: no `"`, `\`, `<` or `>` outside placeholders, one line
- * per `\n` in `body`.
+ * {@link COMMON_FIELDS} for CloudTrail, {@link HEALTH_COMMON_FIELDS} for AWS Health) or of
+ * `fields`. They are rendered by an EventBridge input transformer (core/alertMessage.ts), so: no
+ * `"`, `\`, `<` or `>` outside placeholders, one line per `\n` in `body`.
  */
 export interface DetectionMessage {
   /** What happened and where, without the severity tag (added from the effective severity). */

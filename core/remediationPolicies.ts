@@ -57,7 +57,12 @@ export function remediationStatements(
       return [
         allow(
           "DeactivateKeys",
-          ["iam:GetAccessKeyLastUsed", "iam:ListUserTags", "iam:UpdateAccessKey"],
+          [
+            "iam:GetAccessKeyLastUsed",
+            "iam:ListAccessKeys",
+            "iam:ListUserTags",
+            "iam:UpdateAccessKey",
+          ],
           `arn:${p}:iam::${a}:user/*`,
         ),
       ];
@@ -66,6 +71,7 @@ export function remediationStatements(
         allow(
           "RestartTrails",
           [
+            "cloudtrail:GetTrailStatus",
             "cloudtrail:ListTags",
             "cloudtrail:StartLogging",
             "cloudtrail:GetEventSelectors",
@@ -79,7 +85,12 @@ export function remediationStatements(
         // Bucket ARNs carry no account: `arn:aws:s3:::*` is as narrow as IAM allows.
         allow(
           "BlockPublicAccess",
-          ["s3:GetBucketTagging", "s3:GetBucketPolicyStatus", "s3:PutBucketPublicAccessBlock"],
+          [
+            "s3:GetBucketPublicAccessBlock",
+            "s3:GetBucketPolicyStatus",
+            "s3:GetBucketTagging",
+            "s3:PutBucketPublicAccessBlock",
+          ],
           `arn:${p}:s3:::*`,
         ),
       ];
@@ -93,14 +104,23 @@ export function remediationStatements(
       ];
     case RemediationId.RestartConfigRecorder:
       return [
-        // Resource-level permission on configuration recorders is not documented for
-        // StartConfigurationRecorder; each account and region holds one customer recorder.
-        allow("StartRecorder", ["config:StartConfigurationRecorder"], "*"),
+        // Resource-level permission on configuration recorders is not documented for these
+        // actions; each account and region holds one customer recorder.
+        allow(
+          "RestartRecorder",
+          ["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"],
+          "*",
+        ),
       ];
     case RemediationId.UnshareSnapshot:
       return [
-        // DescribeTags supports no resource-level permission: "*" is the only option.
-        allow("ReadTags", ["ec2:DescribeTags"], "*"),
+        // EC2 Describe* actions: resource-level permission is not documented for these reads
+        // (DescribeTags supports none), so "*"; they change nothing.
+        allow(
+          "ReadSharingAndTags",
+          ["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"],
+          "*",
+        ),
         // Snapshot and image ARNs carry no account.
         allow("UnshareSnapshots", ["ec2:ModifySnapshotAttribute"], `arn:${p}:ec2:*::snapshot/*`),
         allow("UnshareImages", ["ec2:ModifyImageAttribute"], `arn:${p}:ec2:*::image/*`),

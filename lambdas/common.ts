@@ -299,7 +299,11 @@ export function resolutionMessage(
   mode: string,
   found: string,
   consoleUrl: string,
-): { Subject: string; Message: string; MessageAttributes: Json } {
+): {
+  Subject: string;
+  Message: string;
+  MessageAttributes: Record<string, { DataType: "String"; StringValue: string }>;
+} {
   const o = result.outcome;
   const label = o === "already-safe" ? "ALREADY SAFE" : o.toUpperCase();
   const subject = `[${label}] ${result.resource} ${found} in ${facts.region}`.replace(

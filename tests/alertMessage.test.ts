@@ -7,13 +7,13 @@ import { toEventBridgeEvent } from "../core/cloudtrailEvent";
 import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { Severity } from "../core/types";
-import { PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
+import { EVENT_SAMPLES, PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
 
 const byId = (id: string): Detection => CATALOG.find((d) => d.id === id)!;
 
-/** Every wrappable Panther record and every variant, as EventBridge events. */
-function allEvents(): { label: string; event: ReturnType<typeof toEventBridgeEvent> }[] {
-  const events: { label: string; event: ReturnType<typeof toEventBridgeEvent> }[] = [];
+/** Every wrappable Panther record, variant and non-CloudTrail sample, as EventBridge events. */
+function allEvents(): { label: string; event: unknown }[] {
+  const events: { label: string; event: unknown }[] = [];
   for (const file of fs.readdirSync(PANTHER_DIR).filter((f) => f.endsWith(".json"))) {
     const document = JSON.parse(fs.readFileSync(path.join(PANTHER_DIR, file), "utf8"));
     for (const test of document.tests as { name: string; event: Record<string, unknown> }[]) {
@@ -23,6 +23,9 @@ function allEvents(): { label: string; event: ReturnType<typeof toEventBridgeEve
   }
   for (const sample of VARIANTS) {
     events.push({ label: `variant/${sample.name}`, event: toEventBridgeEvent(sample.record) });
+  }
+  for (const sample of EVENT_SAMPLES) {
+    events.push({ label: `event/${sample.name}`, event: sample.event });
   }
   return events;
 }

@@ -161,10 +161,7 @@ describe("catalog remediation links", () => {
     it(`${detection.id}: ${detection.remediation} acts on at least one reviewed event that fires it`, () => {
       const mine = all.filter((d) => d.detection === detection.id);
       expect(mine.length, "events that fire it").to.be.at.least(1);
-      expect(
-        mine.filter((d) => d.kind === "act").map((d) => d.label),
-        "events it acts on",
-      ).not.to.be.empty;
+      expect(mine.filter((d) => d.kind === "act").length, "events it acts on").to.be.at.least(1);
     });
   }
 

@@ -25,13 +25,14 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
   ],
   [RemediationId.QuarantineAccessKey]: [
     [
-      ["iam:GetAccessKeyLastUsed", "iam:ListUserTags", "iam:UpdateAccessKey"],
+      ["iam:GetAccessKeyLastUsed", "iam:ListAccessKeys", "iam:ListUserTags", "iam:UpdateAccessKey"],
       "arn:aws:iam::123456789012:user/*",
     ],
   ],
   [RemediationId.RestartAuditLogging]: [
     [
       [
+        "cloudtrail:GetTrailStatus",
         "cloudtrail:ListTags",
         "cloudtrail:StartLogging",
         "cloudtrail:GetEventSelectors",
@@ -42,7 +43,12 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
   ],
   [RemediationId.BlockPublicBucket]: [
     [
-      ["s3:GetBucketTagging", "s3:GetBucketPolicyStatus", "s3:PutBucketPublicAccessBlock"],
+      [
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketPolicyStatus",
+        "s3:GetBucketTagging",
+        "s3:PutBucketPublicAccessBlock",
+      ],
       "arn:aws:s3:::*",
     ],
   ],
@@ -52,9 +58,11 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
       "arn:aws:kms:*:123456789012:key/*",
     ],
   ],
-  [RemediationId.RestartConfigRecorder]: [[["config:StartConfigurationRecorder"], "*"]],
+  [RemediationId.RestartConfigRecorder]: [
+    [["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"], "*"],
+  ],
   [RemediationId.UnshareSnapshot]: [
-    [["ec2:DescribeTags"], "*"],
+    [["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"], "*"],
     [["ec2:ModifySnapshotAttribute"], "arn:aws:ec2:*::snapshot/*"],
     [["ec2:ModifyImageAttribute"], "arn:aws:ec2:*::image/*"],
   ],
@@ -108,6 +116,9 @@ describe("remediationPolicy", () => {
     const noResourceLevel = [
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeTags",
+      "ec2:DescribeSnapshotAttribute",
+      "ec2:DescribeImageAttribute",
+      "config:DescribeConfigurationRecorderStatus",
       "config:StartConfigurationRecorder",
     ];
     fc.assert(

@@ -270,9 +270,10 @@ export interface EventSample {
  * An AWS Health event, built from the documented example of AWS_RISK_CREDENTIALS_EXPOSED
  * (AWS Health User Guide, "Reference: AWS Health events Amazon EventBridge schema",
  * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html), with
- * the other fields of the current schema (eventScopeCode, statusCode, eventRegion, ...) and, in place of
- * the example's `ACCESS_KEY_ID_HERE`, AWS's documented example access key id. Account-specific
- * global events (IAM) are delivered in us-east-1.
+ * the other fields of the current schema (eventScopeCode, statusCode, eventRegion, ...) and, in
+ * place of the example's `ACCESS_KEY_ID_HERE` (which quarantine-access-key rightly rejects: it
+ * is not a key id), AWS's documented example access key id. Account-specific global events (IAM)
+ * are delivered in us-east-1.
  */
 function healthEvent(detail: Json): Json {
   return {

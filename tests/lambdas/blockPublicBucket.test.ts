@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   GetBucketPolicyStatusCommand,
+  GetPublicAccessBlockCommand,
   GetBucketTaggingCommand,
   PutPublicAccessBlockCommand,
   S3Client,
@@ -17,9 +17,9 @@ import {
   EXEMPT_TAG,
   fixture,
   type Json,
+  mocked,
   record,
   sent,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = baseSettings();
@@ -126,25 +126,22 @@ describe("planBlockPublicBucket", () => {
 });
 
 describe("block-public-bucket handler", () => {
-  const s3 = mockClient(S3Client);
-  let sns = snsMock();
+  const m = mocked({ s3: S3Client });
   beforeEach(() => {
-    s3.reset();
-    sns.restore();
-    sns = snsMock();
-  });
-  after(() => {
-    s3.restore();
-    sns.restore();
+    m.s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchPublicAccessBlockConfiguration"));
+    m.s3.on(GetBucketTaggingCommand).rejects(awsError("NoSuchTagSet"));
+    m.s3.on(PutPublicAccessBlockCommand).resolves({});
   });
   const deleted = () =>
     fixture("aws_s3_delete_public_access_block", "Public Access Block Deleted Successfully");
+  const publicPolicy = () => fixture("aws_resource_made_public", "S3 Made Publicly Accessible");
+  const run = (e: Json = deleted(), mode = "enforce") =>
+    captureLogs(() => createBlockPublicBucketHandler({ ...SETTINGS, mode: mode as never })(e));
 
-  it("enforce: GetBucketTagging (NoSuchTagSet = no tags) then PutPublicAccessBlock all four true", async () => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError("NoSuchTagSet"));
-    s3.on(PutPublicAccessBlockCommand).resolves({});
-    const { result } = await captureLogs(() => createBlockPublicBucketHandler(SETTINGS)(deleted()));
-    expect(sent(s3)).to.deep.equal([
+  it("enforce: GetPublicAccessBlock (none), GetBucketTagging (NoSuchTagSet = no tags), PutPublicAccessBlock all four true", async () => {
+    const { result } = await run();
+    expect(sent(m.s3)).to.deep.equal([
+      { name: "GetPublicAccessBlock", input: { Bucket: "corporate-documents" } },
       { name: "GetBucketTagging", input: { Bucket: "corporate-documents" } },
       {
         name: "PutPublicAccessBlock",
@@ -154,63 +151,89 @@ describe("block-public-bucket handler", () => {
     expect(result?.outcome).to.equal("remediated");
   });
 
+  it("all four settings on again: one read, already-safe", async () => {
+    m.s3.on(GetPublicAccessBlockCommand).resolves({ PublicAccessBlockConfiguration: ALL_ON });
+    const { result } = await run();
+    expect(sent(m.s3).map((c) => c.name)).to.deep.equal(["GetPublicAccessBlock"]);
+    expect(result).to.deep.include({ outcome: "already-safe", actions: [] });
+  });
+
+  it("one setting off: not safe, blocks", async () => {
+    m.s3.on(GetPublicAccessBlockCommand).resolves({
+      PublicAccessBlockConfiguration: { ...ALL_ON, RestrictPublicBuckets: false },
+    });
+    const { result } = await run();
+    expect(result?.outcome).to.equal("remediated");
+  });
+
   it("public policy: asks S3 for the policy status; not public -> ignored, no put, no message", async () => {
-    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
-    s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: false } });
-    const { result } = await captureLogs(() =>
-      createBlockPublicBucketHandler(SETTINGS)(
-        fixture("aws_resource_made_public", "S3 Made Publicly Accessible"),
-      ),
-    );
-    expect(sent(s3).map((c) => c.name)).to.deep.equal([
-      "GetBucketTagging",
+    m.s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: false } });
+    const { result } = await run(publicPolicy());
+    expect(sent(m.s3).map((c) => c.name)).to.deep.equal([
+      "GetPublicAccessBlock",
       "GetBucketPolicyStatus",
     ]);
     expect(result?.outcome).to.equal("ignored");
-    expect(sns.calls()).to.have.length(0);
+    expect(m.sns.calls()).to.have.length(0);
+  });
+
+  it("public policy removed meanwhile (NoSuchBucketPolicy): already-safe", async () => {
+    m.s3.on(GetBucketPolicyStatusCommand).rejects(awsError("NoSuchBucketPolicy"));
+    const { result } = await run(publicPolicy());
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: "The bucket policy was removed.",
+    });
   });
 
   it("public policy confirmed: blocks", async () => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError("NoSuchTagSet"));
-    s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: true } });
-    s3.on(PutPublicAccessBlockCommand).resolves({});
-    const { result } = await captureLogs(() =>
-      createBlockPublicBucketHandler(SETTINGS)(
-        fixture("aws_resource_made_public", "S3 Made Publicly Accessible"),
-      ),
-    );
-    expect(sent(s3).map((c) => c.name)).to.deep.equal([
-      "GetBucketTagging",
+    m.s3.on(GetBucketPolicyStatusCommand).resolves({ PolicyStatus: { IsPublic: true } });
+    const { result } = await run(publicPolicy());
+    expect(sent(m.s3).map((c) => c.name)).to.deep.equal([
+      "GetPublicAccessBlock",
       "GetBucketPolicyStatus",
+      "GetBucketTagging",
       "PutPublicAccessBlock",
     ]);
     expect(result?.outcome).to.equal("remediated");
   });
 
   it("exempt bucket tag", async () => {
-    s3.on(GetBucketTaggingCommand).resolves({
+    m.s3.on(GetBucketTaggingCommand).resolves({
       TagSet: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value }],
     });
-    const { result } = await captureLogs(() => createBlockPublicBucketHandler(SETTINGS)(deleted()));
-    expect(sent(s3).map((c) => c.name)).to.deep.equal(["GetBucketTagging"]);
+    const { result } = await run();
+    expect(sent(m.s3).map((c) => c.name)).to.deep.equal([
+      "GetPublicAccessBlock",
+      "GetBucketTagging",
+    ]);
     expect(result?.outcome).to.equal("exempt");
   });
 
   it("bucket gone: already-safe", async () => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError("NoSuchBucket"));
-    const { result } = await captureLogs(() => createBlockPublicBucketHandler(SETTINGS)(deleted()));
+    m.s3.on(GetPublicAccessBlockCommand).rejects(awsError("NoSuchBucket"));
+    const { result } = await run();
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "The bucket no longer exists.",
+      message: "corporate-documents no longer exists (NoSuchBucket).",
     });
   });
 
-  it("dry-run: no put", async () => {
-    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [] });
-    const { result } = await captureLogs(() =>
-      createBlockPublicBucketHandler({ ...SETTINGS, mode: "dry-run" as never })(deleted()),
+  it("an unexpected read error fails (no put)", async () => {
+    m.s3.on(GetPublicAccessBlockCommand).rejects(awsError("AccessDenied"));
+    const { error } = await run();
+    expect(error?.message).to.equal(
+      "block-public-bucket: remediation of corporate-documents failed: AccessDenied: AccessDenied (test)",
     );
-    expect(sent(s3).map((c) => c.name)).to.deep.equal(["GetBucketTagging"]);
+    expect(sent(m.s3)).to.have.length(1);
+  });
+
+  it("dry-run: reads, no put", async () => {
+    const { result } = await run(deleted(), "dry-run");
+    expect(sent(m.s3).map((c) => c.name)).to.deep.equal([
+      "GetPublicAccessBlock",
+      "GetBucketTagging",
+    ]);
     expect(result?.outcome).to.equal("dry-run");
   });
 });

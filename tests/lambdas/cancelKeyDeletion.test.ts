@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   CancelKeyDeletionCommand,
   EnableKeyCommand,
@@ -10,7 +9,7 @@ import {
   createCancelKeyDeletionHandler,
   planCancelKeyDeletion,
 } from "../../lambdas/cancelKeyDeletion";
-import { awsError, baseSettings, captureLogs, EXEMPT_TAG, fixture, sent, snsMock } from "./harness";
+import { awsError, baseSettings, captureLogs, EXEMPT_TAG, fixture, mocked, sent } from "./harness";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1";
 const SETTINGS = { ...baseSettings(), protectedKeyArns: [] as string[] };
@@ -68,27 +67,17 @@ describe("planCancelKeyDeletion", () => {
 });
 
 describe("cancel-key-deletion handler", () => {
-  const kms = mockClient(KMSClient);
-  let sns = snsMock();
-  beforeEach(() => {
-    kms.reset();
-    sns.restore();
-    sns = snsMock();
-    kms.on(ListResourceTagsCommand).resolves({ Tags: [] });
-  });
-  after(() => {
-    kms.restore();
-    sns.restore();
-  });
+  const m = mocked({ kms: KMSClient });
+  beforeEach(() => m.kms.on(ListResourceTagsCommand).resolves({ Tags: [] }));
   const scheduled = () => fixture("aws_kms_cmk_loss", "KMS Key Scheduled For Deletion");
 
   it("ScheduleKeyDeletion: ListResourceTags, CancelKeyDeletion, EnableKey", async () => {
-    kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
-    kms.on(EnableKeyCommand).resolves({});
+    m.kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
+    m.kms.on(EnableKeyCommand).resolves({});
     const { result } = await captureLogs(() =>
       createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
     );
-    expect(sent(kms)).to.deep.equal([
+    expect(sent(m.kms)).to.deep.equal([
       { name: "ListResourceTags", input: { KeyId: KEY } },
       { name: "CancelKeyDeletion", input: { KeyId: KEY } },
       { name: "EnableKey", input: { KeyId: KEY } },
@@ -100,28 +89,39 @@ describe("cancel-key-deletion handler", () => {
   });
 
   it("enableAfterCancel false: leaves the key Disabled", async () => {
-    kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
+    m.kms.on(CancelKeyDeletionCommand).resolves({ KeyId: KEY });
     const { result } = await captureLogs(() =>
       createCancelKeyDeletionHandler({ ...SETTINGS, enableAfterCancel: false })(scheduled()),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
     expect(result?.message).to.equal(
       `Cancelled the deletion of key ${KEY}. The key is left Disabled.`,
     );
   });
 
-  it("not pending deletion any more (KMSInvalidStateException): already-safe, no EnableKey", async () => {
-    kms.on(CancelKeyDeletionCommand).rejects(awsError("KMSInvalidStateException"));
+  it("key gone (NotFoundException): already-safe", async () => {
+    m.kms.on(ListResourceTagsCommand).rejects(awsError("NotFoundException"));
     const { result } = await captureLogs(() =>
       createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: `${KEY} no longer exists (NotFoundException).`,
+    });
+  });
+
+  it("not pending deletion any more (KMSInvalidStateException): already-safe, no EnableKey", async () => {
+    m.kms.on(CancelKeyDeletionCommand).rejects(awsError("KMSInvalidStateException"));
+    const { result } = await captureLogs(() =>
+      createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
+    );
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "CancelKeyDeletion"]);
     expect(result?.outcome).to.equal("already-safe");
   });
 
   it("DisableKey on a key tagged protected: EnableKey", async () => {
-    kms.on(ListResourceTagsCommand).resolves({ Tags: [{ TagKey: "protect", TagValue: "yes" }] });
-    kms.on(EnableKeyCommand).resolves({});
+    m.kms.on(ListResourceTagsCommand).resolves({ Tags: [{ TagKey: "protect", TagValue: "yes" }] });
+    m.kms.on(EnableKeyCommand).resolves({});
     const handler = createCancelKeyDeletionHandler({
       ...SETTINGS,
       protectedKeyTag: { key: "protect", value: "yes" },
@@ -129,7 +129,7 @@ describe("cancel-key-deletion handler", () => {
     const { result } = await captureLogs(() =>
       handler(fixture("aws_kms_cmk_loss", "KMS Key Disabled")),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "EnableKey"]);
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags", "EnableKey"]);
     expect(result?.outcome).to.equal("remediated");
   });
 
@@ -141,19 +141,19 @@ describe("cancel-key-deletion handler", () => {
     const { result } = await captureLogs(() =>
       handler(fixture("aws_kms_cmk_loss", "KMS Key Disabled")),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
     expect(result?.outcome).to.equal("ignored");
-    expect(sns.calls()).to.have.length(0);
+    expect(m.sns.calls()).to.have.length(0);
   });
 
   it("exempt key tag", async () => {
-    kms
+    m.kms
       .on(ListResourceTagsCommand)
       .resolves({ Tags: [{ TagKey: EXEMPT_TAG.key, TagValue: EXEMPT_TAG.value }] });
     const { result } = await captureLogs(() =>
       createCancelKeyDeletionHandler(SETTINGS)(scheduled()),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
     expect(result?.outcome).to.equal("exempt");
   });
 
@@ -161,7 +161,7 @@ describe("cancel-key-deletion handler", () => {
     const { result } = await captureLogs(() =>
       createCancelKeyDeletionHandler({ ...SETTINGS, mode: "dry-run" as never })(scheduled()),
     );
-    expect(sent(kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
+    expect(sent(m.kms).map((c) => c.name)).to.deep.equal(["ListResourceTags"]);
     expect(result).to.deep.include({
       outcome: "dry-run",
       actions: [`CancelKeyDeletion ${KEY}`, `EnableKey ${KEY}`],

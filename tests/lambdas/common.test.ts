@@ -1,26 +1,32 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { mockClient } from "aws-sdk-client-mock";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { CloudTrailClient } from "@aws-sdk/client-cloudtrail";
 import { S3Client } from "@aws-sdk/client-s3";
 import { KMSClient } from "@aws-sdk/client-kms";
-import { ConfigServiceClient } from "@aws-sdk/client-config-service";
+import {
+  ConfigServiceClient,
+  DescribeConfigurationRecorderStatusCommand,
+  StartConfigurationRecorderCommand,
+} from "@aws-sdk/client-config-service";
 import { RemediationId } from "../../core/types";
 import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
 import {
   causedByRole,
   resolutionMessage,
-  subjectLine,
   type EventFacts,
+  type RemediationResult,
 } from "../../lambdas/common";
 import { planRevokeWorldIngress } from "../../lambdas/revokeWorldIngress";
 import { planQuarantineAccessKey } from "../../lambdas/quarantineAccessKey";
 import { planRestartAuditLogging } from "../../lambdas/restartAuditLogging";
 import { planBlockPublicBucket } from "../../lambdas/blockPublicBucket";
 import { planCancelKeyDeletion } from "../../lambdas/cancelKeyDeletion";
-import { planRestartConfigRecorder } from "../../lambdas/restartConfigRecorder";
+import {
+  createRestartConfigRecorderHandler,
+  planRestartConfigRecorder,
+} from "../../lambdas/restartConfigRecorder";
 import { planUnshareSnapshot } from "../../lambdas/unshareSnapshot";
 import {
   BAD_VALUES,
@@ -29,8 +35,8 @@ import {
   fixture,
   type Json,
   MALFORMING,
+  mocked,
   record,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = { ...baseSettings(), allowedPublicPorts: [443], protectedKeyArns: [] };
@@ -83,23 +89,13 @@ const malformedEvent = (valid: () => Json) =>
     });
 
 describe("malformed and unexpected events", () => {
-  const clients = [
-    EC2Client,
-    IAMClient,
-    CloudTrailClient,
-    S3Client,
-    KMSClient,
-    ConfigServiceClient,
-  ].map((c) => mockClient(c as never));
-  let sns = snsMock();
-  beforeEach(() => {
-    clients.forEach((c) => c.reset());
-    sns.restore();
-    sns = snsMock();
-  });
-  after(() => {
-    clients.forEach((c) => c.restore());
-    sns.restore();
+  const m = mocked({
+    ec2: EC2Client,
+    iam: IAMClient,
+    ct: CloudTrailClient,
+    s3: S3Client,
+    kms: KMSClient,
+    cfg: ConfigServiceClient,
   });
 
   for (const id of Object.values(RemediationId)) {
@@ -140,8 +136,9 @@ describe("malformed and unexpected events", () => {
           expect(error?.message).to.match(new RegExp(`^${id}: rejected event: `));
           expect(lines).to.have.length(1);
           expect(lines[0]).to.deep.include({ type: "rejected", remediation: id });
-          expect(clients.map((c) => c.calls().length)).to.deep.equal([0, 0, 0, 0, 0, 0]);
-          expect(sns.calls()).to.have.length(0);
+          expect(Object.values(m).map((c) => c.calls().length)).to.deep.equal([
+            0, 0, 0, 0, 0, 0, 0,
+          ]);
         }),
         { numRuns: 50 },
       );
@@ -196,37 +193,54 @@ describe("own role detection", () => {
 });
 
 describe("resolution message", () => {
+  const facts = {
+    eventId: "e-1",
+    eventName: "StopLogging",
+    region: "eu-west-1",
+    account: "123456789012",
+    principal: "arn:aws:iam::123456789012:user/bob",
+    sourceIp: "",
+    userAgent: "",
+    time: "2024-05-01T10:00:00Z",
+  } as EventFacts;
+  const result = (resource: string, outcome: RemediationResult["outcome"] = "exempt") => ({
+    remediation: RemediationId.RestartAuditLogging,
+    eventId: "e-1",
+    outcome,
+    resource,
+    principal: facts.principal,
+    actions: [],
+    message: "Left as is.",
+  });
+
   it("subject is printable ASCII under 100 characters, whatever the resource", () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 400 }), (text) => {
-        const subject = subjectLine(text);
+      fc.property(fc.string({ maxLength: 400 }), (resource) => {
+        const subject = resolutionMessage(result(resource), facts, "enforce", "x", "-").Subject;
         expect(subject.length).to.be.lessThan(100);
         expect(subject).to.match(/^[\x20-\x7e]*$/);
+        if (resource.length < 60 && /^[\x20-\x7e]*$/.test(resource)) {
+          expect(subject).to.equal(`[EXEMPT] ${resource} x in eu-west-1`);
+        }
       }),
     );
   });
 
+  it("labels: REMEDIATED, ALREADY SAFE, EXEMPT, DRY-RUN", () => {
+    const labels = (["remediated", "already-safe", "exempt", "dry-run"] as const).map(
+      (o) => resolutionMessage(result("r", o), facts, "enforce", "x", "-").Subject,
+    );
+    expect(labels).to.deep.equal([
+      "[REMEDIATED] r x in eu-west-1",
+      "[ALREADY SAFE] r x in eu-west-1",
+      "[EXEMPT] r x in eu-west-1",
+      "[DRY-RUN] r x in eu-west-1",
+    ]);
+  });
+
   it("attributes carry the structured fields, never empty", () => {
-    const facts = {
-      eventId: "e-1",
-      eventName: "StopLogging",
-      region: "eu-west-1",
-      account: "123456789012",
-      principal: "arn:aws:iam::123456789012:user/bob",
-      sourceIp: "",
-      userAgent: "",
-      time: "2024-05-01T10:00:00Z",
-    } as EventFacts;
     const msg = resolutionMessage(
-      {
-        remediation: RemediationId.RestartAuditLogging,
-        eventId: "e-1",
-        outcome: "exempt",
-        resource: "trail",
-        principal: facts.principal,
-        actions: [],
-        message: "Left as is.",
-      },
+      result("trail"),
       facts,
       "enforce",
       "logging stopped",
@@ -262,5 +276,93 @@ describe("resolution message", () => {
         (a) => a.DataType === "String" && a.StringValue.length > 0,
       ),
     ).to.equal(true);
+  });
+});
+
+describe("incident record and metric line", () => {
+  const m = mocked({ cfg: ConfigServiceClient });
+  const stopped = () =>
+    record("config.amazonaws.com", "StopConfigurationRecorder", {
+      configurationRecorderName: "default",
+    });
+
+  it("are two JSON objects written alone on their lines to stdout (EMF extraction needs that)", async () => {
+    m.cfg
+      .on(DescribeConfigurationRecorderStatusCommand)
+      .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
+    m.cfg.on(StartConfigurationRecorderCommand).resolves({});
+    const before = Date.now();
+    const { stdout } = await captureLogs(() =>
+      createRestartConfigRecorderHandler(baseSettings())(stopped()),
+    );
+    expect(stdout).to.have.length(2);
+    const [incident, metric] = stdout.map((line) => JSON.parse(line));
+    expect(incident).to.deep.include({
+      type: "incident",
+      eventId: "11111111-2222-3333-4444-555555555555",
+      eventName: "StopConfigurationRecorder",
+      remediation: "restart-config-recorder",
+      mode: "enforce",
+      principal: "arn:aws:sts::123456789012:assumed-role/Admin/alice",
+      resource: "default",
+      region: "eu-west-1",
+      account: "123456789012",
+      decision: "default recorder stopped",
+      actions: ["StartConfigurationRecorder default"],
+      outcome: "remediated",
+      published: "msg-1",
+    });
+    // EMF: _aws.Timestamp in epoch ms, the directive, the dimension and metric values at the root.
+    expect(Object.keys(metric._aws)).to.deep.equal(["Timestamp", "CloudWatchMetrics"]);
+    expect(metric._aws.Timestamp).to.be.a("number").within(before, Date.now());
+    expect(metric._aws.CloudWatchMetrics).to.deep.equal([
+      {
+        Namespace: "AwsSecurityWatch",
+        Dimensions: [["remediation", "outcome"]],
+        Metrics: [
+          { Name: "Remediations", Unit: "Count" },
+          { Name: "DurationMs", Unit: "Milliseconds" },
+        ],
+      },
+    ]);
+    expect(metric).to.deep.include({
+      remediation: "restart-config-recorder",
+      outcome: "remediated",
+      Remediations: 1,
+    });
+    expect(metric.DurationMs).to.equal(incident.durationMs);
+  });
+
+  it("a failure is logged with outcome failed in both lines, and thrown", async () => {
+    m.cfg
+      .on(DescribeConfigurationRecorderStatusCommand)
+      .rejects(Object.assign(new Error("denied"), { name: "AccessDeniedException" }));
+    const { error, stdout } = await captureLogs(() =>
+      createRestartConfigRecorderHandler(baseSettings())(stopped()),
+    );
+    expect(error?.message).to.equal(
+      "restart-config-recorder: remediation of default failed: AccessDeniedException: denied",
+    );
+    const [incident, metric] = stdout.map((line) => JSON.parse(line));
+    expect(incident).to.deep.include({ outcome: "failed", actions: [] });
+    expect(metric.outcome).to.equal("failed");
+    expect(m.sns.calls()).to.have.length(0);
+  });
+
+  it("a publish failure fails the invocation (the event goes to the failure destination)", async () => {
+    m.cfg
+      .on(DescribeConfigurationRecorderStatusCommand)
+      .resolves({ ConfigurationRecordersStatus: [{ recording: true }] });
+    m.sns.rejects(Object.assign(new Error("no key access"), { name: "KMSAccessDenied" }));
+    const { error, stdout } = await captureLogs(() =>
+      createRestartConfigRecorderHandler(baseSettings())(stopped()),
+    );
+    expect(error?.message).to.equal(
+      "restart-config-recorder: could not publish the resolution message: KMSAccessDenied: no key access",
+    );
+    expect(JSON.parse(stdout[0])).to.deep.include({
+      outcome: "failed",
+      message: "Recorder default is recording.",
+    });
   });
 });

@@ -128,7 +128,9 @@ export async function captureLogs<T>(
     }
   };
   process.stdout.write = ((chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split("\n").filter((l) => l !== "")) {
+    for (const line of String(chunk)
+      .split("\n")
+      .filter((l) => l !== "")) {
       stdout.push(line);
       push(line);
     }

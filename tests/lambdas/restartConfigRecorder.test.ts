@@ -8,15 +8,7 @@ import {
   createRestartConfigRecorderHandler,
   planRestartConfigRecorder,
 } from "../../lambdas/restartConfigRecorder";
-import {
-  awsError,
-  baseSettings,
-  captureLogs,
-  type Json,
-  mocked,
-  record,
-  sent,
-} from "./harness";
+import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
 const SETTINGS = baseSettings();
 const stopped = () =>

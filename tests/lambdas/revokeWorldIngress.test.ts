@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
   DescribeSecurityGroupsCommand,
   EC2Client,
@@ -17,9 +16,9 @@ import {
   EXEMPT_TAG,
   fixture,
   type Json,
+  mocked,
   record,
   sent,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = { ...baseSettings(), allowedPublicPorts: [443] };
@@ -256,17 +255,7 @@ describe("planRevokeWorldIngress", () => {
 const OWN_ROLE = SETTINGS.ownRoleArn;
 
 describe("revoke-world-ingress handler", () => {
-  const ec2 = mockClient(EC2Client);
-  let sns = snsMock();
-  beforeEach(() => {
-    ec2.reset();
-    sns.restore();
-    sns = snsMock();
-  });
-  after(() => {
-    ec2.restore();
-    sns.restore();
-  });
+  const m = mocked({ ec2: EC2Client });
 
   const group = (ingress: Json[], tags: Json[] = []) => ({
     SecurityGroups: [{ GroupId: "sg-0abc", Tags: tags, IpPermissions: ingress }],
@@ -281,12 +270,12 @@ describe("revoke-world-ingress handler", () => {
   const event = () => authorize([perm("tcp", 22, 22, ["0.0.0.0/0", "10.0.0.0/8"], ["::/0"])]);
 
   it("enforce: one describe, one revoke of exactly the world CIDRs, one resolution, one incident", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
-    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
+    m.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const { result, lines } = await captureLogs(() =>
       createRevokeWorldIngressHandler(SETTINGS)(event()),
     );
-    expect(sent(ec2)).to.deep.equal([
+    expect(sent(m.ec2)).to.deep.equal([
       { name: "DescribeSecurityGroups", input: { GroupIds: ["sg-0abc"] } },
       {
         name: "RevokeSecurityGroupIngress",
@@ -316,7 +305,7 @@ describe("revoke-world-ingress handler", () => {
       ],
       message: "Revoked 0.0.0.0/0 tcp:22, ::/0 tcp:22 on sg-0abc.",
     });
-    const publish = sent(sns);
+    const publish = sent(m.sns);
     expect(publish).to.have.length(1);
     const input = publish[0].input;
     expect(input.TopicArn).to.equal(SETTINGS.resolutionTopicArn);
@@ -373,10 +362,10 @@ describe("revoke-world-ingress handler", () => {
   });
 
   it("revokes only what is still present (a VPC revoke of an unknown permission fails as a whole)", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([{ ...world22, Ipv6Ranges: [] }]));
-    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([{ ...world22, Ipv6Ranges: [] }]));
+    m.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
-    expect(sent(ec2)[1].input.IpPermissions).to.deep.equal([
+    expect(sent(m.ec2)[1].input.IpPermissions).to.deep.equal([
       { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
     ]);
     expect(result?.message).to.equal(
@@ -385,38 +374,38 @@ describe("revoke-world-ingress handler", () => {
   });
 
   it("already safe: nothing offending left, no revoke, resolution says so", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([]));
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([]));
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
-    expect(sent(ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("already-safe");
-    expect(sent(sns)[0].input.Subject).to.match(/^\[ALREADY SAFE\] sg-0abc/);
+    expect(sent(m.sns)[0].input.Subject).to.match(/^\[ALREADY SAFE\] sg-0abc/);
   });
 
   it("already safe: InvalidPermission.NotFound on revoke (a race) is a success", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
-    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("InvalidPermission.NotFound"));
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
+    m.ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("InvalidPermission.NotFound"));
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
     expect(result?.outcome).to.equal("already-safe");
   });
 
   it("already safe: the group was deleted", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).rejects(awsError("InvalidGroup.NotFound"));
+    m.ec2.on(DescribeSecurityGroupsCommand).rejects(awsError("InvalidGroup.NotFound"));
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "The security group no longer exists.",
+      message: "sg-0abc no longer exists (InvalidGroup.NotFound).",
     });
-    expect(sent(ec2)).to.have.length(1);
+    expect(sent(m.ec2)).to.have.length(1);
   });
 
   it("exempt by tag: one describe, no revoke, resolution sent", async () => {
-    ec2
+    m.ec2
       .on(DescribeSecurityGroupsCommand)
       .resolves(group([world22], [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value }]));
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
-    expect(sent(ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("exempt");
-    expect(sent(sns)).to.have.length(1);
+    expect(sent(m.sns)).to.have.length(1);
   });
 
   it("exempt by trusted principal (session issuer role): no AWS call but the resolution", async () => {
@@ -425,20 +414,20 @@ describe("revoke-world-ingress handler", () => {
       trustedPrincipalArns: ["arn:aws:iam::123456789012:role/Admin"],
     });
     const { result } = await captureLogs(() => handler(event()));
-    expect(ec2.calls()).to.have.length(0);
+    expect(m.ec2.calls()).to.have.length(0);
     expect(result?.outcome).to.equal("exempt");
-    expect(sent(sns)).to.have.length(1);
+    expect(sent(m.sns)).to.have.length(1);
   });
 
   it("dry-run: reads, reports what it would do, makes no mutating call", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
     const handler = createRevokeWorldIngressHandler({ ...SETTINGS, mode: "dry-run" as never });
     const { result, lines } = await captureLogs(() => handler(event()));
-    expect(sent(ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("dry-run");
     expect(result?.actions).to.have.length(2);
-    expect(sent(sns)[0].input.Subject).to.match(/^\[DRY-RUN\] sg-0abc/);
-    expect(sent(sns)[0].input.Message).to.contain("Would do (dry-run, nothing changed):");
+    expect(sent(m.sns)[0].input.Subject).to.match(/^\[DRY-RUN\] sg-0abc/);
+    expect(sent(m.sns)[0].input.Message).to.contain("Would do (dry-run, nothing changed):");
     expect(lines.find((l) => l.type === "incident")).to.deep.include({
       mode: "dry-run",
       outcome: "dry-run",
@@ -448,8 +437,8 @@ describe("revoke-world-ingress handler", () => {
   it("off: no AWS call at all, no message, one incident record", async () => {
     const handler = createRevokeWorldIngressHandler({ ...SETTINGS, mode: "off" as never });
     const { result, lines } = await captureLogs(() => handler(event()));
-    expect(ec2.calls()).to.have.length(0);
-    expect(sns.calls()).to.have.length(0);
+    expect(m.ec2.calls()).to.have.length(0);
+    expect(m.sns.calls()).to.have.length(0);
     expect(result?.outcome).to.equal("off");
     expect(lines.filter((l) => l.type === "incident")).to.have.length(1);
   });
@@ -461,32 +450,32 @@ describe("revoke-world-ingress handler", () => {
     e.detail.userIdentity.sessionContext.sessionIssuer.arn = OWN_ROLE;
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(e));
     expect(result?.outcome).to.equal("ignored");
-    expect(ec2.calls()).to.have.length(0);
-    expect(sns.calls()).to.have.length(0);
+    expect(m.ec2.calls()).to.have.length(0);
+    expect(m.sns.calls()).to.have.length(0);
   });
 
   it("ModifySecurityGroupRules: revokes by rule id once the rule is found among ingress", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
-    ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
+    m.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const e = modify({ IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" });
     await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(e));
-    expect(sent(ec2)[1]).to.deep.equal({
+    expect(sent(m.ec2)[1]).to.deep.equal({
       name: "RevokeSecurityGroupIngress",
       input: { GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-0123"] },
     });
   });
 
   it("ModifySecurityGroupRules of an egress rule (not among ingress): no revoke", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([]));
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([]));
     const e = modify({ IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv4: "0.0.0.0/0" });
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(e));
-    expect(sent(ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("already-safe");
   });
 
   it("an AWS failure is logged as a failed incident and thrown (the event goes to the failure destination)", async () => {
-    ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
-    ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("UnauthorizedOperation"));
+    m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
+    m.ec2.on(RevokeSecurityGroupIngressCommand).rejects(awsError("UnauthorizedOperation"));
     const { error, lines } = await captureLogs(() =>
       createRevokeWorldIngressHandler(SETTINGS)(event()),
     );
@@ -494,7 +483,7 @@ describe("revoke-world-ingress handler", () => {
       "revoke-world-ingress: remediation of sg-0abc failed: UnauthorizedOperation: UnauthorizedOperation (test)",
     );
     expect(lines.find((l) => l.type === "incident")).to.deep.include({ outcome: "failed" });
-    expect(sns.calls()).to.have.length(0);
+    expect(m.sns.calls()).to.have.length(0);
   });
 
   it("validates settings at factory time", () => {

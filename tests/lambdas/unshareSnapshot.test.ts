@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
 import {
+  DescribeImageAttributeCommand,
+  DescribeSnapshotAttributeCommand,
   DescribeTagsCommand,
   EC2Client,
   ModifyImageAttributeCommand,
@@ -14,8 +15,8 @@ import {
   EXEMPT_TAG,
   fixture,
   type Json,
+  mocked,
   sent,
-  snsMock,
 } from "./harness";
 
 const SETTINGS = baseSettings();
@@ -59,27 +60,29 @@ describe("planUnshareSnapshot", () => {
 });
 
 describe("unshare-snapshot handler", () => {
-  const ec2 = mockClient(EC2Client);
-  let sns = snsMock();
+  const m = mocked({ ec2: EC2Client });
+  const publicSnapshot = {
+    CreateVolumePermissions: [{ Group: "all" }, { UserId: "111122223333" }],
+  };
   beforeEach(() => {
-    ec2.reset();
-    sns.restore();
-    sns = snsMock();
-    ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+    m.ec2.on(DescribeSnapshotAttributeCommand).resolves(publicSnapshot);
+    m.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ Group: "all" }] });
+    m.ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+    m.ec2.on(ModifySnapshotAttributeCommand).resolves({});
+    m.ec2.on(ModifyImageAttributeCommand).resolves({});
   });
-  after(() => {
-    ec2.restore();
-    sns.restore();
-  });
+  const snapshot = () => fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible");
+  const image = () => fixture("aws_ami_modified_for_public_access", "AMI Made Public");
+  const run = (e: Json = snapshot(), mode = "enforce") =>
+    captureLogs(() => createUnshareSnapshotHandler({ ...SETTINGS, mode: mode as never })(e));
 
-  it("snapshot: DescribeTags then remove group all", async () => {
-    ec2.on(ModifySnapshotAttributeCommand).resolves({});
-    const { result } = await captureLogs(() =>
-      createUnshareSnapshotHandler(SETTINGS)(
-        fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
-      ),
-    );
-    expect(sent(ec2)).to.deep.equal([
+  it("snapshot: DescribeSnapshotAttribute (group all), DescribeTags, remove group all", async () => {
+    const { result } = await run();
+    expect(sent(m.ec2)).to.deep.equal([
+      {
+        name: "DescribeSnapshotAttribute",
+        input: { SnapshotId: "snap-1111", Attribute: "createVolumePermission" },
+      },
       {
         name: "DescribeTags",
         input: { Filters: [{ Name: "resource-id", Values: ["snap-1111"] }] },
@@ -97,39 +100,74 @@ describe("unshare-snapshot handler", () => {
     expect(result?.outcome).to.equal("remediated");
   });
 
-  it("AMI: remove the launch permission of group all", async () => {
-    ec2.on(ModifyImageAttributeCommand).resolves({});
-    await captureLogs(() =>
-      createUnshareSnapshotHandler(SETTINGS)(
-        fixture("aws_ami_modified_for_public_access", "AMI Made Public"),
-      ),
-    );
-    expect(sent(ec2)[1]).to.deep.equal({
-      name: "ModifyImageAttribute",
-      input: { ImageId: "ami-1111", LaunchPermission: { Remove: [{ Group: "all" }] } },
+  it("snapshot no longer public (named accounts only): one read, already-safe", async () => {
+    m.ec2
+      .on(DescribeSnapshotAttributeCommand)
+      .resolves({ CreateVolumePermissions: [{ UserId: "111122223333" }] });
+    const { result } = await run();
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSnapshotAttribute"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      actions: [],
+      message: "snap-1111 is not public (no group all).",
     });
   });
 
-  it("snapshot deleted: already-safe", async () => {
-    ec2.on(ModifySnapshotAttributeCommand).rejects(awsError("InvalidSnapshot.NotFound"));
-    const { result } = await captureLogs(() =>
-      createUnshareSnapshotHandler(SETTINGS)(
-        fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
-      ),
-    );
+  it("AMI: DescribeImageAttribute, DescribeTags, remove the launch permission of group all", async () => {
+    await run(image());
+    expect(sent(m.ec2)).to.deep.equal([
+      {
+        name: "DescribeImageAttribute",
+        input: { ImageId: "ami-1111", Attribute: "launchPermission" },
+      },
+      {
+        name: "DescribeTags",
+        input: { Filters: [{ Name: "resource-id", Values: ["ami-1111"] }] },
+      },
+      {
+        name: "ModifyImageAttribute",
+        input: { ImageId: "ami-1111", LaunchPermission: { Remove: [{ Group: "all" }] } },
+      },
+    ]);
+  });
+
+  it("AMI no longer public: already-safe", async () => {
+    m.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [] });
+    const { result } = await run(image());
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeImageAttribute"]);
     expect(result?.outcome).to.equal("already-safe");
   });
 
+  it("snapshot deleted: already-safe", async () => {
+    m.ec2.on(DescribeSnapshotAttributeCommand).rejects(awsError("InvalidSnapshot.NotFound"));
+    const { result } = await run();
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: "snap-1111 no longer exists (InvalidSnapshot.NotFound).",
+    });
+  });
+
   it("exempt tag: no modify", async () => {
-    ec2.on(DescribeTagsCommand).resolves({
+    m.ec2.on(DescribeTagsCommand).resolves({
       Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value, ResourceId: "snap-1111" }],
     });
-    const { result } = await captureLogs(() =>
-      createUnshareSnapshotHandler(SETTINGS)(
-        fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
-      ),
-    );
-    expect(sent(ec2).map((c) => c.name)).to.deep.equal(["DescribeTags"]);
+    const { result } = await run();
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal([
+      "DescribeSnapshotAttribute",
+      "DescribeTags",
+    ]);
     expect(result?.outcome).to.equal("exempt");
+  });
+
+  it("dry-run: reads, no modify", async () => {
+    const { result } = await run(snapshot(), "dry-run");
+    expect(sent(m.ec2).map((c) => c.name)).to.deep.equal([
+      "DescribeSnapshotAttribute",
+      "DescribeTags",
+    ]);
+    expect(result).to.deep.include({
+      outcome: "dry-run",
+      actions: ["ModifySnapshotAttribute snap-1111 createVolumePermission remove group all"],
+    });
   });
 });

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench [-- --only <name>] [-- --runs N]`: runs the benchmarks and prints their figures,
+ * each with its method and target, then a summary table for the README's performance section.
+ *
+ *   build     stack build time under mocks, and its growth with the number of detections
+ *   size      serialized __index.js size and archive entries per remediation function
+ *   latency   handler latency against the local emulator (moto), per attack scenario
+ *   calls     AWS calls per remediation on the unsafe path, against the minimum
+ *   cost      monthly list-price cost of the default stack per account-region
+ *
+ * `latency` and `calls` share one emulator session (either runs both).
+ */
+import { Figure, ROOT, ensureCompiled, machine, table, takeSnapshot, verdict } from "./common";
+import { runAwsCalls } from "./awsCalls";
+import { runCost } from "./cost";
+import { runHandlerLatency } from "./handlerLatency";
+import { runLambdaSize } from "./lambdaSize";
+import { runStackBuild } from "./stackBuild";
+
+export const BENCHMARKS = ["build", "size", "latency", "calls", "cost"] as const;
+export type BenchmarkName = (typeof BENCHMARKS)[number];
+
+export interface RunOptions {
+  only?: BenchmarkName;
+  /** Builds of the default stack (figure 1). */
+  buildRuns: number;
+  /** Handler runs per scenario (figure 4). */
+  handlerRuns: number;
+}
+
+export function parseArgs(argv: readonly string[]): RunOptions {
+  const options: RunOptions = { buildRuns: 5, handlerRuns: 15 };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = argv[i + 1];
+    if (arg === "--only" && value !== undefined) {
+      if (!(BENCHMARKS as readonly string[]).includes(value)) {
+        throw new Error(`--only ${value}: not a benchmark; one of ${BENCHMARKS.join(", ")}`);
+      }
+      options.only = value as BenchmarkName;
+      i++;
+    } else if (arg === "--build-runs" && value !== undefined) {
+      options.buildRuns = positive(arg, value);
+      i++;
+    } else if (arg === "--handler-runs" && value !== undefined) {
+      options.handlerRuns = positive(arg, value);
+      i++;
+    } else {
+      throw new Error(
+        `unknown argument ${arg}; usage: npm run bench -- [--only ${BENCHMARKS.join("|")}] [--build-runs N] [--handler-runs N]`,
+      );
+    }
+  }
+  return options;
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) {
+    throw new Error(`${flag} ${value}: a whole number from 1 to 100`);
+  }
+  return n;
+}
+
+/** The summary table: one row per figure. */
+export function summary(figures: readonly Figure[]): string {
+  return table(
+    ["figure", "value", "target", "verdict"],
+    figures.map((f) => [f.name, f.figure, f.target, verdict(f.pass)]),
+  );
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  process.chdir(ROOT);
+  const started = Date.now();
+  const print = (line: string): void => console.log(line);
+  const wants = (name: BenchmarkName): boolean => options.only === undefined || options.only === name;
+  const figures: Figure[] = [];
+  print(`aws-security-watch benchmarks: ${machine()}`);
+
+  if (wants("build")) {
+    print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
+    figures.push(
+      ...(await runStackBuild(
+        { runs: options.buildRuns, tsNode: options.only === undefined || options.only === "build", growthRuns: 3 },
+        print,
+      )),
+    );
+  }
+  if (wants("size") || wants("cost")) {
+    ensureCompiled();
+    const snapshot = await takeSnapshot(false);
+    if (wants("size")) {
+      print("\n== 3. Serialized handler size per remediation");
+      figures.push(...runLambdaSize(snapshot.archives, print));
+    }
+    if (wants("cost")) {
+      print("\n== 6. Monthly list-price cost of the default stack");
+      figures.push(...runCost(snapshot.resources, print));
+    }
+  }
+  if (wants("latency") || wants("calls")) {
+    ensureCompiled();
+    const enforced = await takeSnapshot(true);
+    print("\n== 4. Handler latency against the emulator (enforce mode)");
+    const result = await runHandlerLatency(
+      enforced.archives,
+      { runs: options.only === "calls" ? 1 : options.handlerRuns },
+      print,
+    );
+    if (wants("latency")) {
+      figures.push(...result.figures);
+    }
+    if (wants("calls")) {
+      print("\n== 5. AWS calls per remediation against the minimum");
+      figures.push(...runAwsCalls(result.calls, print));
+    }
+  }
+
+  const command = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
+  print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  print(`Machine: ${machine()}`);
+  print(summary(figures));
+}
+
+if (require.main === module) {
+  main().catch((e) => {
+    console.error(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,179 @@
+import { expect } from "chai";
+import { execFile } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
+
+const recorder = setup();
+
+import type * as StackModule from "../stack";
+import { CATALOG } from "../core/catalog";
+import { CIS_CONTROLS } from "../core/cisControls";
+import { REMEDIATION_IDS } from "../core/types";
+
+const ROOT = path.resolve(__dirname, "..");
+const devConfig = (yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+  config: Record<string, unknown>;
+}).config;
+const get = (key: string) => devConfig[`aws-security-watch:${key}`];
+
+const COMPONENTS = [
+  "aws-security-watch:index:AlertTopicSet::alerts",
+  "aws-security-watch:index:AuditTrail::audit",
+  "aws-security-watch:index:SecurityRuleWatcher::watch",
+  "aws-security-watch:index:CompositeAlarmGroup::cis",
+  "aws-security-watch:index:AutoRemediator::remediate",
+];
+
+describe("the stack (Pulumi.dev.yaml under mocks)", () => {
+  let stackModule: typeof StackModule;
+  before(async () => {
+    stackModule = await import("../stack");
+    recorder.reset();
+    stackModule.buildStack(get, devConfig["aws:region"] as string);
+    await settle();
+  });
+
+  it("builds the five components, and every resource belongs to one of them", () => {
+    const roots = recorder.resources.filter((r) => r.parent === undefined);
+    expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal(COMPONENTS);
+    for (const r of recorder.resources.filter((x) => x.parent !== undefined)) {
+      let top = r.parent as string;
+      for (;;) {
+        const [type, name] = top.split("::");
+        const parent = recorder.get(type, name).parent;
+        if (!parent) break;
+        top = parent;
+      }
+      expect(COMPONENTS, `${r.type}::${r.name}`).to.include(top);
+    }
+  });
+
+  it("feeds the CIS metric filters from the trail's log group", () => {
+    const trail = recorder.get("aws:cloudtrail/trail:Trail", "audit-trail");
+    const logGroup = recorder.get("aws:cloudwatch/logGroup:LogGroup", "audit-log-group");
+    expect(trail.inputs.cloudWatchLogsGroupArn).to.equal(
+      `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:${logGroup.inputs.name}:*`,
+    );
+    const filters = recorder.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    expect(filters).to.have.length(CIS_CONTROLS.length);
+    for (const filter of filters) {
+      expect(filter.inputs.logGroupName, filter.name).to.equal(logGroup.inputs.name);
+    }
+  });
+
+  it("routes every detection to the alert topic of its severity, and alarms OK to resolutions", () => {
+    const rules = recorder
+      .childrenOf("aws-security-watch:index:SecurityRuleWatcher", "watch")
+      .filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && !r.provider);
+    expect(rules).to.have.length(CATALOG.length);
+    for (const detection of CATALOG) {
+      const target = recorder.get("aws:cloudwatch/eventTarget:EventTarget", `watch-${detection.id}-alert`);
+      expect(target.inputs.arn, detection.id).to.equal(
+        `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-${detection.severity}`,
+      );
+    }
+    for (const alarm of recorder.childrenOf("aws-security-watch:index:CompositeAlarmGroup", "cis")) {
+      if (alarm.type === "aws:cloudwatch/metricAlarm:MetricAlarm") {
+        expect(alarm.inputs.okActions, alarm.name).to.deep.equal([
+          `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-resolutions`,
+        ]);
+      }
+    }
+  });
+
+  it("forwards global-service detections from us-east-1, since the stack runs in eu-west-1", () => {
+    const forwarded = recorder
+      .ofType("aws:cloudwatch/eventRule:EventRule")
+      .filter((r) => r.provider)
+      .map((r) => r.name)
+      .sort();
+    expect(forwarded).to.deep.equal(
+      CATALOG.filter((d) => d.global)
+        .map((d) => `watch-fwd-${d.id}`)
+        .sort(),
+    );
+    const provider = recorder.get("pulumi:providers:aws", "watch-us-east-1");
+    expect(provider.inputs.region).to.equal("us-east-1");
+  });
+
+  it("subscribes the shared addresses to every topic, and pages SMS on critical only", () => {
+    const subscriptions = recorder.ofType("aws:sns/topicSubscription:TopicSubscription");
+    const sms = subscriptions.filter((s) => s.inputs.protocol === "sms");
+    expect(sms.map((s) => [s.name, s.inputs.endpoint])).to.deep.equal([
+      ["alerts-critical-sms-447700900123", "+447700900123"],
+    ]);
+    for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
+      const emails = subscriptions
+        .filter((s) => s.name.startsWith(`alerts-${topic}-email-`))
+        .map((s) => s.inputs.endpoint)
+        .sort();
+      expect(emails, topic).to.deep.equal(
+        topic === "critical"
+          ? ["on-call@example.com", "security-team@example.com"]
+          : ["security-team@example.com"],
+      );
+    }
+  });
+
+  it("deploys every remediation in dry-run, as the dev stack promises", () => {
+    const functions = recorder.ofType("aws:lambda/function:Function");
+    expect(functions.map((f) => f.inputs.description).sort()).to.deep.equal(
+      REMEDIATION_IDS.map((id) => `aws-security-watch: ${id} (dry-run)`).sort(),
+    );
+  });
+
+  it("turns on the Security Hub controls the package covers", () => {
+    const trail = recorder.get("aws:cloudtrail/trail:Trail", "audit-trail").inputs;
+    expect(trail.isMultiRegionTrail).to.equal(true);
+    expect(trail.includeGlobalServiceEvents).to.equal(true);
+    expect(trail.enableLogFileValidation).to.equal(true);
+    expect(trail.kmsKeyId).to.be.a("string").and.not.equal("");
+    expect(recorder.ofType("aws:s3/bucketLogging:BucketLogging").map((r) => r.name)).to.deep.equal([
+      "audit-bucket-logging",
+    ]);
+    expect(
+      recorder.get("aws:cloudwatch/logGroup:LogGroup", "audit-log-group").inputs.retentionInDays,
+    ).to.be.at.least(365);
+    for (const key of recorder.ofType("aws:kms/key:Key")) {
+      expect(key.inputs.enableKeyRotation, key.name).to.equal(true);
+    }
+    for (const topic of recorder.ofType("aws:sns/topic:Topic")) {
+      expect(topic.inputs.kmsMasterKeyId, topic.name).to.be.a("string").and.not.equal("");
+    }
+  });
+
+  it("stops with every configuration problem listed, before creating anything", async () => {
+    recorder.reset();
+    const bad: Record<string, unknown> = { alerts: { emails: ["not-an-address"] } };
+    expect(() => stackModule.buildStack((k) => bad[k], "eu-west-1")).to.throw(
+      'Invalid stack configuration (Pulumi.<stack>.yaml, namespace aws-security-watch):\n  - alerts.emails[0]: "not-an-address" is not an email address',
+    );
+    await settle();
+    expect(recorder.resources).to.deep.equal([]);
+  });
+});
+
+describe("npm run preview (the offline stack preview of the README)", () => {
+  it("prints the tree, the counts and the key settings, and says nothing was deployed", async () => {
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["-r", "ts-node/register/transpile-only", "scripts/preview.ts", "--stack", "dev"],
+        { cwd: ROOT, timeout: 180_000, maxBuffer: 10 * 1024 * 1024 },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    expect(output).to.contain("NOTHING WAS DEPLOYED");
+    expect(output).to.contain('offline preview of stack "dev" (Pulumi.dev.yaml, region eu-west-1)');
+    expect(output).to.match(/AuditTrail {2}audit\n/);
+    expect(output).to.match(/aws:cloudwatch\/eventRule:EventRule\n|^\s+\d+ {2}aws:cloudwatch\/eventRule:EventRule$/m);
+    expect(output).to.contain(
+      "Trail audit-trail: multi-region on, global service events on, log file validation on, KMS on, CloudWatch Logs on, organization off, Insights ApiCallRateInsight+ApiErrorRateInsight",
+    );
+    expect(output).to.contain(`EventBridge rules: ${CATALOG.length} detections in the stack's region`);
+    expect(output).to.contain("Lambda remediate-revoke-world-ingress-fn: aws-security-watch: revoke-world-ingress (dry-run)");
+    expect(output).to.contain("To deploy for real: pulumi stack select dev && pulumi up");
+  });
+});
