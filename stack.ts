@@ -87,6 +87,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     lambdaDataEvents: config.trail.lambdaDataEvents,
     accessLogging: config.trail.accessLogging,
     isOrganizationTrail: config.trail.organization,
+    organizationId: config.trail.organizationId,
     tags,
   });
 

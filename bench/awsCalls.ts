@@ -128,7 +128,17 @@ export function runAwsCalls(
   const rows = calls.map((c) => callRow(c.scenario, c.remediation, c.commands));
   print(
     table(
-      ["scenario", "remediation", "reads", "mutating", "publish", "total", "minimum", "verdict", "calls"],
+      [
+        "scenario",
+        "remediation",
+        "reads",
+        "mutating",
+        "publish",
+        "total",
+        "minimum",
+        "verdict",
+        "calls",
+      ],
       rows.map((r) => [
         r.scenario,
         r.remediation,

@@ -196,8 +196,8 @@ export function monthlyCost(
     quantity: `${inv.kmsKeys} keys`,
     usd: inv.kmsKeys * p("kmsKey"),
   });
-  const logFiles = a.activeRegions * 12 * 24 * DAYS_PER_MONTH;
-  const kmsRequests = inv.trails > 0 ? logFiles + a.otherKmsRequests : a.otherKmsRequests;
+  const logFiles = inv.trails > 0 ? a.activeRegions * 12 * 24 * DAYS_PER_MONTH : 0;
+  const kmsRequests = logFiles + a.otherKmsRequests;
   add({
     service: "KMS",
     item: "requests (a data key per trail log file, plus others)",
@@ -258,7 +258,7 @@ export function monthlyCost(
     usd: standardGb * p("s3Storage") + iaGb * p("s3StandardIa") + glacierGb * p("s3Glacier"),
     driver: "trail.bucketRetentionDays",
   });
-  const digests = a.enabledRegions * 24 * DAYS_PER_MONTH;
+  const digests = inv.trails > 0 ? a.enabledRegions * 24 * DAYS_PER_MONTH : 0;
   add({
     service: "S3",
     item: "PUT of log files and digest files",
@@ -299,13 +299,13 @@ export function monthlyCost(
     usd: sms * p("snsSms"),
     driver: "alerts.sms",
   });
-  const gbSeconds =
-    a.remediationsPerMonth * a.remediationSeconds * (inv.functionMemoryMb / 1024);
+  const gbSeconds = a.remediationsPerMonth * a.remediationSeconds * (inv.functionMemoryMb / 1024);
   add({
     service: "Lambda",
     item: `${inv.functions} remediation functions`,
     quantity: `${a.remediationsPerMonth} invocations, ${gbSeconds.toFixed(1)} GB-s`,
-    usd: (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),
+    usd:
+      (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),
   });
   add({
     service: "SQS",
@@ -322,7 +322,10 @@ export const total = (lines: readonly LineItem[]): number =>
 export const usd = (value: number): string =>
   value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 
-export function runCost(resources: readonly SnapshotResource[], print: (line: string) => void): Figure[] {
+export function runCost(
+  resources: readonly SnapshotResource[],
+  print: (line: string) => void,
+): Figure[] {
   const inventory = inventoryOf(resources);
   const withInsights = monthlyCost(inventory);
   const withoutInsights = monthlyCost({ ...inventory, insightTypes: [] });

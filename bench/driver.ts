@@ -109,7 +109,9 @@ function parseArgs(argv: string[]): Args {
 /** Drops values that are not plain data (assets, archives, resources) from recorded inputs. */
 function plain(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (key, v) => (key === "code" || key === "callbackFactory" ? undefined : v)),
+    JSON.stringify(value, (key, v) =>
+      key === "code" || key === "callbackFactory" ? undefined : v,
+    ),
   );
 }
 
@@ -139,8 +141,9 @@ async function main(): Promise<void> {
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const stack = require("../stack") as typeof import("../stack");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const watcherModule = require("../components/securityRuleWatcher") as typeof import("../components/securityRuleWatcher");
+  const watcherModule =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require("../components/securityRuleWatcher") as typeof import("../components/securityRuleWatcher");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { CATALOG } = require("../core/catalog") as typeof import("../core/catalog");
   const t1 = performance.now();
@@ -202,7 +205,10 @@ async function main(): Promise<void> {
       })),
       archives,
     };
-    fs.writeFileSync(args.out ?? path.join(root, "bench", "out", "snapshot.json"), JSON.stringify(snapshot));
+    fs.writeFileSync(
+      args.out ?? path.join(root, "bench", "out", "snapshot.json"),
+      JSON.stringify(snapshot),
+    );
   }
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
@@ -212,7 +218,9 @@ if (require.main === module) {
     // The mock monitor leaves nothing pending, but be explicit: one build per process.
     () => process.exit(0),
     (e) => {
-      process.stderr.write(`driver failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.stderr.write(
+        `driver failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+      );
       process.exit(1);
     },
   );

@@ -195,7 +195,17 @@ export async function runHandlerLatency(
   });
   print(
     table(
-      ["scenario", "remediation", "first", "median", "p90", "max", "outcome", "unsafe after", "verdict"],
+      [
+        "scenario",
+        "remediation",
+        "first",
+        "median",
+        "p90",
+        "max",
+        "outcome",
+        "unsafe after",
+        "verdict",
+      ],
       rows.map(({ t, med, p90, pass }) => [
         t.scenario,
         t.remediation,

@@ -79,7 +79,8 @@ export const PRICES = {
   insightsEvents: {
     usd: 0.35,
     unit: "100,000 events analysed (per Insights type)",
-    source: "AWS CloudTrail pricing, CloudTrail Insights; 'Costs for Insights events' (CloudTrail User Guide)",
+    source:
+      "AWS CloudTrail pricing, CloudTrail Insights; 'Costs for Insights events' (CloudTrail User Guide)",
     checked: true,
   },
   s3Storage: {

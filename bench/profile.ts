@@ -83,5 +83,10 @@ export function summarizeProfile(profile: CpuProfile, watched: readonly string[]
   }
   const sorted = (m: Map<string, number>): [string, number][] =>
     [...m.entries()].sort((a, b) => b[1] - a[1]);
-  return { totalMs: total, byPackage: sorted(byPackage), byFunction: sorted(byFunction), inclusive };
+  return {
+    totalMs: total,
+    byPackage: sorted(byPackage),
+    byFunction: sorted(byFunction),
+    inclusive,
+  };
 }

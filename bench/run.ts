@@ -75,7 +75,8 @@ async function main(): Promise<void> {
   process.chdir(ROOT);
   const started = Date.now();
   const print = (line: string): void => console.log(line);
-  const wants = (name: BenchmarkName): boolean => options.only === undefined || options.only === name;
+  const wants = (name: BenchmarkName): boolean =>
+    options.only === undefined || options.only === name;
   const figures: Figure[] = [];
   print(`aws-security-watch benchmarks: ${machine()}`);
 
@@ -83,7 +84,11 @@ async function main(): Promise<void> {
     print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
     figures.push(
       ...(await runStackBuild(
-        { runs: options.buildRuns, tsNode: options.only === undefined || options.only === "build", growthRuns: 3 },
+        {
+          runs: options.buildRuns,
+          tsNode: options.only === undefined || options.only === "build",
+          growthRuns: 3,
+        },
         print,
       )),
     );

@@ -32,6 +32,8 @@ export interface TrailConfig {
   readonly accessLogging: boolean;
   /** An organization trail (deploy from the management account). */
   readonly organization: boolean;
+  /** The organization id (`o-...`), required for an organization trail. */
+  readonly organizationId?: string;
 }
 
 export interface DetectionsConfig {
@@ -184,7 +186,7 @@ class Reader {
 
 const KNOWN_FIELDS: Record<string, string[]> = {
   alerts: ["emails", "sms", "httpsEndpoints", "topics"],
-  trail: Object.keys(DEFAULTS.trail),
+  trail: [...Object.keys(DEFAULTS.trail), "organizationId"],
   detections: ["disabled", "severityOverrides", "forwardGlobalEvents"],
   alarms: ["disabledControls", "overrides", "suppressChildActions"],
   remediation: [
@@ -261,7 +263,7 @@ export function parseStackConfig(
 
   const trailRaw = r.object(get("trail"), "trail");
   const d = DEFAULTS.trail;
-  const trail: TrailConfig = {
+  const trail: { -readonly [K in keyof TrailConfig]: TrailConfig[K] } = {
     logRetentionDays: r.integer(trailRaw.logRetentionDays, "trail.logRetentionDays", d.logRetentionDays, 1, 3653),
     bucketRetentionDays: r.integer(trailRaw.bucketRetentionDays, "trail.bucketRetentionDays", d.bucketRetentionDays, 1, 36500),
     insights: r.boolean(trailRaw.insights, "trail.insights", d.insights),
@@ -269,7 +271,19 @@ export function parseStackConfig(
     lambdaDataEvents: r.boolean(trailRaw.lambdaDataEvents, "trail.lambdaDataEvents", d.lambdaDataEvents),
     accessLogging: r.boolean(trailRaw.accessLogging, "trail.accessLogging", d.accessLogging),
     organization: r.boolean(trailRaw.organization, "trail.organization", d.organization),
+    organizationId: undefined as string | undefined,
   };
+  const orgId = trailRaw.organizationId;
+  if (orgId !== undefined) {
+    if (typeof orgId === "string" && /^o-[a-z0-9]{10,32}$/.test(orgId)) {
+      trail.organizationId = orgId;
+    } else {
+      r.problems.push(`trail.organizationId: ${describe(orgId)} is not an organization id (o-...)`);
+    }
+  }
+  if (trail.organization && !trail.organizationId) {
+    r.problems.push("trail.organizationId: set it for an organization trail (aws organizations describe-organization)");
+  }
 
   const detectionsRaw = r.object(get("detections"), "detections");
   const overridesRaw = r.object(detectionsRaw.severityOverrides, "detections.severityOverrides");

@@ -233,7 +233,8 @@ export function validateSettings<S extends RemediationSettings>(
 /** Name of an AWS SDK v3 error (the service error code), "" for anything else. */
 export function errorName(err: unknown): string {
   const e = (isObject(err) || err instanceof Error ? err : {}) as Json;
-  return [e.Code, e.code, e.name].find((v) => typeof v === "string" && v !== "Error") ?? "";
+  const name = [e.Code, e.code, e.name].find((v) => typeof v === "string" && v !== "Error");
+  return (name as string | undefined) ?? "";
 }
 
 /**

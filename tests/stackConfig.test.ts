@@ -37,6 +37,7 @@ describe("stack configuration", () => {
       lambdaDataEvents: false,
       accessLogging: true,
       organization: false,
+      organizationId: undefined,
     });
     expect(config.remediation.defaultMode).to.equal(RemediationMode.DryRun);
     expect(Object.values(config.remediation.modes)).to.have.length(7);
@@ -77,7 +78,7 @@ describe("stack configuration", () => {
         "  - alerts.emails[1]: expected a string, got 7",
         '  - alerts.sms[0]: "07700900123" is not an E.164 phone number (like +447700900123)',
         '  - alerts.httpsEndpoints[0]: "http://x.example" is not an https:// URL',
-        "  - trail.retention: unknown setting; known: logRetentionDays, bucketRetentionDays, insights, s3DataEvents, lambdaDataEvents, accessLogging, organization",
+        "  - trail.retention: unknown setting; known: logRetentionDays, bucketRetentionDays, insights, s3DataEvents, lambdaDataEvents, accessLogging, organization, organizationId",
         '  - trail.insights: expected true or false, got "yes"',
         '  - detections.severityOverrides.root-usage: expected one of critical, high, medium, info, got "urgent"',
         "  - remediation.modes.nuke-account: unknown remediation; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot",
@@ -86,6 +87,19 @@ describe("stack configuration", () => {
         "  - tags.team: expected a string, got 5",
       ].join("\n"),
     );
+  });
+
+  it("requires the organization id of an organization trail", () => {
+    const missing: Record<string, unknown> = { trail: { organization: true } };
+    expect(errorOf(() => parseStackConfig((k) => missing[k], "eu-west-1"))).to.contain(
+      "  - trail.organizationId: set it for an organization trail (aws organizations describe-organization)",
+    );
+    const bad: Record<string, unknown> = { trail: { organization: true, organizationId: "org-1" } };
+    expect(errorOf(() => parseStackConfig((k) => bad[k], "eu-west-1"))).to.contain(
+      '  - trail.organizationId: "org-1" is not an organization id (o-...)',
+    );
+    const good: Record<string, unknown> = { trail: { organization: true, organizationId: "o-a1b2c3d4e5" } };
+    expect(parseStackConfig((k) => good[k], "eu-west-1").trail.organizationId).to.equal("o-a1b2c3d4e5");
   });
 
   it("keeps severity overrides and modes typed", () => {

@@ -107,9 +107,9 @@ describe("planQuarantineAccessKey", () => {
 
 describe("quarantine-access-key handler", () => {
   const m = mocked({ iam: IAMClient });
-  const keys = (status: string, id = "ABCDEFG") => ({
+  const keys = (status: "Active" | "Inactive", id = "ABCDEFG") => ({
     AccessKeyMetadata: [
-      { UserName: "user2", AccessKeyId: "AKIAOTHERKEY0000", Status: "Active" },
+      { UserName: "user2", AccessKeyId: "AKIAOTHERKEY0000", Status: "Active" as const },
       { UserName: "user2", AccessKeyId: id, Status: status },
     ],
   });
@@ -177,7 +177,7 @@ describe("quarantine-access-key handler", () => {
   it("Health event: GetAccessKeyLastUsed finds the user (ListAccessKeys needs it)", async () => {
     m.iam.on(GetAccessKeyLastUsedCommand).resolves({ UserName: "ci-bot" });
     m.iam.on(ListAccessKeysCommand).resolves({
-      AccessKeyMetadata: [{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Active" }],
+      AccessKeyMetadata: [{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Active" as const }],
     });
     await run(health(["AKIAIOSFODNN7EXAMPLE"]));
     expect(sent(m.iam)).to.deep.equal([

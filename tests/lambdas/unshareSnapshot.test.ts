@@ -66,7 +66,7 @@ describe("unshare-snapshot handler", () => {
   };
   beforeEach(() => {
     m.ec2.on(DescribeSnapshotAttributeCommand).resolves(publicSnapshot);
-    m.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ Group: "all" }] });
+    m.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ Group: "all" as const }] });
     m.ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
     m.ec2.on(ModifySnapshotAttributeCommand).resolves({});
     m.ec2.on(ModifyImageAttributeCommand).resolves({});
