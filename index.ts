@@ -10,10 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildStack } from "./stack";
 
 const config = new pulumi.Config("aws-security-watch");
-const stack = buildStack(
-  (key) => config.getObject(key),
-  new pulumi.Config("aws").get("region"),
-);
+const stack = buildStack((key) => config.getObject(key), new pulumi.Config("aws").get("region"));
 
 export const trailArn = stack.audit.trailArn;
 export const trailBucket = stack.audit.bucketName;

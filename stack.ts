@@ -45,7 +45,9 @@ function subscriptionSet(source: {
 }
 
 /** Every alert topic and `resolutions` get the shared emails and endpoints; SMS pages critical only. */
-function topicSubscriptions(alerts: AlertsConfig): Record<string, { subscriptions: SubscriptionSet }> {
+function topicSubscriptions(
+  alerts: AlertsConfig,
+): Record<string, { subscriptions: SubscriptionSet }> {
   const topics: Record<string, { subscriptions: SubscriptionSet }> = {};
   for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
     const extra = alerts.topics[topic] ?? { emails: [], sms: [], httpsEndpoints: [] };

@@ -74,6 +74,16 @@ function succeededCall(
 const CHECK_CALLER =
   "Check that the principal and source IP are expected and that the change was planned; if not, undo it and rotate the principal's credentials.";
 
+/** A public access block configuration with at least one of its four settings off. */
+const ANY_PUBLIC_ACCESS_BLOCK_OFF = {
+  $or: [
+    { BlockPublicAcls: [false] },
+    { IgnorePublicAcls: [false] },
+    { BlockPublicPolicy: [false] },
+    { RestrictPublicBuckets: [false] },
+  ],
+};
+
 export const CATALOG: readonly Detection[] = [
   // ---------------------------------------------------------------- CIS 4.1-4.15
   {
@@ -908,14 +918,7 @@ export const CATALOG: readonly Detection[] = [
           {
             eventName: ["PutBucketPublicAccessBlock"],
             requestParameters: {
-              PublicAccessBlockConfiguration: {
-                $or: [
-                  { BlockPublicAcls: [false] },
-                  { IgnorePublicAcls: [false] },
-                  { BlockPublicPolicy: [false] },
-                  { RestrictPublicBuckets: [false] },
-                ],
-              },
+              PublicAccessBlockConfiguration: ANY_PUBLIC_ACCESS_BLOCK_OFF,
             },
           },
         ],
@@ -947,14 +950,7 @@ export const CATALOG: readonly Detection[] = [
           {
             eventName: ["PutAccountPublicAccessBlock"],
             requestParameters: {
-              PublicAccessBlockConfiguration: {
-                $or: [
-                  { BlockPublicAcls: [false] },
-                  { IgnorePublicAcls: [false] },
-                  { BlockPublicPolicy: [false] },
-                  { RestrictPublicBuckets: [false] },
-                ],
-              },
+              PublicAccessBlockConfiguration: ANY_PUBLIC_ACCESS_BLOCK_OFF,
             },
           },
         ],

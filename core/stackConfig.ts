@@ -138,7 +138,9 @@ class Reader {
       return fallback;
     }
     if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
-      this.problems.push(`${path}: expected a whole number from ${min} to ${max}, got ${describe(value)}`);
+      this.problems.push(
+        `${path}: expected a whole number from ${min} to ${max}, got ${describe(value)}`,
+      );
       return fallback;
     }
     return value;
@@ -208,7 +210,8 @@ function describe(value: unknown): string {
 
 const EMAIL = /^[^\s@"<>(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
-const PRINCIPAL_ARN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\w+=,.@/-]+)?$/;
+const PRINCIPAL_ARN =
+  /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\w+=,.@/-]+)?$/;
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/;
 
 const checkEmail = (s: string) => (EMAIL.test(s) ? undefined : `"${s}" is not an email address`);
@@ -234,7 +237,9 @@ export function parseStackConfig(
 ): StackConfig {
   const r = new Reader();
   if (!awsRegion) {
-    r.problems.push("aws:region: set the region to deploy to (pulumi config set aws:region eu-west-1)");
+    r.problems.push(
+      "aws:region: set the region to deploy to (pulumi config set aws:region eu-west-1)",
+    );
   }
 
   const alertsRaw = r.object(get("alerts"), "alerts");
@@ -264,11 +269,27 @@ export function parseStackConfig(
   const trailRaw = r.object(get("trail"), "trail");
   const d = DEFAULTS.trail;
   const trail: { -readonly [K in keyof TrailConfig]: TrailConfig[K] } = {
-    logRetentionDays: r.integer(trailRaw.logRetentionDays, "trail.logRetentionDays", d.logRetentionDays, 1, 3653),
-    bucketRetentionDays: r.integer(trailRaw.bucketRetentionDays, "trail.bucketRetentionDays", d.bucketRetentionDays, 1, 36500),
+    logRetentionDays: r.integer(
+      trailRaw.logRetentionDays,
+      "trail.logRetentionDays",
+      d.logRetentionDays,
+      1,
+      3653,
+    ),
+    bucketRetentionDays: r.integer(
+      trailRaw.bucketRetentionDays,
+      "trail.bucketRetentionDays",
+      d.bucketRetentionDays,
+      1,
+      36500,
+    ),
     insights: r.boolean(trailRaw.insights, "trail.insights", d.insights),
     s3DataEvents: r.boolean(trailRaw.s3DataEvents, "trail.s3DataEvents", d.s3DataEvents),
-    lambdaDataEvents: r.boolean(trailRaw.lambdaDataEvents, "trail.lambdaDataEvents", d.lambdaDataEvents),
+    lambdaDataEvents: r.boolean(
+      trailRaw.lambdaDataEvents,
+      "trail.lambdaDataEvents",
+      d.lambdaDataEvents,
+    ),
     accessLogging: r.boolean(trailRaw.accessLogging, "trail.accessLogging", d.accessLogging),
     organization: r.boolean(trailRaw.organization, "trail.organization", d.organization),
     organizationId: undefined as string | undefined,
@@ -282,19 +303,30 @@ export function parseStackConfig(
     }
   }
   if (trail.organization && !trail.organizationId) {
-    r.problems.push("trail.organizationId: set it for an organization trail (aws organizations describe-organization)");
+    r.problems.push(
+      "trail.organizationId: set it for an organization trail (aws organizations describe-organization)",
+    );
   }
 
   const detectionsRaw = r.object(get("detections"), "detections");
   const overridesRaw = r.object(detectionsRaw.severityOverrides, "detections.severityOverrides");
   const severityOverrides: Record<string, Severity> = {};
   for (const [id, value] of Object.entries(overridesRaw)) {
-    severityOverrides[id] = r.oneOf(value, `detections.severityOverrides.${id}`, SEVERITIES, Severity.Info);
+    severityOverrides[id] = r.oneOf(
+      value,
+      `detections.severityOverrides.${id}`,
+      SEVERITIES,
+      Severity.Info,
+    );
   }
   const detections: DetectionsConfig = {
     disabled: r.strings(detectionsRaw.disabled, "detections.disabled"),
     severityOverrides,
-    forwardGlobalEvents: r.boolean(detectionsRaw.forwardGlobalEvents, "detections.forwardGlobalEvents", true),
+    forwardGlobalEvents: r.boolean(
+      detectionsRaw.forwardGlobalEvents,
+      "detections.forwardGlobalEvents",
+      true,
+    ),
   };
 
   const alarmsRaw = r.object(get("alarms"), "alarms");
@@ -305,19 +337,30 @@ export function parseStackConfig(
     const raw = r.object(value, path);
     for (const key of Object.keys(raw)) {
       if (!["threshold", "periodSeconds", "evaluationPeriods"].includes(key)) {
-        r.problems.push(`${path}.${key}: unknown setting; known: threshold, periodSeconds, evaluationPeriods`);
+        r.problems.push(
+          `${path}.${key}: unknown setting; known: threshold, periodSeconds, evaluationPeriods`,
+        );
       }
     }
     overrides[control] = {
       threshold: r.optionalInteger(raw.threshold, `${path}.threshold`, 1, 1_000_000),
       periodSeconds: r.optionalInteger(raw.periodSeconds, `${path}.periodSeconds`, 60, 86400),
-      evaluationPeriods: r.optionalInteger(raw.evaluationPeriods, `${path}.evaluationPeriods`, 1, 100),
+      evaluationPeriods: r.optionalInteger(
+        raw.evaluationPeriods,
+        `${path}.evaluationPeriods`,
+        1,
+        100,
+      ),
     };
   }
   const alarms: AlarmsConfig = {
     disabledControls: r.strings(alarmsRaw.disabledControls, "alarms.disabledControls"),
     overrides,
-    suppressChildActions: r.boolean(alarmsRaw.suppressChildActions, "alarms.suppressChildActions", false),
+    suppressChildActions: r.boolean(
+      alarmsRaw.suppressChildActions,
+      "alarms.suppressChildActions",
+      false,
+    ),
   };
 
   const remRaw = r.object(get("remediation"), "remediation");
@@ -327,10 +370,17 @@ export function parseStackConfig(
   const modes: Partial<Record<RemediationId, RemediationMode>> = {};
   for (const [id, value] of Object.entries(modesRaw)) {
     if (!(REMEDIATION_IDS as string[]).includes(id)) {
-      r.problems.push(`remediation.modes.${id}: unknown remediation; known: ${REMEDIATION_IDS.join(", ")}`);
+      r.problems.push(
+        `remediation.modes.${id}: unknown remediation; known: ${REMEDIATION_IDS.join(", ")}`,
+      );
       continue;
     }
-    modes[id as RemediationId] = r.oneOf(value, `remediation.modes.${id}`, modeValues, dr.defaultMode);
+    modes[id as RemediationId] = r.oneOf(
+      value,
+      `remediation.modes.${id}`,
+      modeValues,
+      dr.defaultMode,
+    );
   }
   const portsRaw = remRaw.allowedPublicPorts;
   const allowedPublicPorts: number[] = [];
@@ -359,11 +409,25 @@ export function parseStackConfig(
       KEY_ARN.test(s) ? undefined : `"${s}" is not a KMS key ARN`,
     ),
     exemptTag,
-    trustedPrincipalArns: r.strings(remRaw.trustedPrincipalArns, "remediation.trustedPrincipalArns", (s) =>
-      PRINCIPAL_ARN.test(s) ? undefined : `"${s}" is not an IAM user or role ARN`,
+    trustedPrincipalArns: r.strings(
+      remRaw.trustedPrincipalArns,
+      "remediation.trustedPrincipalArns",
+      (s) => (PRINCIPAL_ARN.test(s) ? undefined : `"${s}" is not an IAM user or role ARN`),
     ),
-    logRetentionDays: r.integer(remRaw.logRetentionDays, "remediation.logRetentionDays", dr.logRetentionDays, 1, 3653),
-    reservedConcurrency: r.integer(remRaw.reservedConcurrency, "remediation.reservedConcurrency", dr.reservedConcurrency, 0, 1000),
+    logRetentionDays: r.integer(
+      remRaw.logRetentionDays,
+      "remediation.logRetentionDays",
+      dr.logRetentionDays,
+      1,
+      3653,
+    ),
+    reservedConcurrency: r.integer(
+      remRaw.reservedConcurrency,
+      "remediation.reservedConcurrency",
+      dr.reservedConcurrency,
+      0,
+      1000,
+    ),
   };
 
   const tagsRaw = r.object(get("tags"), "tags");

@@ -95,6 +95,24 @@ export async function buildDeployedStack(
   return { detections: stack.watcher.detections, functions };
 }
 
+function emptyRow(scenario: Scenario): DrillRow {
+  return {
+    scenario: scenario.id,
+    title: scenario.title,
+    detections: [],
+    alertSubject: "",
+    outcome: "",
+    actions: [],
+    verified: false,
+    verdict: "",
+    resolutionSubject: "",
+    eventToSafeMs: 0,
+    handlerMs: 0,
+    incidentRecords: 0,
+    ok: false,
+  };
+}
+
 const rank = (d: Detection) => SEVERITIES.indexOf(d.severity);
 
 /**
@@ -126,21 +144,7 @@ async function runScenario(
   functions: Record<string, DeployedFunction>,
   inbox: Awaited<ReturnType<typeof createResolutionInbox>>,
 ): Promise<DrillRow> {
-  const row: DrillRow = {
-    scenario: scenario.id,
-    title: scenario.title,
-    detections: [],
-    alertSubject: "",
-    outcome: "",
-    actions: [],
-    verified: false,
-    verdict: "",
-    resolutionSubject: "",
-    eventToSafeMs: 0,
-    handlerMs: 0,
-    incidentRecords: 0,
-    ok: false,
-  };
+  const row = emptyRow(scenario);
   const fail = (problem: string): DrillRow => ({ ...row, ok: false, problem });
 
   const started = performance.now();
@@ -181,10 +185,12 @@ async function runScenario(
   const resolution = await inbox.receive(setupResult.record.eventID, 5000);
   row.resolutionSubject = resolution?.subject ?? "";
 
-  if (result.outcome !== "remediated") return fail(`outcome ${result.outcome}, expected remediated`);
+  if (result.outcome !== "remediated")
+    return fail(`outcome ${result.outcome}, expected remediated`);
   if (!verdict.safe) return fail(`state still unsafe: ${verdict.detail}`);
   if (!resolution) return fail("no resolution message arrived within 5 s");
-  if (incidents.length !== 1) return fail(`${incidents.length} incident records logged, expected 1`);
+  if (incidents.length !== 1)
+    return fail(`${incidents.length} incident records logged, expected 1`);
   return { ...row, ok: true };
 }
 
@@ -209,21 +215,31 @@ function table(rows: DrillRow[]): string {
     r.incidentRecords === 1 ? "logged" : String(r.incidentRecords),
     `${r.eventToSafeMs.toFixed(0)} ms`,
   ]);
-  const widths = header.map((h, i) => Math.min(70, Math.max(h.length, ...cells.map((c) => c[i].length))));
+  const widths = header.map((h, i) =>
+    Math.min(70, Math.max(h.length, ...cells.map((c) => c[i].length))),
+  );
   const fit = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + "…" : s.padEnd(w));
   const line = (c: string[]) => c.map((s, i) => fit(s, widths[i])).join(" | ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("-+-"), ...cells.map(line)].join("\n");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("-+-"), ...cells.map(line)].join(
+    "\n",
+  );
 }
 
 export async function runDrill(log: (line: string) => void = console.log): Promise<DrillRow[]> {
-  log("aws-security-watch fire drill: real attacks through the whole chain, against a local AWS emulator (moto)");
-  log("1/3 building the stack under Pulumi mocks (Pulumi.dev.yaml, remediations switched to enforce)…");
+  log(
+    "aws-security-watch fire drill: real attacks through the whole chain, against a local AWS emulator (moto)",
+  );
+  log(
+    "1/3 building the stack under Pulumi mocks (Pulumi.dev.yaml, remediations switched to enforce)…",
+  );
   const recorder = setup({ stack: "drill", region: REGION });
   const built = Date.now();
   const { detections, functions } = await buildDeployedStack(recorder);
   log(
     `    ${recorder.resources.length} resources, ${detections.length} detections, ` +
-      `${Object.keys(functions).length} remediation functions (serialized code ${Object.values(functions)
+      `${Object.keys(functions).length} remediation functions (serialized code ${Object.values(
+        functions,
+      )
         .map((f) => `${(f.sizeBytes / 1024).toFixed(1)}`)
         .join("/")} KB) in ${((Date.now() - built) / 1000).toFixed(1)} s`,
   );
@@ -242,19 +258,7 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
         row = await runScenario(scenario, ctx, detections, functions, inbox);
       } catch (e) {
         row = {
-          scenario: scenario.id,
-          title: scenario.title,
-          detections: [],
-          alertSubject: "",
-          outcome: "",
-          actions: [],
-          verified: false,
-          verdict: "",
-          resolutionSubject: "",
-          eventToSafeMs: 0,
-          handlerMs: 0,
-          incidentRecords: 0,
-          ok: false,
+          ...emptyRow(scenario),
           problem: `setup or verification failed: ${(e as Error).message}`,
         };
       }
@@ -290,13 +294,20 @@ async function main(): Promise<void> {
   console.log("");
   console.log(table(rows));
   const failed = rows.filter((r) => !r.ok);
-  const times = rows.filter((r) => r.ok).map((r) => r.eventToSafeMs).sort((a, b) => a - b);
+  const times = rows
+    .filter((r) => r.ok)
+    .map((r) => r.eventToSafeMs)
+    .sort((a, b) => a - b);
   console.log("");
   console.log(
     `${rows.length - failed.length} of ${rows.length} attacks detected, undone, verified safe and resolved` +
-      (times.length ? ` (event to verified safe: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms)` : ""),
+      (times.length
+        ? ` (event to verified safe: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms)`
+        : ""),
   );
-  console.log("Against the emulator: no AWS account was touched. In AWS, add EventBridge delivery (typically under a few seconds) to these times; `npm run drill -- --live` measures it.");
+  console.log(
+    "Against the emulator: no AWS account was touched. In AWS, add EventBridge delivery (typically under a few seconds) to these times; `npm run drill -- --live` measures it.",
+  );
   for (const row of failed) {
     console.log(`FAILED ${row.scenario}: ${row.problem}`);
   }

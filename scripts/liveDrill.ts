@@ -41,7 +41,12 @@ import {
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { ListTopicsCommand, SNSClient, SubscribeCommand, UnsubscribeCommand } from "@aws-sdk/client-sns";
+import {
+  ListTopicsCommand,
+  SNSClient,
+  SubscribeCommand,
+  UnsubscribeCommand,
+} from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
   DeleteQueueCommand,
@@ -73,7 +78,12 @@ export function parseLiveArgs(args: string[], env: NodeJS.ProcessEnv = process.e
   if (!Number.isInteger(timeout) || timeout < 10 || timeout > 900) {
     throw new Error("--timeout: seconds from 10 to 900");
   }
-  return { region, yes: args.includes("--yes"), topicArn: value("--resolutions-topic-arn"), timeoutSeconds: timeout };
+  return {
+    region,
+    yes: args.includes("--yes"),
+    topicArn: value("--resolutions-topic-arn"),
+    timeoutSeconds: timeout,
+  };
 }
 
 interface LiveScenario {
@@ -104,11 +114,17 @@ export async function runLiveDrill(args: string[]): Promise<number> {
   const s3 = new S3Client({ region: options.region });
   const sns = new SNSClient({ region: options.region });
   const sqs = new SQSClient({ region: options.region });
-  const identity = await new STSClient({ region: options.region }).send(new GetCallerIdentityCommand({}));
+  const identity = await new STSClient({ region: options.region }).send(
+    new GetCallerIdentityCommand({}),
+  );
   const account = identity.Account as string;
 
-  console.log(`LIVE fire drill in account ${account}, region ${options.region}, as ${identity.Arn}`);
-  console.log(`It creates throwaway resources named ${name}* (tag aws-security-watch:drill=${run}),`);
+  console.log(
+    `LIVE fire drill in account ${account}, region ${options.region}, as ${identity.Arn}`,
+  );
+  console.log(
+    `It creates throwaway resources named ${name}* (tag aws-security-watch:drill=${run}),`,
+  );
   console.log("makes them dangerous, waits for the deployed remediations, and deletes them.");
   if (!options.yes) {
     if (!process.stdin.isTTY) {
@@ -128,12 +144,19 @@ export async function runLiveDrill(args: string[]): Promise<number> {
       .map((t) => t.TopicArn as string)
       .find((arn) => /:alerts-resolutions(-[0-9a-f]+)?$/.test(arn));
   if (!topicArn) {
-    console.error("No resolutions topic found: pass --resolutions-topic-arn (pulumi stack output alertTopicArns).");
+    console.error(
+      "No resolutions topic found: pass --resolutions-topic-arn (pulumi stack output alertTopicArns).",
+    );
     return 2;
   }
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name, tags: { [tag.Key]: tag.Value } }))).QueueUrl!;
-  const queueArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] })))
-    .Attributes!.QueueArn!;
+  const queueUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: name, tags: { [tag.Key]: tag.Value } }))
+  ).QueueUrl!;
+  const queueArn = (
+    await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }),
+    )
+  ).Attributes!.QueueArn!;
   const { SetQueueAttributesCommand } = await import("@aws-sdk/client-sqs");
   await sqs.send(
     new SetQueueAttributesCommand({
@@ -154,14 +177,20 @@ export async function runLiveDrill(args: string[]): Promise<number> {
       },
     }),
   );
-  const subscription = await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn }));
+  const subscription = await sns.send(
+    new SubscribeCommand({ TopicArn: topicArn, Protocol: "sqs", Endpoint: queueArn }),
+  );
 
   const scenarios: LiveScenario[] = [
     {
       id: "sg-world-ssh",
       title: "security group opened to 0.0.0.0/0 on port 22",
       async attack() {
-        const vpc = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "isDefault", Values: ["true"] }] }))).Vpcs?.[0];
+        const vpc = (
+          await ec2.send(
+            new DescribeVpcsCommand({ Filters: [{ Name: "isDefault", Values: ["true"] }] }),
+          )
+        ).Vpcs?.[0];
         if (!vpc) throw new Error("no default VPC in this region");
         const groupId = (
           await ec2.send(
@@ -176,15 +205,22 @@ export async function runLiveDrill(args: string[]): Promise<number> {
         await ec2.send(
           new AuthorizeSecurityGroupIngressCommand({
             GroupId: groupId,
-            IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+            IpPermissions: [
+              { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+            ],
           }),
         );
         return {
           async safe() {
-            const group = (await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))).SecurityGroups?.[0];
-            return !(group?.IpPermissions ?? []).some((p) => (p.IpRanges ?? []).some((r) => r.CidrIp === "0.0.0.0/0"));
+            const group = (
+              await ec2.send(new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }))
+            ).SecurityGroups?.[0];
+            return !(group?.IpPermissions ?? []).some((p) =>
+              (p.IpRanges ?? []).some((r) => r.CidrIp === "0.0.0.0/0"),
+            );
           },
-          cleanup: async () => void (await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }))),
+          cleanup: async () =>
+            void (await ec2.send(new DeleteSecurityGroupCommand({ GroupId: groupId }))),
         };
       },
     },
@@ -192,15 +228,25 @@ export async function runLiveDrill(args: string[]): Promise<number> {
       id: "access-key-for-another-user",
       title: "access key created for another (throwaway) user",
       async attack() {
-        await iam.send(new CreateUserCommand({ UserName: name, Path: "/aws-security-watch-drill/", Tags: [tag] }));
+        await iam.send(
+          new CreateUserCommand({
+            UserName: name,
+            Path: "/aws-security-watch-drill/",
+            Tags: [tag],
+          }),
+        );
         const key = (await iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!;
         return {
           async safe() {
-            const keys = (await iam.send(new ListAccessKeysCommand({ UserName: name }))).AccessKeyMetadata ?? [];
+            const keys =
+              (await iam.send(new ListAccessKeysCommand({ UserName: name }))).AccessKeyMetadata ??
+              [];
             return keys.every((k) => k.AccessKeyId !== key.AccessKeyId || k.Status === "Inactive");
           },
           async cleanup() {
-            await iam.send(new DeleteAccessKeyCommand({ UserName: name, AccessKeyId: key.AccessKeyId }));
+            await iam.send(
+              new DeleteAccessKeyCommand({ UserName: name, AccessKeyId: key.AccessKeyId }),
+            );
             await iam.send(new DeleteUserCommand({ UserName: name }));
           },
         };
@@ -214,22 +260,35 @@ export async function runLiveDrill(args: string[]): Promise<number> {
         await s3.send(
           new CreateBucketCommand({
             Bucket: bucket,
-            ...(options.region === "us-east-1" ? {} : { CreateBucketConfiguration: { LocationConstraint: options.region as never } }),
+            ...(options.region === "us-east-1"
+              ? {}
+              : { CreateBucketConfiguration: { LocationConstraint: options.region as never } }),
           }),
         );
         await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: [tag] } }));
         await s3.send(
           new PutPublicAccessBlockCommand({
             Bucket: bucket,
-            PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true },
+            PublicAccessBlockConfiguration: {
+              BlockPublicAcls: true,
+              IgnorePublicAcls: true,
+              BlockPublicPolicy: true,
+              RestrictPublicBuckets: true,
+            },
           }),
         );
         await s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket }));
         return {
           async safe() {
             try {
-              const c = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket }))).PublicAccessBlockConfiguration;
-              return !!(c?.BlockPublicAcls && c.IgnorePublicAcls && c.BlockPublicPolicy && c.RestrictPublicBuckets);
+              const c = (await s3.send(new GetPublicAccessBlockCommand({ Bucket: bucket })))
+                .PublicAccessBlockConfiguration;
+              return !!(
+                c?.BlockPublicAcls &&
+                c.IgnorePublicAcls &&
+                c.BlockPublicPolicy &&
+                c.RestrictPublicBuckets
+              );
             } catch {
               return false;
             }
@@ -256,23 +315,44 @@ export async function runLiveDrill(args: string[]): Promise<number> {
           }
           await sleep(1000);
         }
-        const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 10 }))).Messages ?? [];
-        const subjects = messages.map((m) => (JSON.parse(m.Body ?? "{}") as { Subject?: string }).Subject ?? "");
+        const messages =
+          (
+            await sqs.send(
+              new ReceiveMessageCommand({
+                QueueUrl: queueUrl,
+                MaxNumberOfMessages: 10,
+                WaitTimeSeconds: 10,
+              }),
+            )
+          ).Messages ?? [];
+        const subjects = messages.map(
+          (m) => (JSON.parse(m.Body ?? "{}") as { Subject?: string }).Subject ?? "",
+        );
         if (safeAfter === undefined) {
           failures++;
-          console.log(`NOT undone within ${options.timeoutSeconds} s (is the remediation in enforce mode?) ${subjects.join(" | ")}`);
+          console.log(
+            `NOT undone within ${options.timeoutSeconds} s (is the remediation in enforce mode?) ${subjects.join(" | ")}`,
+          );
         } else {
-          console.log(`undone ${(safeAfter / 1000).toFixed(1)} s after the API call; resolution: ${subjects.join(" | ") || "(not yet)"}`);
+          console.log(
+            `undone ${(safeAfter / 1000).toFixed(1)} s after the API call; resolution: ${subjects.join(" | ") || "(not yet)"}`,
+          );
         }
       } catch (e) {
         failures++;
         console.log(`failed: ${(e as Error).message}`);
       } finally {
-        await attack?.cleanup().catch((e) => console.log(`  cleanup failed (delete ${name}* by hand): ${(e as Error).message}`));
+        await attack
+          ?.cleanup()
+          .catch((e) =>
+            console.log(`  cleanup failed (delete ${name}* by hand): ${(e as Error).message}`),
+          );
       }
     }
   } finally {
-    await sns.send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn })).catch(() => undefined);
+    await sns
+      .send(new UnsubscribeCommand({ SubscriptionArn: subscription.SubscriptionArn }))
+      .catch(() => undefined);
     await sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl })).catch(() => undefined);
   }
   return failures ? 1 : 0;

@@ -27,7 +27,9 @@ function parseArgs(argv: string[]): Options {
       console.log("usage: npm run preview -- [--stack NAME] [--all]");
       process.exit(0);
     } else {
-      console.error(`preview: unknown argument ${arg} (usage: npm run preview -- [--stack NAME] [--all])`);
+      console.error(
+        `preview: unknown argument ${arg} (usage: npm run preview -- [--stack NAME] [--all])`,
+      );
       process.exit(2);
     }
   }
@@ -40,7 +42,9 @@ export function loadStackConfig(root: string, stack: string): Record<string, unk
   if (!fs.existsSync(file)) {
     throw new Error(`No ${path.basename(file)}: create it (see Pulumi.dev.yaml) or pass --stack`);
   }
-  const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
   const config = doc.config ?? {};
   const flat: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
@@ -50,7 +54,8 @@ export function loadStackConfig(root: string, stack: string): Record<string, unk
   return config;
 }
 
-const short = (type: string): string => type.replace(/^aws:[^:]+:/, "aws:").replace(/^aws-security-watch:index:/, "");
+const short = (type: string): string =>
+  type.replace(/^aws:[^:]+:/, "aws:").replace(/^aws-security-watch:index:/, "");
 
 function tree(recorder: Recorder, all: boolean): string[] {
   const lines: string[] = [];
@@ -79,7 +84,8 @@ function tree(recorder: Recorder, all: boolean): string[] {
         continue;
       }
       const names = leaves.map((r) => r.name);
-      const shown = all || names.length <= 4 ? names : [...names.slice(0, 3), `… ${names.length - 3} more`];
+      const shown =
+        all || names.length <= 4 ? names : [...names.slice(0, 3), `… ${names.length - 3} more`];
       lines.push(`${indent}${short(type)} ×${leaves.length}: ${shown.join(", ")}`);
     }
   };
@@ -112,7 +118,9 @@ function keySettings(recorder: Recorder): string[] {
   }
   for (const group of recorder.ofType("aws:cloudwatch/logGroup:LogGroup")) {
     if (group.parent?.startsWith("aws-security-watch:index:AuditTrail::")) {
-      lines.push(`Trail log group ${group.name}: retention ${group.inputs.retentionInDays} days, KMS ${yes(group.inputs.kmsKeyId)}`);
+      lines.push(
+        `Trail log group ${group.name}: retention ${group.inputs.retentionInDays} days, KMS ${yes(group.inputs.kmsKeyId)}`,
+      );
     }
   }
   const topics = recorder.ofType("aws:sns/topic:Topic");
@@ -128,7 +136,9 @@ function keySettings(recorder: Recorder): string[] {
   const forwarded = rules.filter((r) => r.provider);
   lines.push(
     `EventBridge rules: ${rules.length - forwarded.length} detections in the stack's region` +
-      (forwarded.length ? `, ${forwarded.length} forwarding rules in us-east-1 (global-service events)` : ""),
+      (forwarded.length
+        ? `, ${forwarded.length} forwarding rules in us-east-1 (global-service events)`
+        : ""),
   );
   lines.push(
     `CloudWatch: ${recorder.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").length} metric filters, ` +
@@ -136,7 +146,9 @@ function keySettings(recorder: Recorder): string[] {
       `${recorder.ofType("aws:cloudwatch/compositeAlarm:CompositeAlarm").length} composite alarms`,
   );
   for (const fn of recorder.ofType("aws:lambda/function:Function")) {
-    lines.push(`Lambda ${fn.name}: ${fn.inputs.description} (${fn.inputs.runtime}, ${fn.inputs.timeout}s, reserved ${fn.inputs.reservedConcurrentExecutions})`);
+    lines.push(
+      `Lambda ${fn.name}: ${fn.inputs.description} (${fn.inputs.runtime}, ${fn.inputs.timeout}s, reserved ${fn.inputs.reservedConcurrentExecutions})`,
+    );
   }
   return lines;
 }
@@ -145,9 +157,13 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const root = path.resolve(__dirname, "..");
   process.chdir(root);
-  const project = (yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+  const project = (
+    yaml.load(fs.readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as { name: string }
+  ).name;
   // The region the mocks answer for is the stack's region.
-  const raw = yaml.load(fs.readFileSync(path.join(root, `Pulumi.${options.stack}.yaml`), "utf8")) as {
+  const raw = yaml.load(
+    fs.readFileSync(path.join(root, `Pulumi.${options.stack}.yaml`), "utf8"),
+  ) as {
     config?: Record<string, unknown>;
   };
   const region = String(raw?.config?.["aws:region"] ?? "us-east-1");
@@ -155,14 +171,21 @@ async function main(): Promise<void> {
   loadStackConfig(root, options.stack);
 
   const started = process.hrtime.bigint();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   require("../index");
   await settle();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
 
   const out: string[] = [];
-  out.push(`aws-security-watch: offline preview of stack "${options.stack}" (Pulumi.${options.stack}.yaml, region ${region})`);
-  out.push("NOTHING WAS DEPLOYED: the stack program ran under Pulumi's mocks, with no engine and no AWS call.");
-  out.push(`It builds ${recorder.resources.length} resources in ${ms.toFixed(0)} ms. \`pulumi up\` on stack "${options.stack}" would create:`);
+  out.push(
+    `aws-security-watch: offline preview of stack "${options.stack}" (Pulumi.${options.stack}.yaml, region ${region})`,
+  );
+  out.push(
+    "NOTHING WAS DEPLOYED: the stack program ran under Pulumi's mocks, with no engine and no AWS call.",
+  );
+  out.push(
+    `It builds ${recorder.resources.length} resources in ${ms.toFixed(0)} ms. \`pulumi up\` on stack "${options.stack}" would create:`,
+  );
   out.push("");
   out.push("Resource tree (component, then its children grouped by type):");
   out.push(...tree(recorder, options.all));
@@ -173,7 +196,9 @@ async function main(): Promise<void> {
   out.push("Key settings:");
   out.push(...keySettings(recorder).map((l) => `  ${l}`));
   out.push("");
-  out.push(`To deploy for real: pulumi stack select ${options.stack} && pulumi up   (needs the Pulumi CLI and AWS credentials)`);
+  out.push(
+    `To deploy for real: pulumi stack select ${options.stack} && pulumi up   (needs the Pulumi CLI and AWS credentials)`,
+  );
   console.log(out.join("\n"));
 }
 

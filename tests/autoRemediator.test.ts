@@ -105,7 +105,10 @@ describe("AutoRemediator", () => {
       expect(fn.inputs.timeout).to.equal(30);
       expect(fn.inputs.memorySize).to.equal(256);
       expect(fn.inputs.reservedConcurrentExecutions).to.equal(2);
-      expect(fn.inputs.loggingConfig).to.deep.equal({ logFormat: "Text", logGroup: `fix-${id}-logs` });
+      expect(fn.inputs.loggingConfig).to.deep.equal({
+        logFormat: "Text",
+        logGroup: `fix-${id}-logs`,
+      });
       expect(fn.inputs.environment.variables).to.deep.equal({
         RESOLUTION_TOPIC_ARN: RESOLUTIONS,
         OWN_ROLE_ARN: `arn:aws:iam::${ACCOUNT_ID}:role/fix-${id}-role`,
@@ -132,7 +135,9 @@ describe("AutoRemediator", () => {
           },
         ],
       });
-      const policy = JSON.parse(recorder.get("aws:iam/rolePolicy:RolePolicy", `fix-${id}-role-policy`).inputs.policy);
+      const policy = JSON.parse(
+        recorder.get("aws:iam/rolePolicy:RolePolicy", `fix-${id}-role-policy`).inputs.policy,
+      );
       const expected = remediationPolicy(id, {
         partition: "aws",
         account: ACCOUNT_ID,
@@ -168,7 +173,10 @@ describe("AutoRemediator", () => {
     const queue = recorder.get("aws:sqs/queue:Queue", `fix-${id}-failures`);
     expect(queue.inputs.sqsManagedSseEnabled).to.equal(true);
     expect(queue.inputs.messageRetentionSeconds).to.equal(1209600);
-    const queuePolicy = recorder.get("aws:sqs/queuePolicy:QueuePolicy", `fix-${id}-failures-policy`);
+    const queuePolicy = recorder.get(
+      "aws:sqs/queuePolicy:QueuePolicy",
+      `fix-${id}-failures-policy`,
+    );
     expect(JSON.parse(queuePolicy.inputs.policy).Statement).to.deep.equal([
       {
         Sid: "DenyInsecureTransport",
@@ -191,7 +199,10 @@ describe("AutoRemediator", () => {
         onFailure: { destination: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-${id}-failures` },
       },
     });
-    const alarm = recorder.get("aws:cloudwatch/metricAlarm:MetricAlarm", `fix-${id}-failures-alarm`);
+    const alarm = recorder.get(
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      `fix-${id}-failures-alarm`,
+    );
     expect(alarm.inputs).to.include({
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
@@ -216,7 +227,10 @@ describe("AutoRemediator", () => {
       linked.map((d) => `fix-${d.id}-target`).sort(),
     );
     for (const detection of linked) {
-      const target = recorder.get("aws:cloudwatch/eventTarget:EventTarget", `fix-${detection.id}-target`);
+      const target = recorder.get(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        `fix-${detection.id}-target`,
+      );
       expect(target.inputs.rule).to.equal(`watch-${detection.id}`);
       expect(target.inputs.arn).to.equal(
         `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:fix-${detection.remediation}-fn`,
@@ -228,7 +242,10 @@ describe("AutoRemediator", () => {
         maximumEventAgeInSeconds: 3600,
         maximumRetryAttempts: 10,
       });
-      const permission = recorder.get("aws:lambda/permission:Permission", `fix-${detection.id}-invoke`);
+      const permission = recorder.get(
+        "aws:lambda/permission:Permission",
+        `fix-${detection.id}-invoke`,
+      );
       expect(permission.inputs).to.deep.equal({
         action: "lambda:InvokeFunction",
         function: `fix-${detection.remediation}-fn`,
@@ -258,13 +275,17 @@ describe("AutoRemediator", () => {
           unshareDetections.some((id) => r.name.startsWith(`fix-${id}-`)),
       );
     expect(leftovers.map((r) => r.name)).to.deep.equal([]);
-    expect(recorder.get("aws:lambda/function:Function", "fix-revoke-world-ingress-fn").inputs.description).to.equal(
-      "aws-security-watch: revoke-world-ingress (enforce)",
-    );
+    expect(
+      recorder.get("aws:lambda/function:Function", "fix-revoke-world-ingress-fn").inputs
+        .description,
+    ).to.equal("aws-security-watch: revoke-world-ingress (enforce)");
   });
 
   it("uploads the handler alone, and the uploaded code runs: dry-run decides, changes nothing, and reports", async () => {
-    build({ remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] } } }, false);
+    build(
+      { remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] } } },
+      false,
+    );
     await settle();
     const fn = recorder.get("aws:lambda/function:Function", "fix-revoke-world-ingress-fn");
     const entries = await archiveEntries(fn.inputs.code);
@@ -348,7 +369,10 @@ describe("AutoRemediator", () => {
 
   it("rejects bad settings with a message that says what to change, before creating anything", async () => {
     const cases: [Partial<RemediatorModule.AutoRemediatorArgs>, string][] = [
-      [{ defaultMode: "on" as RemediationMode }, 'defaultMode: "on" is not one of off, dry-run, enforce'],
+      [
+        { defaultMode: "on" as RemediationMode },
+        'defaultMode: "on" is not one of off, dry-run, enforce',
+      ],
       [
         { remediations: { "nuke-it": {} } as never },
         "remediations.nuke-it: unknown remediation; known: " + REMEDIATION_IDS.join(", "),
@@ -370,7 +394,10 @@ describe("AutoRemediator", () => {
       recorder.reset();
       expect(errorOf(() => build(args, false))).to.equal(message);
       await settle();
-      expect(recorder.resources.filter((r) => r.type.startsWith("aws:")), message).to.deep.equal([]);
+      expect(
+        recorder.resources.filter((r) => r.type.startsWith("aws:")),
+        message,
+      ).to.deep.equal([]);
     }
   });
 
@@ -380,13 +407,17 @@ describe("AutoRemediator", () => {
     fs.mkdirSync(nested, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "package.json"),
-      JSON.stringify({ dependencies: { "aws-security-watch": "^0.1.0", "@pulumi/aws": "^7", lodash: "4" } }),
+      JSON.stringify({
+        dependencies: { "aws-security-watch": "^0.1.0", "@pulumi/aws": "^7", lodash: "4" },
+      }),
     );
     const cwd = process.cwd();
     try {
       process.chdir(nested);
       const first = remediatorModule.handlerOnlyCodePaths();
-      expect(first).to.deep.equal({ extraExcludePackages: ["aws-security-watch", "@pulumi/aws", "lodash"] });
+      expect(first).to.deep.equal({
+        extraExcludePackages: ["aws-security-watch", "@pulumi/aws", "lodash"],
+      });
       first.extraExcludePackages.push("aws-sdk");
       expect(remediatorModule.handlerOnlyCodePaths().extraExcludePackages).to.have.length(3);
     } finally {

@@ -13,9 +13,11 @@ import { CIS_CONTROLS } from "../core/cisControls";
 import { REMEDIATION_IDS } from "../core/types";
 
 const ROOT = path.resolve(__dirname, "..");
-const devConfig = (yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
-  config: Record<string, unknown>;
-}).config;
+const devConfig = (
+  yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  }
+).config;
 const get = (key: string) => devConfig[`aws-security-watch:${key}`];
 
 const COMPONENTS = [
@@ -69,12 +71,18 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
       .filter((r) => r.type === "aws:cloudwatch/eventRule:EventRule" && !r.provider);
     expect(rules).to.have.length(CATALOG.length);
     for (const detection of CATALOG) {
-      const target = recorder.get("aws:cloudwatch/eventTarget:EventTarget", `watch-${detection.id}-alert`);
+      const target = recorder.get(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        `watch-${detection.id}-alert`,
+      );
       expect(target.inputs.arn, detection.id).to.equal(
         `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-${detection.severity}`,
       );
     }
-    for (const alarm of recorder.childrenOf("aws-security-watch:index:CompositeAlarmGroup", "cis")) {
+    for (const alarm of recorder.childrenOf(
+      "aws-security-watch:index:CompositeAlarmGroup",
+      "cis",
+    )) {
       if (alarm.type === "aws:cloudwatch/metricAlarm:MetricAlarm") {
         expect(alarm.inputs.okActions, alarm.name).to.deep.equal([
           `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-resolutions`,
@@ -162,18 +170,25 @@ describe("npm run preview (the offline stack preview of the README)", () => {
         process.execPath,
         ["-r", "ts-node/register/transpile-only", "scripts/preview.ts", "--stack", "dev"],
         { cwd: ROOT, timeout: 180_000, maxBuffer: 10 * 1024 * 1024 },
-        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout),
       ),
     );
     expect(output).to.contain("NOTHING WAS DEPLOYED");
     expect(output).to.contain('offline preview of stack "dev" (Pulumi.dev.yaml, region eu-west-1)');
     expect(output).to.match(/AuditTrail {2}audit\n/);
-    expect(output).to.match(/aws:cloudwatch\/eventRule:EventRule\n|^\s+\d+ {2}aws:cloudwatch\/eventRule:EventRule$/m);
+    expect(output).to.match(
+      /aws:cloudwatch\/eventRule:EventRule\n|^\s+\d+ {2}aws:cloudwatch\/eventRule:EventRule$/m,
+    );
     expect(output).to.contain(
       "Trail audit-trail: multi-region on, global service events on, log file validation on, KMS on, CloudWatch Logs on, organization off, Insights ApiCallRateInsight+ApiErrorRateInsight",
     );
-    expect(output).to.contain(`EventBridge rules: ${CATALOG.length} detections in the stack's region`);
-    expect(output).to.contain("Lambda remediate-revoke-world-ingress-fn: aws-security-watch: revoke-world-ingress (dry-run)");
+    expect(output).to.contain(
+      `EventBridge rules: ${CATALOG.length} detections in the stack's region`,
+    );
+    expect(output).to.contain(
+      "Lambda remediate-revoke-world-ingress-fn: aws-security-watch: revoke-world-ingress (dry-run)",
+    );
     expect(output).to.contain("To deploy for real: pulumi stack select dev && pulumi up");
   });
 });

@@ -55,7 +55,10 @@ describe("stack configuration", () => {
   it("applies safe defaults to an empty configuration", () => {
     const config = parseStackConfig(() => undefined, "us-east-1");
     expect(config.remediation.defaultMode).to.equal(RemediationMode.DryRun);
-    expect(config.remediation.exemptTag).to.deep.equal({ key: "security-watch:exempt", value: "true" });
+    expect(config.remediation.exemptTag).to.deep.equal({
+      key: "security-watch:exempt",
+      value: "true",
+    });
     expect(config.trail.logRetentionDays).to.equal(365);
     expect(config.trail.accessLogging).to.equal(true);
     expect(config.detections.forwardGlobalEvents).to.equal(true);
@@ -67,7 +70,11 @@ describe("stack configuration", () => {
       alerts: { emails: ["ops@", 7], sms: ["07700900123"], httpsEndpoints: ["http://x.example"] },
       trail: { insights: "yes", retention: 3 },
       detections: { severityOverrides: { "root-usage": "urgent" } },
-      remediation: { defaultMode: "on", modes: { "nuke-account": "enforce" }, allowedPublicPorts: [70000] },
+      remediation: {
+        defaultMode: "on",
+        modes: { "nuke-account": "enforce" },
+        allowedPublicPorts: [70000],
+      },
       tags: { team: 5 },
     };
     expect(errorOf(() => parseStackConfig((k) => raw[k], undefined))).to.equal(
@@ -98,8 +105,12 @@ describe("stack configuration", () => {
     expect(errorOf(() => parseStackConfig((k) => bad[k], "eu-west-1"))).to.contain(
       '  - trail.organizationId: "org-1" is not an organization id (o-...)',
     );
-    const good: Record<string, unknown> = { trail: { organization: true, organizationId: "o-a1b2c3d4e5" } };
-    expect(parseStackConfig((k) => good[k], "eu-west-1").trail.organizationId).to.equal("o-a1b2c3d4e5");
+    const good: Record<string, unknown> = {
+      trail: { organization: true, organizationId: "o-a1b2c3d4e5" },
+    };
+    expect(parseStackConfig((k) => good[k], "eu-west-1").trail.organizationId).to.equal(
+      "o-a1b2c3d4e5",
+    );
   });
 
   it("keeps severity overrides and modes typed", () => {
@@ -109,6 +120,8 @@ describe("stack configuration", () => {
     };
     const config = parseStackConfig((k) => raw[k], "eu-west-1");
     expect(config.detections.severityOverrides).to.deep.equal({ "root-usage": Severity.High });
-    expect(config.remediation.modes).to.deep.equal({ "revoke-world-ingress": RemediationMode.Enforce });
+    expect(config.remediation.modes).to.deep.equal({
+      "revoke-world-ingress": RemediationMode.Enforce,
+    });
   });
 });

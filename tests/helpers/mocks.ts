@@ -55,7 +55,11 @@ function keyOfUrn(urn: string): string {
 }
 
 /** What a created resource's outputs look like: inputs plus the ids/ARNs AWS would add. */
-function stateOf(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+function stateOf(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): Record<string, unknown> {
   const [pkg, mod] = type.split(":");
   const service = (mod ?? "").split("/")[0];
   const arn = `arn:aws:${service}:${mockRegion}:${ACCOUNT_ID}:${name}`;
@@ -93,7 +97,10 @@ function stateOf(type: string, name: string, inputs: Record<string, unknown>): R
     if (type === "aws:cloudwatch/eventRule:EventRule") {
       state.arn = `arn:aws:events:${mockRegion}:${ACCOUNT_ID}:rule/${state.name}`;
     }
-    if (type === "aws:cloudwatch/metricAlarm:MetricAlarm" || type === "aws:cloudwatch/compositeAlarm:CompositeAlarm") {
+    if (
+      type === "aws:cloudwatch/metricAlarm:MetricAlarm" ||
+      type === "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+    ) {
       const alarmName = (inputs.alarmName ?? inputs.name ?? name) as string;
       state.alarmName = alarmName;
       state.arn = `arn:aws:cloudwatch:${mockRegion}:${ACCOUNT_ID}:alarm:${alarmName}`;
@@ -120,7 +127,9 @@ export class Recorder {
     const found = this.resources.filter((r) => r.type === type && r.name === name);
     if (found.length !== 1) {
       const known = this.resources.map((r) => `${r.type}::${r.name}`).join("\n  ");
-      throw new Error(`expected one ${type}::${name}, found ${found.length}. Recorded:\n  ${known}`);
+      throw new Error(
+        `expected one ${type}::${name}, found ${found.length}. Recorded:\n  ${known}`,
+      );
     }
     return found[0];
   }
@@ -153,7 +162,10 @@ export function setup(options?: {
   const parents = new Map<string, string>();
   pulumi.runtime.setMocks(
     {
-      newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+      newResource(args: pulumi.runtime.MockResourceArgs): {
+        id: string;
+        state: Record<string, unknown>;
+      } {
         const parentUrn = parents.get(`${args.type}::${args.name}`);
         const parent = parentUrn ? keyOfUrn(parentUrn) : undefined;
         recorder.resources.push({
