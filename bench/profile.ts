@@ -75,7 +75,7 @@ export function summarizeProfile(profile: CpuProfile, watched: readonly string[]
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const fn = byId.get(cur)!.callFrame.functionName;
-      if (fn in inclusive && !seen.has(fn)) {
+      if (Object.hasOwn(inclusive, fn) && !seen.has(fn)) {
         seen.add(fn);
         inclusive[fn] += time;
       }

@@ -18,7 +18,7 @@ export const GROWTH_LIMIT = 10 * 1.5;
 export const WATCHED_FUNCTIONS = [
   "computeCodePaths",
   "serializeFunction",
-  "prepareStackTrace",
+  "defaultPrepareStackTrace",
   "debuggablePromise",
   "registerResource",
   "buildStack",
@@ -67,7 +67,7 @@ async function profileBuild(): Promise<string[]> {
         .map((l) => `    ${l}`),
       "  Inclusive time (function anywhere on the stack):",
       ...Object.entries(summary.inclusive).map(
-        ([f, v]) => `    ${f.padEnd(20)} ${ms(v).padStart(9)}  ${pct(v)}`,
+        ([f, v]) => `    ${f.padEnd(26)} ${ms(v).padStart(9)}  ${pct(v)}`,
       ),
     ];
   } finally {

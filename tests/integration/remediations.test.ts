@@ -45,20 +45,30 @@ interface Invocation {
 async function invoke(handler: Handler, event: unknown): Promise<Invocation> {
   const logs: Record<string, unknown>[] = [];
   const original = console.log;
-  console.log = (...args: unknown[]) => {
-    const line = args.map(String).join(" ");
+  const write = process.stdout.write;
+  const push = (line: string) => {
     try {
       logs.push(JSON.parse(line) as Record<string, unknown>);
     } catch {
       logs.push({ text: line });
     }
   };
+  console.log = (...args: unknown[]) => push(args.map(String).join(" "));
+  // The handlers write the incident record and the metric line to stdout, one JSON per line.
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    String(chunk)
+      .split("\n")
+      .filter((line) => line !== "")
+      .forEach(push);
+    return true;
+  }) as typeof process.stdout.write;
   try {
     return { result: await handler(event), logs };
   } catch (error) {
     return { error: error as Error, logs };
   } finally {
     console.log = original;
+    process.stdout.write = write;
   }
 }
 

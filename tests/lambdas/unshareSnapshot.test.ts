@@ -62,11 +62,13 @@ describe("planUnshareSnapshot", () => {
 describe("unshare-snapshot handler", () => {
   const m = mocked({ ec2: EC2Client });
   const publicSnapshot = {
-    CreateVolumePermissions: [{ Group: "all" }, { UserId: "111122223333" }],
+    CreateVolumePermissions: [{ Group: "all" as const }, { UserId: "111122223333" }],
   };
   beforeEach(() => {
     m.ec2.on(DescribeSnapshotAttributeCommand).resolves(publicSnapshot);
-    m.ec2.on(DescribeImageAttributeCommand).resolves({ LaunchPermissions: [{ Group: "all" as const }] });
+    m.ec2
+      .on(DescribeImageAttributeCommand)
+      .resolves({ LaunchPermissions: [{ Group: "all" as const }] });
     m.ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
     m.ec2.on(ModifySnapshotAttributeCommand).resolves({});
     m.ec2.on(ModifyImageAttributeCommand).resolves({});
