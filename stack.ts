@@ -109,6 +109,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     disabledControls: config.alarms.disabledControls,
     controlOverrides: config.alarms.overrides,
     suppressChildActions: config.alarms.suppressChildActions,
+    includeDefaultComposites: config.alarms.includeDefaultComposites,
     tags,
   });
 

@@ -1,7 +1,11 @@
 /**
  * AWS calls per remediation on the unsafe path (figure 5), against the minimum: one read per
  * check the remediation needs (exemption tag, current state), the mutating call(s) that undo the
- * change, and one SNS Publish of the resolution message. The calls are those the serialized
+ * change, and one SNS Publish of the resolution message. The state read counts where the
+ * mutating call cannot tell an already-safe resource from an unsafe one (UpdateAccessKey,
+ * StartLogging, PutPublicAccessBlock, StartConfigurationRecorder and Modify*Attribute succeed
+ * silently either way): without it the resolution message could not say "already safe", which
+ * idempotency requires. The calls are those the serialized
  * handlers send to the emulator during the latency benchmark (bench/handlerLatency.ts).
  */
 import { Figure, table } from "./common";
@@ -14,19 +18,19 @@ export const MINIMUM: Record<string, { reads: number; mutating: number; why: str
     why: "DescribeSecurityGroups (exemption tag and which permissions are still open), RevokeSecurityGroupIngress",
   },
   "quarantine-access-key": {
-    reads: 1,
+    reads: 2,
     mutating: 1,
-    why: "ListUserTags (exemption; the record names the user), UpdateAccessKey",
+    why: "ListAccessKeys (is the key still active?), ListUserTags (exemption; the record names the user), UpdateAccessKey",
   },
   "restart-audit-logging": {
-    reads: 1,
+    reads: 2,
     mutating: 1,
-    why: "ListTags on the trail (exemption), StartLogging",
+    why: "GetTrailStatus (still stopped?), ListTags on the trail (exemption), StartLogging",
   },
   "block-public-bucket": {
-    reads: 1,
+    reads: 2,
     mutating: 1,
-    why: "GetBucketTagging (exemption), PutPublicAccessBlock",
+    why: "GetPublicAccessBlock (still open?), GetBucketTagging (exemption), PutPublicAccessBlock",
   },
   "cancel-key-deletion": {
     reads: 1,
@@ -34,14 +38,14 @@ export const MINIMUM: Record<string, { reads: number; mutating: number; why: str
     why: "ListResourceTags (exemption), CancelKeyDeletion, EnableKey (cancelling leaves the key Disabled)",
   },
   "restart-config-recorder": {
-    reads: 0,
-    mutating: 1,
-    why: "recorders carry no tags: StartConfigurationRecorder only",
-  },
-  "unshare-snapshot": {
     reads: 1,
     mutating: 1,
-    why: "DescribeTags (exemption), ModifySnapshotAttribute / ModifyImageAttribute",
+    why: "DescribeConfigurationRecorderStatus (still stopped?; recorders carry no tags), StartConfigurationRecorder",
+  },
+  "unshare-snapshot": {
+    reads: 2,
+    mutating: 1,
+    why: "DescribeSnapshotAttribute / DescribeImageAttribute (still public?), DescribeTags (exemption), ModifySnapshotAttribute / ModifyImageAttribute",
   },
 };
 

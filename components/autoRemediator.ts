@@ -133,8 +133,8 @@ const LOG_RETENTION_DAYS = [
  * Lambda functions that undo dangerous changes within seconds of the CloudTrail event, then
  * publish a resolution message and log an incident record. One function per enabled
  * remediation (`aws.lambda.CallbackFunction`: the handler in lambdas/ serialized inline), each
- * with its least-privilege role, log group, reserved concurrency, an encrypted on-failure queue
- * and an alarm on that queue.
+ * with its least-privilege role, log group and reserved concurrency, and an encrypted on-failure
+ * queue (shared; each message names its function) with an alarm on it.
  */
 export class AutoRemediator extends pulumi.ComponentResource {
   /** Function per enabled remediation. */
@@ -143,8 +143,13 @@ export class AutoRemediator extends pulumi.ComponentResource {
   public readonly functionArns: Record<string, pulumi.Output<string>>;
   /** Execution role ARN per enabled remediation (principals to name in topic policies). */
   public readonly roleArns: Record<string, pulumi.Output<string>>;
-  /** On-failure queue URL per enabled remediation: events the function could not handle. */
-  public readonly failureQueueUrls: Record<string, pulumi.Output<string>>;
+  /**
+   * The on-failure queue shared by the functions: events a function could not handle, each with
+   * the function's ARN (undefined when every remediation is off).
+   */
+  public readonly failureQueueUrl?: pulumi.Output<string>;
+  /** ARN of the on-failure queue (undefined when every remediation is off). */
+  public readonly failureQueueArn?: pulumi.Output<string>;
   /** Log group name per enabled remediation: the incident records. */
   public readonly logGroupNames: Record<string, pulumi.Output<string>>;
   /** Mode per remediation, as deployed (plain data). */
@@ -175,35 +180,28 @@ export class AutoRemediator extends pulumi.ComponentResource {
     this.functions = {};
     this.functionArns = {};
     this.roleArns = {};
-    this.failureQueueUrls = {};
     this.logGroupNames = {};
 
-    for (const id of REMEDIATION_IDS) {
-      const options = settings.remediations[id] ?? {};
-      const mode = options.mode ?? settings.defaultMode;
-      this.modes[id] = mode;
-      if (mode === RemediationMode.Off) {
-        continue;
-      }
-      const prefix = `${name}-${id}`;
-
-      const logGroup = new aws.cloudwatch.LogGroup(
-        `${prefix}-logs`,
-        { retentionInDays: settings.logRetentionDays, tags },
-        { parent: this },
-      );
-
-      const failureQueue = new aws.sqs.Queue(
-        `${prefix}-failures`,
-        {
-          sqsManagedSseEnabled: true,
-          messageRetentionSeconds: DEFAULTS.failureQueueRetentionSeconds,
-          tags,
-        },
-        { parent: this },
-      );
+    const enabled = REMEDIATION_IDS.filter(
+      (id) => (settings.remediations[id]?.mode ?? settings.defaultMode) !== RemediationMode.Off,
+    );
+    // One on-failure queue and one alarm for every function (each message names its function):
+    // a person looks at one place, and the account pays for one alarm, not one per remediation.
+    const failureQueue =
+      enabled.length === 0
+        ? undefined
+        : new aws.sqs.Queue(
+            `${name}-failures`,
+            {
+              sqsManagedSseEnabled: true,
+              messageRetentionSeconds: DEFAULTS.failureQueueRetentionSeconds,
+              tags,
+            },
+            { parent: this },
+          );
+    if (failureQueue) {
       new aws.sqs.QueuePolicy(
-        `${prefix}-failures-policy`,
+        `${name}-failures-policy`,
         {
           queueUrl: failureQueue.url,
           policy: pulumi.jsonStringify({
@@ -220,6 +218,43 @@ export class AutoRemediator extends pulumi.ComponentResource {
             ],
           }),
         },
+        { parent: this },
+      );
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-failures-alarm`,
+        {
+          alarmDescription: `aws-security-watch: a remediation failed on an event (${enabled.join(", ")}); the event is kept in the on-failure queue, with the function that failed, for a human.`,
+          namespace: "AWS/SQS",
+          metricName: "ApproximateNumberOfMessagesVisible",
+          dimensions: { QueueName: failureQueue.name },
+          statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: "GreaterThanOrEqualToThreshold",
+          treatMissingData: "notBreaching",
+          alarmActions: [args.failureAlarmTopicArn],
+          okActions: [args.resolutionTopicArn],
+          tags,
+        },
+        { parent: this },
+      );
+    }
+    this.failureQueueUrl = failureQueue?.url;
+    this.failureQueueArn = failureQueue?.arn;
+
+    for (const id of REMEDIATION_IDS) {
+      const options = settings.remediations[id] ?? {};
+      const mode = options.mode ?? settings.defaultMode;
+      this.modes[id] = mode;
+      if (mode === RemediationMode.Off) {
+        continue;
+      }
+      const prefix = `${name}-${id}`;
+
+      const logGroup = new aws.cloudwatch.LogGroup(
+        `${prefix}-logs`,
+        { retentionInDays: settings.logRetentionDays, tags },
         { parent: this },
       );
 
@@ -249,7 +284,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
           args.resolutionTopicArn,
           logGroup.arn,
           args.topicKmsKeyArn,
-          failureQueue.arn,
+          failureQueue!.arn,
         ])
         .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn]) => {
           const document = remediationPolicy(id, {
@@ -321,27 +356,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
           functionName: fn.name,
           maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
           maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
-          destinationConfig: { onFailure: { destination: failureQueue.arn } },
-        },
-        { parent: this },
-      );
-
-      new aws.cloudwatch.MetricAlarm(
-        `${prefix}-failures-alarm`,
-        {
-          alarmDescription: `aws-security-watch: the ${id} remediation failed on an event; the event is kept in its on-failure queue for a human.`,
-          namespace: "AWS/SQS",
-          metricName: "ApproximateNumberOfMessagesVisible",
-          dimensions: { QueueName: failureQueue.name },
-          statistic: "Maximum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 1,
-          comparisonOperator: "GreaterThanOrEqualToThreshold",
-          treatMissingData: "notBreaching",
-          alarmActions: [args.failureAlarmTopicArn],
-          okActions: [args.resolutionTopicArn],
-          tags,
+          destinationConfig: { onFailure: { destination: failureQueue!.arn } },
         },
         { parent: this },
       );
@@ -381,7 +396,6 @@ export class AutoRemediator extends pulumi.ComponentResource {
       this.functions[id] = fn;
       this.functionArns[id] = fn.arn;
       this.roleArns[id] = role.arn;
-      this.failureQueueUrls[id] = failureQueue.url;
       this.logGroupNames[id] = logGroup.name;
     }
 
@@ -389,7 +403,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
       functions: this.functions,
       functionArns: this.functionArns,
       roleArns: this.roleArns,
-      failureQueueUrls: this.failureQueueUrls,
+      failureQueueUrl: this.failureQueueUrl,
+      failureQueueArn: this.failureQueueArn,
       logGroupNames: this.logGroupNames,
       modes: this.modes,
     });

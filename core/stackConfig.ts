@@ -53,6 +53,8 @@ export interface AlarmsConfig {
   readonly disabledControls: string[];
   readonly overrides: Record<string, AlarmOverrideConfig>;
   readonly suppressChildActions: boolean;
+  /** The shipped composites (credential-attack, defense-evasion, network-tampering): $0.50 each. */
+  readonly includeDefaultComposites: boolean;
 }
 
 export interface RemediationConfig {
@@ -190,7 +192,7 @@ const KNOWN_FIELDS: Record<string, string[]> = {
   alerts: ["emails", "sms", "httpsEndpoints", "topics"],
   trail: [...Object.keys(DEFAULTS.trail), "organizationId"],
   detections: ["disabled", "severityOverrides", "forwardGlobalEvents"],
-  alarms: ["disabledControls", "overrides", "suppressChildActions"],
+  alarms: ["disabledControls", "overrides", "suppressChildActions", "includeDefaultComposites"],
   remediation: [
     "defaultMode",
     "modes",

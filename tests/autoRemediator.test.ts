@@ -29,13 +29,15 @@ const TOPICS = {
 
 const PER_REMEDIATION = [
   ["aws:cloudwatch/logGroup:LogGroup", "logs"],
-  ["aws:sqs/queue:Queue", "failures"],
-  ["aws:sqs/queuePolicy:QueuePolicy", "failures-policy"],
   ["aws:iam/role:Role", "role"],
   ["aws:iam/rolePolicy:RolePolicy", "role-policy"],
   ["aws:lambda/function:Function", "fn"],
   ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "invoke-config"],
-  ["aws:cloudwatch/metricAlarm:MetricAlarm", "failures-alarm"],
+];
+const SHARED = [
+  "aws:sqs/queue:Queue::fix-failures",
+  "aws:sqs/queuePolicy:QueuePolicy::fix-failures-policy",
+  "aws:cloudwatch/metricAlarm:MetricAlarm::fix-failures-alarm",
 ];
 
 let remediatorModule: typeof RemediatorModule;
@@ -73,16 +75,19 @@ describe("AutoRemediator", () => {
   });
   beforeEach(() => recorder.reset());
 
-  it("creates, per remediation, exactly its log group, failure queue, role, function, invoke config and alarm", async () => {
+  it("creates, per remediation, exactly its log group, role, function and invoke config, and one failure queue and alarm", async () => {
     build({}, false);
     await settle();
     const children = recorder
       .childrenOf(TYPE, "fix")
       .map((r) => `${r.type}::${r.name}`)
       .sort();
-    const expected = REMEDIATION_IDS.flatMap((id) =>
-      PER_REMEDIATION.map(([type, role]) => `${type}::fix-${id}-${role}`),
-    ).sort();
+    const expected = [
+      ...SHARED,
+      ...REMEDIATION_IDS.flatMap((id) =>
+        PER_REMEDIATION.map(([type, role]) => `${type}::fix-${id}-${role}`),
+      ),
+    ].sort();
     expect(children).to.deep.equal(expected);
   });
 
@@ -154,7 +159,7 @@ describe("AutoRemediator", () => {
             Sid: "OnFailureDestination",
             Effect: "Allow",
             Action: "sqs:SendMessage",
-            Resource: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-${id}-failures`,
+            Resource: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-failures`,
           },
         ],
       });
@@ -166,43 +171,37 @@ describe("AutoRemediator", () => {
     }
   });
 
-  it("keeps failed events in an encrypted, TLS-only queue and alarms the high topic on it", async () => {
+  it("keeps failed events in one encrypted, TLS-only queue and alarms the high topic on it", async () => {
     build({}, false);
     await settle();
-    const id = RemediationId.RevokeWorldIngress;
-    const queue = recorder.get("aws:sqs/queue:Queue", `fix-${id}-failures`);
+    const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-failures`;
+    const queue = recorder.get("aws:sqs/queue:Queue", "fix-failures");
     expect(queue.inputs.sqsManagedSseEnabled).to.equal(true);
     expect(queue.inputs.messageRetentionSeconds).to.equal(1209600);
-    const queuePolicy = recorder.get(
-      "aws:sqs/queuePolicy:QueuePolicy",
-      `fix-${id}-failures-policy`,
-    );
+    const queuePolicy = recorder.get("aws:sqs/queuePolicy:QueuePolicy", "fix-failures-policy");
     expect(JSON.parse(queuePolicy.inputs.policy).Statement).to.deep.equal([
       {
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
         Principal: "*",
         Action: "sqs:*",
-        Resource: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-${id}-failures`,
+        Resource: queueArn,
         Condition: { Bool: { "aws:SecureTransport": "false" } },
       },
     ]);
-    const invoke = recorder.get(
-      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
-      `fix-${id}-invoke-config`,
-    );
-    expect(invoke.inputs).to.deep.equal({
-      functionName: `fix-${id}-fn`,
-      maximumRetryAttempts: 2,
-      maximumEventAgeInSeconds: 3600,
-      destinationConfig: {
-        onFailure: { destination: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-${id}-failures` },
-      },
-    });
-    const alarm = recorder.get(
-      "aws:cloudwatch/metricAlarm:MetricAlarm",
-      `fix-${id}-failures-alarm`,
-    );
+    for (const id of REMEDIATION_IDS) {
+      const invoke = recorder.get(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+        `fix-${id}-invoke-config`,
+      );
+      expect(invoke.inputs).to.deep.equal({
+        functionName: `fix-${id}-fn`,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 3600,
+        destinationConfig: { onFailure: { destination: queueArn } },
+      });
+    }
+    const alarm = recorder.get("aws:cloudwatch/metricAlarm:MetricAlarm", "fix-failures-alarm");
     expect(alarm.inputs).to.include({
       namespace: "AWS/SQS",
       metricName: "ApproximateNumberOfMessagesVisible",
@@ -211,9 +210,16 @@ describe("AutoRemediator", () => {
       comparisonOperator: "GreaterThanOrEqualToThreshold",
       treatMissingData: "notBreaching",
     });
-    expect(alarm.inputs.dimensions).to.deep.equal({ QueueName: `fix-${id}-failures` });
+    expect(alarm.inputs.dimensions).to.deep.equal({ QueueName: "fix-failures" });
     expect(alarm.inputs.alarmActions).to.deep.equal([HIGH]);
     expect(alarm.inputs.okActions).to.deep.equal([RESOLUTIONS]);
+  });
+
+  it("creates nothing but the component when every remediation is off", async () => {
+    const remediator = build({ defaultMode: RemediationMode.Off }, false);
+    await settle();
+    expect(recorder.childrenOf(TYPE, "fix")).to.deep.equal([]);
+    expect(remediator.failureQueueArn).to.equal(undefined);
   });
 
   it("wires every detection that names a remediation to its function, with a permission and the watcher's DLQ", async () => {

@@ -181,7 +181,7 @@ describe("npm run preview (the offline stack preview of the README)", () => {
       /aws:cloudwatch\/eventRule:EventRule\n|^\s+\d+ {2}aws:cloudwatch\/eventRule:EventRule$/m,
     );
     expect(output).to.contain(
-      "Trail audit-trail: multi-region on, global service events on, log file validation on, KMS on, CloudWatch Logs on, organization off, Insights ApiCallRateInsight+ApiErrorRateInsight",
+      "Trail audit-trail: multi-region on, global service events on, log file validation on, KMS on, CloudWatch Logs on, organization off, Insights off",
     );
     expect(output).to.contain(
       `EventBridge rules: ${CATALOG.length} detections in the stack's region`,

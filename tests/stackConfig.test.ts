@@ -32,7 +32,7 @@ describe("stack configuration", () => {
     expect(config.trail).to.deep.equal({
       logRetentionDays: 365,
       bucketRetentionDays: 2557,
-      insights: true,
+      insights: false,
       s3DataEvents: false,
       lambdaDataEvents: false,
       accessLogging: true,
