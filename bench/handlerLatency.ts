@@ -101,6 +101,7 @@ export async function runHandlerLatency(
   };
   const recorder = recordSends();
   const originalLog = console.log;
+  const originalWrite = process.stdout.write;
   const timings: ScenarioTiming[] = [];
   try {
     const ctx = scenarios.createScenarioContext(server.endpoint, REGION);
@@ -130,7 +131,9 @@ export async function runHandlerLatency(
       for (let run = 0; run < total; run++) {
         const setup = await scenario.setup(ctx);
         const event = scenarios.wrapAsEventBridge(setup.record);
+        // The handler's incident record and metric line (its Lambda log) are not the report.
         console.log = () => undefined;
+        process.stdout.write = (() => true) as typeof process.stdout.write;
         recorder.start();
         const started = performance.now();
         let result: { outcome?: string };
@@ -140,6 +143,7 @@ export async function runHandlerLatency(
           const elapsed = performance.now() - started;
           const sent = recorder.take();
           console.log = originalLog;
+          process.stdout.write = originalWrite;
           if (first && run === 0) {
             firstMs = elapsed;
           } else {
@@ -167,6 +171,7 @@ export async function runHandlerLatency(
     }
   } finally {
     console.log = originalLog;
+    process.stdout.write = originalWrite;
     recorder.restore();
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) {
