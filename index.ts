@@ -12,11 +12,11 @@ import { buildStack } from "./stack";
 const config = new pulumi.Config("aws-security-watch");
 const stack = buildStack((key) => config.getObject(key), new pulumi.Config("aws").get("region"));
 
-export const trailArn = stack.audit.trailArn;
-export const trailBucket = stack.audit.bucketName;
-export const trailLogGroup = stack.audit.logGroupName;
+export const trailArn = stack.audit?.trailArn;
+export const trailBucket = stack.audit?.bucketName;
+export const trailLogGroup = stack.audit?.logGroupName;
 export const alertTopicArns = stack.topics.topicArns;
 export const ruleCount = stack.watcher.detections.length;
 export const remediationFunctions = stack.remediator.functionArns;
 export const remediationModes = stack.remediator.modes;
-export const alarmNames = stack.alarms.alarmNames;
+export const alarmNames = stack.alarms?.alarmNames;

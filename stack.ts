@@ -13,10 +13,12 @@ import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
 
 export interface Stack {
   readonly config: StackConfig;
-  readonly audit: AuditTrail;
+  /** The trail, unless `trail.enabled` is false (a secondary region of the account). */
+  readonly audit?: AuditTrail;
   readonly topics: AlertTopicSet;
   readonly watcher: SecurityRuleWatcher;
-  readonly alarms: CompositeAlarmGroup;
+  /** The CIS alarms on the trail's log group, with the trail. */
+  readonly alarms?: CompositeAlarmGroup;
   readonly remediator: AutoRemediator;
 }
 
@@ -81,17 +83,19 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
-  const audit = new AuditTrail("audit", {
-    logRetentionDays: config.trail.logRetentionDays,
-    retentionDays: config.trail.bucketRetentionDays,
-    insights: config.trail.insights,
-    s3DataEvents: config.trail.s3DataEvents,
-    lambdaDataEvents: config.trail.lambdaDataEvents,
-    accessLogging: config.trail.accessLogging,
-    isOrganizationTrail: config.trail.organization,
-    organizationId: config.trail.organizationId,
-    tags,
-  });
+  const audit = config.trail.enabled
+    ? new AuditTrail("audit", {
+        logRetentionDays: config.trail.logRetentionDays,
+        retentionDays: config.trail.bucketRetentionDays,
+        insights: config.trail.insights,
+        s3DataEvents: config.trail.s3DataEvents,
+        lambdaDataEvents: config.trail.lambdaDataEvents,
+        accessLogging: config.trail.accessLogging,
+        isOrganizationTrail: config.trail.organization,
+        organizationId: config.trail.organizationId,
+        tags,
+      })
+    : undefined;
 
   const watcher = new SecurityRuleWatcher("watch", {
     alertTopicArns: topics.alertTopicArns,
@@ -102,16 +106,18 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
-  const alarms = new CompositeAlarmGroup("cis", {
-    logGroupName: audit.logGroupName,
-    alertTopicArns: topics.alertTopicArns,
-    resolutionTopicArn: topics.resolutionTopicArn,
-    disabledControls: config.alarms.disabledControls,
-    controlOverrides: config.alarms.overrides,
-    suppressChildActions: config.alarms.suppressChildActions,
-    includeDefaultComposites: config.alarms.includeDefaultComposites,
-    tags,
-  });
+  const alarms = audit
+    ? new CompositeAlarmGroup("cis", {
+        logGroupName: audit.logGroupName,
+        alertTopicArns: topics.alertTopicArns,
+        resolutionTopicArn: topics.resolutionTopicArn,
+        disabledControls: config.alarms.disabledControls,
+        controlOverrides: config.alarms.overrides,
+        suppressChildActions: config.alarms.suppressChildActions,
+        includeDefaultComposites: config.alarms.includeDefaultComposites,
+        tags,
+      })
+    : undefined;
 
   const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
   for (const id of REMEDIATION_IDS) {

@@ -18,6 +18,12 @@ export interface AlertsConfig {
 }
 
 export interface TrailConfig {
+  /**
+   * Deploy the trail and the CIS alarms on its log group. One stack per account needs them (the
+   * trail is multi-region); stacks in the account's other regions set false and deploy only the
+   * topics, the detections and the remediations of their region.
+   */
+  readonly enabled: boolean;
   /** Retention of the trail's CloudWatch Logs group, in days (>= 365 for Security Hub). */
   readonly logRetentionDays: number;
   /** Days after which log files in the bucket expire. */
@@ -83,6 +89,7 @@ export const CONFIG_KEYS = ["alerts", "trail", "detections", "alarms", "remediat
 
 const DEFAULTS = {
   trail: {
+    enabled: true,
     logRetentionDays: 365,
     bucketRetentionDays: 2557,
     insights: false,
@@ -271,6 +278,7 @@ export function parseStackConfig(
   const trailRaw = r.object(get("trail"), "trail");
   const d = DEFAULTS.trail;
   const trail: { -readonly [K in keyof TrailConfig]: TrailConfig[K] } = {
+    enabled: r.boolean(trailRaw.enabled, "trail.enabled", d.enabled),
     logRetentionDays: r.integer(
       trailRaw.logRetentionDays,
       "trail.logRetentionDays",

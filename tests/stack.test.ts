@@ -163,6 +163,32 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
   });
 });
 
+describe("a secondary region of the account (trail.enabled: false)", () => {
+  it("deploys topics, detections and remediations, and no second trail nor CIS alarms", async () => {
+    const stackModule = await import("../stack");
+    recorder.reset();
+    const secondary: Record<string, unknown> = {
+      ...Object.fromEntries(
+        ["alerts", "remediation", "tags"].map((k) => [k, devConfig[`aws-security-watch:${k}`]]),
+      ),
+      trail: { enabled: false },
+      detections: { forwardGlobalEvents: false },
+    };
+    const stack = stackModule.buildStack((k) => secondary[k], "eu-central-1");
+    await settle();
+    expect(stack.audit).to.equal(undefined);
+    expect(stack.alarms).to.equal(undefined);
+    const roots = recorder.resources.filter((r) => r.parent === undefined);
+    expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal([
+      "aws-security-watch:index:AlertTopicSet::alerts",
+      "aws-security-watch:index:SecurityRuleWatcher::watch",
+      "aws-security-watch:index:AutoRemediator::remediate",
+    ]);
+    expect(recorder.ofType("aws:cloudtrail/trail:Trail")).to.deep.equal([]);
+    expect(recorder.ofType("pulumi:providers:aws")).to.deep.equal([]);
+  });
+});
+
 describe("npm run preview (the offline stack preview of the README)", () => {
   it("prints the tree, the counts and the key settings, and says nothing was deployed", async () => {
     const output = await new Promise<string>((resolve, reject) =>

@@ -30,6 +30,7 @@ describe("stack configuration", () => {
     expect(config.alerts.sms).to.deep.equal(["+447700900123"]);
     expect(config.alerts.topics.critical.emails).to.deep.equal(["on-call@example.com"]);
     expect(config.trail).to.deep.equal({
+      enabled: true,
       logRetentionDays: 365,
       bucketRetentionDays: 2557,
       insights: false,
@@ -85,7 +86,7 @@ describe("stack configuration", () => {
         "  - alerts.emails[1]: expected a string, got 7",
         '  - alerts.sms[0]: "07700900123" is not an E.164 phone number (like +447700900123)',
         '  - alerts.httpsEndpoints[0]: "http://x.example" is not an https:// URL',
-        "  - trail.retention: unknown setting; known: logRetentionDays, bucketRetentionDays, insights, s3DataEvents, lambdaDataEvents, accessLogging, organization, organizationId",
+        "  - trail.retention: unknown setting; known: enabled, logRetentionDays, bucketRetentionDays, insights, s3DataEvents, lambdaDataEvents, accessLogging, organization, organizationId",
         '  - trail.insights: expected true or false, got "yes"',
         '  - detections.severityOverrides.root-usage: expected one of critical, high, medium, info, got "urgent"',
         "  - remediation.modes.nuke-account: unknown remediation; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot",
