@@ -3,6 +3,7 @@
  * only reads the configuration and exports outputs) so that the offline preview, the fire drill
  * and the tests build exactly what `pulumi up` deploys.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
@@ -72,6 +73,9 @@ function topicSubscriptions(
 export function buildStack(get: (key: string) => unknown, awsRegion: string | undefined): Stack {
   const config = parseStackConfig(get, awsRegion);
   const tags = config.tags;
+  // Physical names that AWS wants unique per account and region (trail, rules, alarms) carry the
+  // stack name, so that two stacks (dev and prod) can share an account.
+  const physical = `asw-${pulumi.getStack()}`;
 
   const topics = new AlertTopicSet("alerts", {
     subscriptions: subscriptionSet({
@@ -85,6 +89,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
 
   const audit = config.trail.enabled
     ? new AuditTrail("audit", {
+        trailName: physical,
         logRetentionDays: config.trail.logRetentionDays,
         retentionDays: config.trail.bucketRetentionDays,
         insights: config.trail.insights,
@@ -98,6 +103,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     : undefined;
 
   const watcher = new SecurityRuleWatcher("watch", {
+    ruleNamePrefix: physical,
     alertTopicArns: topics.alertTopicArns,
     disabledDetections: config.detections.disabled,
     severityOverrides: config.detections.severityOverrides,
@@ -108,6 +114,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
 
   const alarms = audit
     ? new CompositeAlarmGroup("cis", {
+        alarmNamePrefix: physical,
         logGroupName: audit.logGroupName,
         alertTopicArns: topics.alertTopicArns,
         resolutionTopicArn: topics.resolutionTopicArn,

@@ -52,6 +52,21 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
     }
   });
 
+  it("names what AWS wants unique per account and region after the stack, so dev and prod can share an account", () => {
+    expect(recorder.get("aws:cloudtrail/trail:Trail", "audit-trail").inputs.name).to.equal(
+      "asw-test",
+    );
+    expect(
+      recorder.get("aws:cloudwatch/logGroup:LogGroup", "audit-log-group").inputs.name,
+    ).to.equal("/cloudtrail/asw-test");
+    const rule = recorder.get("aws:cloudwatch/eventRule:EventRule", "watch-root-usage");
+    expect(rule.inputs.name).to.equal("asw-test-root-usage");
+    const alarms = recorder.ofType("aws:cloudwatch/metricAlarm:MetricAlarm");
+    for (const alarm of alarms.filter((a) => a.parent?.endsWith("::cis"))) {
+      expect(alarm.inputs.name, alarm.name).to.match(/^asw-test-/);
+    }
+  });
+
   it("feeds the CIS metric filters from the trail's log group", () => {
     const trail = recorder.get("aws:cloudtrail/trail:Trail", "audit-trail");
     const logGroup = recorder.get("aws:cloudwatch/logGroup:LogGroup", "audit-log-group");
