@@ -371,6 +371,11 @@ export function parseStackConfig(
       "alarms.suppressChildActions",
       false,
     ),
+    includeDefaultComposites: r.boolean(
+      alarmsRaw.includeDefaultComposites,
+      "alarms.includeDefaultComposites",
+      true,
+    ),
   };
 
   const remRaw = r.object(get("remediation"), "remediation");

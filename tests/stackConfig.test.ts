@@ -114,6 +114,16 @@ describe("stack configuration", () => {
     );
   });
 
+  it("switches the default composite alarms off on request", () => {
+    const raw: Record<string, unknown> = { alarms: { includeDefaultComposites: false } };
+    expect(parseStackConfig((k) => raw[k], "eu-west-1").alarms.includeDefaultComposites).to.equal(
+      false,
+    );
+    expect(parseStackConfig(() => undefined, "eu-west-1").alarms.includeDefaultComposites).to.equal(
+      true,
+    );
+  });
+
   it("keeps severity overrides and modes typed", () => {
     const raw: Record<string, unknown> = {
       detections: { severityOverrides: { "root-usage": "high" } },
