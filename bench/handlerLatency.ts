@@ -5,11 +5,10 @@
  * resolves from the repository), and time only the handler call. Also records the AWS SDK
  * commands each call sends (figure 5, bench/awsCalls.ts).
  */
-import Module from "module";
-import * as path from "path";
 import { performance } from "perf_hooks";
 import { Archives, Figure, ROOT, median, percentile, table } from "./common";
 import type { SentCommand } from "./awsCalls";
+import { loadModule } from "../scripts/lambdaCode";
 
 /** Median latency target per remediation, warm, against the emulator on loopback. */
 export const LATENCY_TARGET_MS = 1000;
@@ -18,14 +17,7 @@ type Handler = (event: unknown) => Promise<{ outcome?: string }>;
 
 /** Loads `__index.js` text as a module (requires resolve from the repository) and returns its handler. */
 export function loadHandler(text: string, name: string): Handler {
-  const filename = path.join(ROOT, `__bench_${name}.js`);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const mod = new (Module as any)(filename, module);
-  mod.filename = filename;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  mod.paths = (Module as any)._nodeModulePaths(ROOT);
-  mod._compile(text, filename);
-  const handler = mod.exports.handler as Handler | undefined;
+  const handler = loadModule(text, `__bench_${name}.js`).handler as Handler | undefined;
   if (typeof handler !== "function") {
     throw new Error(`${name}: __index.js exports no handler function`);
   }
