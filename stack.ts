@@ -38,8 +38,22 @@ function subscriptionSet(source: {
   sms: string[];
   httpsEndpoints: string[];
 }): SubscriptionSet {
-  const byLabel = <T>(values: string[], make: (v: string) => T): Record<string, T> =>
-    Object.fromEntries(values.map((v) => [subscriptionLabel(v), make(v)]));
+  const byLabel = <T>(values: string[], make: (v: string) => T): Record<string, T> => {
+    const out: Record<string, T> = {};
+    const seen: Record<string, string> = {};
+    for (const value of values) {
+      const label = subscriptionLabel(value);
+      if (seen[label] !== undefined) {
+        if (seen[label] === value) continue; // listed twice: one subscription
+        throw new Error(
+          `Invalid stack configuration: "${seen[label]}" and "${value}" both make the subscription label "${label}"; keep one of them`,
+        );
+      }
+      seen[label] = value;
+      out[label] = make(value);
+    }
+    return out;
+  };
   return {
     emails: byLabel(source.emails, (v) => v),
     smsNumbers: byLabel(source.sms, (v) => v),

@@ -178,6 +178,28 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
   });
 });
 
+describe("subscription labels", () => {
+  it("derives a stable kebab-case label from each address, number or URL", async () => {
+    const { subscriptionLabel } = await import("../stack");
+    expect(subscriptionLabel("Security-Team@Example.com")).to.equal("security-team-example-com");
+    expect(subscriptionLabel("+447700900123")).to.equal("447700900123");
+    expect(subscriptionLabel("https://hooks.example.com/aws/security")).to.equal(
+      "hooks-example-com-aws-security",
+    );
+  });
+
+  it("refuses two addresses that would share a label, instead of dropping one", async () => {
+    const { buildStack } = await import("../stack");
+    recorder.reset();
+    const raw: Record<string, unknown> = {
+      alerts: { emails: ["a.b@example.com", "a-b@example.com", "a.b@example.com"] },
+    };
+    expect(() => buildStack((k) => raw[k], "eu-west-1")).to.throw(
+      'Invalid stack configuration: "a.b@example.com" and "a-b@example.com" both make the subscription label "a-b-example-com"; keep one of them',
+    );
+  });
+});
+
 describe("a secondary region of the account (trail.enabled: false)", () => {
   it("deploys topics, detections and remediations, and no second trail nor CIS alarms", async () => {
     const stackModule = await import("../stack");
