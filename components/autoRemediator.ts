@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_RETENTION_DAYS as AUDIT_LOG_RETENTION_DAYS } from "./auditTrail";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
@@ -123,11 +124,8 @@ const DEFAULTS = {
   failureQueueRetentionSeconds: 1209600,
 };
 
-/** The values CloudWatch Logs accepts as a retention. */
-const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
-  3653,
-];
+/** The retentions CloudWatch Logs accepts, less 0 ("never expire"): incident logs expire. */
+const LOG_RETENTION_DAYS = AUDIT_LOG_RETENTION_DAYS.filter((days) => days > 0);
 
 /**
  * Lambda functions that undo dangerous changes within seconds of the CloudTrail event, then

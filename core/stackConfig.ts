@@ -3,6 +3,7 @@
  * values of `Pulumi.<stack>.yaml` (namespace `aws-security-watch:`) and returns the settings of
  * every component, or throws one error that lists every problem found.
  */
+import { isEmailAddress, isHttpsUrl } from "./validation";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
 
 /** Where alerts go: applied to every alert topic, plus per-topic additions. */
@@ -217,22 +218,18 @@ function describe(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
-const EMAIL = /^[^\s@"<>(),;:]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const PRINCIPAL_ARN =
   /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\w+=,.@/-]+)?$/;
 const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/;
 
-const checkEmail = (s: string) => (EMAIL.test(s) ? undefined : `"${s}" is not an email address`);
+// The same address and URL rules as AlertTopicSet's, so that the configuration accepts exactly
+// what the component will.
+const checkEmail = (s: string) =>
+  isEmailAddress(s) ? undefined : `"${s}" is not an email address`;
 const checkPhone = (s: string) =>
   E164.test(s) ? undefined : `"${s}" is not an E.164 phone number (like +447700900123)`;
-const checkHttps = (s: string) => {
-  try {
-    return new URL(s).protocol === "https:" ? undefined : `"${s}" is not an https:// URL`;
-  } catch {
-    return `"${s}" is not an https:// URL`;
-  }
-};
+const checkHttps = (s: string) => (isHttpsUrl(s) ? undefined : `"${s}" is not an https:// URL`);
 
 /**
  * Reads and validates the stack configuration.
