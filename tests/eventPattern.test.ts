@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { PANTHER_DIR } from "./helpers/fixtures";
 import {
   EventPattern,
   explainMatch,
@@ -538,7 +539,7 @@ describe("matching rules the documentation implies", () => {
 });
 
 describe("arrays of objects: a real AuthorizeSecurityGroupIngress record", () => {
-  const fixtures = path.resolve(__dirname, "../../shared/fixtures/cloudtrail/panther");
+  const fixtures = PANTHER_DIR;
   const record = (file: string, name: string): Record<string, unknown> => {
     const data = JSON.parse(fs.readFileSync(path.join(fixtures, file), "utf8")) as {
       tests: { name: string; event: Record<string, unknown> }[];

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
+import { PANTHER_DIR } from "./helpers/fixtures";
 
 import { CIS_CONTROLS } from "../core/cisControls";
 import {
@@ -11,7 +12,7 @@ import {
   parseFilterPattern,
 } from "../core/metricFilterPattern";
 
-const FIXTURES = path.join(__dirname, "..", "..", "shared", "fixtures", "cloudtrail", "panther");
+const FIXTURES = PANTHER_DIR;
 
 describe("metricFilterPattern", () => {
   describe("parseFilterPattern", () => {

@@ -1,6 +1,6 @@
 /**
  * Real CloudTrail records for the detection tests: the Panther fixtures
- * (../shared/fixtures/cloudtrail/panther, Apache-2.0), and variants of them for the detections
+ * (tests/fixtures/cloudtrail/panther, Apache-2.0), and variants of them for the detections
  * that no fixture exercises (GuardDuty, Security Hub, Organizations, ...). A variant keeps the
  * real record (identity, addresses, agent, time) and replaces the call itself. Events that are
  * not CloudTrail records (AWS Health) are hand-made EventBridge events, in EVENT_SAMPLES.
@@ -8,7 +8,9 @@
 import * as fs from "fs";
 import * as path from "path";
 
-export const PANTHER_DIR = path.resolve(__dirname, "../../../shared/fixtures/cloudtrail/panther");
+import { PANTHER_DIR } from "./fixtures";
+
+export { PANTHER_DIR };
 
 type Json = Record<string, unknown>;
 

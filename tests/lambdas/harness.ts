@@ -12,17 +12,9 @@ import type { AwsStub } from "aws-sdk-client-mock";
 import { mockClient } from "aws-sdk-client-mock";
 import { SNSClient, PublishCommand } from "@aws-sdk/client-sns";
 import type { RemediationMode } from "../../core/types";
+import { PANTHER_DIR } from "../helpers/fixtures";
 
-const PANTHER = path.resolve(
-  __dirname,
-  "..",
-  "..",
-  "..",
-  "shared",
-  "fixtures",
-  "cloudtrail",
-  "panther",
-);
+const PANTHER = PANTHER_DIR;
 
 export const TOPIC_ARN = "arn:aws:sns:eu-west-1:123456789012:resolutions";
 export const OWN_ROLE_ARN =
