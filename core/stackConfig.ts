@@ -77,7 +77,7 @@ export interface RemediationConfig {
 
 /** The dashboard, the saved queries and the event archive (issue "operate"). */
 export interface OperationsConfig {
-  /** The stack's CloudWatch dashboard ($3 a month beyond the account's first three). */
+  /** The stack's CloudWatch dashboard ($3 a month; off unless asked for). */
   readonly dashboard: boolean;
   /** The incident-history queries saved in Logs Insights (free). */
   readonly savedQueries: boolean;
@@ -152,7 +152,8 @@ const DEFAULTS = {
     reservedConcurrency: 2,
   },
   operations: {
-    dashboard: true,
+    // $3 a month: deployed when asked for (Pulumi.dev.yaml does).
+    dashboard: false,
     savedQueries: true,
     archive: true,
     archiveRetentionDays: 90,

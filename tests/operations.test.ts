@@ -263,6 +263,17 @@ describe("operations configuration", () => {
     expect(recorder.ofType("aws:cloudwatch/eventArchive:EventArchive")).to.deep.equal([]);
   });
 
+  it("defaults without the key: queries and archive, no dashboard ($3 a month) unless asked for", async () => {
+    const stack = await build({ operations: undefined });
+    expect(recorder.ofType("aws:cloudwatch/dashboard:Dashboard")).to.deep.equal([]);
+    expect(stack.operations!.dashboardUrl).to.equal(undefined);
+    expect(recorder.ofType("aws:cloudwatch/queryDefinition:QueryDefinition")).to.have.length(5);
+    expect(
+      recorder.get("aws:cloudwatch/eventArchive:EventArchive", "archive-archive").inputs
+        .retentionDays,
+    ).to.equal(90);
+  });
+
   it("queries without the dashboard, and a retention of 0 (indefinitely)", async () => {
     await build({ operations: { dashboard: false, archiveRetentionDays: 0 } });
     expect(recorder.ofType("aws:cloudwatch/dashboard:Dashboard")).to.deep.equal([]);
