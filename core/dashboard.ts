@@ -11,7 +11,7 @@
  *
  * Body structure: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import { INCIDENT_OUTCOMES } from "./incidentRecord";
+import { METRIC_OUTCOMES } from "./incidentRecord";
 import { LATEST_INCIDENTS_QUERY, withSources } from "./queries";
 import { SEVERITIES } from "./types";
 
@@ -88,7 +88,9 @@ export const OUTCOME_COLOURS: Record<string, string> = {
   "dry-run": "#17becf",
   off: "#c7c7c7",
   ignored: "#7f7f7f",
+  duplicate: "#dbdb8d",
   failed: "#d62728",
+  rejected: "#8c564b",
 };
 
 /** `[expression, {label, id, color}]` rows summing hidden metrics by group. */
@@ -142,7 +144,7 @@ function alertsWidget(input: DashboardInput, period: number): Record<string, unk
 /** The graph of remediations by outcome: the EMF metric per remediation and outcome, summed by outcome. */
 function remediationsWidget(input: DashboardInput, period: number): Record<string, unknown> {
   const metrics: unknown[][] = [];
-  const groups = INCIDENT_OUTCOMES.map((o) => ({
+  const groups = METRIC_OUTCOMES.map((o) => ({
     label: o,
     ids: [] as string[],
     color: OUTCOME_COLOURS[o],

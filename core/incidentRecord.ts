@@ -55,18 +55,22 @@ export const INCIDENT_FIELDS: readonly IncidentField[] = [
   {
     name: "outcome",
     type: S,
-    description: "remediated, already-safe, exempt, dry-run, off, ignored or failed",
+    description: "remediated, already-safe, exempt, dry-run, off, ignored, duplicate or failed",
   },
   { name: "message", type: S, description: "The sentence of the resolution message" },
   { name: "published", type: S, description: "SNS message id of the resolution message" },
   { name: "error", type: S, description: "Why it failed (failed outcome only)" },
   { name: "durationMs", type: N, description: "Handler time, in milliseconds" },
-  { name: "latencyMs", type: N, description: "Milliseconds from eventTime to the record" },
+  {
+    name: "latencyMs",
+    type: N,
+    description: "Milliseconds from eventTime to the record (-1: eventTime unreadable)",
+  },
   { name: "functionName", type: S, description: "Lambda function that wrote the record" },
   { name: "functionVersion", type: S, description: "Its version ($LATEST or a number)" },
 ];
 
-/** The outcomes a record may carry (the EMF metric's `outcome` dimension takes the same). */
+/** The outcomes a record may carry (`duplicate`: a later delivery of an event already handled). */
 export const INCIDENT_OUTCOMES: readonly string[] = [
   "remediated",
   "already-safe",
@@ -74,8 +78,12 @@ export const INCIDENT_OUTCOMES: readonly string[] = [
   "dry-run",
   "off",
   "ignored",
+  "duplicate",
   "failed",
 ];
+
+/** The `outcome` dimension of the handlers' metric: the records' outcomes, and rejected events. */
+export const METRIC_OUTCOMES: readonly string[] = [...INCIDENT_OUTCOMES, "rejected"];
 
 /** An incident record as read back from a log (fields missing from older records are absent). */
 export type IncidentRecord = Record<string, unknown> & { readonly type: "incident" };

@@ -7,7 +7,7 @@ import {
   MAX_ALARMS_PER_WIDGET,
   Widget,
 } from "../core/dashboard";
-import { INCIDENT_OUTCOMES } from "../core/incidentRecord";
+import { METRIC_OUTCOMES } from "../core/incidentRecord";
 import { LATEST_INCIDENTS_QUERY } from "../core/queries";
 
 const INPUT: DashboardInput = {
@@ -58,13 +58,13 @@ describe("dashboard body", () => {
 
   it("remediations by outcome: the handlers' EMF metric per remediation and outcome, summed by outcome", () => {
     const w = byTitle(body.widgets, "Remediations by outcome (handlers' metric)");
-    const sums = w.metrics.slice(0, INCIDENT_OUTCOMES.length).map((m) => m[0]) as {
+    const sums = w.metrics.slice(0, METRIC_OUTCOMES.length).map((m) => m[0]) as {
       label: string;
       expression: string;
     }[];
-    expect(sums.map((s) => s.label)).to.deep.equal([...INCIDENT_OUTCOMES]);
-    const hidden = w.metrics.slice(INCIDENT_OUTCOMES.length);
-    expect(hidden).to.have.length(INPUT.remediations.length * INCIDENT_OUTCOMES.length);
+    expect(sums.map((s) => s.label)).to.deep.equal([...METRIC_OUTCOMES]);
+    const hidden = w.metrics.slice(METRIC_OUTCOMES.length);
+    expect(hidden).to.have.length(INPUT.remediations.length * METRIC_OUTCOMES.length);
     expect(hidden[0]).to.deep.equal([
       "AwsSecurityWatch",
       "Remediations",
