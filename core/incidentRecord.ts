@@ -156,3 +156,12 @@ export function countByOutcome(records: readonly IncidentRecord[]): OutcomeCount
       a.outcome.localeCompare(b.outcome),
   );
 }
+
+/** The schema as the README's table (between its `incident-schema` markers). */
+export function incidentSchemaTable(): string {
+  return [
+    "| field | type | what it holds |",
+    "|---|---|---|",
+    ...INCIDENT_FIELDS.map((f) => `| \`${f.name}\` | ${f.type} | ${f.description} |`),
+  ].join("\n");
+}

@@ -25,10 +25,24 @@ import {
   parseIncidentLines,
   recordsSince,
 } from "../core/incidentRecord";
-import { INCIDENT_LIST_FIELDS, LATEST_INCIDENTS_QUERY, SAVED_QUERIES } from "../core/queries";
+import { LATEST_INCIDENTS_QUERY, SAVED_QUERIES } from "../core/queries";
 
 const ROOT = path.resolve(__dirname, "..");
 export const DRILL_INCIDENTS = path.join(ROOT, ".drill", "incidents.jsonl");
+
+/** The columns of the table format (CSV and JSON carry every field). */
+export const TABLE_FIELDS = [
+  "eventTime",
+  "eventId",
+  "account",
+  "region",
+  "principal",
+  "detection",
+  "mode",
+  "outcome",
+  "stateAfter",
+  "latencyMs",
+];
 
 export enum ReportFormat {
   Table = "table",
@@ -152,11 +166,11 @@ export function formatReport(report: Report, format: ReportFormat): string {
       report.summary.map((s) => [s.remediation, s.outcome, String(s.incidents)]),
     ),
     "",
-    "Incidents, newest first:",
+    "Incidents, newest first (every field: --format csv or json):",
     textTable(
-      INCIDENT_LIST_FIELDS,
-      report.incidents.map((r) => INCIDENT_LIST_FIELDS.map((f) => cell(r[f]))),
-      36,
+      TABLE_FIELDS,
+      report.incidents.map((r) => TABLE_FIELDS.map((f) => cell(r[f]))),
+      34,
     ),
   ].join("\n");
 }
