@@ -157,15 +157,15 @@ export class OperationsDashboard extends pulumi.ComponentResource {
     const remediations = Object.keys(incidentGroups);
     const queueLabels = Object.keys(args.queueArns ?? {});
     const body = pulumi
-      .all({
+      .all([
         region,
-        ruleNames: ruleIds.map((id) => rules[id].ruleName),
-        logGroups: remediations.map((id) => incidentGroups[id]),
-        queueArns: queueLabels.map((label) => args.queueArns![label]),
-        alarms: Object.values(args.alarmArns ?? {}),
-        composites: Object.values(args.compositeAlarmArns ?? {}),
-      })
-      .apply(({ region: r, ruleNames, logGroups, queueArns, alarms, composites }) =>
+        pulumi.all(ruleIds.map((id) => rules[id].ruleName)),
+        pulumi.all(remediations.map((id) => incidentGroups[id])),
+        pulumi.all(queueLabels.map((label) => args.queueArns![label])),
+        pulumi.all(Object.values(args.alarmArns ?? {})),
+        pulumi.all(Object.values(args.compositeAlarmArns ?? {})),
+      ])
+      .apply(([r, ruleNames, logGroups, queueArns, alarms, composites]) =>
         JSON.stringify(
           dashboardBody({
             title: settings.title,

@@ -20,14 +20,14 @@ export function allEvents(): NamedEvent[] {
       if (typeof test.event.eventSource !== "string") continue;
       out.push({
         name: `${file}/${test.name}`,
-        event: toEventBridgeEvent(test.event) as Record<string, unknown>,
+        event: toEventBridgeEvent(test.event) as unknown as Record<string, unknown>,
       });
     }
   }
   for (const v of VARIANTS) {
     out.push({
       name: `variant/${v.name}`,
-      event: toEventBridgeEvent(v.record) as Record<string, unknown>,
+      event: toEventBridgeEvent(v.record) as unknown as Record<string, unknown>,
     });
   }
   for (const s of EVENT_SAMPLES) {
