@@ -4,7 +4,7 @@
  * and the tests build exactly what `pulumi up` deploys.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
+import { AlertTopicSet, SubscriptionSet, TopicSpec } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
 import { ChatChannels } from "./components/chatChannels";
@@ -71,11 +71,8 @@ function subscriptionSet(source: {
 }
 
 /** Every alert topic and `resolutions` get the shared emails and endpoints; SMS pages critical only. */
-function topicSubscriptions(
-  alerts: AlertsConfig,
-  chat: boolean,
-): Record<string, { subscriptions: SubscriptionSet }> {
-  const topics: Record<string, { subscriptions: SubscriptionSet }> = {};
+function topicSubscriptions(alerts: AlertsConfig, chat: boolean): Record<string, TopicSpec> {
+  const topics: Record<string, TopicSpec> = {};
   for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
     const extra = alerts.topics[topic] ?? { emails: [], sms: [], httpsEndpoints: [] };
     topics[topic] = {
@@ -88,7 +85,12 @@ function topicSubscriptions(
   }
   if (chat) {
     // The chat cards' own topic: only custom-notification JSON is published to it.
-    topics.chat = { subscriptions: subscriptionSet({ emails: [], sms: [], httpsEndpoints: [] }) };
+    // Chatbot subscribes itself; the shared email and HTTPS subscriptions would get raw JSON.
+    topics.chat = {
+      subscriptions: subscriptionSet({ emails: [], sms: [], httpsEndpoints: [] }),
+      inheritSubscriptions: false,
+      displayName: "Security chat cards",
+    };
   }
   return topics;
 }

@@ -149,7 +149,14 @@ describe("chat channels (Slack and Teams configured)", () => {
   });
 
   it("a chat topic, and a card target on every rule of high or critical severity, none below", () => {
-    expect(recorder.get("aws:sns/topic:Topic", "alerts-chat")).to.not.equal(undefined);
+    expect(recorder.get("aws:sns/topic:Topic", "alerts-chat").inputs.displayName).to.equal(
+      "Security chat cards",
+    );
+    // Chatbot subscribes itself: the stack's emails and webhooks would receive raw JSON.
+    const chatSubscriptions = recorder
+      .ofType("aws:sns/topicSubscription:TopicSubscription")
+      .filter((s) => s.name.startsWith("alerts-chat-"));
+    expect(chatSubscriptions).to.deep.equal([]);
     const targets = recorder
       .ofType("aws:cloudwatch/eventTarget:EventTarget")
       .filter((t) => t.inputs.targetId === "chat" && t.name !== "chat-resolutions-chat");
