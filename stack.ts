@@ -8,6 +8,11 @@ import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
+import {
+  ComplianceRecorder,
+  RecordingFrequency,
+  SnapshotDeliveryFrequency,
+} from "./components/complianceRecorder";
 import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
@@ -21,7 +26,12 @@ export interface Stack {
   /** The CIS alarms on the trail's log group, with the trail. */
   readonly alarms?: CompositeAlarmGroup;
   readonly remediator: AutoRemediator;
+  /** AWS Config, when `compliance.enabled`. */
+  readonly compliance?: ComplianceRecorder;
 }
+
+/** Key prefix of AWS Config's files in the trail bucket. */
+export const CONFIG_DELIVERY_PREFIX = "config";
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
 export function subscriptionLabel(value: string): string {
@@ -101,6 +111,10 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
+  const comp = config.compliance;
+  // AWS Config delivers to the trail bucket under config/ (the trail bucket policy admits it).
+  const configToTrail =
+    comp.enabled && !comp.useExistingRecorder && comp.deliverToTrailBucket && config.trail.enabled;
   const audit = config.trail.enabled
     ? new AuditTrail("audit", {
         trailName: physical,
@@ -112,6 +126,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         accessLogging: config.trail.accessLogging,
         isOrganizationTrail: config.trail.organization,
         organizationId: config.trail.organizationId,
+        configDeliveryPrefix: configToTrail ? CONFIG_DELIVERY_PREFIX : undefined,
         tags,
       })
     : undefined;
@@ -166,5 +181,37 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
-  return { config, audit, topics, watcher, alarms, remediator };
+  const compliance = comp.enabled
+    ? new ComplianceRecorder("compliance", {
+        resolutionTopicArn: topics.resolutionTopicArn,
+        ruleNamePrefix: physical,
+        ...(comp.useExistingRecorder
+          ? { useExistingRecorder: true }
+          : {
+              recordingFrequency:
+                comp.recordingFrequency === "daily"
+                  ? RecordingFrequency.Daily
+                  : RecordingFrequency.Continuous,
+              dailyResourceTypes: comp.dailyResourceTypes,
+              snapshotDeliveryFrequency:
+                comp.snapshotDeliveryFrequency as SnapshotDeliveryFrequency,
+              createServiceLinkedRole: comp.createServiceLinkedRole,
+              ...(configToTrail && audit
+                ? {
+                    deliveryBucketName: audit.bucketName,
+                    deliveryKeyPrefix: CONFIG_DELIVERY_PREFIX,
+                    deliveryKmsKeyArn: audit.kmsKeyArn,
+                  }
+                : {}),
+            }),
+        // IAM (global) resources and rules in the stack that owns the trail (the home region).
+        recordGlobalResourceTypes: config.trail.enabled,
+        disabledRules: comp.disabledRules,
+        allowedPublicPorts: config.remediation.allowedPublicPorts,
+        maxAccessKeyAgeDays: comp.maxAccessKeyAgeDays,
+        tags,
+      })
+    : undefined;
+
+  return { config, audit, topics, watcher, alarms, remediator, compliance };
 }
