@@ -103,7 +103,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     global: false,
     liveDetections: ["security-group-open-to-world", "security-group-rule-open-to-world"],
     remediation: RemediationId.RevokeWorldIngress,
-    parameters: (s) => {
+    parameters: (s): Record<string, string> => {
       const ports = portList(s.allowedPublicPorts);
       return ports ? { authorizedTcpPorts: ports, authorizedUdpPorts: ports } : {};
     },
