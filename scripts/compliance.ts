@@ -306,7 +306,7 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
   {
     id: "preexisting-open-group",
     title: "Security group open to the world before the stack (SSH, RDP over IPv6, all UDP)",
-    ruleKey: "sg-open-only-to-authorized-ports",
+    ruleKey: "sg-open-ports",
     remediation: RemediationId.RevokeWorldIngress,
     async setup(ctx) {
       const { ec2 } = ctx.clients;
@@ -350,7 +350,7 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
   {
     id: "preexisting-public-bucket",
     title: "Bucket without a public access block before the stack",
-    ruleKey: "s3-bucket-public-access-prohibited",
+    ruleKey: "bucket-public-access",
     remediation: RemediationId.BlockPublicBucket,
     async setup(ctx) {
       const bucket = `legacy-exports-${suffix()}`;
@@ -376,7 +376,7 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
   {
     id: "preexisting-public-snapshot",
     title: "EBS snapshot public before the stack",
-    ruleKey: "ebs-snapshot-not-public",
+    ruleKey: "ebs-public-snapshot",
     remediation: RemediationId.UnshareSnapshot,
     async setup(ctx) {
       const { ec2 } = ctx.clients;
@@ -408,7 +408,7 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
   {
     id: "preexisting-key-pending-deletion",
     title: "KMS key pending deletion before the stack",
-    ruleKey: "kms-key-not-scheduled-for-deletion",
+    ruleKey: "key-pending-deletion",
     remediation: RemediationId.CancelKeyDeletion,
     async setup(ctx) {
       const { kms } = ctx.clients;

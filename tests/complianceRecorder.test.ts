@@ -143,30 +143,30 @@ describe("ComplianceRecorder", () => {
     );
     expect(rules).to.have.length(CONFIG_RULES.length);
     const byKey = (key: string) => inputsOf(RULE, `asw-dev-${key}`);
-    expect(byKey("sg-open-only-to-authorized-ports").source).to.deep.equal({
+    expect(byKey("sg-open-ports").source).to.deep.equal({
       owner: "AWS",
       sourceIdentifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
     });
-    expect(JSON.parse(byKey("sg-open-only-to-authorized-ports").inputParameters)).to.deep.equal({
+    expect(JSON.parse(byKey("sg-open-ports").inputParameters)).to.deep.equal({
       authorizedTcpPorts: "80,443,8080-8081",
       authorizedUdpPorts: "80,443,8080-8081",
     });
-    expect(byKey("sg-open-only-to-authorized-ports").scope).to.deep.equal({
+    expect(byKey("sg-open-ports").scope).to.deep.equal({
       complianceResourceTypes: ["AWS::EC2::SecurityGroup"],
     });
     expect(JSON.parse(byKey("access-keys-rotated").inputParameters)).to.deep.equal({
       maxAccessKeyAge: "45",
     });
     expect(byKey("access-keys-rotated").maximumExecutionFrequency).to.equal("TwentyFour_Hours");
-    expect(byKey("kms-key-not-scheduled-for-deletion").inputParameters).to.equal(undefined);
-    expect(byKey("s3-bucket-public-access-prohibited").maximumExecutionFrequency).to.equal(
+    expect(byKey("key-pending-deletion").inputParameters).to.equal(undefined);
+    expect(byKey("bucket-public-access").maximumExecutionFrequency).to.equal(
       undefined,
     );
   });
 
   it("with no allowed port, the security group rule authorizes none (every world-open rule fails)", async () => {
     await build();
-    expect(inputsOf(RULE, "cfg-sg-open-only-to-authorized-ports").inputParameters).to.equal(
+    expect(inputsOf(RULE, "cfg-sg-open-ports").inputParameters).to.equal(
       undefined,
     );
   });
@@ -204,7 +204,7 @@ describe("ComplianceRecorder", () => {
   it("disabled rules are not deployed", async () => {
     const c = new mod.ComplianceRecorder("cfg", {
       resolutionTopicArn: RESOLUTIONS,
-      disabledRules: ["access-keys-rotated", "rds-snapshots-not-public"],
+      disabledRules: ["access-keys-rotated", "rds-public-snapshot"],
     });
     await settle();
     expect(Object.keys(c.rules)).to.not.include.members(["access-keys-rotated"]);

@@ -62,7 +62,15 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
     [["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"], "*"],
   ],
   [RemediationId.UnshareSnapshot]: [
-    [["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"], "*"],
+    [
+      [
+        "ec2:DescribeSnapshotAttribute",
+        "ec2:DescribeImageAttribute",
+        "ec2:DescribeTags",
+        "ec2:DescribeSnapshots",
+      ],
+      "*",
+    ],
     [["ec2:ModifySnapshotAttribute"], "arn:aws:ec2:*::snapshot/*"],
     [["ec2:ModifyImageAttribute"], "arn:aws:ec2:*::image/*"],
   ],
@@ -117,6 +125,7 @@ describe("remediationPolicy", () => {
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeTags",
       "ec2:DescribeSnapshotAttribute",
+      "ec2:DescribeSnapshots",
       "ec2:DescribeImageAttribute",
       "config:DescribeConfigurationRecorderStatus",
       "config:StartConfigurationRecorder",

@@ -45,7 +45,10 @@ export function complianceDetection(rule: ConfigRuleDefinition): Detection {
     references: { cis: [...rule.controls], mitre: [...rule.mitre] },
     eventPattern: nonCompliantPattern(rule.key),
     message: {
-      subject: "pre-existing or drifted: <resourceId> fails <configRuleName>: <annotation>",
+      // The rule's key, not the deployed name (which carries the stack prefix), and Config's
+      // annotation on its own line ("AWS Config says: ..."): the subject stays under 100
+      // characters for a KMS key id.
+      subject: `pre-existing or drifted: <resourceId> fails ${rule.key}`,
       resource: "<resourceType> <resourceId>",
       body: [
         rule.liveDetections.length > 0

@@ -90,7 +90,7 @@ const none = (): Record<string, string> => ({});
 
 export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
   {
-    key: "sg-open-only-to-authorized-ports",
+    key: "sg-open-ports",
     identifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
     title: "Security group open to the world on a port that is not allowed",
     description:
@@ -109,7 +109,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     },
   },
   {
-    key: "s3-bucket-public-access-prohibited",
+    key: "bucket-public-access",
     identifier: "S3_BUCKET_LEVEL_PUBLIC_ACCESS_PROHIBITED",
     title: "Bucket without a full public access block",
     description:
@@ -125,7 +125,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: none,
   },
   {
-    key: "s3-account-public-access-blocks",
+    key: "account-public-access",
     identifier: "S3_ACCOUNT_LEVEL_PUBLIC_ACCESS_BLOCKS_PERIODIC",
     title: "Account without a full S3 public access block",
     description:
@@ -175,7 +175,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: () => ({ readWriteType: "ALL", includeManagementEvents: "true" }),
   },
   {
-    key: "kms-key-not-scheduled-for-deletion",
+    key: "key-pending-deletion",
     identifier: "KMS_CMK_NOT_SCHEDULED_FOR_DELETION",
     title: "KMS key pending deletion",
     description:
@@ -193,7 +193,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: none,
   },
   {
-    key: "ebs-snapshot-not-public",
+    key: "ebs-public-snapshot",
     identifier: "EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK",
     title: "EBS snapshot restorable by anyone",
     description:
@@ -209,7 +209,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: none,
   },
   {
-    key: "rds-snapshots-not-public",
+    key: "rds-public-snapshot",
     identifier: "RDS_SNAPSHOTS_PUBLIC_PROHIBITED",
     title: "RDS snapshot public",
     description:
@@ -239,7 +239,7 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: (s) => ({ maxAccessKeyAge: String(s.maxAccessKeyAgeDays ?? 90) }),
   },
   {
-    key: "root-access-key-check",
+    key: "root-access-key",
     identifier: "IAM_ROOT_ACCESS_KEY_CHECK",
     title: "Root user has an access key",
     description:
