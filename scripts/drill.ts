@@ -417,7 +417,7 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
         log(
           `  [${String(i + 1).padStart(2)}/${preexisting.length}] ${row.ok ? "ok  " : "FAIL"} ${scenario.title}: ` +
             (row.ok
-              ? `${row.detections.join(", ")}, ${row.outcome} in ${row.handlerMs.toFixed(0)} ms`
+              ? `${row.detections.join(", ")}, ${row.outcome} in ${row.handlerMs.toFixed(0)} ms, then [RESOLVED] from AWS Config's next evaluation`
               : row.problem),
         );
       }
