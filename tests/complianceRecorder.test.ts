@@ -159,16 +159,12 @@ describe("ComplianceRecorder", () => {
     });
     expect(byKey("access-keys-rotated").maximumExecutionFrequency).to.equal("TwentyFour_Hours");
     expect(byKey("key-pending-deletion").inputParameters).to.equal(undefined);
-    expect(byKey("bucket-public-access").maximumExecutionFrequency).to.equal(
-      undefined,
-    );
+    expect(byKey("bucket-public-access").maximumExecutionFrequency).to.equal(undefined);
   });
 
   it("with no allowed port, the security group rule authorizes none (every world-open rule fails)", async () => {
     await build();
-    expect(inputsOf(RULE, "cfg-sg-open-ports").inputParameters).to.equal(
-      undefined,
-    );
+    expect(inputsOf(RULE, "cfg-sg-open-ports").inputParameters).to.equal(undefined);
   });
 
   it("routes COMPLIANT-after-NON_COMPLIANT of its own rules to the resolutions topic", async () => {

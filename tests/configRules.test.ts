@@ -211,8 +211,8 @@ describe("readComplianceChange (lambdas/compliance.ts)", () => {
     ]);
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const cases: [string, (e: Record<string, any>) => void, string][] = [
-    // eslint-disable-line @typescript-eslint/no-explicit-any
     ["no id", (e) => delete e.id, "compliance change has no EventBridge id"],
     ["another source", (e) => (e.source = "aws.ec2"), "not an AWS Config compliance change"],
     ["no detail", (e) => (e.detail = "x"), "no detail"],
