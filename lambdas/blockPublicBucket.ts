@@ -18,12 +18,11 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
 } from "./common";
-import { complianceFound, isComplianceChange, readComplianceChange } from "./compliance";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -37,6 +36,8 @@ export interface BucketTarget {
 
 const PUBLIC_CANNED = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
+/** A bucket name: 3-63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const FLAGS = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 
 /** True when some Allow statement names any principal ("*" or {"AWS": "*"}). */
@@ -72,7 +73,9 @@ export function planBlockPublicBucket(
   if ("kind" in facts) return facts;
   const req = facts.request;
   const bucket = str(req.bucketName);
-  if (!bucket) return { kind: "reject", reason: `${facts.eventId}: no bucketName` };
+  if (!bucket || !BUCKET.test(bucket) || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    return { kind: "reject", reason: `${facts.eventId}: no bucketName of the S3 format` };
+  }
   const ignore = (reason: string) => ({ kind: "ignore" as const, facts, resource: bucket, reason });
   let found: string;
   let checkPolicyStatus = false;
@@ -142,7 +145,6 @@ export function createBlockPublicBucketHandler(
   const s = validateSettings("block-public-bucket", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-  const client = regionalClients(s3.S3Client, true);
   /** The error of a read when `names` say there is nothing (no block, no tags), else rethrown. */
   const none = (names: string[]) => (err: unknown) => {
     if (names.includes(errorName(err))) return undefined;
@@ -151,14 +153,12 @@ export function createBlockPublicBucketHandler(
 
   return makeHandler<BucketTarget>(s, {
     id: "block-public-bucket" as RemediationId,
-    plan: (event) =>
-      isComplianceChange(event)
-        ? planBlockPublicBucketFromCompliance(event)
-        : planBlockPublicBucket(event, s),
+    plan: (event) => planBlockPublicBucket(event, s),
+    planResource: planBlockPublicBucketFromCompliance,
     gone: ["NoSuchBucket"],
 
-    async inspect({ bucket, checkPolicyStatus }, facts) {
-      const c = client(facts.region);
+    async inspect({ bucket, checkPolicyStatus }, { facts, client }) {
+      const c = client(s3.S3Client, facts.region);
       const Bucket = bucket;
       const block = await c
         .send(new s3.GetPublicAccessBlockCommand({ Bucket }))
@@ -181,8 +181,11 @@ export function createBlockPublicBucketHandler(
       const tags = await c
         .send(new s3.GetBucketTaggingCommand({ Bucket }))
         .then((out) => out.TagSet, none(["NoSuchTagSet"]));
+      const off = FLAGS.filter((f) => block?.[f as keyof typeof block] !== true);
       return {
         tags: tagMap(tags),
+        state: block ? `public access block off: ${off.join(", ")}` : "no public access block",
+        after: "public access block: all four on",
         actions: [`PutPublicAccessBlock ${bucket} ${FLAGS.map((f) => `${f}=true`).join(" ")}`],
         async apply() {
           const PublicAccessBlockConfiguration = Object.fromEntries(FLAGS.map((f) => [f, true]));

@@ -125,6 +125,7 @@ export function readComplianceChange(
     request: { configRuleName: rule, resourceType, resourceId, annotation },
     response: {},
     detail,
+    detailType: CONFIG_DETAIL_TYPE,
   };
   const compliance = str(result.complianceType);
   if (compliance !== "NON_COMPLIANT") {

@@ -17,12 +17,11 @@ import {
   items,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
 } from "./common";
-import { complianceFound, isComplianceChange, readComplianceChange } from "./compliance";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -70,10 +69,10 @@ export function planUnshareSnapshot(
   const req = facts.request;
   const snapshot = facts.eventName === "ModifySnapshotAttribute";
   const id = str(snapshot ? req.snapshotId : req.imageId);
-  if (!id) {
+  if (!id || !(snapshot ? /^snap-[0-9a-f]{8,17}$/ : /^ami-[0-9a-f]{8,17}$/).test(id)) {
     return {
       kind: "reject",
-      reason: `${facts.eventId}: no ${snapshot ? "snapshotId" : "imageId"}`,
+      reason: `${facts.eventId}: no ${snapshot ? "snapshotId (snap-...)" : "imageId (ami-...)"}`,
     };
   }
   const permission = snapshot ? req.createVolumePermission : req.launchPermission;
@@ -103,18 +102,15 @@ export function createUnshareSnapshotHandler(
   const s = validateSettings("unshare-snapshot", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = regionalClients(ec2.EC2Client);
 
   return makeHandler<ShareTarget>(s, {
     id: "unshare-snapshot" as RemediationId,
-    plan: (event) =>
-      isComplianceChange(event)
-        ? planUnshareSnapshotFromCompliance(event)
-        : planUnshareSnapshot(event, s),
+    plan: (event) => planUnshareSnapshot(event, s),
+    planResource: planUnshareSnapshotFromCompliance,
     gone: ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
 
-    async inspect({ kind, id }, facts) {
-      const c = client(facts.region);
+    async inspect({ kind, id }, { facts, client }) {
+      const c = client(ec2.EC2Client, facts.region);
       if (kind === "account") {
         // The public snapshots this account owns (RestorableByUserIds all), each confirmed by its
         // createVolumePermission before it is listed; exempt-tagged ones are left and named.
@@ -140,7 +136,7 @@ export function createUnshareSnapshotHandler(
               }),
             );
             if (!attr.CreateVolumePermissions?.some((p) => p.Group === "all")) continue;
-            const tagged = tagMap(snap.Tags)[s.exemptTag.key] === s.exemptTag.value;
+            const tagged = tagMap(snap.Tags).get(s.exemptTag.key) === s.exemptTag.value;
             (tagged ? exempt : pub).push(SnapshotId);
           }
           NextToken = page.NextToken;
@@ -151,7 +147,7 @@ export function createUnshareSnapshotHandler(
         }
         return {
           // Every public snapshot is exempt: the run loop reports the account as exempt.
-          tags: pub.length === 0 ? { [s.exemptTag.key]: s.exemptTag.value } : undefined,
+          tags: pub.length === 0 ? new Map([[s.exemptTag.key, s.exemptTag.value]]) : undefined,
           actions: pub.map(
             (p) => `ModifySnapshotAttribute ${p} createVolumePermission remove group all`,
           ),
@@ -193,6 +189,8 @@ export function createUnshareSnapshotHandler(
       );
       return {
         tags: tagMap(tags.Tags),
+        state: `${id} public (group all)`,
+        after: `${id} not public`,
         actions: [
           snapshot
             ? `ModifySnapshotAttribute ${id} createVolumePermission remove group all`
