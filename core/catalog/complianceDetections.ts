@@ -52,7 +52,7 @@ export function complianceDetection(rule: ConfigRuleDefinition): Detection {
       resource: "<resourceType> <resourceId>",
       body: [
         rule.liveDetections.length > 0
-          ? `If a live alert (${rule.liveDetections.join(", ")}) about this resource came minutes ago, this is AWS Config evaluating the same change: the remediation acts once, and says so.`
+          ? `If a live alert (${rule.liveDetections.join(", ")}) about this resource came minutes ago, this is AWS Config evaluating the same change: the remediation does not act or report twice.`
           : "AWS Config evaluates this periodically: no live event announces it.",
         rule.remediation
           ? "The remediation reads the resource as it is now and undoes every unsafe part; a resolution message follows."

@@ -29,13 +29,18 @@ import {
   PreexistingScenario,
   complianceChangeEvent,
   complianceEventFor,
+  evaluateSecurityGroup,
 } from "../../scripts/compliance";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import {
+  ATTACKER,
   ResolutionInbox,
   ScenarioContext,
+  createIdempotencyTable,
   createResolutionInbox,
   createScenarioContext,
+  scenario,
+  wrapAsEventBridge,
 } from "../../scripts/scenarios";
 import { setup, settle } from "../helpers/mocks";
 import { serializeHandler } from "../helpers/serialize";
@@ -79,7 +84,11 @@ describe("AWS Config against moto", function () {
   let ctx: ScenarioContext;
   let inbox: ResolutionInbox;
   const handlers = new Map<string, Handler>();
-  const savedEnv = { R: process.env.RESOLUTION_TOPIC_ARN, O: process.env.OWN_ROLE_ARN };
+  const savedEnv = {
+    R: process.env.RESOLUTION_TOPIC_ARN,
+    O: process.env.OWN_ROLE_ARN,
+    T: process.env.IDEMPOTENCY_TABLE,
+  };
 
   async function handlerFor(id: RemediationId, mode: RemediationMode): Promise<Handler> {
     const key = `${id}/${mode}`;
@@ -104,6 +113,9 @@ describe("AWS Config against moto", function () {
     inbox = await createResolutionInbox(ctx);
     process.env.RESOLUTION_TOPIC_ARN = inbox.topicArn;
     process.env.OWN_ROLE_ARN = OWN_ROLE_ARN;
+    // The idempotency table AutoRemediator deploys (event and resource records).
+    await createIdempotencyTable(ctx, "asw-it-idempotency");
+    process.env.IDEMPOTENCY_TABLE = "asw-it-idempotency";
   });
 
   after(async () => {
@@ -111,6 +123,8 @@ describe("AWS Config against moto", function () {
     else process.env.RESOLUTION_TOPIC_ARN = savedEnv.R;
     if (savedEnv.O === undefined) delete process.env.OWN_ROLE_ARN;
     else process.env.OWN_ROLE_ARN = savedEnv.O;
+    if (savedEnv.T === undefined) delete process.env.IDEMPOTENCY_TABLE;
+    else process.env.IDEMPOTENCY_TABLE = savedEnv.T;
     restoreEnv?.();
     await moto?.stop();
   });
@@ -255,7 +269,7 @@ describe("AWS Config against moto", function () {
         expect(fired[0].remediation).to.equal(scenario.remediation);
       });
 
-      it(`${scenario.id}: dry-run reports and changes nothing; enforce undoes it once; a second delivery finds it safe`, async () => {
+      it(`${scenario.id}: dry-run reports and changes nothing; enforce undoes it once; a second delivery is a duplicate`, async () => {
         const resource = await made(scenario);
         const { event } = await complianceEventFor(scenario, ctx, resource, options);
         const dry = await invoke(
@@ -270,7 +284,9 @@ describe("AWS Config against moto", function () {
         expect(dryMessage?.subject).to.match(/^\[DRY-RUN\] /);
 
         const enforce = await handlerFor(scenario.remediation, RemediationMode.Enforce);
-        const first = await invoke(enforce, event);
+        // Another delivery of the result (a new EventBridge id): one function runs in one mode.
+        const live = { ...event, id: `${event.id}-enforce` };
+        const first = await invoke(enforce, live);
         expect(first.error).to.equal(undefined);
         expect(first.result!.outcome).to.equal("remediated");
         const after = await scenario.verify(ctx, resource, PORTS);
@@ -278,16 +294,16 @@ describe("AWS Config against moto", function () {
         const incident = first.lines.filter((l) => l.type === "incident");
         expect(incident).to.have.length(1);
         expect(incident[0]).to.deep.include({
-          eventId: event.id,
+          eventId: live.id,
           principal: "config.amazonaws.com",
           outcome: "remediated",
         });
-        const resolution = await inbox.receive(String(event.id), 5000);
+        const resolution = await inbox.receive(live.id, 5000);
         expect(resolution?.subject).to.match(/^\[REMEDIATED\] /);
         expect(resolution?.message).to.contain(`fails ${PREFIX}-${scenario.ruleKey}`);
 
-        const again = await invoke(enforce, event);
-        expect(again.result!.outcome).to.equal("already-safe");
+        const again = await invoke(enforce, live);
+        expect(again.result!.outcome).to.equal("duplicate");
         expect(again.result!.actions).to.deep.equal([]);
       });
     }
@@ -373,18 +389,70 @@ describe("AWS Config against moto", function () {
       expect(otherType.error?.message).to.match(/unexpected resource type AWS::S3::Bucket/);
     });
 
-    it("live event first, then Config's evaluation of the same change: one remediation", async () => {
-      // Config evaluated the group while it was open; the live path revoked it; Config's
-      // NON_COMPLIANT arrives after: the handler reads the group, finds it safe, changes nothing.
-      const scenario = PREEXISTING_SCENARIOS.find((s) => s.id === "preexisting-open-group")!;
-      const groupId = await made(scenario);
-      const { event } = await complianceEventFor(scenario, ctx, groupId, options);
+    it("live event, then Config's evaluation of the same change: one remediation, one pair of messages", async () => {
+      // Config recorded the group while it was open; the live path revoked the rule within
+      // seconds; Config's NON_COMPLIANT arrives after. The handler finds the group safe and the
+      // live event's record: no call, no second message (outcome duplicate).
+      const live = scenario("sg-world-ssh-ipv4");
+      const setupResult = await live.setup(ctx);
+      const groupId = setupResult.resource;
+      const config = complianceChangeEvent({
+        ...(await evaluateSecurityGroup(ctx, groupId, PORTS)),
+        account: ctx.account,
+        region: REGION,
+        ruleName: `${PREFIX}-sg-open-ports`,
+      });
+      expect(
+        (config.detail as { newEvaluationResult: { complianceType: string } }).newEvaluationResult
+          .complianceType,
+      ).to.equal("NON_COMPLIANT");
       const handler = await handlerFor(RemediationId.RevokeWorldIngress, RemediationMode.Enforce);
-      const live = await invoke(handler, event); // stands for the live path's revoke
-      expect(live.result!.outcome).to.equal("remediated");
-      const late = await invoke(handler, { ...event, id: "late-config-evaluation" });
-      expect(late.result!.outcome).to.equal("already-safe");
+      const first = await invoke(handler, wrapAsEventBridge(setupResult.record));
+      expect(first.result!.outcome).to.equal("remediated");
+      expect(await inbox.receive(setupResult.record.eventID, 5000)).to.not.equal(undefined);
+
+      const late = await invoke(handler, config);
+      expect(late.error).to.equal(undefined);
+      expect(late.result!.outcome).to.equal("duplicate");
       expect(late.result!.actions).to.deep.equal([]);
+      expect(late.result!.message).to.contain(setupResult.record.eventID);
+      const record = late.lines.find((l) => l.type === "incident")!;
+      expect([record.outcome, record.published]).to.deep.equal(["duplicate", ""]);
+      expect(await inbox.receive(String(config.id), 300)).to.equal(undefined);
+      // Delivered again: still one remediation, still no message.
+      const again = await invoke(handler, config);
+      expect(again.result!.outcome).to.equal("duplicate");
+      expect(await inbox.receive(String(config.id), 300)).to.equal(undefined);
+    });
+
+    it("a change left as is for a trusted principal stays as is when Config reports it", async () => {
+      const trustedArn = `arn:aws:iam::${ctx.account}:user/${ATTACKER.userName}`;
+      const settings = {
+        ...DEFAULT_SETTINGS[RemediationId.RevokeWorldIngress],
+        mode: RemediationMode.Enforce,
+        exemptTag: EXEMPT_TAG,
+        trustedPrincipalArns: [trustedArn],
+        allowedPublicPorts: PORTS,
+      };
+      const handler = (
+        await serializeHandler(
+          runtimeFactory(HANDLER_FACTORIES[RemediationId.RevokeWorldIngress], settings),
+        )
+      ).handler as Handler;
+      const live = scenario("sg-world-ssh-ipv4");
+      const setupResult = await live.setup(ctx);
+      const first = await invoke(handler, wrapAsEventBridge(setupResult.record));
+      expect(first.result!.outcome).to.equal("exempt");
+      const config = complianceChangeEvent({
+        ...(await evaluateSecurityGroup(ctx, setupResult.resource, PORTS)),
+        account: ctx.account,
+        region: REGION,
+        ruleName: `${PREFIX}-sg-open-ports`,
+      });
+      const late = await invoke(handler, config);
+      expect(late.result!.outcome).to.equal("exempt");
+      expect(late.result!.message).to.contain(setupResult.record.eventID);
+      expect((await live.verify(ctx, setupResult)).safe).to.equal(false);
     });
   });
 });
