@@ -17,7 +17,10 @@ import { matchesPattern, validatePattern } from "../core/eventPattern";
 import { configRuleArgs } from "../components/complianceRecorder";
 import { readComplianceChange } from "../lambdas/compliance";
 import { complianceChangeEvent, renderTransformer } from "../scripts/compliance";
+import { REMEDIATION_IDS, RemediationId } from "../core/types";
+import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../lambdas/index";
 import { CONFIG_SAMPLES } from "./helpers/detectionSamples";
+import { baseSettings, captureLogs } from "./lambdas/harness";
 
 const byId = (id: string) => CATALOG.find((d) => d.id === id);
 
@@ -279,4 +282,61 @@ describe("readComplianceChange (lambdas/compliance.ts)", () => {
       }),
     );
   });
+});
+
+describe("every handler on a compliance change", () => {
+  // Handlers with a Config plan act on their resource types; the others reject the event before
+  // any AWS call (no SDK is reachable here: a call would fail the test with a network error).
+  const event = (ruleKey: string, resourceType: string, resourceId: string) =>
+    complianceChangeEvent({
+      id: `e-${ruleKey}`,
+      account: "123456789012",
+      region: "eu-west-1",
+      ruleName: `asw-dev-${ruleKey}`,
+      resourceType,
+      resourceId,
+      complianceType: "NON_COMPLIANT",
+    });
+  const withPlan: Record<string, ReturnType<typeof event>> = {
+    [RemediationId.RevokeWorldIngress]: event(
+      "sg-open-ports",
+      "AWS::EC2::SecurityGroup",
+      "sg-0a1b2c3d4e5f60718",
+    ),
+    [RemediationId.BlockPublicBucket]: event(
+      "bucket-public-access",
+      "AWS::S3::Bucket",
+      "legacy-exports",
+    ),
+    [RemediationId.CancelKeyDeletion]: event(
+      "key-pending-deletion",
+      "AWS::KMS::Key",
+      "1234abcd-12ab-34cd-56ef-1234567890ab",
+    ),
+    [RemediationId.UnshareSnapshot]: event("ebs-public-snapshot", "AWS::::Account", "123456789012"),
+  };
+
+  for (const id of REMEDIATION_IDS) {
+    it(`${id}: ${withPlan[id] ? "plans from the resource (off mode: no call)" : "rejects it without a call"}`, async () => {
+      const handler = HANDLER_FACTORIES[id]({
+        ...baseSettings("off"),
+        ...DEFAULT_SETTINGS[id],
+      });
+      const logged = await captureLogs(async () => {
+        try {
+          return await handler(withPlan[id] ?? withPlan[RemediationId.RevokeWorldIngress]);
+        } catch (error) {
+          return error as Error;
+        }
+      });
+      const out = logged.result as { outcome?: string } | Error;
+      if (withPlan[id]) {
+        expect((out as { outcome: string }).outcome).to.equal("off");
+      } else {
+        expect((out as Error).message).to.contain(
+          `${id} does not handle Config Rules Compliance Change events`,
+        );
+      }
+    });
+  }
 });
