@@ -194,7 +194,7 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
     const prefix = args.ruleNamePrefix ?? name;
 
     // ---------------------------------------------------------------- validation
-    const problems = validate(s, prefix);
+    const problems = validate(s, prefix, args);
     if (problems.length > 0) throw new pulumi.ResourceError(problems.join("\n"), this);
 
     const tags = s.tags;
@@ -433,7 +433,11 @@ export function configRuleArgs(
   };
 }
 
-function validate(s: typeof DEFAULTS & Partial<ComplianceRecorderArgs>, prefix: string): string[] {
+function validate(
+  s: typeof DEFAULTS & Partial<ComplianceRecorderArgs>,
+  prefix: string,
+  args: ComplianceRecorderArgs,
+): string[] {
   const problems: string[] = [];
   const keys = CONFIG_RULES.map((r) => r.key);
   if (!Object.values(RecordingFrequency).includes(s.recordingFrequency)) {
@@ -493,14 +497,16 @@ function validate(s: typeof DEFAULTS & Partial<ComplianceRecorderArgs>, prefix: 
   if (s.useExistingRecorder) {
     for (const field of [
       "deliveryBucketName",
+      "deliveryKeyPrefix",
       "deliveryKmsKeyArn",
       "recordingFrequency",
       "dailyResourceTypes",
       "snapshotDeliveryFrequency",
       "createServiceLinkedRole",
       "bucketRetentionDays",
+      "forceDestroy",
     ] as const) {
-      if (s[field] !== undefined && s[field] !== DEFAULTS[field as keyof typeof DEFAULTS]) {
+      if (args[field] !== undefined) {
         problems.push(
           `Only one of [useExistingRecorder] and [${field}] can be specified: the existing recorder keeps its own settings`,
         );
