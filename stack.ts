@@ -195,7 +195,8 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
               dailyResourceTypes: comp.dailyResourceTypes,
               snapshotDeliveryFrequency:
                 comp.snapshotDeliveryFrequency as SnapshotDeliveryFrequency,
-              createServiceLinkedRole: comp.createServiceLinkedRole,
+              // The service-linked role is account-wide: created by the home stack only.
+              createServiceLinkedRole: comp.createServiceLinkedRole && config.trail.enabled,
               ...(configToTrail && audit
                 ? {
                     deliveryBucketName: audit.bucketName,
