@@ -849,7 +849,7 @@ export function makeHandler<T>(
           await inTime(Promise.resolve(update({ published: { S: published } })));
           error = undefined;
         }
-        if (!fromConfig && db && ["remediated", "exempt", "dry-run"].includes(result.outcome)) {
+        if (!fromConfig && db && ["remediated", "exempt"].includes(result.outcome)) {
           const now = Math.floor(Date.now() / 1000);
           await inTime(
             db.send(
