@@ -11,6 +11,11 @@ import { ChatChannels } from "./components/chatChannels";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
 import { OperationsDashboard } from "./components/operationsDashboard";
 import { SecurityEventArchive } from "./components/securityEventArchive";
+import {
+  ComplianceRecorder,
+  RecordingFrequency,
+  SnapshotDeliveryFrequency,
+} from "./components/complianceRecorder";
 import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
@@ -30,7 +35,12 @@ export interface Stack {
   readonly archive?: SecurityEventArchive;
   /** The chat channels (when `chat.slack` or `chat.teams` is set). */
   readonly chat?: ChatChannels;
+  /** AWS Config, when `compliance.enabled`. */
+  readonly compliance?: ComplianceRecorder;
 }
+
+/** Key prefix of AWS Config's files in the trail bucket. */
+export const CONFIG_DELIVERY_PREFIX = "config";
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
 export function subscriptionLabel(value: string): string {
@@ -118,6 +128,10 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
+  const comp = config.compliance;
+  // AWS Config delivers to the trail bucket under config/ (the trail bucket policy admits it).
+  const configToTrail =
+    comp.enabled && !comp.useExistingRecorder && comp.deliverToTrailBucket && config.trail.enabled;
   const audit = config.trail.enabled
     ? new AuditTrail("audit", {
         trailName: physical,
@@ -129,6 +143,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         accessLogging: config.trail.accessLogging,
         isOrganizationTrail: config.trail.organization,
         organizationId: config.trail.organizationId,
+        configDeliveryPrefix: configToTrail ? CONFIG_DELIVERY_PREFIX : undefined,
         tags,
       })
     : undefined;
@@ -246,5 +261,49 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
-  return { config, audit, topics, watcher, alarms, remediator, operations, archive, chat };
+  const compliance = comp.enabled
+    ? new ComplianceRecorder("compliance", {
+        resolutionTopicArn: topics.resolutionTopicArn,
+        ruleNamePrefix: physical,
+        ...(comp.useExistingRecorder
+          ? { useExistingRecorder: true }
+          : {
+              recordingFrequency:
+                comp.recordingFrequency === "daily"
+                  ? RecordingFrequency.Daily
+                  : RecordingFrequency.Continuous,
+              dailyResourceTypes: comp.dailyResourceTypes,
+              snapshotDeliveryFrequency:
+                comp.snapshotDeliveryFrequency as SnapshotDeliveryFrequency,
+              // The service-linked role is account-wide: created by the home stack only.
+              createServiceLinkedRole: comp.createServiceLinkedRole && config.trail.enabled,
+              ...(configToTrail && audit
+                ? {
+                    deliveryBucketName: audit.bucketName,
+                    deliveryKeyPrefix: CONFIG_DELIVERY_PREFIX,
+                    deliveryKmsKeyArn: audit.kmsKeyArn,
+                  }
+                : {}),
+            }),
+        // IAM (global) resources and rules in the stack that owns the trail (the home region).
+        recordGlobalResourceTypes: config.trail.enabled,
+        disabledRules: comp.disabledRules,
+        allowedPublicPorts: config.remediation.allowedPublicPorts,
+        maxAccessKeyAgeDays: comp.maxAccessKeyAgeDays,
+        tags,
+      })
+    : undefined;
+
+  return {
+    config,
+    audit,
+    topics,
+    watcher,
+    alarms,
+    remediator,
+    operations,
+    archive,
+    chat,
+    compliance,
+  };
 }
