@@ -682,7 +682,7 @@ export function makeHandler<T>(
               Item: {
                 ...key,
                 status: { S: "in-progress" },
-                leaseUntil: { N: String(deadline + 5000) },
+                leaseUntil: { N: String(deadline + 4000) },
                 expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86400) },
               },
               ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
@@ -749,6 +749,11 @@ export function makeHandler<T>(
         const state = await remediator.inspect(plan.target, ctx);
         stateBefore = state.state ?? (state.done ? state.message : "");
         stateAfter = stateBefore;
+        if (state.done === "already-safe" && resumed) {
+          const earlier =
+            "An earlier delivery of this event stopped while acting: it may have made it safe.";
+          return [state.done, `${state.message} ${earlier}`];
+        }
         if (state.done) return [state.done, state.message];
         if (state.tags?.get(tag.key) === tag.value) {
           return [
@@ -779,11 +784,20 @@ export function makeHandler<T>(
     const { eventId, eventName, time: eventTime, principal, region, account } = facts;
     let result: RemediationResult | undefined;
     let outcome: string | undefined;
-    let published: string | undefined;
-    let error: string | undefined;
+    let published = "";
+    let error = "";
+    /** Not fatal: the idempotency record could not be written after the decision. */
+    let note = "";
+    const why = (err: unknown) =>
+      `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
+    const record = (values: Record<string, { S: string } | { BOOL: boolean }>) =>
+      inTime(Promise.resolve(update(values))).catch((err) => {
+        note ||= `the idempotency record was not updated: ${why(err)}`;
+      });
     try {
       const [decided, message] = await inTime(decide());
-      result = {
+      outcome = decided;
+      let done: RemediationResult = {
         remediation: id,
         eventId,
         outcome: decided,
@@ -792,50 +806,39 @@ export function makeHandler<T>(
         actions,
         message,
       };
-      outcome = decided;
       if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
         let body: string;
         if (recorded) {
-          [result, body, published] = recorded;
-          outcome = published ? "duplicate" : result.outcome;
-          if (published) result = { ...result, outcome: "duplicate", actions: [] };
+          [done, body, published] = recorded;
+          if (published) done = { ...done, outcome: "duplicate", actions: [] };
+          outcome = done.outcome;
         } else {
-          body = JSON.stringify(resolutionMessage(result, facts, mode, found, plan.consoleUrl));
-          await inTime(
-            Promise.resolve(
-              update({
-                status: { S: "done" },
-                result: { S: JSON.stringify(result) },
-                message: { S: body },
-              }),
-            ),
-          );
+          body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
+          await record({
+            status: { S: "done" },
+            result: { S: JSON.stringify(done) },
+            message: { S: body },
+          });
         }
         if (!published) {
-          error = "could not publish the resolution message";
-          const msg = JSON.parse(body);
-          const out = await inTime(
-            client(sns.SNSClient, ownAccount, home).send(
-              new sns.PublishCommand({ TopicArn: topicArn, ...msg }),
-            ),
-          );
-          published = out.MessageId ?? "";
-          error = "could not record the published message id";
-          await inTime(Promise.resolve(update({ published: { S: published } })));
-          error = undefined;
+          try {
+            const topic = client(sns.SNSClient, ownAccount, home);
+            const input = { TopicArn: topicArn, ...JSON.parse(body) };
+            published = (await inTime(topic.send(new sns.PublishCommand(input)))).MessageId ?? "-";
+            await record({ published: { S: published } });
+          } catch (err) {
+            error = `could not publish the resolution message: ${why(err)}`;
+          }
         }
       }
+      result = done;
     } catch (err) {
-      const why = `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-      error = `${error ?? `remediation of ${resource} failed`}: ${why}`;
-      if (!result && claimed) {
-        // The decision failed: let a later delivery take the event over (and finish what began).
-        await Promise.resolve(
-          update({ status: { S: "failed" }, applying: { BOOL: applying } }),
-        ).catch(() => undefined);
-      }
+      error = `remediation of ${resource} failed: ${why(err)}`;
+      // A later delivery takes the event over (and finishes what this one began).
+      if (claimed) await record({ status: { S: "failed" }, applying: { BOOL: applying } });
     }
     outcome = error ? "failed" : outcome;
+    error ||= note;
     const durationMs = Date.now() - started;
     const eventMs = Date.parse(eventTime);
     const c = (v: unknown) => clip(v, FIELD_MAX);
@@ -861,15 +864,15 @@ export function makeHandler<T>(
       actions: (result?.actions ?? actions).slice(0, 20).map(c),
       outcome,
       message: clip(result?.message ?? "", 4 * FIELD_MAX),
-      published: published ?? "",
-      error: error ?? "",
+      published,
+      error,
       durationMs,
       latencyMs: Number.isFinite(eventMs) ? Date.now() - eventMs : -1,
       functionName: fn,
       functionVersion: version,
     });
     metric(outcome ?? "failed", durationMs);
-    if (error || !result) throw new Error(`${id}: ${error}`);
+    if (outcome === "failed" || !result) throw new Error(`${id}: ${error}`);
     return result;
   };
 }
