@@ -685,9 +685,14 @@ export function makeHandler<T>(
                 leaseUntil: { N: String(deadline + 4000) },
                 expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86400) },
               },
-              ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
+              ConditionExpression:
+                "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
               ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: { ":failed": { S: "failed" }, ":now": { N: String(now) } },
+              ExpressionAttributeValues: {
+                ":failed": { S: "failed" },
+                ":busy": { S: "in-progress" },
+                ":now": { N: String(now) },
+              },
               ReturnValues: "ALL_OLD",
             }),
           );
@@ -702,7 +707,34 @@ export function makeHandler<T>(
             new ddb.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
           )
         ).Item;
-        if (item?.status?.S === "done") {
+        const lapsed = Number(item?.leaseUntil?.N ?? 0) < Date.now();
+        // Done and published; or done, not published, and its owner gone: one delivery (the
+        // conditional lease) takes the publishing over.
+        if (
+          item?.status?.S === "done" &&
+          (item.published?.S ||
+            (lapsed &&
+              (await db
+                .send(
+                  new ddb.UpdateItemCommand({
+                    TableName: table,
+                    Key: key,
+                    UpdateExpression: "SET leaseUntil = :lease",
+                    ConditionExpression: "leaseUntil < :now",
+                    ExpressionAttributeValues: {
+                      ":lease": { N: String(deadline + 4000) },
+                      ":now": { N: String(Date.now()) },
+                    },
+                  }),
+                )
+                .then(
+                  () => true,
+                  (err) => {
+                    if (errorName(err) === "ConditionalCheckFailedException") return false;
+                    throw err;
+                  },
+                ))))
+        ) {
           recorded = [
             JSON.parse(item.result?.S ?? "{}"),
             item.message?.S ?? "",
@@ -716,7 +748,7 @@ export function makeHandler<T>(
         await sleep(250);
       }
     };
-    const update = (values: Record<string, { S: string } | { BOOL: boolean }>) =>
+    const update = (values: Record<string, { S: string } | { N: string } | { BOOL: boolean }>) =>
       db?.send(
         new ddb.UpdateItemCommand({
           TableName: table,
@@ -790,7 +822,7 @@ export function makeHandler<T>(
     let note = "";
     const why = (err: unknown) =>
       `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-    const record = (values: Record<string, { S: string } | { BOOL: boolean }>) =>
+    const record = (values: Record<string, { S: string } | { N: string } | { BOOL: boolean }>) =>
       inTime(Promise.resolve(update(values))).catch((err) => {
         note ||= `the idempotency record was not updated: ${why(err)}`;
       });
@@ -828,6 +860,8 @@ export function makeHandler<T>(
             await record({ published: { S: published } });
           } catch (err) {
             error = `could not publish the resolution message: ${why(err)}`;
+            // Done deciding: a later delivery may publish at once.
+            await record({ leaseUntil: { N: "0" } });
           }
         }
       }

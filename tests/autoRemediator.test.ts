@@ -379,7 +379,8 @@ describe("AutoRemediator", () => {
       expect(claim).to.have.length(1);
       expect(claim[0].args[0].input).to.deep.include({
         TableName: "fix-idempotency",
-        ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
+        ConditionExpression:
+          "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
       });
       expect(claim[0].args[0].input.Item?.id).to.deep.equal({
         S: `revoke-world-ingress#${ACCOUNT_ID}#ct-1`,
