@@ -345,7 +345,8 @@ export type ClientClass<C> = new (config: Record<string, unknown>) => C;
 /**
  * The one place every SDK client comes from: `(Client, account, region) => client`, cached per
  * account, region and class (a Map: no region such as `__proto__` reaches an object's
- * prototype). Each client has connection and request timeouts and a bounded number of attempts;
+ * prototype). Each client has connection and request timeouts (an error, not the warning that
+ * recent SDKs give without `throwOnRequestTimeout`) and a bounded number of attempts;
  * S3 uses path-style addressing when an emulator endpoint is set (AWS_ENDPOINT_URL). Clients for
  * the function's own account use its role; another account has no credentials yet (the account
  * check rejects such events before any call): this is where assuming a member role belongs.
@@ -367,6 +368,7 @@ export function accountClients(
         requestHandler: {
           connectionTimeout: limits.connectTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
+          throwOnRequestTimeout: true,
         },
         ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
       });

@@ -10,7 +10,6 @@
  */
 import { expect } from "chai";
 import { randomUUID } from "crypto";
-import { EC2Client } from "@aws-sdk/client-ec2";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
 import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
@@ -25,77 +24,11 @@ import {
 } from "../../scripts/scenarios";
 import { serializeHandler } from "../helpers/serialize";
 import { captureLogs, type Json } from "../lambdas/harness";
-import { MUTATING } from "./support";
+import { type Call, interceptSends, MUTATING } from "./support";
 
 const REGION = "eu-west-1";
 const OWN_ROLE_ARN = "arn:aws:iam::123456789012:role/security-watch-remediator";
 const TABLE = "remediate-idempotency";
-
-export interface Call {
-  name: string;
-  ok?: boolean;
-  input: Json;
-  /** The answer (PublishCommand: its MessageId). */
-  output?: Json;
-}
-
-/**
- * Wraps the SDK's shared `send`: while `active`, records each call (name, input, whether it
- * succeeded) and throws an injected fault instead of making call number `failAt` (0-based).
- */
-export function interceptSends(): {
-  calls: Call[];
-  start(failAt?: number): void;
-  stop(): void;
-  restore(): void;
-} {
-  const proto = Object.getPrototypeOf(EC2Client.prototype) as {
-    send: (command: Json, ...rest: unknown[]) => Promise<Json>;
-  };
-  const original = proto.send;
-  const state = { active: false, failAt: -1, calls: [] as Call[] };
-  proto.send = function (this: unknown, command: Json, ...rest: unknown[]) {
-    if (!state.active) return original.call(this, command, ...rest);
-    const call: Call = {
-      name: command.constructor.name.replace(/Command$/, ""),
-      input: command.input,
-    };
-    const position = state.calls.push(call) - 1;
-    if (position === state.failAt) {
-      call.ok = false;
-      const fault = Object.assign(new Error(`injected fault at ${call.name}`), {
-        name: "InternalFailure",
-        $fault: "server",
-      });
-      return Promise.reject(fault);
-    }
-    return original.call(this, command, ...rest).then(
-      (out: Json) => {
-        call.ok = true;
-        call.output = out;
-        return out;
-      },
-      (err: unknown) => {
-        call.ok = false;
-        throw err;
-      },
-    );
-  };
-  return {
-    calls: state.calls,
-    start(failAt = -1) {
-      state.calls.length = 0;
-      state.failAt = failAt;
-      state.active = true;
-    },
-    stop() {
-      state.active = false;
-    },
-    restore() {
-      proto.send = original;
-    },
-  };
-}
 
 type Handler = (event: unknown) => Promise<Json>;
 
