@@ -392,6 +392,34 @@ describe("AutoRemediator", () => {
     }
   });
 
+  it("names each function's catalog detections, with their ATT&CK ids, for its incident records", () => {
+    expect(
+      remediatorModule.detectionLinks(CATALOG, RemediationId.QuarantineAccessKey),
+    ).to.deep.equal([
+      {
+        id: "access-key-created-for-other-user",
+        attackIds: ["T1098.001"],
+        eventNames: ["CreateAccessKey"],
+        detailTypes: ["AWS API Call via CloudTrail"],
+      },
+      {
+        id: "access-key-exposed",
+        attackIds: ["T1552.001", "T1078.004"],
+        eventNames: [],
+        detailTypes: ["AWS Health Event"],
+      },
+    ]);
+    for (const id of REMEDIATION_IDS) {
+      const links = remediatorModule.detectionLinks(CATALOG, id);
+      expect(links.map((l) => l.id)).to.deep.equal(
+        CATALOG.filter((d) => d.remediation === id).map((d) => d.id),
+      );
+      expect(links.every((l) => l.eventNames.length > 0 || l.detailTypes.length > 0)).to.equal(
+        true,
+      );
+    }
+  });
+
   it("rejects bad settings with a message that says what to change, before creating anything", async () => {
     const cases: [Partial<RemediatorModule.AutoRemediatorArgs>, string][] = [
       [
