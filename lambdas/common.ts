@@ -516,6 +516,127 @@ export function resolutionMessage(
   };
 }
 
+/** The Embedded Metric Format line of one invocation (see {@link makeHandler}). */
+export function metricLine(remediation: string, outcome: string, DurationMs: number): Json {
+  const Metrics = [
+    { Name: "Remediations", Unit: "Count" },
+    { Name: "DurationMs", Unit: "Milliseconds" },
+  ];
+  return {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        { Namespace: "AwsSecurityWatch", Dimensions: [["remediation", "outcome"]], Metrics },
+      ],
+    },
+    remediation,
+    outcome,
+    Remediations: 1,
+    DurationMs,
+  };
+}
+
+/** `work`, or a TimeoutError once `deadline` (epoch ms) has passed. */
+export function withDeadline<R>(work: Promise<R>, deadline: number, budget: number): Promise<R> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    const error = Object.assign(new Error(`no answer within ${budget} ms`), {
+      name: "TimeoutError",
+    });
+    timer = setTimeout(() => fail(error), Math.max(deadline - Date.now(), 0));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A DynamoDB attribute value as the run loop writes them. */
+export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean };
+
+/** The recorded outcome of an earlier delivery: result, Publish input (JSON), message id. */
+export type Recorded = [RemediationResult, string, string];
+
+/**
+ * The idempotency record `id` of one event in `table`. `claim` writes it with a conditional
+ * PutItem (no record, a failed one, or one in progress whose lease has lapsed) and says whether
+ * an earlier delivery had begun acting (`resumed`); else it reads it: done and published, or done
+ * and unpublished with its owner gone (one delivery wins a conditional lease to publish), gives
+ * the recorded outcome; in progress, it waits and tries again until the deadline. `set` updates
+ * fields, under a condition when given.
+ */
+export function eventRecord(
+  db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
+  ddb: typeof import("@aws-sdk/client-dynamodb"),
+  table: string,
+  id: string,
+  deadline: number,
+) {
+  const base = { TableName: table, Key: { id: { S: id } } };
+  const lease = () => ({ N: String(deadline + 4000) });
+  const now = () => ({ N: String(Date.now()) });
+  const won = (sent: Promise<unknown>) =>
+    sent.then(
+      () => true,
+      (err) => {
+        if (errorName(err) === "ConditionalCheckFailedException") return false;
+        throw err;
+      },
+    );
+  const set = (values: Record<string, AttributeValue>, condition?: string) => {
+    const keys = Object.keys(values);
+    return db.send(
+      new ddb.UpdateItemCommand({
+        ...base,
+        UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
+        ExpressionAttributeValues: Object.fromEntries([
+          ...keys.map((k) => [`:${k}`, values[k]]),
+          ...(condition ? [[":now", now()]] : []),
+        ]),
+      }),
+    );
+  };
+  const claim = async (): Promise<{ resumed: boolean } | { recorded: Recorded }> => {
+    for (;;) {
+      let old: Record<string, Json> | undefined;
+      const put = new ddb.PutItemCommand({
+        TableName: table,
+        Item: {
+          ...base.Key,
+          status: { S: "in-progress" },
+          leaseUntil: lease(),
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
+        },
+        ConditionExpression:
+          "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":failed": { S: "failed" },
+          ":busy": { S: "in-progress" },
+          ":now": now(),
+        },
+        ReturnValues: "ALL_OLD",
+      });
+      if (await won(db.send(put).then((out) => (old = out.Attributes as typeof old)))) {
+        return { resumed: old?.applying?.BOOL === true || old?.status?.S === "in-progress" };
+      }
+      const get = new ddb.GetItemCommand({ ...base, ConsistentRead: true });
+      const item = (await db.send(get)).Item;
+      if (
+        item?.status?.S === "done" &&
+        (item.published?.S || (await won(set({ leaseUntil: lease() }, "leaseUntil < :now"))))
+      ) {
+        const result = JSON.parse(item.result?.S ?? "{}") as RemediationResult;
+        return { recorded: [result, item.message?.S ?? "", item.published?.S ?? ""] };
+      }
+      if (Date.now() + 500 > deadline) {
+        throw new Error("another delivery of this event is being handled; retry later");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  return { claim, set };
+}
+
 /** The Lambda context fields the run loop reads (all optional: tests call with the event only). */
 export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
@@ -570,27 +691,7 @@ export function makeHandler<T>(
   const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
   const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? "";
   const log = (line: Json) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  const metric = (outcome: string, DurationMs: number) =>
-    log({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          {
-            Namespace: "AwsSecurityWatch",
-            Dimensions: [["remediation", "outcome"]],
-            Metrics: [
-              { Name: "Remediations", Unit: "Count" },
-              { Name: "DurationMs", Unit: "Milliseconds" },
-            ],
-          },
-        ],
-      },
-      remediation: id,
-      outcome,
-      Remediations: 1,
-      DurationMs,
-    });
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const metric = (outcome: string, ms: number) => log(metricLine(id, outcome, ms));
 
   return async (event: unknown, context?: InvocationContext): Promise<RemediationResult> => {
     const started = Date.now();
@@ -600,20 +701,7 @@ export function makeHandler<T>(
         ? Math.max(remaining - 3000, 1000)
         : (settings.budgetMs ?? 25000);
     const deadline = started + budget;
-    /** `work`, or a TimeoutError once the budget is spent. */
-    const inTime = <R>(work: Promise<R>): Promise<R> => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, fail) => {
-        timer = setTimeout(
-          () =>
-            fail(
-              Object.assign(new Error(`no answer within ${budget} ms`), { name: "TimeoutError" }),
-            ),
-          Math.max(deadline - Date.now(), 0),
-        );
-      });
-      return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-    };
+    const inTime = <R>(work: Promise<R>) => withDeadline(work, deadline, budget);
 
     let plan: Plan<T>;
     try {
@@ -667,111 +755,27 @@ export function makeHandler<T>(
     let applying = false;
     let resumed = false;
     let claimed = false;
-    const key = { id: { S: `${id}#${facts.account}#${facts.eventId}` } };
-    const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
-    /** The recorded outcome of an earlier delivery: [result, message to publish, published id]. */
-    let recorded: [RemediationResult, string, string] | undefined;
-
-    /** Claims the event; false when an earlier delivery has it (then `recorded` is set). */
-    const claim = async (): Promise<boolean> => {
-      if (!db) return true;
-      for (;;) {
-        const now = Date.now();
-        try {
-          const out = await db.send(
-            new ddb.PutItemCommand({
-              TableName: table,
-              Item: {
-                ...key,
-                status: { S: "in-progress" },
-                leaseUntil: { N: String(deadline + 4000) },
-                expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86400) },
-              },
-              ConditionExpression:
-                "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
-              ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: {
-                ":failed": { S: "failed" },
-                ":busy": { S: "in-progress" },
-                ":now": { N: String(now) },
-              },
-              ReturnValues: "ALL_OLD",
-            }),
-          );
-          resumed =
-            out.Attributes?.applying?.BOOL === true || out.Attributes?.status?.S === "in-progress";
-          return true;
-        } catch (err) {
-          if (errorName(err) !== "ConditionalCheckFailedException") throw err;
-        }
-        const item = (
-          await db.send(
-            new ddb.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
-          )
-        ).Item;
-        const lapsed = Number(item?.leaseUntil?.N ?? 0) < Date.now();
-        // Done and published; or done, not published, and its owner gone: one delivery (the
-        // conditional lease) takes the publishing over.
-        if (
-          item?.status?.S === "done" &&
-          (item.published?.S ||
-            (lapsed &&
-              (await db
-                .send(
-                  new ddb.UpdateItemCommand({
-                    TableName: table,
-                    Key: key,
-                    UpdateExpression: "SET leaseUntil = :lease",
-                    ConditionExpression: "leaseUntil < :now",
-                    ExpressionAttributeValues: {
-                      ":lease": { N: String(deadline + 4000) },
-                      ":now": { N: String(Date.now()) },
-                    },
-                  }),
-                )
-                .then(
-                  () => true,
-                  (err) => {
-                    if (errorName(err) === "ConditionalCheckFailedException") return false;
-                    throw err;
-                  },
-                ))))
-        ) {
-          recorded = [
-            JSON.parse(item.result?.S ?? "{}"),
-            item.message?.S ?? "",
-            item.published?.S ?? "",
-          ];
-          return false;
-        }
-        if (Date.now() + 500 > deadline) {
-          throw new Error("another delivery of this event is being handled; retry later");
-        }
-        await sleep(250);
-      }
-    };
-    const update = (values: Record<string, { S: string } | { N: string } | { BOOL: boolean }>) =>
-      db?.send(
-        new ddb.UpdateItemCommand({
-          TableName: table,
-          Key: key,
-          UpdateExpression: `SET ${Object.keys(values)
-            .map((k) => `#${k} = :${k}`)
-            .join(", ")}`,
-          ExpressionAttributeNames: Object.fromEntries(
-            Object.keys(values).map((k) => [`#${k}`, k]),
-          ),
-          ExpressionAttributeValues: Object.fromEntries(
-            Object.entries(values).map(([k, v]) => [`:${k}`, v]),
-          ),
-        }),
-      );
+    const store = table
+      ? eventRecord(
+          client(ddb.DynamoDBClient, ownAccount, home),
+          ddb,
+          table,
+          `${id}#${facts.account}#${facts.eventId}`,
+          deadline,
+        )
+      : undefined;
+    let recorded: Recorded | undefined;
 
     const decide = async (): Promise<[Outcome, string]> => {
       if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
       if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      const claim = await store?.claim();
+      if (claim && "recorded" in claim) {
+        recorded = claim.recorded;
+        return [recorded[0].outcome, recorded[0].message];
+      }
       claimed = true;
+      resumed = claim?.resumed ?? false;
       const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
       if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
       try {
@@ -824,8 +828,8 @@ export function makeHandler<T>(
     let note = "";
     const why = (err: unknown) =>
       `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-    const record = (values: Record<string, { S: string } | { N: string } | { BOOL: boolean }>) =>
-      inTime(Promise.resolve(update(values))).catch((err) => {
+    const record = (values: Record<string, AttributeValue>) =>
+      inTime(Promise.resolve(store?.set(values))).catch((err) => {
         note ||= `the idempotency record was not updated: ${why(err)}`;
       });
     try {
