@@ -362,8 +362,11 @@ export class AlertTopicSet extends pulumi.ComponentResource {
   public readonly topics: Record<string, aws.sns.Topic>;
   /** Topic ARNs by purpose. */
   public readonly topicArns: Record<string, pulumi.Output<string>>;
-  /** Alert topic ARNs by severity, for EventBridge targets and alarm actions. */
-  public readonly alertTopicArns: Record<Severity, pulumi.Output<string>>;
+  /**
+   * Alert topic ARNs by severity (`critical`, `high`, `medium`, `info`: the values of
+   * `Severity`), for EventBridge targets and alarm actions.
+   */
+  public readonly alertTopicArns: Record<string, pulumi.Output<string>>;
   /** The resolutions topic ARN, for alarm OK actions and remediators. */
   public readonly resolutionTopicArn: pulumi.Output<string>;
   /** ARN of the key that encrypts the topics (publishers outside the key policy need it). */
@@ -481,7 +484,7 @@ export class AlertTopicSet extends pulumi.ComponentResource {
     );
     this.alertTopicArns = Object.fromEntries(
       SEVERITIES.map((severity) => [severity, topics[severity].arn]),
-    ) as Record<Severity, pulumi.Output<string>>;
+    );
     this.resolutionTopicArn = topics[RESOLUTIONS_TOPIC].arn;
     this.kmsKeyArn = key.arn;
     this.registerOutputs({

@@ -27,7 +27,7 @@ export interface CompositeAlarmGroupArgs {
    * Alert topic ARN per severity (`critical`, `high`, `medium`, `info`): an alarm notifies the topic
    * of its severity on ALARM. Every severity in use needs a topic.
    */
-  readonly alertTopicArns: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly alertTopicArns: Record<string, pulumi.Input<string>>;
   /** Topic notified when an alarm returns to OK. */
   readonly resolutionTopicArn: pulumi.Input<string>;
   /**
@@ -35,7 +35,7 @@ export interface CompositeAlarmGroupArgs {
    * then fails the matching CloudWatch.N control.
    * @default []
    */
-  readonly disabledControls?: readonly string[];
+  readonly disabledControls?: string[];
   /**
    * Alarm settings per CIS control id. The filter pattern itself never changes (Security Hub
    * requires it byte-exact), but the alarm may. The known noisy ones:
@@ -43,13 +43,13 @@ export interface CompositeAlarmGroupArgs {
    *    "console-auth-failures": { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 } }`.
    * @default {}
    */
-  readonly controlOverrides?: Readonly<Record<string, ControlOverride>>;
+  readonly controlOverrides?: Record<string, ControlOverride>;
   /**
    * More metric filters (JSON filter patterns over CloudTrail records, validated), each with its
    * alarm, keyed by a kebab-case key that also names the metric.
    * @default {}
    */
-  readonly customFilters?: Readonly<Record<string, CustomFilter>>;
+  readonly customFilters?: Record<string, CustomFilter>;
   /**
    * Namespace of the metrics the filters publish. Use one per group if several groups share an account.
    * @default "AwsSecurityWatch"
@@ -64,7 +64,7 @@ export interface CompositeAlarmGroupArgs {
    * Composite alarms keyed by a kebab-case key; a key of a default composite replaces it.
    * @default {}
    */
-  readonly composites?: Readonly<Record<string, CompositeSpec>>;
+  readonly composites?: Record<string, CompositeSpec>;
   /**
    * Ship the default composites: `credential-attack` (console-auth-failures AND
    * unauthorized-api-calls), `defense-evasion` (cloudtrail-changes OR config-changes OR

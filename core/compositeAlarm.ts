@@ -20,27 +20,56 @@ export enum AlarmState {
   InsufficientData = "INSUFFICIENT_DATA",
 }
 
-/** A reference to an alarm of the group by its key (a CIS control id or a custom filter key). */
-export interface AlarmReference {
-  readonly alarm: string;
-  /** @default AlarmState.Alarm */
+/**
+ * A composite alarm rule: plain JSON data with exactly one of `alarm`, `allOf`, `anyOf`, `not`,
+ * e.g. `{ allOf: [{ alarm: "a" }, { not: { alarm: "b" } }] }`. One interface with optional
+ * fields (not a union of four), so that other Pulumi languages can build it; the one-of rule is
+ * checked when the rule is rendered.
+ */
+export interface AlarmRule {
+  /**
+   * An alarm of the group by its key (a CIS control id or a custom filter key).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly alarm?: string;
+  /**
+   * The state the `alarm` reference tests.
+   * @default AlarmState.Alarm
+   */
   readonly alarmState?: AlarmState;
-}
-/** True when every rule is true (AND). */
-export interface AllOfRule {
-  readonly allOf: readonly AlarmRule[];
-}
-/** True when at least one rule is true (OR). */
-export interface AnyOfRule {
-  readonly anyOf: readonly AlarmRule[];
-}
-/** True when the rule is false (NOT). */
-export interface NotRule {
-  readonly not: AlarmRule;
+  /**
+   * True when every rule is true (AND).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly allOf?: AlarmRule[];
+  /**
+   * True when at least one rule is true (OR).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly anyOf?: AlarmRule[];
+  /**
+   * True when the rule is false (NOT).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly not?: AlarmRule;
 }
 
-/** A composite alarm rule: plain JSON data, e.g. `{ allOf: [{ alarm: "a" }, { not: { alarm: "b" } }] }`. */
-export type AlarmRule = AlarmReference | AllOfRule | AnyOfRule | NotRule;
+/** A reference to an alarm of the group by its key (a CIS control id or a custom filter key). */
+export interface AlarmReference extends AlarmRule {
+  readonly alarm: string;
+}
+/** True when every rule is true (AND). */
+export interface AllOfRule extends AlarmRule {
+  readonly allOf: AlarmRule[];
+}
+/** True when at least one rule is true (OR). */
+export interface AnyOfRule extends AlarmRule {
+  readonly anyOf: AlarmRule[];
+}
+/** True when the rule is false (NOT). */
+export interface NotRule extends AlarmRule {
+  readonly not: AlarmRule;
+}
 
 /** The most characters CloudWatch accepts in `AlarmRule`. */
 export const MAX_ALARM_RULE_LENGTH = 10240;

@@ -13,9 +13,9 @@ export { EventOrigin };
 /** Where a detection comes from in the standards people audit against. */
 export interface DetectionReferences {
   /** CIS AWS Foundations Benchmark v1.4 recommendations and AWS Security Hub controls, e.g. "CIS 4.3", "CloudWatch.1". */
-  readonly cis?: readonly string[];
+  readonly cis?: string[];
   /** MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008". */
-  readonly mitre?: readonly string[];
+  readonly mitre?: string[];
 }
 
 /**
@@ -33,7 +33,7 @@ export interface DetectionMessage {
   /** What a person should check or do; one or more lines. */
   readonly body?: string;
   /** Extra placeholders: name to event path in dot notation (`detail.requestParameters.groupId`, `[0]` for array items). */
-  readonly fields?: Readonly<Record<string, string>>;
+  readonly fields?: Record<string, string>;
 }
 
 /** One entry of the catalog: an EventBridge pattern and what to tell people when it matches. */
@@ -45,8 +45,13 @@ export interface Detection {
   /** Default severity: selects the alert topic. */
   readonly severity: Severity;
   readonly references: DetectionReferences;
-  /** The full EventBridge event pattern (source, detail-type, detail). */
-  readonly eventPattern: EventPattern;
+  /**
+   * The full EventBridge event pattern (source, detail-type, detail), as JSON. Typed `any` in its
+   * values because a pattern is free-form JSON (`Any` in the package schema); it is checked by
+   * `validatePattern` before anything is deployed.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly eventPattern: Record<string, any>;
   readonly message: DetectionMessage;
   /** The remediation that AutoRemediator may attach to this detection's rule. */
   readonly remediation?: RemediationId;
