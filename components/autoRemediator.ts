@@ -440,7 +440,12 @@ export class AutoRemediator extends pulumi.ComponentResource {
         `${prefix}-fn`,
         {
           description: `aws-security-watch: ${id} (${mode})`,
-          callbackFactory: runtimeFactory(HANDLER_FACTORIES[id], handlerSettings),
+          // The lists left out of handlerSettings come from DEPLOYED_SETTINGS at cold start (the
+          // handler factory rejects settings without them).
+          callbackFactory: runtimeFactory(
+            HANDLER_FACTORIES[id],
+            handlerSettings as typeof handlerSettings & { trustedPrincipalArns: string[] },
+          ),
           role: role.arn,
           runtime: settings.runtime,
           timeout: settings.timeoutSeconds,

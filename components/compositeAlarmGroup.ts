@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, num, obj, ShapeKind, str } from "../core/argsShape";
 
 import {
   AlarmGroupError,
@@ -89,6 +90,59 @@ export interface CompositeAlarmGroupArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+const SEVERITY = "critical, high, medium or info";
+const ALARM_SETTINGS = {
+  threshold: num("a number"),
+  periodSeconds: num("a multiple of 60 seconds"),
+  evaluationPeriods: num("a number of periods"),
+  datapointsToAlarm: num("a number of periods"),
+};
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  logGroupName: str("the AuditTrail logGroupName", true),
+  alertTopicArns: map(
+    "a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns)",
+    str("an SNS topic ARN"),
+    { required: true, known: true },
+  ),
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
+  disabledControls: list("a list of CIS control ids", str("a CIS control id")),
+  controlOverrides: map(
+    "a map of CIS control id to alarm settings",
+    obj("alarm settings", { ...ALARM_SETTINGS, severity: str(SEVERITY) }),
+    { known: true },
+  ),
+  customFilters: map(
+    "a map of key to custom filter { pattern, severity, ... }",
+    obj("a custom filter", {
+      ...ALARM_SETTINGS,
+      pattern: str("a CloudWatch Logs filter pattern", true),
+      severity: str(SEVERITY, true),
+      description: str("a description"),
+    }),
+    { known: true },
+  ),
+  metricNamespace: str("a metric namespace"),
+  alarmNamePrefix: str("an alarm name prefix"),
+  composites: map(
+    "a map of key to composite { rule, severity, description }",
+    obj("a composite", {
+      rule: { kind: ShapeKind.Object, expected: "an alarm rule", required: true },
+      severity: str(SEVERITY),
+      description: str("a description"),
+    }),
+    { known: true },
+  ),
+  includeDefaultComposites: bool(),
+  suppressChildActions: bool(),
+  actionsSuppressor: obj("an object { alarm, waitPeriodSeconds, extensionPeriodSeconds }", {
+    alarm: str("an alarm name or ARN", true),
+    waitPeriodSeconds: num("a number of seconds"),
+    extensionPeriodSeconds: num("a number of seconds"),
+  }),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const DEFAULTS = {
   metricNamespace: "AwsSecurityWatch",
   includeDefaultComposites: true,
@@ -120,6 +174,10 @@ export class CompositeAlarmGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: CompositeAlarmGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:CompositeAlarmGroup", name, {}, opts);
+    const shapeProblems = argsProblems("CompositeAlarmGroup", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     const suppressor = args.actionsSuppressor;
     let plan;
