@@ -66,9 +66,15 @@ new asw.AutoRemediator("fix", {
     // The function's environment, as Lambda sets it before the module loads.
     Object.assign(process.env, r.inputs.environment.variables);
     // Loaded as Lambda would load it: a module in a folder with nothing beside it.
+    // The runtime provides Node's own modules and the AWS SDK v3, nothing else.
     const m = new Module("/var/task/__index.js");
     m.filename = "/var/task/__index.js";
     m.paths = [];
+    m.require = (id) => {
+      if (Module.isBuiltin(id)) return require(id);
+      if (id.startsWith("@aws-sdk/")) return require(require.resolve(id, { paths: [process.env.LAMBDA_RUNTIME_SDK] }));
+      throw new Error("the Lambda runtime does not provide " + id);
+    };
     m._compile(text, m.filename);
     report.functions[r.name] = { entries, handler: typeof m.exports.handler, bytes: text.length };
   }
@@ -146,9 +152,9 @@ describe("the packed package, installed the way a user installs it", function ()
     expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).to.contain(
       "Apache License\n                           Version 2.0, January 2004",
     );
-    expect(JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version).to.equal(
-      pkg.version,
-    );
+    expect(
+      JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version,
+    ).to.equal(pkg.version);
   });
 
   it("embeds the sources in every source map, so that stack traces resolve without the .ts files", () => {
@@ -177,7 +183,14 @@ describe("the packed package, installed the way a user installs it", function ()
 
   it("builds every remediation function from node_modules: each archive is __index.js alone, and it loads", () => {
     fs.writeFileSync(path.join(app, "program.js"), PROGRAM);
-    const report = JSON.parse(run(process.execPath, ["program.js"], app)) as {
+    const report = JSON.parse(
+      execFileSync(process.execPath, ["program.js"], {
+        cwd: app,
+        encoding: "utf8",
+        env: { ...process.env, LAMBDA_RUNTIME_SDK: path.join(ROOT, "node_modules") },
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ) as {
       resolvedFrom: string;
       functions: Record<string, { entries: string[]; handler: string; bytes: number }>;
     };

@@ -174,6 +174,26 @@ describe("the package schema (other languages: Python, Go, C#, Java, YAML)", fun
     expect(missing).to.deep.equal([]);
   });
 
+  it("names only types that lib.ts exports, so that a TypeScript program can write every argument", () => {
+    const config = ts.readConfigFile(path.join(ROOT, "provider", "tsconfig.json"), ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(
+      config.config,
+      ts.sys,
+      path.join(ROOT, "provider"),
+    );
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+    const checker = program.getTypeChecker();
+    const entry = program.getSourceFile(path.join(ROOT, "lib.ts"))!;
+    const exported = checker
+      .getExportsOfModule(checker.getSymbolAtLocation(entry)!)
+      .map((s) => s.name);
+    const named = [
+      ...components.map((name) => `${name}Args`),
+      ...Object.keys(schema.types).map((token) => token.split(":")[2]),
+    ];
+    expect(named.filter((name) => !exported.includes(name))).to.deep.equal([]);
+  });
+
   it("declares the enums with every value of the TypeScript enums", () => {
     const enums: [string, Record<string, string>][] = [
       ["Severity", Severity],
