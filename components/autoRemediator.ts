@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS as AUDIT_LOG_RETENTION_DAYS } from "./auditTrail";
 import { argsProblems, isPending, list, map, num, obj, str } from "../core/argsShape";
 import { CATALOG } from "../core/catalog";
+import { Detection } from "../core/detection";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
@@ -60,6 +61,12 @@ export interface RemediationRuleSource {
   readonly detectionRemediations?: Record<string, RemediationId>;
   /** The dead-letter queue of the watcher's targets (SecurityRuleWatcher `deadLetterQueueArn`), reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
+  /**
+   * The watcher's detections (SecurityRuleWatcher `detections`), for what the functions report
+   * about the detection that routed an event (ATT&CK ids, event names).
+   * @default the catalog's detections of the ids in `ruleNames`
+   */
+  readonly detections?: Detection[];
 }
 
 /** A resource tag (key and value). */
@@ -190,6 +197,7 @@ const ARGS_SHAPE = {
       { known: true },
     ),
     deadLetterQueueArn: str("the SecurityRuleWatcher deadLetterQueueArn", true),
+    detections: list("a list of detections (SecurityRuleWatcher detections)"),
   }),
   defaultMode: str("off, dry-run or enforce"),
   remediations: map("a map of remediation id to its settings", REMEDIATION_OPTIONS, {

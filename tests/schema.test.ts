@@ -227,6 +227,7 @@ describe("the package schema (other languages: Python, Go, C#, Java, YAML)", fun
     expect(Object.keys(source.properties!).sort()).to.deep.equal([
       "deadLetterQueueArn",
       "detectionRemediations",
+      "detections",
       "ruleArns",
       "ruleNames",
     ]);
