@@ -179,18 +179,19 @@ const REMEDIATION_OPTIONS = obj("an object with mode, allowedPublicPorts, protec
 const ARGS_SHAPE = {
   resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
   topicKmsKeyArn: str("the AlertTopicSet kmsKeyArn"),
-  failureAlarmTopicArn: str("an SNS topic ARN, normally the AlertTopicSet alertTopicArns.high", true),
+  failureAlarmTopicArn: str(
+    "an SNS topic ARN, normally the AlertTopicSet alertTopicArns.high",
+    true,
+  ),
   watcher: obj("the SecurityRuleWatcher, or its ruleNames and deadLetterQueueArn", {
     ruleNames: map(
       "a map of detection id to rule name (SecurityRuleWatcher ruleNames)",
       str("a rule name"),
       { required: true, known: true },
     ),
-    ruleArns: map(
-      "a map of detection id to rule ARN (SecurityRuleWatcher ruleArns)",
-      str(ARN),
-      { known: true },
-    ),
+    ruleArns: map("a map of detection id to rule ARN (SecurityRuleWatcher ruleArns)", str(ARN), {
+      known: true,
+    }),
     detectionRemediations: map(
       "a map of detection id to remediation id (SecurityRuleWatcher detectionRemediations)",
       str("a remediation id"),
@@ -278,10 +279,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
     const wiring = {
       ruleNames: args.watcher?.ruleNames ?? {},
       ruleArns: args.watcher?.ruleArns ?? {},
-      remediations: (args.watcher?.detectionRemediations ?? catalogLinks) as Record<
-        string,
-        string
-      >,
+      remediations: (args.watcher?.detectionRemediations ?? catalogLinks) as Record<string, string>,
     };
 
     this.modes = {};

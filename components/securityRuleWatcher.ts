@@ -96,27 +96,36 @@ export interface SecurityRuleWatcherArgs {
   readonly tags?: Record<string, string>;
 }
 
-const DETECTION_SHAPE = obj("a detection: id, title, description, severity, references, eventPattern, message", {
-  id: str("a kebab-case id", true),
-  title: str("a title", true),
-  description: str("a description", true),
-  severity: str("critical, high, medium or info", true),
-  references: obj("an object { cis, mitre }", {
-    cis: list("a list of CIS references", str("a reference")),
-    mitre: list("a list of MITRE ATT&CK technique ids", str("a technique id")),
-  }),
-  eventPattern: map("an EventBridge event pattern (a JSON object)", undefined, { required: true }),
-  message: obj("an object { subject, resource, body, fields }", {
-    subject: str("the alert subject template", true),
-    resource: str("a template"),
-    body: str("a template"),
-    fields: map("a map of placeholder name to event path", str("an event path")),
-  }, { required: true }),
-  remediation: str("a remediation id"),
-  global: bool(),
-  origin: str("an event origin"),
-  includeReadOnlyEvents: bool(),
-});
+const DETECTION_SHAPE = obj(
+  "a detection: id, title, description, severity, references, eventPattern, message",
+  {
+    id: str("a kebab-case id", true),
+    title: str("a title", true),
+    description: str("a description", true),
+    severity: str("critical, high, medium or info", true),
+    references: obj("an object { cis, mitre }", {
+      cis: list("a list of CIS references", str("a reference")),
+      mitre: list("a list of MITRE ATT&CK technique ids", str("a technique id")),
+    }),
+    eventPattern: map("an EventBridge event pattern (a JSON object)", undefined, {
+      required: true,
+    }),
+    message: obj(
+      "an object { subject, resource, body, fields }",
+      {
+        subject: str("the alert subject template", true),
+        resource: str("a template"),
+        body: str("a template"),
+        fields: map("a map of placeholder name to event path", str("an event path")),
+      },
+      { required: true },
+    ),
+    remediation: str("a remediation id"),
+    global: bool(),
+    origin: str("an event origin"),
+    includeReadOnlyEvents: bool(),
+  },
+);
 /** The shape of the arguments (first validation pass). */
 const ARGS_SHAPE = {
   alertTopicArns: map(
@@ -125,7 +134,10 @@ const ARGS_SHAPE = {
     { required: true, known: true },
   ),
   disabledDetections: list("a list of detection ids", str("a detection id")),
-  severityOverrides: map("a map of detection id to severity", str("critical, high, medium or info")),
+  severityOverrides: map(
+    "a map of detection id to severity",
+    str("critical, high, medium or info"),
+  ),
   customDetections: list("a list of detections", DETECTION_SHAPE),
   ruleNamePrefix: str("a rule name prefix"),
   homeRegion: str("a region name such as eu-west-1"),

@@ -86,9 +86,7 @@ export function shapeProblems(path: string, value: unknown, shape: FieldShape): 
         ]
       : [];
   }
-  const wrong = (): string[] => [
-    `${path} must be ${shape.expected}, got ${describeValue(value)}`,
-  ];
+  const wrong = (): string[] => [`${path} must be ${shape.expected}, got ${describeValue(value)}`];
   switch (shape.kind) {
     case ShapeKind.Any:
       return [];

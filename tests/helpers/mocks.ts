@@ -194,9 +194,7 @@ export function setup(options?: {
         const providerRegion = args.provider
           ? providerRegions.get(args.provider.split("::")[3])
           : undefined;
-        return invoke(
-          providerRegion ? { region: providerRegion, ...args.inputs } : args.inputs,
-        );
+        return invoke(providerRegion ? { region: providerRegion, ...args.inputs } : args.inputs);
       },
     },
     options?.project ?? "aws-security-watch",
