@@ -175,7 +175,7 @@ const ARGS_SHAPE = {
   isOrganizationTrail: bool(),
   organizationId: str("an organization id (o-...)"),
   restrictLogsRoleToTrail: bool(),
-  tags: map("a map of tag key to value", str("a tag value")),
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
 };
 
 const DEFAULTS = {

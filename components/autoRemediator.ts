@@ -589,6 +589,15 @@ export class AutoRemediator extends pulumi.ComponentResource {
     if (!settings.exemptTag.key) {
       fail(`exemptTag.key: must not be empty`);
     }
+    for (const [detection, remediation] of Object.entries(
+      args.watcher?.detectionRemediations ?? {},
+    )) {
+      if (!(REMEDIATION_IDS as string[]).includes(remediation)) {
+        fail(
+          `watcher.detectionRemediations.${detection}: "${remediation}" is not a remediation id; known: ${REMEDIATION_IDS.join(", ")}`,
+        );
+      }
+    }
   }
 }
 

@@ -140,7 +140,7 @@ const ARGS_SHAPE = {
     waitPeriodSeconds: num("a number of seconds"),
     extensionPeriodSeconds: num("a number of seconds"),
   }),
-  tags: map("a map of tag key to value", str("a tag value")),
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
 };
 
 const DEFAULTS = {

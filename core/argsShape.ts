@@ -153,18 +153,21 @@ export const bool = (expected = "true or false"): FieldShape => ({
   kind: ShapeKind.Boolean,
   expected,
 });
-export const list = (expected: string, items?: FieldShape): FieldShape => ({
-  kind: ShapeKind.List,
-  expected,
-  items,
-});
+// Lists, maps and objects must be known when the component is built (`known`), as their
+// TypeScript types say (`T[]`, `Record<string, T>`, an interface: their items may be Inputs, not
+// the whole); a field typed `pulumi.Input<Record<...>>` passes `{ known: false }`.
+export const list = (
+  expected: string,
+  items?: FieldShape,
+  options: { required?: boolean; known?: boolean } = {},
+): FieldShape => ({ kind: ShapeKind.List, expected, items, known: true, ...options });
 export const map = (
   expected: string,
   values?: FieldShape,
   options: { required?: boolean; known?: boolean } = {},
-): FieldShape => ({ kind: ShapeKind.Map, expected, values, ...options });
+): FieldShape => ({ kind: ShapeKind.Map, expected, values, known: true, ...options });
 export const obj = (
   expected: string,
   fields: Readonly<Record<string, FieldShape>>,
   options: { required?: boolean; known?: boolean } = {},
-): FieldShape => ({ kind: ShapeKind.Object, expected, fields, ...options });
+): FieldShape => ({ kind: ShapeKind.Object, expected, fields, known: true, ...options });

@@ -100,6 +100,30 @@ const CASES: [string, () => unknown, string][] = [
     'AutoRemediator "remediate": remediations must be a map of remediation id to its settings, got a list: a map is keyed by a stable label or id, not by position',
   ],
   [
+    "AutoRemediator with a detection linked to an unknown remediation",
+    () =>
+      new lib.AutoRemediator("remediate", {
+        resolutionTopicArn: RESOLUTIONS,
+        failureAlarmTopicArn: TOPICS.high,
+        watcher: {
+          ruleNames: { "root-usage": "w-root-usage" },
+          detectionRemediations: { "root-usage": "nuke-account" },
+          deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:dlq",
+        },
+      } as Loose),
+    'watcher.detectionRemediations.root-usage: "nuke-account" is not a remediation id; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot',
+  ],
+  [
+    "SecurityRuleWatcher with disabled detections as an output of a list",
+    () =>
+      new lib.SecurityRuleWatcher("watch", {
+        alertTopicArns: TOPICS,
+        homeRegion: REGION,
+        disabledDetections: pulumi.output(["vpc-changes"]),
+      } as Loose),
+    'SecurityRuleWatcher "watch": disabledDetections must be known when the component is built (a list of detection ids), got an output: pass the value itself',
+  ],
+  [
     "SecurityRuleWatcher with no arguments",
     () => new (lib.SecurityRuleWatcher as Loose)("watch"),
     'SecurityRuleWatcher "watch": alertTopicArns is required (a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns))',
@@ -219,7 +243,10 @@ describe("argsShape (pure)", () => {
     expect(isPending(pulumi.output("x"))).to.equal(true);
     expect(isPending(Promise.resolve(1))).to.equal(true);
     expect(isPending({ then: 1 })).to.equal(false);
-    expect(shapeProblems("a", pulumi.output(["x"]), list("a list"))).to.deep.equal([]);
+    expect(
+      shapeProblems("a", pulumi.output(["x"]), list("a list", undefined, { known: false })),
+    ).to.deep.equal([]);
+    expect(shapeProblems("s", pulumi.output("x"), str("a string"))).to.deep.equal([]);
     expect(
       shapeProblems("m", pulumi.output({}), map("a map", undefined, { known: true })),
     ).to.deep.equal([
