@@ -9,6 +9,7 @@ import { Detection } from "../core/detection";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
+import type { DetectionLink } from "../lambdas/common";
 import { runtimeFactory } from "../lambdas/bootstrap";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
@@ -167,6 +168,8 @@ const DEFAULTS = {
   maximumRetryAttempts: 2,
   maximumEventAgeSeconds: 3600,
   failureQueueRetentionSeconds: 1209600,
+  /** SDK limits of every client in the functions: a call gives up well inside the timeout. */
+  sdk: { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
 };
 
 const ARN = "an ARN (a string)";
@@ -245,6 +248,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
   public readonly logGroupNames: Record<string, pulumi.Output<string>>;
   /** Mode per remediation, as deployed (plain data). */
   public readonly modes: Record<string, RemediationMode>;
+  /** The DynamoDB table of idempotency records (undefined when every remediation is off). */
+  public readonly idempotencyTableName?: pulumi.Output<string>;
 
   constructor(name: string, args: AutoRemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AutoRemediator", name, {}, opts);
@@ -281,6 +286,12 @@ export class AutoRemediator extends pulumi.ComponentResource {
       ruleArns: args.watcher?.ruleArns ?? {},
       remediations: (args.watcher?.detectionRemediations ?? catalogLinks) as Record<string, string>,
     };
+
+    // The detections the functions report on: the source's own (custom ones included), or the
+    // catalog's of the wired ids; each linked to the remediation the wiring names.
+    const wiredDetections = (
+      args.watcher?.detections ?? CATALOG.filter((d) => d.id in wiring.ruleNames)
+    ).map((d) => ({ ...d, remediation: wiring.remediations[d.id] as RemediationId | undefined }));
 
     this.modes = {};
     this.functions = {};
@@ -349,6 +360,26 @@ export class AutoRemediator extends pulumi.ComponentResource {
     this.failureQueueUrl = failureQueue?.url;
     this.failureQueueArn = failureQueue?.arn;
 
+    // One idempotency record per (remediation, account, event): a conditional write claims the
+    // event and holds its outcome, so a duplicate delivery changes nothing and a retry after a
+    // lost publish re-sends the real outcome. On-demand: no cost while idle; records expire.
+    const idempotency =
+      enabled.length === 0
+        ? undefined
+        : new aws.dynamodb.Table(
+            `${name}-idempotency`,
+            {
+              billingMode: "PAY_PER_REQUEST",
+              hashKey: "id",
+              attributes: [{ name: "id", type: "S" }],
+              ttl: { attributeName: "expiresAt", enabled: true },
+              serverSideEncryption: { enabled: true },
+              tags,
+            },
+            { parent: this },
+          );
+    this.idempotencyTableName = idempotency?.name;
+
     for (const id of REMEDIATION_IDS) {
       const options = settings.remediations[id] ?? {};
       const mode = options.mode ?? settings.defaultMode;
@@ -391,8 +422,9 @@ export class AutoRemediator extends pulumi.ComponentResource {
           logGroup.arn,
           args.topicKmsKeyArn,
           failureQueue!.arn,
+          idempotency!.arn,
         ])
-        .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn]) => {
+        .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn, tableArn]) => {
           const document = remediationPolicy(id, {
             partition: part,
             account,
@@ -400,6 +432,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             resolutionTopicArn: topicArn,
             logGroupArn,
             kmsKeyArn,
+            idempotencyTableArn: tableArn,
           });
           return JSON.stringify({
             ...document,
@@ -438,6 +471,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
         mode,
         exemptTag: settings.exemptTag,
         ...known,
+        detections: detectionLinks(wiredDetections, id),
+        sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
           : {}),
@@ -463,6 +498,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             variables: {
               RESOLUTION_TOPIC_ARN: args.resolutionTopicArn,
               OWN_ROLE_ARN: role.arn,
+              IDEMPOTENCY_TABLE: idempotency!.name,
               NODE_OPTIONS: "--enable-source-maps",
               ...(Object.keys(deferred).length > 0
                 ? { DEPLOYED_SETTINGS: pulumi.jsonStringify(deferred) }
@@ -530,6 +566,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       failureQueueArn: this.failureQueueArn,
       logGroupNames: this.logGroupNames,
       modes: this.modes,
+      idempotencyTableName: this.idempotencyTableName,
     });
   }
 
@@ -599,6 +636,31 @@ export class AutoRemediator extends pulumi.ComponentResource {
       }
     }
   }
+}
+
+/**
+ * The detections routed to remediation `id`, as the incident record names them: id, ATT&CK
+ * ids, and the event names and detail types of the pattern (the run loop matches the event's
+ * name against them to tell which detection routed it).
+ */
+export function detectionLinks(
+  detections: readonly Pick<Detection, "id" | "remediation" | "references" | "eventPattern">[],
+  id: RemediationId,
+): DetectionLink[] {
+  const strings = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === "string");
+  return detections
+    .filter((d) => d.remediation === id)
+    .map((d) => {
+      const pattern = d.eventPattern ?? {};
+      const detail = (pattern.detail ?? {}) as Record<string, unknown>;
+      return {
+        id: d.id,
+        attackIds: [...(d.references?.mitre ?? [])],
+        eventNames: strings(detail.eventName),
+        detailTypes: strings(pattern["detail-type"]),
+      };
+    });
 }
 
 /**

@@ -12,6 +12,7 @@ export const deploymentOnlyModule = true;
 export interface RuntimeSettings {
   resolutionTopicArn: string;
   ownRoleArn?: string;
+  idempotencyTableName?: string;
 }
 
 /**
@@ -42,6 +43,7 @@ export function runtimeFactory<S extends object, H>(
       ...(deployed as Partial<S>),
       resolutionTopicArn: process.env.RESOLUTION_TOPIC_ARN ?? "",
       ownRoleArn: process.env.OWN_ROLE_ARN || undefined,
+      idempotencyTableName: process.env.IDEMPOTENCY_TABLE || undefined,
     });
   };
 }

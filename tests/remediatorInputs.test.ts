@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { EC2Client, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
 
 const recorder = setup();
@@ -46,7 +47,7 @@ function ingressEvent(principal: string, issuer = principal) {
         sessionContext: { sessionIssuer: { type: "Role", arn: issuer } },
       },
       requestParameters: {
-        groupId: "sg-0abc",
+        groupId: "sg-0abc1234",
         ipPermissions: {
           items: [
             {
@@ -91,11 +92,14 @@ describe("AutoRemediator: ARN lists given as Outputs", () => {
 
     const ec2 = mockClient(EC2Client);
     const sns = mockClient(SNSClient);
+    const ddb = mockClient(DynamoDBClient);
     try {
+      ddb.on(PutItemCommand).resolves({});
+      ddb.on(UpdateItemCommand).resolves({});
       ec2.on(DescribeSecurityGroupsCommand).resolves({
         SecurityGroups: [
           {
-            GroupId: "sg-0abc",
+            GroupId: "sg-0abc1234",
             Tags: [],
             IpPermissions: [
               { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
@@ -114,6 +118,7 @@ describe("AutoRemediator: ARN lists given as Outputs", () => {
     } finally {
       ec2.restore();
       sns.restore();
+      ddb.restore();
     }
 
     // Without the environment's lists the settings are incomplete: the cold start refuses.
