@@ -20,3 +20,6 @@ export const ruleCount = stack.watcher.detections.length;
 export const remediationFunctions = stack.remediator.functionArns;
 export const remediationModes = stack.remediator.modes;
 export const alarmNames = stack.alarms?.alarmNames;
+export const hubEventBusArn = stack.hub?.eventBusArn;
+export const spokeStackSets = stack.hub?.stackSetNames;
+export const spokeHeartbeatAlarm = stack.hub?.heartbeatAlarmName;

@@ -8,6 +8,8 @@ export * from "./components/alertTopicSet";
 export * from "./components/securityRuleWatcher";
 export * from "./components/compositeAlarmGroup";
 export * from "./components/autoRemediator";
+export * from "./components/organizationHub";
+export * from "./components/organizationSpoke";
 export * from "./core/types";
 export { CATALOG } from "./core/catalog";
 export * from "./core/detection";
@@ -16,3 +18,22 @@ export { renderAlert, buildInputTransformer } from "./core/alertMessage";
 export { toEventBridgeEvent } from "./core/cloudtrailEvent";
 export { CIS_CONTROLS } from "./core/cisControls";
 export { renderAlarmRule, AlarmRule } from "./core/compositeAlarm";
+export {
+  forwardingRules,
+  ForwardingRule,
+  ForwardingScope,
+  GLOBAL_REGION,
+} from "./core/org/forwarding";
+export {
+  regionalSpokeTemplate,
+  accountSpokeTemplate,
+  templateBody,
+  CFN_LIMITS,
+} from "./core/org/spokeTemplate";
+export { hubBusPolicy } from "./core/org/busPolicy";
+export {
+  memberTrustPolicy,
+  memberRolePolicy,
+  memberRoleName,
+  hubRoleName,
+} from "./core/org/memberRoles";

@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS as AUDIT_LOG_RETENTION_DAYS } from "./auditTrail";
 import { remediationPolicy } from "../core/remediationPolicies";
+import { assumeMemberRoleStatement, hubRoleName, memberRoleName } from "../core/org/memberRoles";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import { runtimeFactory } from "../lambdas/bootstrap";
@@ -39,6 +40,22 @@ export interface RemediationRuleSource {
   readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
   /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
+}
+
+/** How the functions act in the member accounts of an organization (see OrganizationHub). */
+export interface CrossAccountArgs {
+  /**
+   * The organization id (`o-...`): the functions assume member roles only in its accounts
+   * (`aws:ResourceOrgID`), and act only on events of its accounts.
+   */
+  readonly organizationId: string;
+  /** The external id the functions name when they assume a member role (the spokes' `ExternalId`). */
+  readonly externalId: string;
+  /**
+   * Accounts of the organization whose events are never acted on.
+   * @default []
+   */
+  readonly excludedAccounts?: string[];
 }
 
 export interface AutoRemediatorArgs {
@@ -108,6 +125,14 @@ export interface AutoRemediatorArgs {
   readonly runtime?: string;
   /** Tags applied to every resource that accepts them. */
   readonly tags?: Record<string, string>;
+  /**
+   * Act in the member accounts of an organization (the hub of OrganizationHub): each function's
+   * role is named `asw-hub-<remediation>`, the name the member roles trust, and may assume
+   * `asw-member-<remediation>` in the organization's accounts; for an event of account A the
+   * function acts through that role in A.
+   * @default undefined: the functions act in their own account
+   */
+  readonly crossAccount?: CrossAccountArgs;
 }
 
 const DEFAULTS = {
@@ -259,6 +284,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       const role = new aws.iam.Role(
         `${prefix}-role`,
         {
+          ...(args.crossAccount ? { name: hubRoleName(id) } : {}),
           description: `aws-security-watch ${id} remediation`,
           assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
@@ -303,6 +329,14 @@ export class AutoRemediator extends pulumi.ComponentResource {
                 Action: "sqs:SendMessage",
                 Resource: queueArn,
               },
+              ...(args.crossAccount
+                ? [
+                    assumeMemberRoleStatement(id, {
+                      partition: part,
+                      organizationId: args.crossAccount.organizationId,
+                    }),
+                  ]
+                : []),
             ],
           });
         });
@@ -321,6 +355,16 @@ export class AutoRemediator extends pulumi.ComponentResource {
           : {}),
         ...(id === RemediationId.CancelKeyDeletion
           ? { protectedKeyArns: options.protectedKeyArns ?? [] }
+          : {}),
+        ...(args.crossAccount
+          ? {
+              crossAccount: {
+                memberRoleName: memberRoleName(id),
+                externalId: args.crossAccount.externalId,
+                organizationId: args.crossAccount.organizationId,
+                excludedAccounts: args.crossAccount.excludedAccounts ?? [],
+              },
+            }
           : {}),
       };
       const fn = new aws.lambda.CallbackFunction(
@@ -382,6 +426,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
           `${targetName}-target`,
           {
             rule: rule.name,
+            eventBusName: rule.eventBusName,
             targetId: `remediate-${id}`.slice(0, 64),
             arn: fn.arn,
             retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },

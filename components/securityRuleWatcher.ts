@@ -91,6 +91,14 @@ export interface SecurityRuleWatcherArgs {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * The event bus of the detection rules: an organization hub's central bus (OrganizationHub
+   * `eventBusName`), which receives the events that member accounts forward. The forwarding of
+   * global-service events (`forwardGlobalEvents`) is for the default bus of a single account.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   * @default the default event bus
+   */
+  readonly eventBusName?: pulumi.Input<string>;
 }
 
 const DEFAULTS = {
@@ -207,6 +215,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
           description: detection.title,
           eventPattern: JSON.stringify(detection.eventPattern),
           state: ruleState(detection),
+          eventBusName: args.eventBusName,
           tags,
         },
         { parent: this },
@@ -215,6 +224,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
         `${name}-${detection.id}-alert`,
         {
           rule: rule.name,
+          eventBusName: args.eventBusName,
           targetId: "alert",
           arn: args.alertTopicArns[detection.severity],
           inputTransformer: transformers.get(detection.id)!,

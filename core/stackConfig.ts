@@ -4,6 +4,7 @@
  * every component, or throws one error that lists every problem found.
  */
 import { isEmailAddress, isHttpsUrl } from "./validation";
+import { OrganizationConfig, parseOrganizationConfig } from "./org/orgConfig";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
 
 /** Where alerts go: applied to every alert topic, plus per-topic additions. */
@@ -83,10 +84,23 @@ export interface StackConfig {
   readonly alarms: AlarmsConfig;
   readonly remediation: RemediationConfig;
   readonly tags: Record<string, string>;
+  /** The hub of an organization (core/org/orgConfig.ts); undefined for a single account. */
+  readonly organization?: OrganizationConfig;
+  /** A single account's other regions: spokes that forward to this stack's region. */
+  readonly spokeRegions: string[];
 }
 
 /** The configuration keys (under `aws-security-watch:`) that the stack reads. */
-export const CONFIG_KEYS = ["alerts", "trail", "detections", "alarms", "remediation", "tags"];
+export const CONFIG_KEYS = [
+  "alerts",
+  "trail",
+  "detections",
+  "alarms",
+  "remediation",
+  "tags",
+  "organization",
+  "spokeRegions",
+];
 
 const DEFAULTS = {
   trail: {
@@ -452,6 +466,9 @@ export function parseStackConfig(
     tags[key] = value;
   }
 
+  const org = parseOrganizationConfig(get, awsRegion);
+  r.problems.push(...org.problems);
+
   if (r.problems.length > 0) {
     throw new Error(
       `Invalid stack configuration (Pulumi.<stack>.yaml, namespace aws-security-watch):\n  - ${r.problems.join("\n  - ")}`,
@@ -465,5 +482,7 @@ export function parseStackConfig(
     alarms,
     remediation,
     tags,
+    organization: org.organization,
+    spokeRegions: org.spokeRegions,
   };
 }

@@ -294,3 +294,12 @@ export function templateBody(template: CfnTemplate): { body: string; bytes: numb
   const body = JSON.stringify(template);
   return { body, bytes: Buffer.byteLength(body) };
 }
+
+/** The hub-side pattern of the spokes' heartbeats (the schedule events of the heartbeat rule). */
+export function heartbeatPattern(): Record<string, unknown> {
+  return {
+    source: ["aws.events"],
+    "detail-type": ["Scheduled Event"],
+    resources: [{ suffix: `:rule/${HEARTBEAT_RULE_NAME}` }],
+  };
+}
