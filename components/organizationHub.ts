@@ -315,6 +315,7 @@ export class OrganizationHub extends pulumi.ComponentResource {
             HubAccountId: identity.accountId,
             OrganizationId: s.organizationId,
             ExternalId: s.externalId,
+            Regions: s.regions.join(","),
           },
         },
         { parent: this },

@@ -114,6 +114,7 @@ export class OrganizationSpoke extends pulumi.ComponentResource {
             HubAccountId: args.memberRoles.hubAccountId,
             OrganizationId: args.memberRoles.organizationId,
             ExternalId: args.memberRoles.externalId,
+            Regions: regions.join(","),
           },
           capabilities: ["CAPABILITY_NAMED_IAM"],
           tags,

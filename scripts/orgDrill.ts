@@ -48,6 +48,7 @@ import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import { archiveEntries, handlerOf } from "./lambdaCode";
 import { clientConfig, MOTO_ACCOUNT, startMoto, useMotoEnvironment } from "./moto";
 import {
+  createIdempotencyTable,
   createResolutionInbox,
   createScenarioContext,
   SCENARIOS,
@@ -232,6 +233,9 @@ export async function runOrgDrill(
   try {
     const hubCtx = createScenarioContext(moto.endpoint, HUB_REGION, MOTO_ACCOUNT);
     const inbox = await createResolutionInbox(hubCtx);
+    // The hub's idempotency table, under the name its functions have in their environment.
+    const tables = new Set(Object.values(hub.functions).map((f) => f.env.IDEMPOTENCY_TABLE));
+    for (const table of tables) if (table) await createIdempotencyTable(hubCtx, table);
     log(
       `2/4 deploying the spoke templates with CloudFormation into member accounts ${MEMBER_ACCOUNTS.join(", ")}…`,
     );
@@ -252,6 +256,7 @@ export async function runOrgDrill(
           HubAccountId: MOTO_ACCOUNT,
           OrganizationId: hub.organizationId,
           ExternalId: hub.externalId,
+          Regions: [HUB_REGION, GLOBAL_REGION].join(","),
         })}`,
       );
       const rules: Record<string, Record<string, Record<string, unknown>>> = {};

@@ -127,19 +127,27 @@ describe("spoke templates (core/org/spokeTemplate.ts)", () => {
     });
   });
 
-  it("account: one member role per remediation, its permissions the single-account role's own statements", () => {
+  it("account: one member role per remediation, its permissions the single-account role's own statements, for the spokes' regions", () => {
     for (const id of REMEDIATION_IDS) {
       const role = ACCOUNT.Resources[memberRoleLogicalId(id)];
       expect(role.Type).to.equal("AWS::IAM::Role");
       expect(role.Properties.RoleName).to.equal(memberRoleName(id));
       const policies = resolveSubs(role.Properties.Policies, MEMBER);
+      // The single-account role's statements for one region, widened to the spokes' regions:
+      // ARNs in any region, aws:RequestedRegion bound to the Regions parameter.
+      const single = JSON.stringify(
+        remediationStatements(id, {
+          partition: "aws",
+          account: "111111111111",
+          region: "eu-west-1",
+        }),
+      )
+        .replace(/:eu-west-1:/g, ":*:")
+        .replace(/"aws:RequestedRegion":"eu-west-1"/g, '"aws:RequestedRegion":{"Ref":"Regions"}');
       expect(policies).to.deep.equal([
         {
           PolicyName: id,
-          PolicyDocument: {
-            Version: "2012-10-17",
-            Statement: remediationStatements(id, { partition: "aws", account: "111111111111" }),
-          },
+          PolicyDocument: { Version: "2012-10-17", Statement: JSON.parse(single) },
         },
       ]);
       expect(resolveSubs(role.Properties.AssumeRolePolicyDocument, MEMBER)).to.deep.equal(

@@ -81,12 +81,28 @@ export function memberTrustPolicy(id: RemediationId, ctx: MemberTrustContext): T
   };
 }
 
-/** The permissions of the member role of `id` in `account`: the remediation's own statements. */
+/**
+ * The permissions of the member role of `id` in `account`: the remediation's own statements,
+ * for every region of the spokes (the role is per account, not per region): resource ARNs in any
+ * region, and the statements that single-account roles confine to their region
+ * (`aws:RequestedRegion`) confined to `regions` instead.
+ */
 export function memberRolePolicy(
   id: RemediationId,
-  ctx: { readonly partition: string; readonly account: string },
+  ctx: { readonly partition: string; readonly account: string; readonly regions: unknown },
 ): { Version: "2012-10-17"; Statement: RemediationPolicyStatement[] } {
-  return { Version: "2012-10-17", Statement: remediationStatements(id, ctx) };
+  const statements = remediationStatements(id, { ...ctx, region: "*" }).map((statement) => {
+    const equals = statement.Condition?.StringEquals as Record<string, unknown> | undefined;
+    if (equals?.["aws:RequestedRegion"] !== "*") return statement;
+    return {
+      ...statement,
+      Condition: {
+        ...statement.Condition,
+        StringEquals: { ...equals, "aws:RequestedRegion": ctx.regions },
+      },
+    } as RemediationPolicyStatement;
+  });
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 /**

@@ -227,7 +227,7 @@ export function regionalSpokeTemplate(
 
 /**
  * The per-account part of the spoke: the member role of each remediation. Parameters
- * `HubAccountId`, `OrganizationId`, `ExternalId`.
+ * `HubAccountId`, `OrganizationId`, `ExternalId`, `Regions` (comma-separated).
  */
 export function accountSpokeTemplate(remediations: readonly RemediationId[]): CfnTemplate {
   const resources: CfnTemplate["Resources"] = {};
@@ -255,6 +255,7 @@ export function accountSpokeTemplate(remediations: readonly RemediationId[]): Cf
               memberRolePolicy(id, {
                 partition: "${AWS::Partition}",
                 account: "${AWS::AccountId}",
+                regions: { Ref: "Regions" },
               }),
             ),
           },
@@ -282,6 +283,10 @@ export function accountSpokeTemplate(remediations: readonly RemediationId[]): Cf
         Type: "String",
         Description: "The external id the hub names when it assumes a member role",
         AllowedPattern: "^[\\w+=,.@:/-]{2,1224}$",
+      },
+      Regions: {
+        Type: "CommaDelimitedList",
+        Description: "The regions of the spokes: where the member roles may act",
       },
     },
     Resources: resources,
