@@ -35,11 +35,13 @@ import { memberCredentials } from "../lambdas/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
 import { startMoto, useMotoEnvironment } from "../scripts/moto";
 import {
+  createIdempotencyTable,
   createResolutionInbox,
   createScenarioContext,
   scenario,
   wrapAsEventBridge,
 } from "../scripts/scenarios";
+import { accountCredentials, memberContext } from "../scripts/orgDrill";
 
 export const ACCOUNTS = 200;
 export const REGIONS = 17;
@@ -331,12 +333,24 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     const ctx = createScenarioContext(moto.endpoint, "eu-west-1");
     const inbox = await createResolutionInbox(ctx);
     const attack = scenario("sg-world-ssh-ipv4");
+    // The storm is organization-wide: event i happens in member account i mod 200, each with its
+    // own credentials in the emulator; the hub's handler assumes that account's member role.
+    const accounts = Array.from({ length: ACCOUNTS }, (_, i) => String(100000000000 + i));
+    const contexts = [];
+    for (const account of accounts) {
+      const creds = await accountCredentials(moto.endpoint, account);
+      contexts.push(memberContext(moto.endpoint, "eu-west-1", account, creds));
+    }
+    const tables = new Set([fn.inputs.environment.variables.IDEMPOTENCY_TABLE].filter(Boolean));
+    for (const table of tables) await createIdempotencyTable(ctx, table);
     const setupStarted = performance.now();
     const batch: { event: unknown }[] = [];
-    for (let i = 0; i < events + 300; i++)
-      batch.push({ event: wrapAsEventBridge((await attack.setup(ctx)).record) });
+    for (let i = 0; i < events + 300; i++) {
+      const member = contexts[i % contexts.length];
+      batch.push({ event: wrapAsEventBridge((await attack.setup(member)).record) });
+    }
     print(
-      `Storm: ${batch.length} world-open security groups made in the emulator in ${ms(performance.now() - setupStarted)}.`,
+      `Storm: ${batch.length} world-open security groups made in ${accounts.length} member accounts of the emulator in ${ms(performance.now() - setupStarted)}.`,
     );
     const quiet = process.stdout.write.bind(process.stdout);
     const rows: string[][] = [];
@@ -387,7 +401,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
       ]);
       if (concurrency === 5) {
         figures.push({
-          name: `storm: ${slice.length} events through the serialized handler, 5 in parallel (emulator)`,
+          name: `storm: ${slice.length} events in ${ACCOUNTS} accounts, serialized handler, 5 in parallel (emulator)`,
           figure: `${ms(elapsed)} (${rate.toFixed(0)}/s), ${remediated} remediated`,
           target: "drained within the minute, every one remediated",
           pass: elapsed <= 60_000 && remediated === slice.length,

@@ -118,10 +118,10 @@ export async function buildOrgHub(recorder: Recorder): Promise<HubBuild> {
   };
 }
 
-type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+export type Creds = { accessKeyId: string; secretAccessKey: string; sessionToken: string };
 
 /** Credentials of `account` in the emulator (moto maps an assumed role's keys to its account). */
-async function accountCredentials(endpoint: string, account: string): Promise<Creds> {
+export async function accountCredentials(endpoint: string, account: string): Promise<Creds> {
   const sts = new STSClient(clientConfig(endpoint, HUB_REGION));
   const out = await sts.send(
     new AssumeRoleCommand({
@@ -137,7 +137,7 @@ async function accountCredentials(endpoint: string, account: string): Promise<Cr
   };
 }
 
-function memberContext(
+export function memberContext(
   endpoint: string,
   region: string,
   account: string,

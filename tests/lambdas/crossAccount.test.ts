@@ -9,6 +9,9 @@ import {
   memberCredentials,
 } from "../../lambdas/crossAccount";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
+import { createRevokeWorldIngressHandler } from "../../lambdas/revokeWorldIngress";
+import { asAssumedRole } from "../../scripts/scenarios";
+import { baseSettings, captureLogs, type Json, record } from "./harness";
 
 const SETTINGS: CrossAccountSettings = {
   memberRoleName: "asw-member-revoke-world-ingress",
@@ -204,6 +207,57 @@ describe("cross-account remediation (lambdas/crossAccount.ts)", () => {
         "arn:aws:sts::444455556666:assumed-role/asw-member-revoke-world-ingress/asw-revoke-world-ingress",
       );
       expect(causedByMemberRole({ principal: who.Arn! }, SETTINGS.memberRoleName)).to.equal(true);
+    });
+  });
+
+  describe("the run loop in hub mode (settings.crossAccount)", () => {
+    const hub = { ...baseSettings(), allowedPublicPorts: [], crossAccount: SETTINGS };
+    const opened = (account: string): Json => {
+      const event = record("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", {
+        groupId: "sg-0abc1234",
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: "tcp",
+              fromPort: 22,
+              toPort: 22,
+              ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] },
+            },
+          ],
+        },
+      });
+      return { ...event, account, detail: { ...event.detail, recipientAccountId: account } };
+    };
+
+    it("ignores the change its member role made in a member account (the loop guard), with no AWS call", async () => {
+      const event = opened("111111111111");
+      const own = asAssumedRole(
+        event.detail,
+        "arn:aws:iam::111111111111:role/asw-member-revoke-world-ingress",
+        "asw-revoke-world-ingress",
+      );
+      const handler = createRevokeWorldIngressHandler(hub);
+      const { result, lines } = await captureLogs(() => handler({ ...event, detail: own }));
+      expect(result?.outcome).to.equal("ignored");
+      expect(result?.message).to.equal(
+        "Ignored: the change was made by this remediation's member role (the hub).",
+      );
+      expect(lines.filter((l: Json) => l.type === "incident")).to.have.length(1);
+    });
+
+    it("rejects an event of an excluded account before any AWS call", async () => {
+      const handler = createRevokeWorldIngressHandler(hub);
+      const { error, lines } = await captureLogs(() => handler(opened("999999999999")));
+      expect(error?.message).to.equal(
+        "revoke-world-ingress: rejected event: account 999999999999 is excluded from remediation",
+      );
+      expect(lines.find((l: Json) => l.type === "rejected")?.account).to.equal("999999999999");
+    });
+
+    it("refuses invalid crossAccount settings at cold start", () => {
+      expect(() =>
+        createRevokeWorldIngressHandler({ ...hub, crossAccount: { ...SETTINGS, externalId: "" } }),
+      ).to.throw("crossAccount.externalId must be 2-1224 characters");
     });
   });
 });
