@@ -162,10 +162,12 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     ? managementAccountSpoke(hub, org!, tags)
     : singleAccountSpokes(config.spokeRegions, config.homeRegion, watcher, tags);
 
-  const alarms = audit
+  // A hub without its own trail runs the CIS alarms on its copy of the organization trail's logs.
+  const trailLogGroup = audit?.logGroupName ?? config.organization?.trailLogGroupName;
+  const alarms = trailLogGroup
     ? new CompositeAlarmGroup("cis", {
         alarmNamePrefix: physical,
-        logGroupName: audit.logGroupName,
+        logGroupName: trailLogGroup,
         alertTopicArns: topics.alertTopicArns,
         resolutionTopicArn: topics.resolutionTopicArn,
         disabledControls: config.alarms.disabledControls,

@@ -106,6 +106,7 @@ describe("OrganizationHub", () => {
         HubAccountId: ACCOUNT_ID,
         OrganizationId: ORG,
         ExternalId: "asw-test",
+        Regions: REGIONS.join(","),
       });
     });
 
@@ -243,6 +244,7 @@ describe("OrganizationSpoke", () => {
       HubAccountId: "222222222222",
       OrganizationId: ORG,
       ExternalId: "asw-test",
+      Regions: REGIONS.join(","),
     });
     expect(recorder.get(CFN_STACK, "mgmt-account").inputs.capabilities).to.deep.equal([
       "CAPABILITY_NAMED_IAM",
@@ -313,6 +315,14 @@ describe("the org-hub stack (Pulumi.org-hub.yaml under mocks)", () => {
         sessionName: "aws-security-watch",
       },
     ]);
+  });
+
+  it("runs the CIS alarms on the hub's copy of the organization trail's log group, with no trail of its own", () => {
+    expect(recorder.ofType("aws:cloudtrail/trail:Trail")).to.deep.equal([]);
+    const filters = recorder.ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter");
+    expect(filters.length).to.be.greaterThan(10);
+    for (const f of filters)
+      expect(f.inputs.logGroupName).to.equal("aws-cloudtrail-logs-o-a1b2c3d4e5");
   });
 
   it("refuses a hub configuration that does not say how the management account is covered", () => {

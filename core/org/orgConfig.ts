@@ -29,6 +29,11 @@ export interface OrganizationConfig {
   readonly deployStackSets: boolean;
   readonly expectedAccounts: number;
   readonly managementAccount: ManagementAccountConfig;
+  /**
+   * The hub's copy of the organization trail's log group (a CloudWatch Logs centralization rule
+   * copies it from the management account): the CIS alarms run on it.
+   */
+  readonly trailLogGroupName?: string;
 }
 
 type Raw = Record<string, unknown>;
@@ -45,6 +50,7 @@ const KNOWN = [
   "deployStackSets",
   "expectedAccounts",
   "managementAccount",
+  "trailLogGroupName",
 ];
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
@@ -151,6 +157,16 @@ export function parseOrganizationConfig(
     );
   }
 
+  const trailLogGroupName = raw.trailLogGroupName;
+  if (
+    trailLogGroupName !== undefined &&
+    (typeof trailLogGroupName !== "string" || !/^[\w#/.-]{1,512}$/.test(trailLogGroupName))
+  ) {
+    problems.push(
+      `organization.trailLogGroupName: ${JSON.stringify(trailLogGroupName)} is not a log group name`,
+    );
+  }
+
   // Service-managed StackSets skip the management account: the configuration says what to do.
   const m = raw.managementAccount;
   let managementAccount: ManagementAccountConfig = { accountId: "", watched: false };
@@ -210,6 +226,7 @@ export function parseOrganizationConfig(
       deployStackSets: deployStackSets === true,
       expectedAccounts: typeof expectedAccounts === "number" ? expectedAccounts : 0,
       managementAccount,
+      trailLogGroupName: typeof trailLogGroupName === "string" ? trailLogGroupName : undefined,
     },
   };
 }
