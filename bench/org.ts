@@ -46,6 +46,10 @@ import { accountCredentials, memberContext } from "../scripts/orgDrill";
 export const ACCOUNTS = 200;
 export const REGIONS = 17;
 export const SPOKE_COST_TARGET_USD = 0.1;
+/** The storm: events a minute across the organization. */
+export const STORM_RATE = 1000;
+/** The org-hub stack's reserved concurrency per remediation function (Pulumi.org-hub.yaml). */
+export const RESERVED = 10;
 /** EventBridge quota: rules per event bus (adjustable). */
 export const RULES_PER_BUS_QUOTA = 300;
 
@@ -361,9 +365,10 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     const quiet = process.stdout.write.bind(process.stdout);
     const rows: string[][] = [];
     let offset = 0;
+    let single = 0;
     for (const concurrency of [1, 2, 5, 10]) {
-      // 5 in parallel (the org-hub's reserved concurrency) takes the whole storm; the others a sample.
-      const size = concurrency === 5 ? events : 100;
+      // 10 in parallel (the org-hub's reserved concurrency) takes the whole storm; the others a sample.
+      const size = concurrency === RESERVED ? events : 100;
       const slice = batch.slice(offset, offset + size);
       offset += slice.length;
       if (slice.length === 0) break;
@@ -396,6 +401,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
       const elapsed = performance.now() - started;
       latencies.sort((a, b) => a - b);
       const rate = slice.length / (elapsed / 1000);
+      if (concurrency === 1) single = latencies[Math.floor(latencies.length * 0.99)];
       rows.push([
         String(concurrency),
         String(slice.length),
@@ -405,15 +411,28 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
         ms(latencies[Math.floor(latencies.length / 2)]),
         ms(latencies[Math.floor(latencies.length * 0.99)]),
       ]);
-      if (concurrency === 5) {
+      if (concurrency === RESERVED) {
         figures.push({
-          name: `storm: ${slice.length} events in ${ACCOUNTS} accounts, serialized handler, 5 in parallel (emulator)`,
+          name: `storm: ${slice.length} events in ${ACCOUNTS} accounts, serialized handler, ${RESERVED} in parallel (emulator)`,
           figure: `${ms(elapsed)} (${rate.toFixed(0)}/s), ${remediated} remediated`,
-          target: "drained within the minute, every one remediated",
-          pass: elapsed <= 60_000 && remediated === slice.length,
+          target: "every one remediated (time: the emulator's)",
+          pass: remediated === slice.length,
         });
       }
     }
+    // What a storm of STORM_RATE events a minute needs: in flight = arrival rate x time per event
+    // (Little's law), at the single-stream p99 (each event in a new account: AssumeRole included),
+    // doubled for AWS latencies above the emulator's.
+    const needed = Math.ceil((STORM_RATE / 60) * (single / 1000) * 2);
+    print(
+      `Reserved concurrency for ${STORM_RATE} events a minute: ${STORM_RATE / 60} events/s x ${ms(single)} (single-stream p99, AssumeRole included) x 2 (margin for AWS latencies) = ${needed} in flight; the org-hub stack reserves ${RESERVED}. The emulator serves requests one process wide, so its throughput stops growing past 2 in parallel: the drain times above are moto's, not Lambda's.`,
+    );
+    figures.push({
+      name: `reserved concurrency for ${STORM_RATE} events/min (Little's law, x2 margin)`,
+      figure: `${needed} (configured ${RESERVED})`,
+      target: `<= ${RESERVED}`,
+      pass: needed <= RESERVED,
+    });
     print(
       table(
         ["concurrency", "events", "remediated", "drain time", "throughput", "p50", "p99"],
