@@ -401,7 +401,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
       const elapsed = performance.now() - started;
       latencies.sort((a, b) => a - b);
       const rate = slice.length / (elapsed / 1000);
-      if (concurrency === 1) single = latencies[Math.floor(latencies.length * 0.99)];
+      if (concurrency === 1) single = latencies.reduce((a, b) => a + b, 0) / latencies.length;
       rows.push([
         String(concurrency),
         String(slice.length),
@@ -420,12 +420,12 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
         });
       }
     }
-    // What a storm of STORM_RATE events a minute needs: in flight = arrival rate x time per event
-    // (Little's law), at the single-stream p99 (each event in a new account: AssumeRole included),
-    // doubled for AWS latencies above the emulator's.
+    // What a storm of STORM_RATE events a minute needs: in flight = arrival rate x mean time per
+    // event (Little's law), at the single-stream mean (each event in a new account: AssumeRole
+    // included), doubled for AWS latencies above the emulator's.
     const needed = Math.ceil((STORM_RATE / 60) * (single / 1000) * 2);
     print(
-      `Reserved concurrency for ${STORM_RATE} events a minute: ${STORM_RATE / 60} events/s x ${ms(single)} (single-stream p99, AssumeRole included) x 2 (margin for AWS latencies) = ${needed} in flight; the org-hub stack reserves ${RESERVED}. The emulator serves requests one process wide, so its throughput stops growing past 2 in parallel: the drain times above are moto's, not Lambda's.`,
+      `Reserved concurrency for ${STORM_RATE} events a minute: ${STORM_RATE / 60} events/s x ${ms(single)} (single-stream mean, AssumeRole included) x 2 (margin for AWS latencies) = ${needed} in flight; the org-hub stack reserves ${RESERVED}. The emulator serves requests one process wide, so its throughput stops growing past 2 in parallel: the drain times above are moto's, not Lambda's.`,
     );
     figures.push({
       name: `reserved concurrency for ${STORM_RATE} events/min (Little's law, x2 margin)`,
