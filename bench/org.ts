@@ -425,7 +425,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     // included), doubled for AWS latencies above the emulator's.
     const needed = Math.ceil((STORM_RATE / 60) * (single / 1000) * 2);
     print(
-      `Reserved concurrency for ${STORM_RATE} events a minute: ${STORM_RATE / 60} events/s x ${ms(single)} (single-stream mean, AssumeRole included) x 2 (margin for AWS latencies) = ${needed} in flight; the org-hub stack reserves ${RESERVED}. The emulator serves requests one process wide, so its throughput stops growing past 2 in parallel: the drain times above are moto's, not Lambda's.`,
+      `Reserved concurrency for ${STORM_RATE} events a minute: ${STORM_RATE / 60} events/s x ${ms(single)} (single-stream mean, AssumeRole included) x 2 (margin for AWS latencies) = ${needed} in flight; the org-hub stack reserves ${RESERVED}. The emulator serves requests one process wide, so its throughput stops growing at a few requests in parallel: the drain times above are moto's, not Lambda's.`,
     );
     figures.push({
       name: `reserved concurrency for ${STORM_RATE} events/min (Little's law, x2 margin)`,
