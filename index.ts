@@ -23,3 +23,13 @@ export const alarmNames = stack.alarms?.alarmNames;
 export const hubEventBusArn = stack.hub?.eventBusArn;
 export const spokeStackSets = stack.hub?.stackSetNames;
 export const spokeHeartbeatAlarm = stack.hub?.heartbeatAlarmName;
+export const dashboardUrl = stack.operations?.dashboardUrl;
+export const incidentLogGroups = stack.remediator.logGroupNames;
+export const savedQueries = stack.operations?.queryDefinitionIds;
+export const eventArchive = stack.archive?.archiveName;
+export const eventArchivePatternStage = stack.archive?.patternStage;
+export const chatChannels = stack.chat
+  ? { slack: stack.chat.slackChannelArn, teams: stack.chat.teamsChannelArn }
+  : undefined;
+export const configRecorder = stack.compliance?.recorderName;
+export const configRuleNames = stack.compliance?.ruleNames;

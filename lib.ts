@@ -10,6 +10,8 @@ export * from "./components/compositeAlarmGroup";
 export * from "./components/autoRemediator";
 export * from "./components/organizationHub";
 export * from "./components/organizationSpoke";
+export * from "./components/complianceRecorder";
+export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
 export { CATALOG } from "./core/catalog";
 export * from "./core/detection";
@@ -37,3 +39,17 @@ export {
   memberRoleName,
   hubRoleName,
 } from "./core/org/memberRoles";
+export * from "./components/operationsDashboard";
+export * from "./components/securityEventArchive";
+export * from "./components/chatChannels";
+export { dashboardBody, dashboardUrl, DashboardInput } from "./core/dashboard";
+export { SAVED_QUERIES, LATEST_INCIDENTS_QUERY, SavedQuery, QueryLogGroups } from "./core/queries";
+export { INCIDENT_FIELDS, INCIDENT_SCHEMA_VERSION, IncidentField } from "./core/incidentRecord";
+export {
+  buildAlertCardTransformer,
+  buildResolutionCardTransformer,
+  renderChatCard,
+  chatCardProblems,
+  ChatCard,
+} from "./core/chatCard";
+export { archivePattern, ArchivePatternStage } from "./core/archivePattern";

@@ -4,15 +4,23 @@
  * and the tests build exactly what `pulumi up` deploys.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
+import { AlertTopicSet, SubscriptionSet, TopicSpec } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
+import { ChatChannels } from "./components/chatChannels";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
 import { GLOBAL_EVENTS_REGION, SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { OrganizationHub, StackSetCallAs } from "./components/organizationHub";
 import { OrganizationSpoke } from "./components/organizationSpoke";
 import * as aws from "@pulumi/aws";
 import { regionalSpokeTemplate, templateBody } from "./core/org/spokeTemplate";
+import { OperationsDashboard } from "./components/operationsDashboard";
+import { SecurityEventArchive } from "./components/securityEventArchive";
+import {
+  ComplianceRecorder,
+  RecordingFrequency,
+  SnapshotDeliveryFrequency,
+} from "./components/complianceRecorder";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
 
@@ -29,7 +37,18 @@ export interface Stack {
   readonly hub?: OrganizationHub;
   /** Spokes deployed with explicit providers: the management account, or a single account's other regions. */
   readonly spokes?: OrganizationSpoke;
+  /** The dashboard and saved queries (unless `operations.dashboard` and `savedQueries` are false). */
+  readonly operations?: OperationsDashboard;
+  /** The event archive (unless `operations.archive` is false). */
+  readonly archive?: SecurityEventArchive;
+  /** The chat channels (when `chat.slack` or `chat.teams` is set). */
+  readonly chat?: ChatChannels;
+  /** AWS Config, when `compliance.enabled`. */
+  readonly compliance?: ComplianceRecorder;
 }
+
+/** Key prefix of AWS Config's files in the trail bucket. */
+export const CONFIG_DELIVERY_PREFIX = "config";
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
 export function subscriptionLabel(value: string): string {
@@ -70,10 +89,8 @@ function subscriptionSet(source: {
 }
 
 /** Every alert topic and `resolutions` get the shared emails and endpoints; SMS pages critical only. */
-function topicSubscriptions(
-  alerts: AlertsConfig,
-): Record<string, { subscriptions: SubscriptionSet }> {
-  const topics: Record<string, { subscriptions: SubscriptionSet }> = {};
+function topicSubscriptions(alerts: AlertsConfig, chat: boolean): Record<string, TopicSpec> {
+  const topics: Record<string, TopicSpec> = {};
   for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
     const extra = alerts.topics[topic] ?? { emails: [], sms: [], httpsEndpoints: [] };
     topics[topic] = {
@@ -82,6 +99,15 @@ function topicSubscriptions(
         sms: topic === Severity.Critical ? [...alerts.sms, ...extra.sms] : extra.sms,
         httpsEndpoints: extra.httpsEndpoints,
       }),
+    };
+  }
+  if (chat) {
+    // The chat cards' own topic: only custom-notification JSON is published to it.
+    // Chatbot subscribes itself; the shared email and HTTPS subscriptions would get raw JSON.
+    topics.chat = {
+      subscriptions: subscriptionSet({ emails: [], sms: [], httpsEndpoints: [] }),
+      inheritSubscriptions: false,
+      displayName: "Security chat cards",
     };
   }
   return topics;
@@ -98,6 +124,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
   // Physical names that AWS wants unique per account and region (trail, rules, alarms) carry the
   // stack name, so that two stacks (dev and prod) can share an account.
   const physical = `asw-${pulumi.getStack()}`;
+  const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
 
   const topics = new AlertTopicSet("alerts", {
     subscriptions: subscriptionSet({
@@ -105,10 +132,14 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       sms: [],
       httpsEndpoints: config.alerts.httpsEndpoints,
     }),
-    topics: topicSubscriptions(config.alerts),
+    topics: topicSubscriptions(config.alerts, chatOn),
     tags,
   });
 
+  const comp = config.compliance;
+  // AWS Config delivers to the trail bucket under config/ (the trail bucket policy admits it).
+  const configToTrail =
+    comp.enabled && !comp.useExistingRecorder && comp.deliverToTrailBucket && config.trail.enabled;
   const audit = config.trail.enabled
     ? new AuditTrail("audit", {
         trailName: physical,
@@ -120,6 +151,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         accessLogging: config.trail.accessLogging,
         isOrganizationTrail: config.trail.organization,
         organizationId: config.trail.organizationId,
+        configDeliveryPrefix: configToTrail ? CONFIG_DELIVERY_PREFIX : undefined,
         tags,
       })
     : undefined;
@@ -178,6 +210,25 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
+  const chat = chatOn
+    ? new ChatChannels("chat", {
+        topicArn: topics.topicArns.chat,
+        detections: Object.fromEntries(
+          watcher.detections.map((d) => [
+            d.id,
+            { ruleName: watcher.rules[d.id].name, severity: d.severity },
+          ]),
+        ),
+        minimumSeverity: config.chat.minimumSeverity,
+        resolutions: config.chat.resolutions,
+        ruleNamePrefix: physical,
+        deadLetterQueueArn: watcher.deadLetterQueueArn,
+        slack: config.chat.slack,
+        teams: config.chat.teams,
+        tags,
+      })
+    : undefined;
+
   const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
   for (const id of REMEDIATION_IDS) {
     remediations[id] = {
@@ -208,10 +259,100 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
           excludedAccounts: org.excludedAccounts,
         }
       : undefined,
+    ...(chat && config.chat.resolutions ? { resultEventBusArn: chat.resultEventBusArn } : {}),
     tags,
   });
 
-  return { config, audit, topics, watcher, alarms, remediator, hub, spokes };
+  const ops = config.operations;
+  const compositeKeys = new Set(Object.keys(alarms?.compositeAlarms ?? {}));
+  const operations =
+    ops.dashboard || ops.savedQueries
+      ? new OperationsDashboard("ops", {
+          dashboardName: physical,
+          saveQueries: ops.savedQueries,
+          rules: Object.fromEntries(
+            watcher.detections.map((d) => [
+              d.id,
+              { ruleName: watcher.rules[d.id].name, severity: d.severity },
+            ]),
+          ),
+          incidentLogGroupNames: remediator.logGroupNames,
+          trailLogGroupName: audit?.logGroupName,
+          queueArns: {
+            ...(remediator.failureQueueArn
+              ? { "remediation on-failure": remediator.failureQueueArn }
+              : {}),
+            "alert dead letters": watcher.deadLetterQueueArn,
+          },
+          alarmArns: {
+            ...Object.fromEntries(
+              Object.entries(alarms?.alarmArns ?? {}).filter(([k]) => !compositeKeys.has(k)),
+            ),
+            ...(remediator.failureAlarmArn
+              ? { "remediation-failed": remediator.failureAlarmArn }
+              : {}),
+          },
+          compositeAlarmArns: Object.fromEntries(
+            Object.entries(alarms?.alarmArns ?? {}).filter(([k]) => compositeKeys.has(k)),
+          ),
+          dashboard: ops.dashboard,
+        })
+      : undefined;
+  const archive = ops.archive
+    ? new SecurityEventArchive("archive", {
+        archiveName: physical,
+        eventPatterns: watcher.detections.map((d) => JSON.stringify(d.eventPattern)),
+        retentionDays: ops.archiveRetentionDays,
+      })
+    : undefined;
+
+  const compliance = comp.enabled
+    ? new ComplianceRecorder("compliance", {
+        resolutionTopicArn: topics.resolutionTopicArn,
+        ruleNamePrefix: physical,
+        ...(comp.useExistingRecorder
+          ? { useExistingRecorder: true }
+          : {
+              recordingFrequency:
+                comp.recordingFrequency === "daily"
+                  ? RecordingFrequency.Daily
+                  : RecordingFrequency.Continuous,
+              dailyResourceTypes: comp.dailyResourceTypes,
+              snapshotDeliveryFrequency:
+                comp.snapshotDeliveryFrequency as SnapshotDeliveryFrequency,
+              // The service-linked role is account-wide: created by the home stack only.
+              createServiceLinkedRole: comp.createServiceLinkedRole && config.trail.enabled,
+              ...(configToTrail && audit
+                ? {
+                    deliveryBucketName: audit.bucketName,
+                    deliveryKeyPrefix: CONFIG_DELIVERY_PREFIX,
+                    deliveryKmsKeyArn: audit.kmsKeyArn,
+                  }
+                : {}),
+            }),
+        // IAM (global) resources and rules in the stack that owns the trail (the home region).
+        recordGlobalResourceTypes: config.trail.enabled,
+        disabledRules: comp.disabledRules,
+        allowedPublicPorts: config.remediation.allowedPublicPorts,
+        maxAccessKeyAgeDays: comp.maxAccessKeyAgeDays,
+        tags,
+      })
+    : undefined;
+
+  return {
+    config,
+    audit,
+    topics,
+    watcher,
+    alarms,
+    remediator,
+    operations,
+    archive,
+    chat,
+    compliance,
+    hub,
+    spokes,
+  };
 }
 
 /** One provider per region, as the stack's own (its profile), optionally assuming a role. */

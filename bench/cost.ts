@@ -4,6 +4,7 @@
  * List prices without any free tier (an account usually spends its free tier elsewhere).
  */
 import { Figure, SnapshotResource, table } from "./common";
+import { runConfigCost } from "./configCost";
 import { PRICES, PRICE_LIST_DATE, Price } from "./prices";
 
 export const COST_TARGET_USD = 5;
@@ -38,6 +39,16 @@ export interface Inventory {
   readonly smsSubscriptions: number;
   readonly httpsSubscriptions: number;
   readonly alertTopics: number;
+  /** CloudWatch dashboards (OperationsDashboard). */
+  readonly dashboards?: number;
+  /** Saved Logs Insights queries (free; listed so the report shows them). */
+  readonly queryDefinitions?: number;
+  /** EventBridge archives and the retention of the first, days (0: indefinitely). */
+  readonly archives?: number;
+  readonly archiveRetentionDays?: number;
+  /** Chatbot channel configurations (Slack, Teams) and the functions' on-success destinations. */
+  readonly chatChannels?: number;
+  readonly successDestinations?: number;
 }
 
 /** Counts the inventory from the resources of a build. */
@@ -89,6 +100,17 @@ export function inventoryOf(resources: readonly SnapshotResource[]): Inventory {
     smsSubscriptions: protocol("sms"),
     httpsSubscriptions: protocol("https"),
     alertTopics: of("aws:sns/topic:Topic").length,
+    dashboards: of("aws:cloudwatch/dashboard:Dashboard").length,
+    queryDefinitions: of("aws:cloudwatch/queryDefinition:QueryDefinition").length,
+    archives: of("aws:cloudwatch/eventArchive:EventArchive").length,
+    archiveRetentionDays:
+      of("aws:cloudwatch/eventArchive:EventArchive")[0]?.inputs.retentionDays ?? 0,
+    chatChannels:
+      of("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration").length +
+      of("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration").length,
+    successDestinations: of(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    ).filter((c) => c.inputs.destinationConfig?.onSuccess !== undefined).length,
   };
 }
 
@@ -118,6 +140,9 @@ export interface Assumptions {
   readonly forwardedEventsPerMonth: number;
   /** KMS requests: one data key per CloudTrail log file, plus this many others. */
   readonly otherKmsRequests: number;
+  /** Events the archive's pattern matches, and their size on the bus (bytes). */
+  readonly archivedEventsPerMonth: number;
+  readonly bytesPerArchivedEvent: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -135,6 +160,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   remediationLogBytes: 3000,
   forwardedEventsPerMonth: 10_000,
   otherKmsRequests: 10_000,
+  archivedEventsPerMonth: 100_000,
+  bytesPerArchivedEvent: 2000,
 };
 
 export interface LineItem {
@@ -307,6 +334,39 @@ export function monthlyCost(
     usd:
       (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),
   });
+  const dashboards = inv.dashboards ?? 0;
+  if (dashboards > 0 || (inv.queryDefinitions ?? 0) > 0) {
+    add({
+      service: "CloudWatch",
+      item: `${dashboards} dashboard(s), ${inv.queryDefinitions ?? 0} saved Logs Insights queries (free)`,
+      quantity: `${dashboards} dashboard-months`,
+      usd: dashboards * p("dashboard"),
+      driver: "operations.dashboard",
+    });
+  }
+  if ((inv.archives ?? 0) > 0) {
+    const archivedGb = (a.archivedEventsPerMonth * a.bytesPerArchivedEvent) / GB;
+    const retention = inv.archiveRetentionDays || 365 * 7; // 0 keeps events: count 7 years
+    const storedGb = steadyGbMonths(archivedGb, 0, retention);
+    add({
+      service: "EventBridge",
+      item: `archive of the detections' events (${inv.archiveRetentionDays || "indefinite"} days, steady state)`,
+      quantity: `${a.archivedEventsPerMonth.toLocaleString("en-US")} events, ${archivedGb.toFixed(2)} GB in, ${storedGb.toFixed(2)} GB stored`,
+      usd: archivedGb * p("eventArchiveIngestion") + storedGb * p("eventArchiveStorage"),
+      driver: "operations.archive, operations.archiveRetentionDays",
+    });
+  }
+  if ((inv.chatChannels ?? 0) > 0 || (inv.successDestinations ?? 0) > 0) {
+    add({
+      service: "EventBridge",
+      item: `chat: ${inv.chatChannels ?? 0} Chatbot channel(s) (free), remediation results to the bus`,
+      quantity: `${a.remediationsPerMonth} result events, ${a.alertsPerMonth + a.remediationsPerMonth} chat publishes`,
+      usd:
+        (a.remediationsPerMonth / 1_000_000) * p("eventBridgeCustomEvents") +
+        ((a.alertsPerMonth + a.remediationsPerMonth) / 1_000_000) * p("snsPublish"),
+      driver: "chat.slack, chat.teams",
+    });
+  }
   add({
     service: "SQS",
     item: `${inv.queues} dead-letter / on-failure queues (idle; alarms read free AWS/SQS metrics)`,
@@ -335,7 +395,7 @@ export function runCost(
   });
   const lightest = monthlyCost({ ...inventory, insightTypes: [], compositeAlarms: 0 });
   print(
-    `Method: the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
+    `Method (AWS Config apart, below): the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
   );
   print("Prices used:");
   print(
@@ -367,7 +427,9 @@ export function runCost(
   print(
     `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}); ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false). Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
   );
+  const config = runConfigCost(resources, print);
   return [
+    ...config,
     {
       name: `monthly list price, dev config (${insightsLabel})`,
       figure: `${usd(a)} / account-region-month`,

@@ -8,6 +8,8 @@ import { assumeMemberRoleStatement, hubRoleName, memberRoleName } from "../core/
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import type { DetectionLink } from "../lambdas/common";
+import { CATALOG } from "../core/catalog";
+import type { Detection } from "../core/detection";
 import { runtimeFactory } from "../lambdas/bootstrap";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
@@ -37,16 +39,8 @@ export interface RemediationOptions {
 export interface RemediationRuleSource {
   /** EventBridge rule per detection id. */
   readonly rules: Record<string, aws.cloudwatch.EventRule>;
-  /**
-   * The resolved detections (plain data): id and the remediation it may trigger; their ATT&CK
-   * ids and event pattern, when given, go into the incident records.
-   */
-  readonly detections: readonly {
-    readonly id: string;
-    readonly remediation?: RemediationId;
-    readonly references?: { readonly mitre?: readonly string[] };
-    readonly eventPattern?: Record<string, unknown>;
-  }[];
+  /** The resolved detections (plain data): id and the remediation it may trigger. */
+  readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
   /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
 }
@@ -132,6 +126,15 @@ export interface AutoRemediatorArgs {
    * @default "nodejs22.x"
    */
   readonly runtime?: string;
+  /**
+   * Event bus that receives each function's result (a Lambda on-success destination: a
+   * "Lambda Function Invocation Result - Success" event whose `detail.responsePayload` is the
+   * remediation's result), e.g. the default bus, where ChatChannels turns results into
+   * resolution cards. Each role may then `events:PutEvents` on that bus only.
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+   * @default no on-success destination
+   */
+  readonly resultEventBusArn?: pulumi.Input<string>;
   /** Tags applied to every resource that accepts them. */
   readonly tags?: Record<string, string>;
   /**
@@ -188,6 +191,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
   public readonly logGroupNames: Record<string, pulumi.Output<string>>;
   /** Mode per remediation, as deployed (plain data). */
   public readonly modes: Record<string, RemediationMode>;
+  /** ARN of the alarm on the on-failure queue (undefined when every remediation is off). */
+  public readonly failureAlarmArn?: pulumi.Output<string>;
   /** The DynamoDB table of idempotency records (undefined when every remediation is off). */
   public readonly idempotencyTableName?: pulumi.Output<string>;
 
@@ -235,6 +240,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+    let failureAlarm: aws.cloudwatch.MetricAlarm | undefined;
     if (failureQueue) {
       new aws.sqs.QueuePolicy(
         `${name}-failures-policy`,
@@ -256,7 +262,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.cloudwatch.MetricAlarm(
+      failureAlarm = new aws.cloudwatch.MetricAlarm(
         `${name}-failures-alarm`,
         {
           alarmDescription: `aws-security-watch: a remediation failed on an event (${enabled.join(", ")}); the event is kept in the on-failure queue, with the function that failed, for a human.`,
@@ -276,6 +282,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    this.failureAlarmArn = failureAlarm?.arn;
     this.failureQueueUrl = failureQueue?.url;
     this.failureQueueArn = failureQueue?.arn;
 
@@ -385,7 +392,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         mode,
         exemptTag: settings.exemptTag,
         trustedPrincipalArns: settings.trustedPrincipalArns,
-        detections: detectionLinks(args.watcher?.detections ?? [], id),
+        detections: detectionLinks(CATALOG, id),
         sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
@@ -404,6 +411,29 @@ export class AutoRemediator extends pulumi.ComponentResource {
             }
           : {}),
       };
+      const resultPolicy =
+        args.resultEventBusArn === undefined
+          ? undefined
+          : new aws.iam.RolePolicy(
+              `${prefix}-result-policy`,
+              {
+                role: role.id,
+                policy: pulumi.output(args.resultEventBusArn).apply((busArn) =>
+                  JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                      {
+                        Sid: "OnSuccessDestination",
+                        Effect: "Allow",
+                        Action: "events:PutEvents",
+                        Resource: busArn,
+                      },
+                    ],
+                  }),
+                ),
+              },
+              { parent: this },
+            );
       const fn = new aws.lambda.CallbackFunction(
         `${prefix}-fn`,
         {
@@ -436,9 +466,14 @@ export class AutoRemediator extends pulumi.ComponentResource {
           functionName: fn.name,
           maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
           maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
-          destinationConfig: { onFailure: { destination: failureQueue!.arn } },
+          destinationConfig: {
+            onFailure: { destination: failureQueue!.arn },
+            ...(args.resultEventBusArn === undefined
+              ? {}
+              : { onSuccess: { destination: args.resultEventBusArn } }),
+          },
         },
-        { parent: this },
+        { parent: this, dependsOn: resultPolicy ? [resultPolicy] : [] },
       );
 
       for (const detection of args.watcher?.detections ?? []) {
@@ -488,6 +523,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       failureQueueArn: this.failureQueueArn,
       logGroupNames: this.logGroupNames,
       modes: this.modes,
+      failureAlarmArn: this.failureAlarmArn,
       idempotencyTableName: this.idempotencyTableName,
     });
   }
@@ -552,24 +588,21 @@ export class AutoRemediator extends pulumi.ComponentResource {
 }
 
 /**
- * The detections routed to remediation `id`, as the incident record names them: id, ATT&CK
- * ids, and the event names and detail types of the pattern (the run loop matches the event's
- * name against them to tell which detection routed it).
+ * The catalog detections linked to remediation `id`, as the incident record names them: id,
+ * ATT&CK ids, and the event names and detail types of the pattern (the run loop matches the
+ * event against them to tell which detection routed it; "" when none matches).
  */
-export function detectionLinks(
-  detections: RemediationRuleSource["detections"],
-  id: RemediationId,
-): DetectionLink[] {
+export function detectionLinks(catalog: readonly Detection[], id: RemediationId): DetectionLink[] {
   const strings = (v: unknown): string[] =>
     (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === "string");
-  return detections
+  return catalog
     .filter((d) => d.remediation === id)
     .map((d) => {
-      const pattern = d.eventPattern ?? {};
+      const pattern = d.eventPattern as Record<string, unknown>;
       const detail = (pattern.detail ?? {}) as Record<string, unknown>;
       return {
         id: d.id,
-        attackIds: [...(d.references?.mitre ?? [])],
+        attackIds: [...(d.references.mitre ?? [])],
         eventNames: strings(detail.eventName),
         detailTypes: strings(pattern["detail-type"]),
       };

@@ -28,6 +28,7 @@
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
 import { RemediationId, Severity } from "./types";
+import { COMPLIANCE_DETECTIONS } from "./catalog/complianceDetections";
 
 /**
  * What kind of event a detection matches, which decides the fields its alert can show
@@ -47,6 +48,13 @@ export enum EventOrigin {
    * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
    */
   AwsHealth = "aws-health",
+  /**
+   * An AWS Config compliance change (source `aws.config`, detail-type "Config Rules Compliance
+   * Change"): `detail` names the rule, the resource (type and id) and the new and old evaluation
+   * results, not the change that caused them.
+   * https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
+   */
+  AwsConfig = "aws-config",
 }
 
 const API_CALL = "AWS API Call via CloudTrail";
@@ -1099,4 +1107,6 @@ export const CATALOG: readonly Detection[] = [
     },
     remediation: RemediationId.RestartConfigRecorder,
   },
+  // AWS Config compliance changes (core/catalog/complianceDetections.ts)
+  ...COMPLIANCE_DETECTIONS,
 ];

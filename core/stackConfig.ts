@@ -3,6 +3,7 @@
  * values of `Pulumi.<stack>.yaml` (namespace `aws-security-watch:`) and returns the settings of
  * every component, or throws one error that lists every problem found.
  */
+import { CONFIG_RULES } from "./catalog/configRules";
 import { isEmailAddress, isHttpsUrl } from "./validation";
 import { OrganizationConfig, parseOrganizationConfig } from "./org/orgConfig";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
@@ -76,6 +77,63 @@ export interface RemediationConfig {
   readonly reservedConcurrency: number;
 }
 
+/** The dashboard, the saved queries and the event archive (issue "operate"). */
+export interface OperationsConfig {
+  /** The stack's CloudWatch dashboard ($3 a month; off unless asked for). */
+  readonly dashboard: boolean;
+  /** The incident-history queries saved in Logs Insights (free). */
+  readonly savedQueries: boolean;
+  /** An EventBridge archive of the events the detections match, for replay. */
+  readonly archive: boolean;
+  /** Days the archive keeps an event (0: indefinitely). */
+  readonly archiveRetentionDays: number;
+}
+
+/** A Slack channel of AWS Chatbot. */
+export interface SlackChatConfig {
+  readonly teamId: string;
+  readonly channelId: string;
+}
+
+/** A Microsoft Teams channel of AWS Chatbot. */
+export interface TeamsChatConfig {
+  readonly teamId: string;
+  readonly tenantId: string;
+  readonly channelId: string;
+}
+
+/** Chat channels (AWS Chatbot): on when `slack` or `teams` is set. */
+export interface ChatConfig {
+  readonly slack?: SlackChatConfig;
+  readonly teams?: TeamsChatConfig;
+  /** The least severe alert posted to chat. */
+  readonly minimumSeverity: Severity;
+  /** Resolution cards, threaded under their alert. */
+  readonly resolutions: boolean;
+}
+
+/** AWS Config (ComplianceRecorder). */
+export interface ComplianceConfig {
+  /** Deploy ComplianceRecorder: AWS Config rules and the routing of their results. */
+  readonly enabled: boolean;
+  /** The account already records with AWS Config here: create rules and routing only. */
+  readonly useExistingRecorder: boolean;
+  /** `continuous` or `daily` recording. */
+  readonly recordingFrequency: "continuous" | "daily";
+  /** Resource types recorded daily under continuous recording. */
+  readonly dailyResourceTypes: string[];
+  /** Snapshot delivery frequency (One_Hour ... TwentyFour_Hours). */
+  readonly snapshotDeliveryFrequency: string;
+  /** Create the AWSServiceRoleForConfig service-linked role (false when it exists). */
+  readonly createServiceLinkedRole: boolean;
+  /** Deliver to the trail bucket under `config/` (else a bucket of its own). */
+  readonly deliverToTrailBucket: boolean;
+  /** Rule keys (core/catalog/configRules.ts) not to deploy. */
+  readonly disabledRules: string[];
+  /** ACCESS_KEYS_ROTATED `maxAccessKeyAge`. */
+  readonly maxAccessKeyAgeDays: number;
+}
+
 export interface StackConfig {
   readonly homeRegion: string;
   readonly alerts: AlertsConfig;
@@ -83,6 +141,9 @@ export interface StackConfig {
   readonly detections: DetectionsConfig;
   readonly alarms: AlarmsConfig;
   readonly remediation: RemediationConfig;
+  readonly operations: OperationsConfig;
+  readonly chat: ChatConfig;
+  readonly compliance: ComplianceConfig;
   readonly tags: Record<string, string>;
   /** The hub of an organization (core/org/orgConfig.ts); undefined for a single account. */
   readonly organization?: OrganizationConfig;
@@ -97,6 +158,9 @@ export const CONFIG_KEYS = [
   "detections",
   "alarms",
   "remediation",
+  "operations",
+  "chat",
+  "compliance",
   "tags",
   "organization",
   "spokeRegions",
@@ -118,6 +182,17 @@ const DEFAULTS = {
     exemptTag: { key: "security-watch:exempt", value: "true" },
     logRetentionDays: 365,
     reservedConcurrency: 2,
+  },
+  operations: {
+    // $3 a month: deployed when asked for (Pulumi.dev.yaml does).
+    dashboard: false,
+    savedQueries: true,
+    archive: true,
+    archiveRetentionDays: 90,
+  },
+  chat: {
+    minimumSeverity: Severity.Medium,
+    resolutions: true,
   },
 };
 
@@ -226,6 +301,21 @@ const KNOWN_FIELDS: Record<string, string[]> = {
     "reservedConcurrency",
   ],
   "remediation.exemptTag": ["key", "value"],
+  operations: Object.keys(DEFAULTS.operations),
+  chat: ["slack", "teams", "minimumSeverity", "resolutions"],
+  "chat.slack": ["teamId", "channelId"],
+  "chat.teams": ["teamId", "tenantId", "channelId"],
+  compliance: [
+    "enabled",
+    "useExistingRecorder",
+    "recordingFrequency",
+    "dailyResourceTypes",
+    "snapshotDeliveryFrequency",
+    "createServiceLinkedRole",
+    "deliverToTrailBucket",
+    "disabledRules",
+    "maxAccessKeyAgeDays",
+  ],
 };
 
 function describe(value: unknown): string {
@@ -456,6 +546,125 @@ export function parseStackConfig(
     ),
   };
 
+  const opsRaw = r.object(get("operations"), "operations");
+  const dops = DEFAULTS.operations;
+  const operations: OperationsConfig = {
+    dashboard: r.boolean(opsRaw.dashboard, "operations.dashboard", dops.dashboard),
+    savedQueries: r.boolean(opsRaw.savedQueries, "operations.savedQueries", dops.savedQueries),
+    archive: r.boolean(opsRaw.archive, "operations.archive", dops.archive),
+    archiveRetentionDays: r.integer(
+      opsRaw.archiveRetentionDays,
+      "operations.archiveRetentionDays",
+      dops.archiveRetentionDays,
+      0,
+      36500,
+    ),
+  };
+
+  const chatRaw = r.object(get("chat"), "chat");
+  const id = (value: unknown, path: string, pattern: RegExp, what: string): string => {
+    if (typeof value !== "string" || !pattern.test(value)) {
+      r.problems.push(`${path}: ${describe(value)} is not ${what}`);
+      return "";
+    }
+    return value;
+  };
+  const SLACK_ID = /^[A-Z0-9]{9,11}$/;
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  let slack: SlackChatConfig | undefined;
+  if (chatRaw.slack !== undefined && chatRaw.slack !== null) {
+    const raw = r.object(chatRaw.slack, "chat.slack");
+    slack = {
+      teamId: id(raw.teamId, "chat.slack.teamId", SLACK_ID, "a Slack workspace id (T0123ABCD)"),
+      channelId: id(
+        raw.channelId,
+        "chat.slack.channelId",
+        SLACK_ID,
+        "a Slack channel id (C0123ABCD)",
+      ),
+    };
+  }
+  let teams: TeamsChatConfig | undefined;
+  if (chatRaw.teams !== undefined && chatRaw.teams !== null) {
+    const raw = r.object(chatRaw.teams, "chat.teams");
+    teams = {
+      teamId: id(raw.teamId, "chat.teams.teamId", UUID, "a Teams team id (a UUID)"),
+      tenantId: id(
+        raw.tenantId,
+        "chat.teams.tenantId",
+        UUID,
+        "a Microsoft Entra tenant id (a UUID)",
+      ),
+      channelId: id(
+        raw.channelId,
+        "chat.teams.channelId",
+        /^19:[A-Za-z0-9_-]+@thread\.[a-z0-9]+$/,
+        "a Teams channel id (19:...@thread.tacv2)",
+      ),
+    };
+  }
+  const chat: ChatConfig = {
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    minimumSeverity: r.oneOf(
+      chatRaw.minimumSeverity,
+      "chat.minimumSeverity",
+      SEVERITIES,
+      DEFAULTS.chat.minimumSeverity,
+    ),
+    resolutions: r.boolean(chatRaw.resolutions, "chat.resolutions", DEFAULTS.chat.resolutions),
+  };
+
+  const compRaw = r.object(get("compliance"), "compliance");
+  const compliance: ComplianceConfig = {
+    enabled: r.boolean(compRaw.enabled, "compliance.enabled", false),
+    useExistingRecorder: r.boolean(
+      compRaw.useExistingRecorder,
+      "compliance.useExistingRecorder",
+      false,
+    ),
+    recordingFrequency: r.oneOf(
+      compRaw.recordingFrequency,
+      "compliance.recordingFrequency",
+      ["continuous", "daily"] as const,
+      "continuous",
+    ),
+    dailyResourceTypes: r.strings(
+      compRaw.dailyResourceTypes,
+      "compliance.dailyResourceTypes",
+      (t) =>
+        /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(t) ? undefined : `"${t}" is not a resource type`,
+    ),
+    snapshotDeliveryFrequency: r.oneOf(
+      compRaw.snapshotDeliveryFrequency,
+      "compliance.snapshotDeliveryFrequency",
+      ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] as const,
+      "TwentyFour_Hours",
+    ),
+    createServiceLinkedRole: r.boolean(
+      compRaw.createServiceLinkedRole,
+      "compliance.createServiceLinkedRole",
+      true,
+    ),
+    deliverToTrailBucket: r.boolean(
+      compRaw.deliverToTrailBucket,
+      "compliance.deliverToTrailBucket",
+      true,
+    ),
+    disabledRules: r.strings(compRaw.disabledRules, "compliance.disabledRules", (k) =>
+      CONFIG_RULES.some((rule) => rule.key === k)
+        ? undefined
+        : `unknown rule "${k}"; known: ${CONFIG_RULES.map((rule) => rule.key).join(", ")}`,
+    ),
+    maxAccessKeyAgeDays: r.integer(
+      compRaw.maxAccessKeyAgeDays,
+      "compliance.maxAccessKeyAgeDays",
+      90,
+      1,
+      3650,
+    ),
+  };
+
   const tagsRaw = r.object(get("tags"), "tags");
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(tagsRaw)) {
@@ -481,6 +690,9 @@ export function parseStackConfig(
     detections,
     alarms,
     remediation,
+    operations,
+    chat,
+    compliance,
     tags,
     organization: org.organization,
     spokeRegions: org.spokeRegions,
