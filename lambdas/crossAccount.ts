@@ -99,7 +99,8 @@ export function causedByMemberRole(
  * left, else from one AssumeRole (concurrent callers for the same account share it). The STS
  * client retries throttling adaptively, so that a storm across many accounts slows down rather
  * than fails. An AssumeRole that is denied fails with a message that says what to check (the
- * member role missing in that account, or its trust).
+ * member role missing in that account, or its trust). STS is called in the region of the event
+ * (its regional endpoint): no dependency on us-east-1.
  */
 export function memberCredentials(
   settings: CrossAccountSettings,
@@ -118,7 +119,6 @@ export function memberCredentials(
       if (creds && creds.expiration.getTime() - Date.now() > marginMs) return creds;
     }
     const roleArn = `arn:${partition}:iam::${account}:role/${settings.memberRoleName}`;
-    // Regional STS endpoint of the function's region: no dependency on us-east-1.
     const client = (clients[region] ??= new sts.STSClient({
       region,
       maxAttempts: 6,
