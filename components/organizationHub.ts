@@ -156,7 +156,9 @@ const BUS_NAME = /^[A-Za-z0-9._-]{1,256}$/;
  * OrganizationSpoke and explicit providers (the stack program does, with `managementAccount`).
  */
 export class OrganizationHub extends pulumi.ComponentResource {
+  /** Name of the central event bus: give it to SecurityRuleWatcher `eventBusName`. */
   public readonly eventBusName: pulumi.Output<string>;
+  /** ARN of the central event bus: the spokes' `HubEventBusArn`. */
   public readonly eventBusArn: pulumi.Output<string>;
   /** The regional spoke template (JSON), as the StackSet deploys it. */
   public readonly regionalTemplateBody: string;
