@@ -8,6 +8,8 @@ export * from "./components/alertTopicSet";
 export * from "./components/securityRuleWatcher";
 export * from "./components/compositeAlarmGroup";
 export * from "./components/autoRemediator";
+export * from "./components/organizationHub";
+export * from "./components/organizationSpoke";
 export * from "./components/complianceRecorder";
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
@@ -30,6 +32,25 @@ export {
   CustomFilter,
   CompositeSpec,
 } from "./core/compositeAlarm";
+export {
+  forwardingRules,
+  ForwardingRule,
+  ForwardingScope,
+  GLOBAL_REGION,
+} from "./core/org/forwarding";
+export {
+  regionalSpokeTemplate,
+  accountSpokeTemplate,
+  templateBody,
+  CFN_LIMITS,
+} from "./core/org/spokeTemplate";
+export { hubBusPolicy } from "./core/org/busPolicy";
+export {
+  memberTrustPolicy,
+  memberRolePolicy,
+  memberRoleName,
+  hubRoleName,
+} from "./core/org/memberRoles";
 export * from "./components/operationsDashboard";
 export * from "./components/securityEventArchive";
 export * from "./components/chatChannels";

@@ -9,6 +9,11 @@ import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
 import { ChatChannels } from "./components/chatChannels";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
+import { GLOBAL_EVENTS_REGION, SecurityRuleWatcher } from "./components/securityRuleWatcher";
+import { OrganizationHub, StackSetCallAs } from "./components/organizationHub";
+import { OrganizationSpoke } from "./components/organizationSpoke";
+import * as aws from "@pulumi/aws";
+import { regionalSpokeTemplate, templateBody } from "./core/org/spokeTemplate";
 import { OperationsDashboard } from "./components/operationsDashboard";
 import { SecurityEventArchive } from "./components/securityEventArchive";
 import {
@@ -16,7 +21,6 @@ import {
   RecordingFrequency,
   SnapshotDeliveryFrequency,
 } from "./components/complianceRecorder";
-import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
 
@@ -29,6 +33,10 @@ export interface Stack {
   /** The CIS alarms on the trail's log group, with the trail. */
   readonly alarms?: CompositeAlarmGroup;
   readonly remediator: AutoRemediator;
+  /** The organization hub (with `organization` in the configuration). */
+  readonly hub?: OrganizationHub;
+  /** Spokes deployed with explicit providers: the management account, or a single account's other regions. */
+  readonly spokes?: OrganizationSpoke;
   /** The dashboard and saved queries (unless `operations.dashboard` and `savedQueries` are false). */
   readonly operations?: OperationsDashboard;
   /** The event archive (unless `operations.archive` is false). */
@@ -148,20 +156,50 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
+  const org = config.organization;
+  const hub = org
+    ? new OrganizationHub("org", {
+        organizationId: org.organizationId,
+        organizationalUnitIds: org.organizationalUnitIds,
+        organizationalUnitPaths: org.organizationalUnitPaths,
+        admittedAccounts: org.admittedAccounts,
+        excludedAccounts: org.excludedAccounts,
+        regions: org.regions,
+        externalId: org.externalId,
+        callAs: org.callAs as StackSetCallAs,
+        deployStackSets: org.deployStackSets,
+        expectedAccounts: org.expectedAccounts,
+        alarmTopicArn: topics.alertTopicArns[Severity.High],
+        disabledDetections: config.detections.disabled,
+        tags,
+      })
+    : undefined;
+
   const watcher = new SecurityRuleWatcher("watch", {
     ruleNamePrefix: physical,
     alertTopicArns: topics.alertTopicArns,
     disabledDetections: config.detections.disabled,
     severityOverrides: config.detections.severityOverrides,
     homeRegion: config.homeRegion,
-    forwardGlobalEvents: config.detections.forwardGlobalEvents,
+    // A hub's spokes forward global-service events from us-east-1; so does a single account's
+    // us-east-1 spoke.
+    forwardGlobalEvents:
+      config.detections.forwardGlobalEvents &&
+      !hub &&
+      !config.spokeRegions.includes(GLOBAL_EVENTS_REGION),
+    eventBusName: hub?.eventBusName,
     tags,
   });
+  const spokes = hub
+    ? managementAccountSpoke(hub, org!, tags)
+    : singleAccountSpokes(config.spokeRegions, config.homeRegion, watcher, tags);
 
-  const alarms = audit
+  // A hub without its own trail runs the CIS alarms on its copy of the organization trail's logs.
+  const trailLogGroup = audit?.logGroupName ?? config.organization?.trailLogGroupName;
+  const alarms = trailLogGroup
     ? new CompositeAlarmGroup("cis", {
         alarmNamePrefix: physical,
-        logGroupName: audit.logGroupName,
+        logGroupName: trailLogGroup,
         alertTopicArns: topics.alertTopicArns,
         resolutionTopicArn: topics.resolutionTopicArn,
         disabledControls: config.alarms.disabledControls,
@@ -214,6 +252,13 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     trustedPrincipalArns: config.remediation.trustedPrincipalArns,
     logRetentionDays: config.remediation.logRetentionDays,
     reservedConcurrency: config.remediation.reservedConcurrency,
+    crossAccount: org
+      ? {
+          organizationId: org.organizationId,
+          externalId: org.externalId,
+          excludedAccounts: org.excludedAccounts,
+        }
+      : undefined,
     ...(chat && config.chat.resolutions ? { resultEventBusArn: chat.resultEventBusArn } : {}),
     tags,
   });
@@ -305,5 +350,67 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     archive,
     chat,
     compliance,
+    hub,
+    spokes,
   };
+}
+
+/** One provider per region, as the stack's own (its profile), optionally assuming a role. */
+function regionProviders(
+  name: string,
+  regions: string[],
+  assumeRole?: { roleArn: string; externalId?: string },
+): Record<string, aws.Provider> {
+  const profile = new pulumi.Config("aws").get("profile");
+  return Object.fromEntries(
+    regions.map((region) => [
+      region,
+      new aws.Provider(`${name}-${region}`, {
+        region,
+        profile,
+        ...(assumeRole
+          ? { assumeRoles: [{ ...assumeRole, sessionName: "aws-security-watch" }] }
+          : {}),
+      }),
+    ]),
+  );
+}
+
+/** The management account's spoke (service-managed StackSets skip it), with explicit providers. */
+function managementAccountSpoke(
+  hub: OrganizationHub,
+  org: NonNullable<StackConfig["organization"]>,
+  tags: Record<string, string>,
+): OrganizationSpoke | undefined {
+  const m = org.managementAccount;
+  if (!m.watched || !m.roleArn) return undefined;
+  return new OrganizationSpoke("management-account", {
+    hubEventBusArn: hub.eventBusArn,
+    regionalTemplateBody: hub.regionalTemplateBody,
+    accountTemplateBody: hub.accountTemplateBody,
+    memberRoles: {
+      hubAccountId: aws.getCallerIdentityOutput({}).accountId,
+      organizationId: org.organizationId,
+      externalId: org.externalId,
+    },
+    regionProviders: regionProviders("management-account", org.regions, { roleArn: m.roleArn }),
+    tags,
+  });
+}
+
+/** A single account's other regions: spokes that forward to the home region's default bus. */
+function singleAccountSpokes(
+  regions: string[],
+  homeRegion: string,
+  watcher: SecurityRuleWatcher,
+  tags: Record<string, string>,
+): OrganizationSpoke | undefined {
+  if (regions.length === 0) return undefined;
+  const identity = aws.getCallerIdentityOutput({});
+  return new OrganizationSpoke("regions", {
+    hubEventBusArn: pulumi.interpolate`arn:${aws.getPartitionOutput({}).partition}:events:${homeRegion}:${identity.accountId}:event-bus/default`,
+    regionalTemplateBody: templateBody(regionalSpokeTemplate(watcher.detections)).body,
+    regionProviders: regionProviders("region", regions),
+    tags,
+  });
 }

@@ -7,6 +7,8 @@
  *   latency   handler latency against the local emulator (moto), per attack scenario
  *   calls     AWS calls per remediation on the unsafe path, against the minimum
  *   cost      monthly list-price cost of the default stack per account-region
+ *   org       organization scale: hub flat in accounts, spoke templates, spoke and hub cost,
+ *             remediation throughput under a storm (bench/org.ts)
  *
  * `latency` and `calls` share one emulator session (either runs both).
  */
@@ -16,8 +18,9 @@ import { runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
+import { runOrgBench } from "./org";
 
-export const BENCHMARKS = ["build", "size", "latency", "calls", "cost"] as const;
+export const BENCHMARKS = ["build", "size", "latency", "calls", "cost", "org"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
 
 export interface RunOptions {
@@ -121,6 +124,10 @@ async function main(): Promise<void> {
       print("\n== 5. AWS calls per remediation against the minimum");
       figures.push(...runAwsCalls(result.calls, print));
     }
+  }
+
+  if (wants("org")) {
+    figures.push(...(await runOrgBench(print)));
   }
 
   const command = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;

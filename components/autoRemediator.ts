@@ -7,6 +7,7 @@ import { argsProblems, isPending, list, map, num, obj, str } from "../core/argsS
 import { CATALOG } from "../core/catalog";
 import { Detection } from "../core/detection";
 import { remediationPolicy } from "../core/remediationPolicies";
+import { assumeMemberRoleStatement, hubRoleName, memberRoleName } from "../core/org/memberRoles";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import type { DetectionLink } from "../lambdas/common";
@@ -63,6 +64,11 @@ export interface RemediationRuleSource {
   /** The dead-letter queue of the watcher's targets (SecurityRuleWatcher `deadLetterQueueArn`), reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
   /**
+   * The event bus of the rules (SecurityRuleWatcher `eventBusName`: an organization hub's bus).
+   * @default the default event bus
+   */
+  readonly eventBusName?: pulumi.Input<string>;
+  /**
    * The watcher's detections (SecurityRuleWatcher `detections`), for what the functions report
    * about the detection that routed an event (ATT&CK ids, event names).
    * @default the catalog's detections of the ids in `ruleNames`
@@ -76,6 +82,22 @@ export interface ExemptTag {
   readonly key: string;
   /** The tag value, e.g. `true`. */
   readonly value: string;
+}
+
+/** How the functions act in the member accounts of an organization (see OrganizationHub). */
+export interface CrossAccountArgs {
+  /**
+   * The organization id (`o-...`): the functions assume member roles only in its accounts
+   * (`aws:ResourceOrgID`), and act only on events of its accounts.
+   */
+  readonly organizationId: string;
+  /** The external id the functions name when they assume a member role (the spokes' `ExternalId`). */
+  readonly externalId: string;
+  /**
+   * Accounts of the organization whose events are never acted on.
+   * @default []
+   */
+  readonly excludedAccounts?: string[];
 }
 
 export interface AutoRemediatorArgs {
@@ -163,6 +185,14 @@ export interface AutoRemediatorArgs {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * Act in the member accounts of an organization (the hub of OrganizationHub): each function's
+   * role is named `asw-hub-<remediation>`, the name the member roles trust, and may assume
+   * `asw-member-<remediation>` in the organization's accounts; for an event of account A the
+   * function acts through that role in A.
+   * @default undefined: the functions act in their own account
+   */
+  readonly crossAccount?: CrossAccountArgs;
 }
 
 const DEFAULTS = {
@@ -211,6 +241,7 @@ const ARGS_SHAPE = {
     ),
     deadLetterQueueArn: str("the SecurityRuleWatcher deadLetterQueueArn", true),
     detections: list("a list of detections (SecurityRuleWatcher detections)"),
+    eventBusName: str("an event bus name (SecurityRuleWatcher eventBusName)"),
   }),
   defaultMode: str("off, dry-run or enforce"),
   remediations: map("a map of remediation id to its settings", REMEDIATION_OPTIONS, {
@@ -227,6 +258,11 @@ const ARGS_SHAPE = {
   memorySizeMb: num("a number of MB"),
   runtime: str("a Lambda runtime such as nodejs22.x"),
   tags: map("a map of tag key to value", str("a tag value")),
+  crossAccount: obj("an object { organizationId, externalId, excludedAccounts }", {
+    organizationId: str("an organization id (o-...)", true),
+    externalId: str("an external id", true),
+    excludedAccounts: list("a list of account ids", str("a 12-digit account id")),
+  }),
 };
 
 /** The retentions CloudWatch Logs accepts, less 0 ("never expire"): incident logs expire. */
@@ -411,6 +447,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       const role = new aws.iam.Role(
         `${prefix}-role`,
         {
+          ...(args.crossAccount ? { name: hubRoleName(id) } : {}),
           description: `aws-security-watch ${id} remediation`,
           assumeRolePolicy: JSON.stringify({
             Version: "2012-10-17",
@@ -457,6 +494,14 @@ export class AutoRemediator extends pulumi.ComponentResource {
                 Action: "sqs:SendMessage",
                 Resource: queueArn,
               },
+              ...(args.crossAccount
+                ? [
+                    assumeMemberRoleStatement(id, {
+                      partition: part,
+                      organizationId: args.crossAccount.organizationId,
+                    }),
+                  ]
+                : []),
             ],
           });
         });
@@ -488,6 +533,16 @@ export class AutoRemediator extends pulumi.ComponentResource {
         sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
+          : {}),
+        ...(args.crossAccount
+          ? {
+              crossAccount: {
+                memberRoleName: memberRoleName(id),
+                externalId: args.crossAccount.externalId,
+                organizationId: args.crossAccount.organizationId,
+                excludedAccounts: args.crossAccount.excludedAccounts ?? [],
+              },
+            }
           : {}),
       };
       const resultPolicy =
@@ -576,7 +631,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             principal: "events.amazonaws.com",
             sourceArn:
               wiring.ruleArns[detectionId] ??
-              pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:rule/${ruleName}`,
+              pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:rule/${args.watcher!.eventBusName ? pulumi.interpolate`${args.watcher!.eventBusName}/` : ""}${ruleName}`,
           },
           { parent: this },
         );
@@ -584,6 +639,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
           `${targetName}-target`,
           {
             rule: ruleName,
+            eventBusName: args.watcher!.eventBusName,
             targetId: `remediate-${id}`.slice(0, 64),
             arn: fn.arn,
             retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },

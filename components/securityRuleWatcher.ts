@@ -94,6 +94,14 @@ export interface SecurityRuleWatcherArgs {
    * @default {}
    */
   readonly tags?: Record<string, string>;
+  /**
+   * The event bus of the detection rules: an organization hub's central bus (OrganizationHub
+   * `eventBusName`), which receives the events that member accounts forward. The forwarding of
+   * global-service events (`forwardGlobalEvents`) is for the default bus of a single account.
+   * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html
+   * @default the default event bus
+   */
+  readonly eventBusName?: pulumi.Input<string>;
 }
 
 const DETECTION_SHAPE = obj(
@@ -148,6 +156,7 @@ const ARGS_SHAPE = {
   maximumRetryAttempts: num("a number of attempts"),
   consoleDomain: str("a host name"),
   tags: map("a map of tag key to value", str("a tag value")),
+  eventBusName: str("an event bus name (OrganizationHub eventBusName)"),
 };
 
 const DEFAULTS = {
@@ -199,6 +208,8 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
   public readonly deadLetterQueueArn: pulumi.Output<string>;
   /** The URL of the dead-letter queue. */
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
+  /** The event bus of the rules (undefined: the default bus), for the remediation targets. */
+  public readonly eventBusName?: pulumi.Output<string>;
 
   constructor(name: string, args: SecurityRuleWatcherArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:SecurityRuleWatcher", name, {}, opts);
@@ -299,6 +310,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
           description: detection.title,
           eventPattern: JSON.stringify(detection.eventPattern),
           state: ruleState(detection),
+          eventBusName: args.eventBusName,
           tags,
         },
         { parent: this },
@@ -307,6 +319,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
         `${name}-${detection.id}-alert`,
         {
           rule: rule.name,
+          eventBusName: args.eventBusName,
           targetId: "alert",
           arn: args.alertTopicArns[detection.severity],
           inputTransformer: transformers.get(detection.id)!,
@@ -415,7 +428,10 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     );
     this.deadLetterQueueArn = dlq.arn;
     this.deadLetterQueueUrl = dlq.url;
+    this.eventBusName =
+      args.eventBusName === undefined ? undefined : pulumi.output(args.eventBusName);
     this.registerOutputs({
+      eventBusName: this.eventBusName,
       rules: this.rules,
       ruleArns: this.ruleArns,
       ruleNames: this.ruleNames,

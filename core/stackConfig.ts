@@ -5,6 +5,7 @@
  */
 import { CONFIG_RULES } from "./catalog/configRules";
 import { isE164PhoneNumber, isEmailAddress, isHttpsUrl, isKmsKeyArn } from "./validation";
+import { OrganizationConfig, parseOrganizationConfig } from "./org/orgConfig";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
 
 /** Where alerts go: applied to every alert topic, plus per-topic additions. */
@@ -144,6 +145,10 @@ export interface StackConfig {
   readonly chat: ChatConfig;
   readonly compliance: ComplianceConfig;
   readonly tags: Record<string, string>;
+  /** The hub of an organization (core/org/orgConfig.ts); undefined for a single account. */
+  readonly organization?: OrganizationConfig;
+  /** A single account's other regions: spokes that forward to this stack's region. */
+  readonly spokeRegions: string[];
 }
 
 /** The configuration keys (under `aws-security-watch:`) that the stack reads. */
@@ -157,6 +162,8 @@ export const CONFIG_KEYS = [
   "chat",
   "compliance",
   "tags",
+  "organization",
+  "spokeRegions",
 ];
 
 const DEFAULTS = {
@@ -666,6 +673,9 @@ export function parseStackConfig(
     tags[key] = value;
   }
 
+  const org = parseOrganizationConfig(get, awsRegion);
+  r.problems.push(...org.problems);
+
   if (r.problems.length > 0) {
     throw new Error(
       `Invalid stack configuration (Pulumi.<stack>.yaml, namespace aws-security-watch):\n  - ${r.problems.join("\n  - ")}`,
@@ -682,5 +692,7 @@ export function parseStackConfig(
     chat,
     compliance,
     tags,
+    organization: org.organization,
+    spokeRegions: org.spokeRegions,
   };
 }

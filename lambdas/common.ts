@@ -10,6 +10,14 @@
  * function, and a private helper used by one function lives inside it.
  */
 import type { RemediationId, RemediationMode } from "../core/types";
+import {
+  type CrossAccountSettings,
+  type Credentials,
+  accountRefusal,
+  causedByMemberRole,
+  crossAccountProblems,
+  memberCredentials,
+} from "./crossAccount";
 
 /**
  * Tells Pulumi's closure serializer to capture this module by value even when the package is
@@ -56,6 +64,13 @@ export interface RemediationSettings {
    * any AWS call. @default the function's own account (of `ownRoleArn`, else of the topic)
    */
   allowedAccountIds?: string[];
+  /**
+   * The hub of an organization (lambdas/crossAccount.ts): every client acts through the
+   * remediation's member role in the event's account (the function's own role only in its own
+   * account and region, where the idempotency table and topic are); the account check is "not excluded"
+   * (membership is enforced by IAM) instead of `allowedAccountIds`.
+   */
+  crossAccount?: CrossAccountSettings;
   /**
    * DynamoDB table of idempotency records (partition key `id`, string; TTL on `expiresAt`): one
    * remediation and one resolution message per event however often it is delivered. Unset: no
@@ -206,7 +221,7 @@ export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
  */
 export function readCloudTrail(
   event: unknown,
-  settings: { ownRoleArn?: string },
+  settings: { ownRoleArn?: string; crossAccount?: { memberRoleName: string } },
   eventSource: string,
   eventNames: readonly string[],
 ): EventFacts | Plan<never> {
@@ -272,6 +287,9 @@ export function readCloudTrail(
   if (causedBy(facts, settings.ownRoleArn)) {
     return ignore("the change was made by this remediation's own role");
   }
+  if (settings.crossAccount && causedByMemberRole(facts, settings.crossAccount.memberRoleName)) {
+    return ignore("the change was made by this remediation's member role (the hub)");
+  }
   return facts;
 }
 
@@ -325,6 +343,7 @@ export function validateSettings<S extends RemediationSettings>(
           (n) => Number.isInteger(n) && n > 0,
         )) ||
       "sdk must be { connectTimeoutMs, requestTimeoutMs, maxAttempts }, positive whole numbers",
+    ...(settings.crossAccount === undefined ? [] : crossAccountProblems(settings.crossAccount)),
   ].filter((p) => p !== true);
   if (problems.length > 0) {
     throw new Error(`${remediation}: invalid settings: ${problems.join("; ")}`);
@@ -354,11 +373,17 @@ export type ClientClass<C> = new (config: Record<string, unknown>) => C;
 export function accountClients(
   ownAccount: string,
   limits: SdkLimits,
+  memberRole?: (account: string, region: string) => Promise<Credentials>,
+  home?: string,
 ): <C>(Client: ClientClass<C>, account: string, region: string) => C {
   const cache = new Map<string, unknown>();
   return <C>(Client: ClientClass<C>, account: string, region: string): C => {
     if (!REGION.test(region)) throw new Error(`not a region: ${String(region).slice(0, 40)}`);
-    if (account !== ownAccount) throw new Error(`no credentials for account ${account}`);
+    // A hub acts through the member role everywhere but in its own account and region.
+    const viaMember = !!memberRole && (account !== ownAccount || region !== home);
+    if (account !== ownAccount && !viaMember) {
+      throw new Error(`no credentials for account ${account}`);
+    }
     const key = `${account}/${region}/${Client.name}`;
     let client = cache.get(key) as C | undefined;
     if (client === undefined) {
@@ -371,6 +396,7 @@ export function accountClients(
           throwOnRequestTimeout: true,
         },
         ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
+        ...(viaMember ? { credentials: () => memberRole!(account, region) } : {}),
       });
       cache.set(key, client);
     }
@@ -682,10 +708,13 @@ export function makeHandler<T>(
   const table = settings.idempotencyTableName;
   const ownAccount = accountOf(settings.ownRoleArn ?? topicArn);
   const allowed = settings.allowedAccountIds ?? [ownAccount];
+  const cross = settings.crossAccount;
   const detections = settings.detections ?? [];
   const client = accountClients(
     ownAccount,
     settings.sdk ?? { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
+    cross ? memberCredentials(cross, id, partitionOf(topicArn)) : undefined,
+    topicArn.split(":")[3],
   );
   const home = topicArn.split(":")[3];
   const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
@@ -718,6 +747,9 @@ export function makeHandler<T>(
     }
     if (plan.kind !== "reject" && !/^[\w-]{1,128}$/.test(plan.facts.eventId)) {
       plan = { kind: "reject", reason: "the event id is not 1-128 letters, digits, - or _" };
+    } else if (plan.kind !== "reject" && cross) {
+      const refusal = accountRefusal(plan.facts.account, undefined, cross);
+      if (refusal) plan = { kind: "reject", reason: refusal, facts: plan.facts };
     } else if (plan.kind !== "reject" && !allowed.includes(plan.facts.account)) {
       const reason = `account ${plan.facts.account} is not one this function may act for`;
       plan = { kind: "reject", reason, facts: plan.facts };

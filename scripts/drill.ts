@@ -450,7 +450,23 @@ export function writeIncidentLog(rows: DrillRow[], file = DRILL_INCIDENTS_FILE):
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
-    console.log("usage: npm run drill [-- --live [--region R] [--yes]]");
+    console.log("usage: npm run drill [-- --live [--region R] [--yes] | --org]");
+    return;
+  }
+  if (args.includes("--org")) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const org = require("./orgDrill") as typeof import("./orgDrill");
+    const rows = await org.runOrgDrill();
+    console.log("");
+    console.log(org.orgTable(rows));
+    const failed = rows.filter((r) => !r.ok);
+    console.log("");
+    console.log(
+      `${rows.length - failed.length} of ${rows.length} attacks in member accounts forwarded once, detected at the hub, undone through the member role and verified safe in the member account`,
+    );
+    for (const row of failed)
+      console.log(`FAILED ${row.scenario} in ${row.account}: ${row.problem}`);
+    process.exitCode = failed.length ? 1 : 0;
     return;
   }
   if (args.includes("--live")) {

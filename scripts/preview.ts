@@ -9,6 +9,8 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { RecordedResource, Recorder, settle, setup } from "../tests/helpers/mocks";
+import { CFN_LIMITS } from "../core/org/spokeTemplate";
+import { cfnLint, findCfnLint } from "./cfnLint";
 
 interface Options {
   stack: string;
@@ -158,6 +160,64 @@ function keySettings(recorder: Recorder): string[] {
   return lines;
 }
 
+/**
+ * An organization hub's spokes: writes each StackSet's template to out/spoke-templates/ and
+ * summarizes it (size against CloudFormation's limit, resources, where it goes, cfn-lint).
+ */
+export function spokeSummary(recorder: Recorder, root: string, region: string): string[] {
+  const sets = recorder.ofType("aws:cloudformation/stackSet:StackSet");
+  if (sets.length === 0) return [];
+  const dir = path.join(root, "out", "spoke-templates");
+  fs.mkdirSync(dir, { recursive: true });
+  const lint = findCfnLint();
+  const lines = [
+    "",
+    "Organization spokes (CloudFormation, deployed by service-managed StackSets):",
+  ];
+  const instances = recorder.ofType("aws:cloudformation/stackSetInstance:StackSetInstance");
+  for (const set of sets) {
+    const body = String(set.inputs.templateBody);
+    const template = JSON.parse(body) as {
+      Resources: Record<string, { Type: string; Condition?: string }>;
+    };
+    const file = path.join(dir, `${set.name}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(template, null, 2)}\n`);
+    const resources = Object.values(template.Resources);
+    const rules = resources.filter((r) => r.Type === "AWS::Events::Rule");
+    const global = rules.filter((r) => r.Condition === "InGlobalRegion").length;
+    const roles = resources.filter((r) => r.Type === "AWS::IAM::Role").length;
+    const mine = instances.filter((i) => i.name.startsWith(`${set.name}-`));
+    const targets = [
+      ...new Set(mine.flatMap((i) => i.inputs.deploymentTargets?.organizationalUnitIds ?? [])),
+    ];
+    const regions = mine.map((i) => i.inputs.stackSetInstanceRegion ?? region);
+    const bytes = Buffer.byteLength(body);
+    let linted = "cfn-lint not installed";
+    if (lint) {
+      const result = cfnLint(lint, body, [...new Set(["us-east-1", region])]);
+      linted =
+        result.exitCode === 0
+          ? "cfn-lint clean"
+          : `cfn-lint: ${result.findings.length} findings (exit ${result.exitCode})`;
+    }
+    lines.push(
+      `  ${set.name} -> ${path.relative(root, file)}: ${bytes} bytes (${((bytes / CFN_LIMITS.templateBodyBytes) * 100).toFixed(0)}% of the ${CFN_LIMITS.templateBodyBytes}-byte inline limit), ` +
+        `${resources.length} resources (${rules.length} rules${global ? `, ${global} in us-east-1 only` : ""}${roles ? `, ${roles} IAM roles` : ""}); ${linted}`,
+    );
+    lines.push(
+      `    auto-deployment ${yes(set.inputs.autoDeployment?.enabled)}, ${set.inputs.permissionModel}, call as ${set.inputs.callAs}, ` +
+        `to OUs ${targets.join(", ") || "-"} in ${regions.length} region(s): ${regions.join(", ")}`,
+    );
+  }
+  const stacks = recorder.ofType("aws:cloudformation/stack:Stack");
+  if (stacks.length > 0) {
+    lines.push(
+      `  Explicit-provider stacks (management account, which StackSets skip, or a single account's other regions): ${stacks.length}`,
+    );
+  }
+  return lines;
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const root = path.resolve(__dirname, "..");
@@ -200,6 +260,7 @@ async function main(): Promise<void> {
   out.push("");
   out.push("Key settings:");
   out.push(...keySettings(recorder).map((l) => `  ${l}`));
+  out.push(...spokeSummary(recorder, root, region));
   out.push("");
   out.push(
     `To deploy for real: pulumi stack select ${options.stack} && pulumi up   (needs the Pulumi CLI and AWS credentials)`,

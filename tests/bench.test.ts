@@ -73,7 +73,7 @@ describe("bench: statistics and tables", () => {
       handlerRuns: 15,
     });
     expect(() => parseArgs(["--only", "speed"])).to.throw(
-      "--only speed: not a benchmark; one of build, size, latency, calls, cost",
+      "--only speed: not a benchmark; one of build, size, latency, calls, cost, org",
     );
     expect(() => parseArgs(["--handler-runs", "0"])).to.throw(
       "--handler-runs 0: a whole number from 1 to 100",

@@ -245,6 +245,20 @@ const SAMPLES: Record<string, Sample> = {
   },
 };
 
+const HUB_ARGS = {
+  organizationId: "o-a1b2c3d4e5",
+  organizationalUnitIds: ["r-a1b2"],
+  regions: ["us-east-1", "eu-west-1"],
+  externalId: "asw-test",
+  expectedAccounts: 20,
+  alarmTopicArn: TOPICS.high,
+};
+SAMPLES.OrganizationHub = {
+  typescript: async (name) =>
+    new lib.OrganizationHub(name, { ...HUB_ARGS, callAs: lib.StackSetCallAs.DelegatedAdmin }),
+  json: async () => ({ ...HUB_ARGS, callAs: "DELEGATED_ADMIN" }),
+};
+
 async function resolveMap(
   outputs: Record<string, pulumi.Output<string>>,
 ): Promise<Record<string, string>> {

@@ -228,6 +228,7 @@ describe("the package schema (other languages: Python, Go, C#, Java, YAML)", fun
       "deadLetterQueueArn",
       "detectionRemediations",
       "detections",
+      "eventBusName",
       "ruleArns",
       "ruleNames",
     ]);
