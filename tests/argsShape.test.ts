@@ -369,6 +369,71 @@ const CASES: [string, () => unknown, string][] = [
       'detections.root-usage.severity: "urgent" is not one of critical, high, medium, info',
     ].join("\n"),
   ],
+  [
+    "OrganizationHub with no arguments",
+    () => new (lib.OrganizationHub as Loose)("hub"),
+    [
+      'OrganizationHub "hub": organizationId is required (an organization id (o-...))',
+      'OrganizationHub "hub": organizationalUnitIds is required (a list of OU ids (ou-...) or the root id (r-...))',
+      'OrganizationHub "hub": regions is required (a list of region names such as eu-west-1)',
+      'OrganizationHub "hub": externalId is required (an external id (2-1224 characters))',
+    ].join("\n"),
+  ],
+  [
+    "OrganizationHub with regions as one string and tags as a list",
+    () =>
+      new lib.OrganizationHub("hub", {
+        organizationId: "o-a1b2c3d4e5",
+        organizationalUnitIds: ["r-a1b2"],
+        regions: "eu-west-1",
+        externalId: "asw-test",
+        tags: ["team=sec"],
+      } as Loose),
+    [
+      'OrganizationHub "hub": regions must be a list of region names such as eu-west-1, got the string "eu-west-1"',
+      'OrganizationHub "hub": tags must be a map of tag key to value, got a list: a map is keyed by a stable label or id, not by position',
+    ].join("\n"),
+  ],
+  [
+    "OrganizationSpoke with no arguments",
+    () => new (lib.OrganizationSpoke as Loose)("spoke"),
+    [
+      'OrganizationSpoke "spoke": hubEventBusArn is required (an event bus ARN (OrganizationHub eventBusArn))',
+      'OrganizationSpoke "spoke": regionalTemplateBody is required (a template body (OrganizationHub regionalTemplateBody))',
+      'OrganizationSpoke "spoke": regionProviders is required (a map of region to aws.Provider)',
+    ].join("\n"),
+  ],
+  [
+    "OrganizationSpoke with the providers as a list",
+    () =>
+      new lib.OrganizationSpoke("spoke", {
+        hubEventBusArn: "arn:aws:events:eu-west-1:123456789012:event-bus/asw-hub",
+        regionalTemplateBody: "{}",
+        regionProviders: [{}],
+      } as Loose),
+    'OrganizationSpoke "spoke": regionProviders must be a map of region to aws.Provider, got a list: a map is keyed by a stable label or id, not by position',
+  ],
+  [
+    "OrganizationSpoke with a region name where its provider goes",
+    () =>
+      new lib.OrganizationSpoke("spoke", {
+        hubEventBusArn: "arn:aws:events:eu-west-1:123456789012:event-bus/asw-hub",
+        regionalTemplateBody: "{}",
+        regionProviders: { "eu-west-1": "eu-west-1" },
+      } as Loose),
+    'regionProviders.eu-west-1 must be an aws.Provider (a provider resource for that region), got the string "eu-west-1"',
+  ],
+  [
+    "OrganizationSpoke with member roles lacking the external id",
+    () =>
+      new lib.OrganizationSpoke("spoke", {
+        hubEventBusArn: "arn:aws:events:eu-west-1:123456789012:event-bus/asw-hub",
+        regionalTemplateBody: "{}",
+        regionProviders: {},
+        memberRoles: { hubAccountId: "123456789012", organizationId: "o-a1b2c3d4e5" },
+      } as Loose),
+    'OrganizationSpoke "spoke": memberRoles.externalId is required (the OrganizationHub externalId)',
+  ],
 ];
 
 describe("the shape of every component's arguments, checked at run time", () => {

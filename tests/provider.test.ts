@@ -14,6 +14,7 @@ import { setup, settle, valueOf, REGION, ACCOUNT_ID, RecordedResource } from "./
 const recorder = setup();
 
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as lib from "../lib";
 import { providerOptions } from "../provider/options";
@@ -259,6 +260,28 @@ SAMPLES.OrganizationHub = {
   json: async () => ({ ...HUB_ARGS, callAs: "DELEGATED_ADMIN" }),
 };
 
+/** The spoke's providers, built once (a program's own providers, for two regions). */
+let spokeProviders: Record<string, aws.Provider> | undefined;
+const providers = () =>
+  (spokeProviders ??= Object.fromEntries(
+    ["us-east-1", "eu-west-1"].map((r) => [r, new aws.Provider(`spoke-${r}`, { region: r })]),
+  ));
+const SPOKE_ARGS = {
+  hubEventBusArn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/asw-hub`,
+  regionalTemplateBody: '{"Resources":{}}',
+  accountTemplateBody: '{"Resources":{}}',
+  memberRoles: { hubAccountId: ACCOUNT_ID, organizationId: "o-a1b2c3d4e5", externalId: "asw-test" },
+  accountStackRegion: "eu-west-1",
+};
+// `regionProviders` holds provider resources: a program in another language passes references to
+// its own aws providers, which the provider's construct receives as the resource objects (what
+// `construct` is handed here). Every other input is plain JSON.
+SAMPLES.OrganizationSpoke = {
+  typescript: async (name) =>
+    new lib.OrganizationSpoke(name, { ...SPOKE_ARGS, regionProviders: providers() }),
+  json: async () => ({ ...SPOKE_ARGS, regionProviders: providers() }),
+};
+
 async function resolveMap(
   outputs: Record<string, pulumi.Output<string>>,
 ): Promise<Record<string, string>> {
@@ -281,13 +304,14 @@ function tree(parent: string, from: string, to: string): string[] {
   return out.sort();
 }
 
-/** A resource's type, name and inputs; a Lambda archive by its file names only. */
+/** A resource's type, name, inputs and provider; a Lambda archive by its file names only. */
 function summary(resource: RecordedResource): string {
   const { code, ...inputs } = resource.inputs ?? {};
   return JSON.stringify({
     type: resource.type,
     name: resource.name,
     inputs,
+    provider: resource.provider,
     code: code === undefined ? undefined : "archive",
   });
 }
