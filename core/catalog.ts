@@ -28,6 +28,14 @@
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
 import { RemediationId, Severity } from "./types";
+import { CREDENTIAL_ACCESS } from "./catalog/credentialAccess";
+import { DEFENSE_EVASION } from "./catalog/defenseEvasion";
+import { DISCOVERY } from "./catalog/discovery";
+import { EXECUTION } from "./catalog/execution";
+import { EXFILTRATION } from "./catalog/exfiltration";
+import { IMPACT } from "./catalog/impact";
+import { LATERAL_MOVEMENT } from "./catalog/lateralMovement";
+import { PERSISTENCE } from "./catalog/persistence";
 
 /**
  * What kind of event a detection matches, which decides the fields its alert can show
@@ -84,7 +92,8 @@ const ANY_PUBLIC_ACCESS_BLOCK_OFF = {
   ],
 };
 
-export const CATALOG: readonly Detection[] = [
+/** The first 40 detections: CIS 4.1-4.15, audit logging, credentials, exposure. */
+const FOUNDATION: readonly Detection[] = [
   // ---------------------------------------------------------------- CIS 4.1-4.15
   {
     id: "unauthorized-api-calls",
@@ -1099,4 +1108,20 @@ export const CATALOG: readonly Detection[] = [
     },
     remediation: RemediationId.RestartConfigRecorder,
   },
+];
+
+/**
+ * Every detection: the foundation above, then one file per MITRE ATT&CK tactic under
+ * core/catalog/ (ids are unique across all of them; tests/catalog.test.ts checks it).
+ */
+export const CATALOG: readonly Detection[] = [
+  ...FOUNDATION,
+  ...CREDENTIAL_ACCESS,
+  ...EXECUTION,
+  ...PERSISTENCE,
+  ...LATERAL_MOVEMENT,
+  ...DEFENSE_EVASION,
+  ...EXFILTRATION,
+  ...IMPACT,
+  ...DISCOVERY,
 ];
