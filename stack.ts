@@ -150,6 +150,9 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       ...(id === RemediationId.CancelKeyDeletion
         ? { protectedKeyArns: config.remediation.protectedKeyArns }
         : {}),
+      ...(id === RemediationId.RemoveLambdaPermission
+        ? { allowedAccountIds: config.remediation.allowedAccountIds }
+        : {}),
     };
   }
   const remediator = new AutoRemediator("remediate", {

@@ -29,6 +29,12 @@ export interface RemediationOptions {
    * @default []
    */
   readonly protectedKeyArns?: string[];
+  /**
+   * Accounts a Lambda function may be shared with besides this one (remove-lambda-permission
+   * only): AddPermission to any other account is undone.
+   * @default []
+   */
+  readonly allowedAccountIds?: string[];
 }
 
 /** The watcher's side of the wiring: rules by detection id, and which remediation each names. */
@@ -321,6 +327,9 @@ export class AutoRemediator extends pulumi.ComponentResource {
           : {}),
         ...(id === RemediationId.CancelKeyDeletion
           ? { protectedKeyArns: options.protectedKeyArns ?? [] }
+          : {}),
+        ...(id === RemediationId.RemoveLambdaPermission
+          ? { allowedAccountIds: options.allowedAccountIds ?? [] }
           : {}),
       };
       const fn = new aws.lambda.CallbackFunction(

@@ -945,7 +945,7 @@ const FOUNDATION: readonly Detection[] = [
     id: "account-public-access-block-removed",
     title: "S3 account public access block removed",
     description:
-      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard. Alert only: block-public-bucket restores bucket-level blocks, not the account's.",
+      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard. The remediation puts the four settings back.",
     severity: Severity.Critical,
     references: { mitre: ["T1530"] },
     eventPattern: {
@@ -970,6 +970,7 @@ const FOUNDATION: readonly Detection[] = [
       resource: "account <account>",
       body: "Put the account-level public access block back (all four settings true).",
     },
+    remediation: RemediationId.BlockAccountPublicAccess,
   },
   {
     id: "s3-bucket-made-public",

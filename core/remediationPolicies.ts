@@ -125,6 +125,57 @@ export function remediationStatements(
         allow("UnshareSnapshots", ["ec2:ModifySnapshotAttribute"], `arn:${p}:ec2:*::snapshot/*`),
         allow("UnshareImages", ["ec2:ModifyImageAttribute"], `arn:${p}:ec2:*::image/*`),
       ];
+    case RemediationId.RemoveLambdaPermission:
+      return [
+        allow(
+          "RemoveFunctionPermissions",
+          ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
+          `arn:${p}:lambda:*:${a}:function:*`,
+        ),
+      ];
+    case RemediationId.RestrictFunctionUrl:
+      return [
+        allow(
+          "RestrictFunctionUrls",
+          ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+          `arn:${p}:lambda:*:${a}:function:*`,
+        ),
+      ];
+    case RemediationId.RestoreBucketVersioning:
+      return [
+        // Bucket ARNs carry no account; every call names this account as the expected owner.
+        allow(
+          "RestoreVersioning",
+          ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
+          `arn:${p}:s3:::*`,
+        ),
+      ];
+    case RemediationId.RestoreEbsEncryption:
+      return [
+        // Account-level settings: these actions support no resource-level permission.
+        allow(
+          "RestoreEbsEncryption",
+          ["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
+          "*",
+        ),
+      ];
+    case RemediationId.EnableGuardDuty:
+      return [
+        allow(
+          "EnableDetectors",
+          ["guardduty:GetDetector", "guardduty:UpdateDetector"],
+          `arn:${p}:guardduty:*:${a}:detector/*`,
+        ),
+      ];
+    case RemediationId.BlockAccountPublicAccess:
+      return [
+        // Account-level actions: no resource type in the Service Authorization Reference.
+        allow(
+          "BlockAccountPublicAccess",
+          ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
+          "*",
+        ),
+      ];
   }
 }
 

@@ -69,6 +69,8 @@ export interface RemediationConfig {
   readonly modes: Partial<Record<RemediationId, RemediationMode>>;
   readonly allowedPublicPorts: number[];
   readonly protectedKeyArns: string[];
+  /** Accounts Lambda functions may be shared with (remove-lambda-permission). */
+  readonly allowedAccountIds: string[];
   readonly exemptTag: { key: string; value: string };
   readonly trustedPrincipalArns: string[];
   readonly logRetentionDays: number;
@@ -206,6 +208,7 @@ const KNOWN_FIELDS: Record<string, string[]> = {
     "modes",
     "allowedPublicPorts",
     "protectedKeyArns",
+    "allowedAccountIds",
     "exemptTag",
     "trustedPrincipalArns",
     "logRetentionDays",
@@ -419,6 +422,9 @@ export function parseStackConfig(
     allowedPublicPorts,
     protectedKeyArns: r.strings(remRaw.protectedKeyArns, "remediation.protectedKeyArns", (s) =>
       KEY_ARN.test(s) ? undefined : `"${s}" is not a KMS key ARN`,
+    ),
+    allowedAccountIds: r.strings(remRaw.allowedAccountIds, "remediation.allowedAccountIds", (s) =>
+      /^\d{12}$/.test(s) ? undefined : `"${s}" is not a 12-digit account id`,
     ),
     exemptTag,
     trustedPrincipalArns: r.strings(

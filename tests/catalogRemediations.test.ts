@@ -20,7 +20,14 @@ import { planRestartAuditLogging } from "../lambdas/restartAuditLogging";
 import { planRestartConfigRecorder } from "../lambdas/restartConfigRecorder";
 import { planRevokeWorldIngress } from "../lambdas/revokeWorldIngress";
 import { planUnshareSnapshot } from "../lambdas/unshareSnapshot";
+import { planRemoveLambdaPermission } from "../lambdas/removeLambdaPermission";
+import { planRestrictFunctionUrl } from "../lambdas/restrictFunctionUrl";
+import { planRestoreBucketVersioning } from "../lambdas/restoreBucketVersioning";
+import { planRestoreEbsEncryption } from "../lambdas/restoreEbsEncryption";
+import { planEnableGuardDuty } from "../lambdas/enableGuardDuty";
+import { planBlockAccountPublicAccess } from "../lambdas/blockAccountPublicAccess";
 import { EVENT_SAMPLES, PANTHER_DIR, VARIANTS } from "./helpers/detectionSamples";
+import { TACTIC_SAMPLES } from "./helpers/tacticSamples";
 
 type PlanKind = "act" | "ignore" | "reject";
 // The plan functions take their own settings type; each receives the full settings below.
@@ -36,6 +43,12 @@ const PLANS: Record<RemediationId, PlanFunction> = {
   [RemediationId.CancelKeyDeletion]: planCancelKeyDeletion,
   [RemediationId.RestartConfigRecorder]: planRestartConfigRecorder,
   [RemediationId.UnshareSnapshot]: planUnshareSnapshot,
+  [RemediationId.RemoveLambdaPermission]: planRemoveLambdaPermission,
+  [RemediationId.RestrictFunctionUrl]: planRestrictFunctionUrl,
+  [RemediationId.RestoreBucketVersioning]: planRestoreBucketVersioning,
+  [RemediationId.RestoreEbsEncryption]: planRestoreEbsEncryption,
+  [RemediationId.EnableGuardDuty]: planEnableGuardDuty,
+  [RemediationId.BlockAccountPublicAccess]: planBlockAccountPublicAccess,
 };
 
 /** What the AutoRemediator gives a handler in enforce mode, plus the handler's own defaults. */
@@ -56,6 +69,8 @@ function settingsFor(id: RemediationId): Record<string, unknown> {
 const MALFORMED_FIXTURES: Readonly<Record<string, string>> = {
   "aws_resource_made_public/All Restrictive Conditions Types (Should Not Alert)":
     "PutBucketPolicy without requestParameters.bucketName",
+  "aws_ec2_ebs_encryption_disabled/DisableEbsEncryptionByDefault Event":
+    "DisableEbsEncryptionByDefault without eventID, userIdentity and account",
 };
 
 interface LabelledEvent {
@@ -97,6 +112,10 @@ function reviewedEvents(): LabelledEvent[] {
   }
   for (const sample of EVENT_SAMPLES) {
     events.push({ label: `event/${sample.name}`, event: sample.event });
+  }
+  for (const sample of TACTIC_SAMPLES) {
+    events.push({ label: `tactic/${sample.id}/positive`, event: wrap(sample.positive) });
+    events.push({ label: `tactic/${sample.id}/negative`, event: wrap(sample.negative) });
   }
   return events;
 }

@@ -66,6 +66,33 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
     [["ec2:ModifySnapshotAttribute"], "arn:aws:ec2:*::snapshot/*"],
     [["ec2:ModifyImageAttribute"], "arn:aws:ec2:*::image/*"],
   ],
+  [RemediationId.RemoveLambdaPermission]: [
+    [
+      ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
+      "arn:aws:lambda:*:123456789012:function:*",
+    ],
+  ],
+  [RemediationId.RestrictFunctionUrl]: [
+    [
+      ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+      "arn:aws:lambda:*:123456789012:function:*",
+    ],
+  ],
+  [RemediationId.RestoreBucketVersioning]: [
+    [["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"], "arn:aws:s3:::*"],
+  ],
+  [RemediationId.RestoreEbsEncryption]: [
+    [["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"], "*"],
+  ],
+  [RemediationId.EnableGuardDuty]: [
+    [
+      ["guardduty:GetDetector", "guardduty:UpdateDetector"],
+      "arn:aws:guardduty:*:123456789012:detector/*",
+    ],
+  ],
+  [RemediationId.BlockAccountPublicAccess]: [
+    [["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*"],
+  ],
 };
 
 const COMMON: [string[], string][] = [
@@ -120,6 +147,10 @@ describe("remediationPolicy", () => {
       "ec2:DescribeImageAttribute",
       "config:DescribeConfigurationRecorderStatus",
       "config:StartConfigurationRecorder",
+      "ec2:GetEbsEncryptionByDefault",
+      "ec2:EnableEbsEncryptionByDefault",
+      "s3:GetAccountPublicAccessBlock",
+      "s3:PutAccountPublicAccessBlock",
     ];
     fc.assert(
       fc.property(

@@ -120,7 +120,8 @@ export const VARIANTS: readonly Sample[] = [
     name: "Account public access block deleted",
     record: variant(S3_DELETE_PAB, {
       eventName: "DeleteAccountPublicAccessBlock",
-      requestParameters: { accountId: "123456789012" },
+      // The record's own account (recipientAccountId 111111111111).
+      requestParameters: { accountId: "111111111111" },
     }),
     fires: ["account-public-access-block-removed"],
   },

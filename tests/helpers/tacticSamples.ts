@@ -33,7 +33,7 @@ const USER: [string, string] = ["aws_iam_user_key_created", "user1 create keys f
 const call = (base: [string, string], eventSource: string, eventName: string, req: unknown) =>
   variant(base, { eventSource, eventName, requestParameters: req });
 
-const FN = "arn:aws:lambda:us-west-2:123456789012:function:production-api";
+const FN = "arn:aws:lambda:us-east-1:123456789012:function:production-api";
 const DETECTOR = "12abc34d567e8fa901bc2d34e56789f0";
 const INSTANCE = "i-0a1b2c3d4e5f60718";
 const SSO_INSTANCE = "arn:aws:sso:::instance/ssoins-1234567890abcdef";
@@ -443,7 +443,10 @@ export const TACTIC_SAMPLES: readonly TacticSample[] = [
   },
   {
     id: "ebs-default-encryption-disabled",
-    positive: panther("aws_ec2_ebs_encryption_disabled", "DisableEbsEncryptionByDefault Event"),
+    // Panther's record of this call has no eventID nor userIdentity: the real shape, a variant.
+    positive: call(ROLE, "ec2.amazonaws.com", "DisableEbsEncryptionByDefault", {
+      DisableEbsEncryptionByDefaultRequest: {},
+    }),
     negative: panther("aws_ec2_ebs_encryption_disabled", "Non Matching Event"),
   },
   {
