@@ -68,11 +68,16 @@ export function createBlockAccountPublicAccessHandler(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3c: typeof import("@aws-sdk/client-s3-control") = require("@aws-sdk/client-s3-control");
   const cache: Record<string, InstanceType<typeof s3c.S3ControlClient>> = {};
-  /** S3 Control puts the account id in the host name; an emulator endpoint cannot take that. */
-  const client = (region: string) =>
-    (cache[region] ??= new s3c.S3ControlClient(
-      process.env.AWS_ENDPOINT_URL ? { region, disableHostPrefix: true } : { region },
+  /**
+   * S3 Control puts the account id in the host name; an emulator endpoint (AWS_ENDPOINT_URL, set
+   * by tests and the drill only) cannot take that, so it is used as it is.
+   */
+  const client = (region: string) => {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    return (cache[region] ??= new s3c.S3ControlClient(
+      endpoint ? { region, endpointProvider: () => ({ url: new URL(endpoint) }) } : { region },
     ));
+  };
 
   return makeHandler<{ account: string }>(s, {
     id: "block-account-public-access" as RemediationId,
