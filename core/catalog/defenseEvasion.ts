@@ -297,7 +297,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     id: "s3-mfa-delete-disabled",
     title: "S3 MFA delete disabled",
     description:
-      "PutBucketVersioning with MfaDelete Disabled: deleting object versions no longer needs the root user's MFA. Only the root user with MFA can turn it back on, so this is alert only.",
+      "PutBucketVersioning with MfaDelete Disabled: deleting object versions no longer needs the root user's MFA. Alert only: only the root user with its MFA device can turn it back on.",
     severity: Severity.High,
     references: { mitre: ["T1490"] },
     eventPattern: succeededCall("s3", ["PutBucketVersioning"], {

@@ -9,7 +9,7 @@ import { succeededCall } from "./common";
 
 export const DISCOVERY: readonly Detection[] = [
   {
-    id: "caller-identity-from-secret-scanner",
+    id: "key-tested-by-secret-scanner",
     title: "Credentials tested by a secret scanner",
     description:
       "GetCallerIdentity with the user agent of a secret scanner (TruffleHog): the key was found somewhere public and someone checked that it works.",

@@ -116,7 +116,7 @@ export const IMPACT: readonly Detection[] = [
     },
   },
   {
-    id: "backup-vault-or-recovery-point-deleted",
+    id: "backup-or-recovery-point-deleted",
     title: "AWS Backup vault, plan or recovery point deleted",
     description:
       "DeleteBackupVault, DeleteBackupPlan, DeleteRecoveryPoint or DeleteBackupVaultLockConfiguration: backups are what ransomware removes before it encrypts.",

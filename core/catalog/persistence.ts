@@ -18,7 +18,7 @@ export const PERSISTENCE: readonly Detection[] = [
     id: "lambda-permission-public",
     title: "Lambda function opened to everyone",
     description:
-      "AddPermission with principal *: anyone in any AWS account (or, with a function URL, on the internet) may invoke the function. The remediation removes the statement unless it is limited to your organization.",
+      "AddPermission with principal *: anyone in any AWS account (or, with a function URL, on the internet) may invoke the function. lambda-permission-external matches the same call and carries the remediation (one invocation per event), which removes the statement unless it is limited to your organization.",
     severity: Severity.Critical,
     references: { mitre: ["T1098", "T1546"] },
     eventPattern: succeededCall("lambda", lambdaCalls("AddPermission"), {
@@ -30,7 +30,6 @@ export const PERSISTENCE: readonly Detection[] = [
       body: "Remove the statement (RemovePermission) unless the function is meant to be public, then tag it as exempt.",
       fields: { ...LAMBDA_FIELDS, statementId: "detail.requestParameters.statementId" },
     },
-    remediation: RemediationId.RemoveLambdaPermission,
   },
   {
     id: "lambda-permission-external",
@@ -183,7 +182,7 @@ export const PERSISTENCE: readonly Detection[] = [
     global: true,
   },
   {
-    id: "identity-center-permission-set-changed",
+    id: "sso-permission-set-changed",
     title: "IAM Identity Center permission set changed",
     description:
       "A permission set was created, deleted, given policies or provisioned: the access of everyone assigned to it changes in every account it is provisioned to.",

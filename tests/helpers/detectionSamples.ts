@@ -72,7 +72,7 @@ export const VARIANTS: readonly Sample[] = [
       eventName: "UpdateDetector",
       requestParameters: { detectorId: "12abc34d567e8fa901bc2d34e56789f0", enable: false },
     }),
-    fires: ["guardduty-disabled"],
+    fires: ["guardduty-detector-suspended", "guardduty-disabled"],
   },
   {
     name: "GuardDuty detector updated, still enabled",
@@ -95,7 +95,7 @@ export const VARIANTS: readonly Sample[] = [
   {
     name: "Account leaves the organization",
     record: variant(["aws_cloudtrail_attempt_to_leave_org", "Failed Attempt to Leave Org"], {}),
-    fires: ["organizations-changes"],
+    fires: ["account-left-organization", "organizations-changes"],
   },
   {
     name: "Config recorder stopped",

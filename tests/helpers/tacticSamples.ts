@@ -211,7 +211,7 @@ export const TACTIC_SAMPLES: readonly TacticSample[] = [
     }),
   },
   {
-    id: "identity-center-permission-set-changed",
+    id: "sso-permission-set-changed",
     positive: call(ROLE, "sso.amazonaws.com", "AttachManagedPolicyToPermissionSet", {
       instanceArn: SSO_INSTANCE,
       permissionSetArn: PERMISSION_SET,
@@ -727,7 +727,7 @@ export const TACTIC_SAMPLES: readonly TacticSample[] = [
     negative: panther("aws_rds_activity_stream_stopped", "Different RDS Event"),
   },
   {
-    id: "backup-vault-or-recovery-point-deleted",
+    id: "backup-or-recovery-point-deleted",
     positive: call(ROLE, "backup.amazonaws.com", "DeleteRecoveryPoint", {
       backupVaultName: "prod",
       recoveryPointArn: "arn:aws:ec2:us-west-2::snapshot/snap-0a1b2c3d4e5f60718",
@@ -769,7 +769,7 @@ export const TACTIC_SAMPLES: readonly TacticSample[] = [
   },
   // discovery
   {
-    id: "caller-identity-from-secret-scanner",
+    id: "key-tested-by-secret-scanner",
     positive: panther("aws_sts_getcalleridentity_trufflehog", "TruffleHog User Agent Variant"),
     negative: panther("aws_sts_getcalleridentity_trufflehog", "Normal GetCallerIdentity"),
   },
