@@ -20,3 +20,4 @@ export const ruleCount = stack.watcher.detections.length;
 export const remediationFunctions = stack.remediator.functionArns;
 export const remediationModes = stack.remediator.modes;
 export const alarmNames = stack.alarms?.alarmNames;
+export const thresholdRuleNames = stack.thresholds?.ruleNames;

@@ -7,6 +7,7 @@ export * from "./components/auditTrail";
 export * from "./components/alertTopicSet";
 export * from "./components/securityRuleWatcher";
 export * from "./components/compositeAlarmGroup";
+export * from "./components/thresholdAlarmGroup";
 export * from "./components/autoRemediator";
 export * from "./core/types";
 export { CATALOG } from "./core/catalog";
@@ -15,4 +16,5 @@ export { matchesPattern, validatePattern, explainMatch, EventPattern } from "./c
 export { renderAlert, buildInputTransformer } from "./core/alertMessage";
 export { toEventBridgeEvent } from "./core/cloudtrailEvent";
 export { CIS_CONTROLS } from "./core/cisControls";
+export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thresholds";
 export { renderAlarmRule, AlarmRule } from "./core/compositeAlarm";

@@ -8,6 +8,7 @@ import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
+import { ThresholdAlarmGroup } from "./components/thresholdAlarmGroup";
 import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
@@ -20,6 +21,8 @@ export interface Stack {
   readonly watcher: SecurityRuleWatcher;
   /** The CIS alarms on the trail's log group, with the trail. */
   readonly alarms?: CompositeAlarmGroup;
+  /** The threshold detections per principal or source, with the trail (`thresholds.enabled`). */
+  readonly thresholds?: ThresholdAlarmGroup;
   readonly remediator: AutoRemediator;
 }
 
@@ -140,6 +143,19 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
+  const thresholds =
+    audit && config.thresholds.enabled
+      ? new ThresholdAlarmGroup("thresholds", {
+          namePrefix: physical,
+          logGroupName: audit.logGroupName,
+          alertTopicArns: topics.alertTopicArns,
+          resolutionTopicArn: topics.resolutionTopicArn,
+          disabled: config.thresholds.disabled,
+          limits: config.thresholds.limits,
+          tags,
+        })
+      : undefined;
+
   const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
   for (const id of REMEDIATION_IDS) {
     remediations[id] = {
@@ -169,5 +185,5 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
-  return { config, audit, topics, watcher, alarms, remediator };
+  return { config, audit, topics, watcher, alarms, thresholds, remediator };
 }

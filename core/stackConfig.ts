@@ -64,6 +64,20 @@ export interface AlarmsConfig {
   readonly includeDefaultComposites: boolean;
 }
 
+/** Limits of one threshold detection (core/thresholds.ts). */
+export interface ThresholdLimitConfig {
+  readonly threshold?: number;
+  readonly periodSeconds?: number;
+}
+
+/** Threshold detections per principal or source (Contributor Insights rules and their alarms). */
+export interface ThresholdsConfig {
+  /** Deploy them (with the trail): $0.50 a month per rule plus $0.10 per alarm. */
+  readonly enabled: boolean;
+  readonly disabled: string[];
+  readonly limits: Record<string, ThresholdLimitConfig>;
+}
+
 export interface RemediationConfig {
   readonly defaultMode: RemediationMode;
   readonly modes: Partial<Record<RemediationId, RemediationMode>>;
@@ -83,12 +97,21 @@ export interface StackConfig {
   readonly trail: TrailConfig;
   readonly detections: DetectionsConfig;
   readonly alarms: AlarmsConfig;
+  readonly thresholds: ThresholdsConfig;
   readonly remediation: RemediationConfig;
   readonly tags: Record<string, string>;
 }
 
 /** The configuration keys (under `aws-security-watch:`) that the stack reads. */
-export const CONFIG_KEYS = ["alerts", "trail", "detections", "alarms", "remediation", "tags"];
+export const CONFIG_KEYS = [
+  "alerts",
+  "trail",
+  "detections",
+  "alarms",
+  "thresholds",
+  "remediation",
+  "tags",
+];
 
 const DEFAULTS = {
   trail: {
@@ -203,6 +226,7 @@ const KNOWN_FIELDS: Record<string, string[]> = {
   trail: [...Object.keys(DEFAULTS.trail), "organizationId"],
   detections: ["disabled", "severityOverrides", "forwardGlobalEvents"],
   alarms: ["disabledControls", "overrides", "suppressChildActions", "includeDefaultComposites"],
+  thresholds: ["enabled", "disabled", "limits"],
   remediation: [
     "defaultMode",
     "modes",
@@ -363,6 +387,27 @@ export function parseStackConfig(
       ),
     };
   }
+  const thresholdsRaw = r.object(get("thresholds"), "thresholds");
+  const limits: Record<string, ThresholdLimitConfig> = {};
+  for (const [id, value] of Object.entries(r.object(thresholdsRaw.limits, "thresholds.limits"))) {
+    const path = `thresholds.limits.${id}`;
+    const raw = r.object(value, path);
+    for (const key of Object.keys(raw)) {
+      if (!["threshold", "periodSeconds"].includes(key)) {
+        r.problems.push(`${path}.${key}: unknown setting; known: threshold, periodSeconds`);
+      }
+    }
+    limits[id] = {
+      threshold: r.optionalInteger(raw.threshold, `${path}.threshold`, 1, 1_000_000),
+      periodSeconds: r.optionalInteger(raw.periodSeconds, `${path}.periodSeconds`, 60, 86400),
+    };
+  }
+  const thresholds: ThresholdsConfig = {
+    enabled: r.boolean(thresholdsRaw.enabled, "thresholds.enabled", true),
+    disabled: r.strings(thresholdsRaw.disabled, "thresholds.disabled"),
+    limits,
+  };
+
   const alarms: AlarmsConfig = {
     disabledControls: r.strings(alarmsRaw.disabledControls, "alarms.disabledControls"),
     overrides,
@@ -469,6 +514,7 @@ export function parseStackConfig(
     trail,
     detections,
     alarms,
+    thresholds,
     remediation,
     tags,
   };
