@@ -25,6 +25,7 @@ const COMPONENTS = [
   "aws-security-watch:index:AuditTrail::audit",
   "aws-security-watch:index:SecurityRuleWatcher::watch",
   "aws-security-watch:index:CompositeAlarmGroup::cis",
+  "aws-security-watch:index:ThresholdAlarmGroup::thresholds",
   "aws-security-watch:index:AutoRemediator::remediate",
 ];
 
@@ -37,7 +38,7 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
     await settle();
   });
 
-  it("builds the five components, and every resource belongs to one of them", () => {
+  it("builds the six components, and every resource belongs to one of them", () => {
     const roots = recorder.resources.filter((r) => r.parent === undefined);
     expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal(COMPONENTS);
     for (const r of recorder.resources.filter((x) => x.parent !== undefined)) {
