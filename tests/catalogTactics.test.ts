@@ -62,8 +62,8 @@ describe("catalog by tactic (core/catalog/*.ts)", () => {
     // The tactic files follow the 40 foundation detections: each has its sample.
     expect(CATALOG.slice(40).map((d) => d.id)).to.have.members(ids);
     for (const file of TACTIC_FILES) {
-      expect(fs.existsSync(path.join(__dirname, "..", "core", "catalog", `${file}.ts`)), file).to.be
-        .true;
+      const source = path.join(__dirname, "..", "core", "catalog", `${file}.ts`);
+      expect(fs.existsSync(source), file).to.equal(true);
     }
   });
 

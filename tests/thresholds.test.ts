@@ -40,7 +40,11 @@ const SECRET_READ = pantherRecord(
 const DESCRIBE = pantherRecord("aws_software_discovery", "Discovery Event Names");
 const WRITE = pantherRecord("aws_ec2_security_group_modified", "Security Group Modified");
 const GUARDRAIL_LIST = pantherRecord("aws_bedrock_guardrail_update_delete", "List Guardrails");
-const INVOKE = { ...GUARDRAIL_LIST, eventName: "InvokeModel", requestParameters: { modelId: "x" } };
+const INVOKE: Json = {
+  ...GUARDRAIL_LIST,
+  eventName: "InvokeModel",
+  requestParameters: { modelId: "x" },
+};
 
 describe("threshold detections (core/thresholds.ts)", () => {
   it("ships the five counts the issue asks for, each valid and with an ATT&CK id", () => {
@@ -125,7 +129,7 @@ describe("threshold detections (core/thresholds.ts)", () => {
         const counts = count("denied-calls-per-principal", records);
         return (
           counts.reduce((n, [, c]) => n + c, 0) === who.length &&
-          counts.every(([k, c], i) => i === 0 || counts[i - 1][1] >= c) &&
+          counts.every(([, c], i) => i === 0 || counts[i - 1][1] >= c) &&
           new Set(counts.map(([k]) => k)).size === counts.length
         );
       }),
