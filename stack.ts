@@ -167,7 +167,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         ? { protectedKeyArns: config.remediation.protectedKeyArns }
         : {}),
       ...(id === RemediationId.RemoveLambdaPermission
-        ? { allowedAccountIds: config.remediation.allowedAccountIds }
+        ? { partnerAccountIds: config.remediation.partnerAccountIds }
         : {}),
     };
   }

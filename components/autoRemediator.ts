@@ -6,6 +6,7 @@ import { LOG_RETENTION_DAYS as AUDIT_LOG_RETENTION_DAYS } from "./auditTrail";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
+import type { DetectionLink } from "../lambdas/common";
 import { runtimeFactory } from "../lambdas/bootstrap";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
@@ -34,15 +35,23 @@ export interface RemediationOptions {
    * only): AddPermission to any other account is undone.
    * @default []
    */
-  readonly allowedAccountIds?: string[];
+  readonly partnerAccountIds?: string[];
 }
 
 /** The watcher's side of the wiring: rules by detection id, and which remediation each names. */
 export interface RemediationRuleSource {
   /** EventBridge rule per detection id. */
   readonly rules: Record<string, aws.cloudwatch.EventRule>;
-  /** The resolved detections (plain data): id and the remediation it may trigger. */
-  readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
+  /**
+   * The resolved detections (plain data): id and the remediation it may trigger; their ATT&CK
+   * ids and event pattern, when given, go into the incident records.
+   */
+  readonly detections: readonly {
+    readonly id: string;
+    readonly remediation?: RemediationId;
+    readonly references?: { readonly mitre?: readonly string[] };
+    readonly eventPattern?: Record<string, unknown>;
+  }[];
   /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
 }
@@ -128,6 +137,8 @@ const DEFAULTS = {
   maximumRetryAttempts: 2,
   maximumEventAgeSeconds: 3600,
   failureQueueRetentionSeconds: 1209600,
+  /** SDK limits of every client in the functions: a call gives up well inside the timeout. */
+  sdk: { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
 };
 
 /** The retentions CloudWatch Logs accepts, less 0 ("never expire"): incident logs expire. */
@@ -158,6 +169,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
   public readonly logGroupNames: Record<string, pulumi.Output<string>>;
   /** Mode per remediation, as deployed (plain data). */
   public readonly modes: Record<string, RemediationMode>;
+  /** The DynamoDB table of idempotency records (undefined when every remediation is off). */
+  public readonly idempotencyTableName?: pulumi.Output<string>;
 
   constructor(name: string, args: AutoRemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AutoRemediator", name, {}, opts);
@@ -247,6 +260,26 @@ export class AutoRemediator extends pulumi.ComponentResource {
     this.failureQueueUrl = failureQueue?.url;
     this.failureQueueArn = failureQueue?.arn;
 
+    // One idempotency record per (remediation, account, event): a conditional write claims the
+    // event and holds its outcome, so a duplicate delivery changes nothing and a retry after a
+    // lost publish re-sends the real outcome. On-demand: no cost while idle; records expire.
+    const idempotency =
+      enabled.length === 0
+        ? undefined
+        : new aws.dynamodb.Table(
+            `${name}-idempotency`,
+            {
+              billingMode: "PAY_PER_REQUEST",
+              hashKey: "id",
+              attributes: [{ name: "id", type: "S" }],
+              ttl: { attributeName: "expiresAt", enabled: true },
+              serverSideEncryption: { enabled: true },
+              tags,
+            },
+            { parent: this },
+          );
+    this.idempotencyTableName = idempotency?.name;
+
     for (const id of REMEDIATION_IDS) {
       const options = settings.remediations[id] ?? {};
       const mode = options.mode ?? settings.defaultMode;
@@ -289,8 +322,9 @@ export class AutoRemediator extends pulumi.ComponentResource {
           logGroup.arn,
           args.topicKmsKeyArn,
           failureQueue!.arn,
+          idempotency!.arn,
         ])
-        .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn]) => {
+        .apply(([part, account, reg, topicArn, logGroupArn, kmsKeyArn, queueArn, tableArn]) => {
           const document = remediationPolicy(id, {
             partition: part,
             account,
@@ -298,6 +332,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             resolutionTopicArn: topicArn,
             logGroupArn,
             kmsKeyArn,
+            idempotencyTableArn: tableArn,
           });
           return JSON.stringify({
             ...document,
@@ -322,6 +357,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
         mode,
         exemptTag: settings.exemptTag,
         trustedPrincipalArns: settings.trustedPrincipalArns,
+        detections: detectionLinks(args.watcher?.detections ?? [], id),
+        sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
           : {}),
@@ -329,7 +366,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
           ? { protectedKeyArns: options.protectedKeyArns ?? [] }
           : {}),
         ...(id === RemediationId.RemoveLambdaPermission
-          ? { allowedAccountIds: options.allowedAccountIds ?? [] }
+          ? { partnerAccountIds: options.partnerAccountIds ?? [] }
           : {}),
       };
       const fn = new aws.lambda.CallbackFunction(
@@ -348,6 +385,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             variables: {
               RESOLUTION_TOPIC_ARN: args.resolutionTopicArn,
               OWN_ROLE_ARN: role.arn,
+              IDEMPOTENCY_TABLE: idempotency!.name,
               NODE_OPTIONS: "--enable-source-maps",
             },
           },
@@ -414,6 +452,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       failureQueueArn: this.failureQueueArn,
       logGroupNames: this.logGroupNames,
       modes: this.modes,
+      idempotencyTableName: this.idempotencyTableName,
     });
   }
 
@@ -474,6 +513,31 @@ export class AutoRemediator extends pulumi.ComponentResource {
       fail(`exemptTag.key: must not be empty`);
     }
   }
+}
+
+/**
+ * The detections routed to remediation `id`, as the incident record names them: id, ATT&CK
+ * ids, and the event names and detail types of the pattern (the run loop matches the event's
+ * name against them to tell which detection routed it).
+ */
+export function detectionLinks(
+  detections: RemediationRuleSource["detections"],
+  id: RemediationId,
+): DetectionLink[] {
+  const strings = (v: unknown): string[] =>
+    (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === "string");
+  return detections
+    .filter((d) => d.remediation === id)
+    .map((d) => {
+      const pattern = d.eventPattern ?? {};
+      const detail = (pattern.detail ?? {}) as Record<string, unknown>;
+      return {
+        id: d.id,
+        attackIds: [...(d.references?.mitre ?? [])],
+        eventNames: strings(detail.eventName),
+        detailTypes: strings(pattern["detail-type"]),
+      };
+    });
 }
 
 /**

@@ -8,11 +8,15 @@
  */
 import { RemediationId } from "./types";
 
+/** IAM condition block: operator -> condition key -> value(s). */
+export type PolicyCondition = Record<string, Record<string, string | string[]>>;
+
 export interface RemediationPolicyStatement {
   readonly Sid: string;
-  readonly Effect: "Allow";
+  readonly Effect: "Allow" | "Deny";
   readonly Action: readonly string[];
   readonly Resource: string | readonly string[];
+  readonly Condition?: PolicyCondition;
 }
 
 export interface PolicyDocument {
@@ -23,34 +27,56 @@ export interface PolicyDocument {
 export interface RemediationPolicyContext {
   readonly partition: string;
   readonly account: string;
-  /** The stack's region (where the log group and the resolutions topic are). */
+  /** The stack's region (where the functions, the log group and the resolutions topic are). */
   readonly region: string;
   readonly resolutionTopicArn: string;
   /** ARN of the function's log group (without the trailing `:*`). */
   readonly logGroupArn: string;
   /** Customer-managed KMS key of the resolutions topic, if it is encrypted. */
   readonly kmsKeyArn?: string;
+  /** The DynamoDB table of idempotency records, if any. */
+  readonly idempotencyTableArn?: string;
 }
 
-function allow(sid: string, actions: readonly string[], resource: string | readonly string[]) {
-  return { Sid: sid, Effect: "Allow" as const, Action: actions, Resource: resource };
+function allow(
+  sid: string,
+  actions: readonly string[],
+  resource: string | readonly string[],
+  condition?: PolicyCondition,
+): RemediationPolicyStatement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: actions,
+    Resource: resource,
+    ...(condition ? { Condition: condition } : {}),
+  };
 }
 
-/** The statements specific to one remediation (its AWS calls). */
+/**
+ * The statements specific to one remediation (its AWS calls), in the stack's own account and
+ * region: resource ARNs name both where they can, `aws:ResourceAccount` stands in where the ARN
+ * has no account (S3 buckets, EBS snapshots, AMIs), `aws:RequestedRegion` where an action has no
+ * resource-level permission. What each role can still do is in the README ("What a remediation
+ * role can still do").
+ */
 export function remediationStatements(
   id: RemediationId,
-  ctx: Pick<RemediationPolicyContext, "partition" | "account">,
+  ctx: Pick<RemediationPolicyContext, "partition" | "account" | "region">,
 ): RemediationPolicyStatement[] {
-  const { partition: p, account: a } = ctx;
+  const { partition: p, account: a, region: r } = ctx;
+  const inRegion = { StringEquals: { "aws:RequestedRegion": r } };
+  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
   switch (id) {
     case RemediationId.RevokeWorldIngress:
       return [
-        // DescribeSecurityGroups supports no resource-level permission: "*" is the only option.
-        allow("ReadSecurityGroups", ["ec2:DescribeSecurityGroups"], "*"),
+        // DescribeSecurityGroups supports no resource-level permission: "*", in this region.
+        allow("ReadSecurityGroups", ["ec2:DescribeSecurityGroups"], "*", inRegion),
+        // Revoked by IpPermissions on the group (never by rule id): the group ARN is enough.
         allow(
           "RevokeIngress",
           ["ec2:RevokeSecurityGroupIngress"],
-          [`arn:${p}:ec2:*:${a}:security-group/*`, `arn:${p}:ec2:*:${a}:security-group-rule/*`],
+          `arn:${p}:ec2:${r}:${a}:security-group/*`,
         ),
       ];
     case RemediationId.QuarantineAccessKey:
@@ -77,12 +103,12 @@ export function remediationStatements(
             "cloudtrail:GetEventSelectors",
             "cloudtrail:PutEventSelectors",
           ],
-          `arn:${p}:cloudtrail:*:${a}:trail/*`,
+          `arn:${p}:cloudtrail:${r}:${a}:trail/*`,
         ),
       ];
     case RemediationId.BlockPublicBucket:
       return [
-        // Bucket ARNs carry no account: `arn:aws:s3:::*` is as narrow as IAM allows.
+        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets.
         allow(
           "BlockPublicAccess",
           [
@@ -92,6 +118,7 @@ export function remediationStatements(
             "s3:PutBucketPublicAccessBlock",
           ],
           `arn:${p}:s3:::*`,
+          inAccount,
         ),
       ];
     case RemediationId.CancelKeyDeletion:
@@ -99,38 +126,52 @@ export function remediationStatements(
         allow(
           "CancelKeyDeletion",
           ["kms:ListResourceTags", "kms:CancelKeyDeletion", "kms:EnableKey"],
-          `arn:${p}:kms:*:${a}:key/*`,
+          `arn:${p}:kms:${r}:${a}:key/*`,
         ),
       ];
     case RemediationId.RestartConfigRecorder:
       return [
         // Resource-level permission on configuration recorders is not documented for these
-        // actions; each account and region holds one customer recorder.
+        // actions; each account and region holds one customer recorder: this region's.
         allow(
           "RestartRecorder",
           ["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"],
           "*",
+          inRegion,
         ),
       ];
-    case RemediationId.UnshareSnapshot:
+    case RemediationId.UnshareSnapshot: {
+      const shared = [`arn:${p}:ec2:${r}::snapshot/*`, `arn:${p}:ec2:${r}::image/*`];
+      const modify = ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"];
       return [
         // EC2 Describe* actions: resource-level permission is not documented for these reads
-        // (DescribeTags supports none), so "*"; they change nothing.
+        // (DescribeTags supports none), so "*", in this region; they change nothing.
         allow(
           "ReadSharingAndTags",
           ["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"],
           "*",
+          inRegion,
         ),
-        // Snapshot and image ARNs carry no account.
-        allow("UnshareSnapshots", ["ec2:ModifySnapshotAttribute"], `arn:${p}:ec2:*::snapshot/*`),
-        allow("UnshareImages", ["ec2:ModifyImageAttribute"], `arn:${p}:ec2:*::image/*`),
+        // Only removing the public group `all`, on this account's snapshots and images.
+        allow("UnshareOnly", modify, shared, {
+          StringEquals: { "aws:ResourceAccount": a, "ec2:Remove/group": "all" },
+        }),
+        // Never adding anyone: an explicit deny, whatever else a call carries.
+        ...(["ec2:Add/group", "ec2:Add/userId"] as const).map((key) => ({
+          Sid: key === "ec2:Add/group" ? "NeverShareWithGroups" : "NeverShareWithAccounts",
+          Effect: "Deny" as const,
+          Action: modify,
+          Resource: shared,
+          Condition: { Null: { [key]: "false" } },
+        })),
       ];
+    }
     case RemediationId.RemoveLambdaPermission:
       return [
         allow(
           "RemoveFunctionPermissions",
           ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
-          `arn:${p}:lambda:*:${a}:function:*`,
+          `arn:${p}:lambda:${r}:${a}:function:*`,
         ),
       ];
     case RemediationId.RestrictFunctionUrl:
@@ -138,25 +179,28 @@ export function remediationStatements(
         allow(
           "RestrictFunctionUrls",
           ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
-          `arn:${p}:lambda:*:${a}:function:*`,
+          `arn:${p}:lambda:${r}:${a}:function:*`,
         ),
       ];
     case RemediationId.RestoreBucketVersioning:
       return [
-        // Bucket ARNs carry no account; every call names this account as the expected owner.
+        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets
+        // (every call also names this account as the expected bucket owner).
         allow(
           "RestoreVersioning",
           ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
           `arn:${p}:s3:::*`,
+          inAccount,
         ),
       ];
     case RemediationId.RestoreEbsEncryption:
       return [
-        // Account-level settings: these actions support no resource-level permission.
+        // Account-level settings: no resource-level permission; this region's only.
         allow(
           "RestoreEbsEncryption",
           ["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
           "*",
+          inRegion,
         ),
       ];
     case RemediationId.EnableGuardDuty:
@@ -164,12 +208,13 @@ export function remediationStatements(
         allow(
           "EnableDetectors",
           ["guardduty:GetDetector", "guardduty:UpdateDetector"],
-          `arn:${p}:guardduty:*:${a}:detector/*`,
+          `arn:${p}:guardduty:${r}:${a}:detector/*`,
         ),
       ];
     case RemediationId.BlockAccountPublicAccess:
       return [
-        // Account-level actions: no resource type in the Service Authorization Reference.
+        // Account-level actions: no resource type in the Service Authorization Reference; the
+        // role's credentials reach only this account.
         allow(
           "BlockAccountPublicAccess",
           ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
@@ -179,7 +224,11 @@ export function remediationStatements(
   }
 }
 
-/** The whole policy of one remediation's role. */
+/**
+ * The whole policy of one remediation's role: its calls, its own log group, the resolutions
+ * topic, the topic's key only as SNS uses it for that topic (`kms:EncryptionContext` and
+ * `kms:ViaService`), and its own records in the idempotency table (`dynamodb:LeadingKeys`).
+ */
 export function remediationPolicy(
   id: RemediationId,
   ctx: RemediationPolicyContext,
@@ -191,7 +240,24 @@ export function remediationPolicy(
       allow("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], `${ctx.logGroupArn}:*`),
       allow("PublishResolutions", ["sns:Publish"], ctx.resolutionTopicArn),
       ...(ctx.kmsKeyArn
-        ? [allow("UseTopicKey", ["kms:GenerateDataKey", "kms:Decrypt"], ctx.kmsKeyArn)]
+        ? [
+            allow("UseTopicKey", ["kms:GenerateDataKey", "kms:Decrypt"], ctx.kmsKeyArn, {
+              StringEquals: {
+                "kms:EncryptionContext:aws:sns:topicArn": ctx.resolutionTopicArn,
+                "kms:ViaService": `sns.${ctx.resolutionTopicArn.split(":")[3]}.amazonaws.com`,
+              },
+            }),
+          ]
+        : []),
+      ...(ctx.idempotencyTableArn
+        ? [
+            allow(
+              "OwnIdempotencyRecords",
+              ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+              ctx.idempotencyTableArn,
+              { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [`${id}#*`] } },
+            ),
+          ]
         : []),
     ],
   };

@@ -84,7 +84,7 @@ export interface RemediationConfig {
   readonly allowedPublicPorts: number[];
   readonly protectedKeyArns: string[];
   /** Accounts Lambda functions may be shared with (remove-lambda-permission). */
-  readonly allowedAccountIds: string[];
+  readonly partnerAccountIds: string[];
   readonly exemptTag: { key: string; value: string };
   readonly trustedPrincipalArns: string[];
   readonly logRetentionDays: number;
@@ -232,7 +232,7 @@ const KNOWN_FIELDS: Record<string, string[]> = {
     "modes",
     "allowedPublicPorts",
     "protectedKeyArns",
-    "allowedAccountIds",
+    "partnerAccountIds",
     "exemptTag",
     "trustedPrincipalArns",
     "logRetentionDays",
@@ -468,7 +468,7 @@ export function parseStackConfig(
     protectedKeyArns: r.strings(remRaw.protectedKeyArns, "remediation.protectedKeyArns", (s) =>
       KEY_ARN.test(s) ? undefined : `"${s}" is not a KMS key ARN`,
     ),
-    allowedAccountIds: r.strings(remRaw.allowedAccountIds, "remediation.allowedAccountIds", (s) =>
+    partnerAccountIds: r.strings(remRaw.partnerAccountIds, "remediation.partnerAccountIds", (s) =>
       /^\d{12}$/.test(s) ? undefined : `"${s}" is not a 12-digit account id`,
     ),
     exemptTag,

@@ -8,6 +8,7 @@
  */
 import type { RemediationId } from "../core/types";
 import {
+  type ClientClass,
   type Plan,
   type RemediationResult,
   type RemediationSettings,
@@ -67,25 +68,28 @@ export function createBlockAccountPublicAccessHandler(
   const s = validateSettings("block-account-public-access", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3c: typeof import("@aws-sdk/client-s3-control") = require("@aws-sdk/client-s3-control");
-  const cache: Record<string, InstanceType<typeof s3c.S3ControlClient>> = {};
   /**
-   * S3 Control puts the account id in the host name; an emulator endpoint (AWS_ENDPOINT_URL, set
-   * by tests and the drill only) cannot take that, so it is used as it is.
+   * The S3 Control client, through the run loop's one client function. S3 Control puts the
+   * account id in the host name; an emulator endpoint (AWS_ENDPOINT_URL, set by tests and the
+   * drill only) cannot take that, so there it is used as it is.
    */
-  const client = (region: string) => {
+  function S3Control(config: Record<string, unknown>) {
     const endpoint = process.env.AWS_ENDPOINT_URL;
-    return (cache[region] ??= new s3c.S3ControlClient(
-      endpoint ? { region, endpointProvider: () => ({ url: new URL(endpoint) }) } : { region },
-    ));
-  };
+    return new s3c.S3ControlClient(
+      endpoint ? { ...config, endpointProvider: () => ({ url: new URL(endpoint) }) } : config,
+    );
+  }
 
   return makeHandler<{ account: string }>(s, {
     id: "block-account-public-access" as RemediationId,
     plan: (event) => planBlockAccountPublicAccess(event, s),
     gone: [],
 
-    async inspect({ account }, facts) {
-      const c = client(facts.region);
+    async inspect({ account }, { facts, client }) {
+      const c = client(
+        S3Control as unknown as ClientClass<InstanceType<typeof s3c.S3ControlClient>>,
+        facts.region,
+      );
       const block = await c.send(new s3c.GetPublicAccessBlockCommand({ AccountId: account })).then(
         (out) => out.PublicAccessBlockConfiguration,
         (err: unknown) => {
@@ -99,7 +103,10 @@ export function createBlockAccountPublicAccessHandler(
           message: "The account's four public access block settings are on.",
         };
       }
+      const off = FLAGS.filter((f) => block?.[f as keyof typeof block] !== true);
       return {
+        state: block ? `account block off: ${off.join(", ")}` : "no account public access block",
+        after: "account block: all four settings on",
         actions: [
           `PutPublicAccessBlock account ${account} ${FLAGS.map((f) => `${f}=true`).join(" ")}`,
         ],

@@ -18,7 +18,6 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -36,6 +35,8 @@ export interface BucketTarget {
 
 const PUBLIC_CANNED = ["public-read", "public-read-write", "authenticated-read"];
 const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
+/** A bucket name: 3-63 lowercase letters, digits, `.` and `-`, starting and ending with a letter or digit. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const FLAGS = ["BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"];
 
 /** True when some Allow statement names any principal ("*" or {"AWS": "*"}). */
@@ -71,7 +72,9 @@ export function planBlockPublicBucket(
   if ("kind" in facts) return facts;
   const req = facts.request;
   const bucket = str(req.bucketName);
-  if (!bucket) return { kind: "reject", reason: `${facts.eventId}: no bucketName` };
+  if (!bucket || !BUCKET.test(bucket) || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
+    return { kind: "reject", reason: `${facts.eventId}: no bucketName of the S3 format` };
+  }
   const ignore = (reason: string) => ({ kind: "ignore" as const, facts, resource: bucket, reason });
   let found: string;
   let checkPolicyStatus = false;
@@ -123,7 +126,6 @@ export function createBlockPublicBucketHandler(
   const s = validateSettings("block-public-bucket", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-  const client = regionalClients(s3.S3Client, true);
   /** The error of a read when `names` say there is nothing (no block, no tags), else rethrown. */
   const none = (names: string[]) => (err: unknown) => {
     if (names.includes(errorName(err))) return undefined;
@@ -135,8 +137,8 @@ export function createBlockPublicBucketHandler(
     plan: (event) => planBlockPublicBucket(event, s),
     gone: ["NoSuchBucket"],
 
-    async inspect({ bucket, checkPolicyStatus }, facts) {
-      const c = client(facts.region);
+    async inspect({ bucket, checkPolicyStatus }, { facts, client }) {
+      const c = client(s3.S3Client, facts.region);
       const Bucket = bucket;
       const block = await c
         .send(new s3.GetPublicAccessBlockCommand({ Bucket }))
@@ -159,8 +161,11 @@ export function createBlockPublicBucketHandler(
       const tags = await c
         .send(new s3.GetBucketTaggingCommand({ Bucket }))
         .then((out) => out.TagSet, none(["NoSuchTagSet"]));
+      const off = FLAGS.filter((f) => block?.[f as keyof typeof block] !== true);
       return {
         tags: tagMap(tags),
+        state: block ? `public access block off: ${off.join(", ")}` : "no public access block",
+        after: "public access block: all four on",
         actions: [`PutPublicAccessBlock ${bucket} ${FLAGS.map((f) => `${f}=true`).join(" ")}`],
         async apply() {
           const PublicAccessBlockConfiguration = Object.fromEntries(FLAGS.map((f) => [f, true]));

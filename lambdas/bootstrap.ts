@@ -12,6 +12,7 @@ export const deploymentOnlyModule = true;
 export interface RuntimeSettings {
   resolutionTopicArn: string;
   ownRoleArn?: string;
+  idempotencyTableName?: string;
 }
 
 /**
@@ -28,5 +29,6 @@ export function runtimeFactory<S extends object, H>(
       ...settings,
       resolutionTopicArn: process.env.RESOLUTION_TOPIC_ARN ?? "",
       ownRoleArn: process.env.OWN_ROLE_ARN || undefined,
+      idempotencyTableName: process.env.IDEMPOTENCY_TABLE || undefined,
     });
 }

@@ -8,8 +8,12 @@
  *
  * Calls: ListResourceTags (exemption and protect tag), CancelKeyDeletion and/or EnableKey, in
  * the key's region. CancelKeyDeletion answers KMSInvalidStateException when the key is no longer
- * pending deletion: already safe, found without a read. (A repeated DisableKey event re-runs the
- * idempotent EnableKey and reports it remediated; DescribeKey would tell, at one more read.)
+ * pending deletion: already safe, found without a read, unless an earlier delivery of this event
+ * cancelled the deletion and failed before EnableKey (the run loop's `resumed`): then EnableKey
+ * finishes the undo. (A repeated DisableKey event re-runs the idempotent EnableKey and reports
+ * it remediated; DescribeKey would tell, at one more read.)
+ *
+ * The key must be a key id or key ARN of the AWS format, in the event's account.
  */
 import type { RemediationId } from "../core/types";
 import {
@@ -21,7 +25,7 @@ import {
   makeHandler,
   partitionOf,
   readCloudTrail,
-  regionalClients,
+  REGION,
   str,
   tagMap,
   validateSettings,
@@ -45,6 +49,10 @@ export interface KeyTarget {
   protectedByArn: boolean;
 }
 
+/** `key/<id>`: a key id is a UUID, or `mrk-` and 32 hex digits (multi-Region key). */
+const KEY_RESOURCE =
+  /^key\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/;
+
 export function planCancelKeyDeletion(
   event: unknown,
   settings: Pick<CancelKeyDeletionSettings, "ownRoleArn" | "protectedKeyArns" | "protectedKeyTag">,
@@ -63,10 +71,20 @@ export function planCancelKeyDeletion(
   const keyArn = keyId.startsWith("arn:")
     ? keyId
     : `arn:${partitionOf(facts.principal)}:kms:${facts.region}:${facts.account}:key/${keyId}`;
-  if (!/^arn:[^:]+:kms:[^:]+:\d{12}:key\/[^/]+$/.test(keyArn)) {
-    return { kind: "reject", reason: `${facts.eventId}: ${keyId} is not a key id or key ARN` };
+  const [, partition, , region, account, resource] = keyArn.split(":");
+  if (
+    keyArn.split(":").length !== 6 ||
+    !/^aws[a-z-]*$/.test(partition) ||
+    !REGION.test(region) ||
+    !KEY_RESOURCE.test(resource ?? "")
+  ) {
+    const shown = keyId.slice(0, 100);
+    return { kind: "reject", reason: `${facts.eventId}: ${shown} is not a key id or key ARN` };
   }
-  const region = keyArn.split(":")[3];
+  if (account !== facts.account) {
+    const reason = `${facts.eventId}: key ${keyArn} is not in the event's account ${facts.account}`;
+    return { kind: "reject", reason };
+  }
   const keyUuid = keyArn.split("/")[1];
   const deletion = facts.eventName === "ScheduleKeyDeletion";
   const protectedByArn =
@@ -102,24 +120,27 @@ export function createCancelKeyDeletionHandler(
   const enableAfterCancel = s.enableAfterCancel !== false;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kms: typeof import("@aws-sdk/client-kms") = require("@aws-sdk/client-kms");
-  const client = regionalClients(kms.KMSClient);
 
   return makeHandler<KeyTarget>(s, {
     id: "cancel-key-deletion" as RemediationId,
     plan: (event) => planCancelKeyDeletion(event, s),
     gone: ["NotFoundException"],
 
-    async inspect({ keyArn: KeyId, action, protectedByArn }) {
-      const c = client(KeyId.split(":")[3]);
+    async inspect({ keyArn: KeyId, action, protectedByArn }, { client, resumed }) {
+      const c = client(kms.KMSClient, KeyId.split(":")[3]);
       const tags = tagMap((await c.send(new kms.ListResourceTagsCommand({ KeyId }))).Tags);
       const cancel = action === "cancel-deletion";
-      const tagged = protectTag !== undefined && tags[protectTag.key] === protectTag.value;
+      const tagged = protectTag !== undefined && tags.get(protectTag.key) === protectTag.value;
       if (!cancel && !protectedByArn && !tagged) {
         return { done: "ignored", message: "The key is not protected: disabling it is allowed." };
       }
       const enable = !cancel || enableAfterCancel;
       return {
         tags,
+        state: cancel
+          ? "scheduled for deletion (as the event says)"
+          : "disabled (as the event says)",
+        after: enable ? "Enabled" : "Disabled, not pending deletion",
         actions: [
           ...(cancel ? [`CancelKeyDeletion ${KeyId}`] : []),
           ...(enable ? [`EnableKey ${KeyId}`] : []),
@@ -133,7 +154,11 @@ export function createCancelKeyDeletionHandler(
                 throw err;
               },
             );
-            if (!pending) return undefined;
+            if (!pending && !(resumed && enable)) return undefined;
+            if (!pending) {
+              await c.send(new kms.EnableKeyCommand({ KeyId }));
+              return `Enabled key ${KeyId}, finishing an earlier delivery of this event that had cancelled its deletion.`;
+            }
           }
           if (enable) await c.send(new kms.EnableKeyCommand({ KeyId }));
           const left = enable ? "" : " The key is left Disabled.";

@@ -17,6 +17,28 @@ import type { RemediationId, RemediationMode } from "../core/types";
  */
 export const deploymentOnlyModule = true;
 
+/** A catalog detection that routes events to this function (plain data, for the incident record). */
+export interface DetectionLink {
+  /** Catalog detection id. */
+  id: string;
+  /** MITRE ATT&CK technique ids of the detection. */
+  attackIds: string[];
+  /** CloudTrail event names its pattern matches (detail.eventName), [] when it names none. */
+  eventNames: string[];
+  /** Detail types its pattern matches ("AWS API Call via CloudTrail", ...). */
+  detailTypes: string[];
+}
+
+/** Limits of every SDK client a handler makes: they end well inside the function timeout. */
+export interface SdkLimits {
+  /** TCP connection timeout, ms. */
+  connectTimeoutMs: number;
+  /** Time to wait for a response once connected, ms (per attempt). */
+  requestTimeoutMs: number;
+  /** Attempts per call, the first included (SDK standard retry mode). */
+  maxAttempts: number;
+}
+
 /** Settings every remediation takes. Plain data: Pulumi serializes it into the Lambda. */
 export interface RemediationSettings {
   /** off: nothing at all; dry-run: decide and report without any mutating call; enforce: undo. */
@@ -27,11 +49,33 @@ export interface RemediationSettings {
   ownRoleArn?: string;
   /** A resource carrying this tag (key=value) is left as is and reported as exempt. */
   exemptTag: { key: string; value: string };
-  /** Changes made by these principals (user/role ARN or the issuer role of a session) are exempt. */
+  /** Changes made by these principals (a user, a role, or any session of that role) are exempt. */
   trustedPrincipalArns: string[];
+  /**
+   * Accounts this function may act for: an event about any other account is rejected before
+   * any AWS call. @default the function's own account (of `ownRoleArn`, else of the topic)
+   */
+  allowedAccountIds?: string[];
+  /**
+   * DynamoDB table of idempotency records (partition key `id`, string; TTL on `expiresAt`): one
+   * remediation and one resolution message per event however often it is delivered. Unset: no
+   * record (every delivery is handled on its own; tests and local runs).
+   */
+  idempotencyTableName?: string;
+  /** The catalog detections routed to this function, for the incident record. @default [] */
+  detections?: DetectionLink[];
+  /** SDK client limits. @default { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 } */
+  sdk?: SdkLimits;
+  /**
+   * Time the decision may take, ms, when Lambda does not say how long is left (outside Lambda);
+   * in Lambda: the remaining time less 3 s, so that the incident record is always written.
+   * @default 25000
+   */
+  budgetMs?: number;
 }
 
-export type Outcome = "remediated" | "already-safe" | "exempt" | "dry-run" | "off" | "ignored";
+export type Outcome =
+  "remediated" | "already-safe" | "exempt" | "dry-run" | "off" | "ignored" | "duplicate";
 
 export interface RemediationResult {
   remediation: RemediationId;
@@ -65,6 +109,7 @@ export interface EventFacts {
   eventId: string;
   eventName: string;
   region: string;
+  /** The account the event is about (where the change happened): every client acts there. */
   account: string;
   time: string;
   /** ARN of the caller (`arn:aws:iam::<account>:root` for the root user). */
@@ -79,6 +124,8 @@ export interface EventFacts {
   request: Json;
   response: Json;
   detail: Json;
+  /** EventBridge detail-type of the envelope. */
+  detailType?: string;
 }
 
 /**
@@ -97,7 +144,7 @@ export type Plan<T> =
       consoleUrl: string;
     }
   | { kind: "ignore"; facts: EventFacts; resource: string; reason: string }
-  | { kind: "reject"; reason: string };
+  | { kind: "reject"; reason: string; facts?: EventFacts };
 
 export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -115,22 +162,47 @@ export function items(value: unknown): unknown[] {
 }
 
 /**
- * True when the event was caused by `roleArn`: the role itself, the issuer of the session, or a
- * session of it (`arn:<partition>:sts::<account>:assumed-role/<name>/...`, the role path dropped).
+ * One key for every form of a principal's ARN: a user (`iam::<a>:user/<path>/<name>`), a role
+ * (`iam::<a>:role/<path>/<name>`) and a session of it (`sts::<a>:assumed-role/<name>/<session>`)
+ * give `user|role:<partition>:<account>:<name>`; IAM names are unique per account whatever the
+ * path and case-insensitive, so the path is dropped and the name lower-cased. Anything else is
+ * kept as is (exact match only).
  */
-export function causedByRole(
-  facts: Pick<EventFacts, "principal" | "issuerArn">,
-  roleArn: string | undefined,
-): boolean {
-  if (!roleArn) return false;
-  if (facts.issuerArn === roleArn || facts.principal === roleArn) return true;
-  const m = /^arn:([^:]+):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
-  return !!m && facts.principal.startsWith(`arn:${m[1]}:sts::${m[2]}:assumed-role/${m[3]}/`);
+export function principalKey(arn: string): string {
+  const m =
+    /^arn:(aws[a-z-]*):(?:iam::(\d{12}):(user|role)\/(?:[^\n]*\/)?([^/]+)|sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+)$/.exec(
+      arn,
+    );
+  if (!m) return arn;
+  return m[2]
+    ? `${m[3]}:${m[1]}:${m[2]}:${m[4].toLowerCase()}`
+    : `role:${m[1]}:${m[5]}:${m[6].toLowerCase()}`;
 }
 
 /**
+ * True when the event was caused by `arn` (a user, a role or any session of the role), read from
+ * the caller's ARN or, for a session, from its issuer: the same test for the function's own role
+ * and for trusted principals.
+ */
+export function causedBy(
+  facts: Pick<EventFacts, "principal" | "issuerArn">,
+  arn: string | undefined,
+): boolean {
+  if (!arn) return false;
+  const key = principalKey(arn);
+  return [facts.principal, facts.issuerArn].some((a) => !!a && principalKey(a) === key);
+}
+
+/** @deprecated name kept for callers: see {@link causedBy}. */
+export const causedByRole = causedBy;
+
+/** An AWS region name (`eu-west-1`, `us-gov-west-1`). */
+export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+
+/**
  * Reads the EventBridge envelope and the CloudTrail record in it. Returns the facts, or a
- * rejection (malformed, not the expected service/event), or an ignore (failed call, own role).
+ * rejection (malformed, not the expected service/event, envelope and record disagreeing on the
+ * account), or an ignore (failed call: any `errorCode` or `errorMessage` present; own role).
  */
 export function readCloudTrail(
   event: unknown,
@@ -145,7 +217,8 @@ export function readCloudTrail(
   const eventId = str(detail.eventID);
   const eventName = str(detail.eventName);
   const source = str(detail.eventSource);
-  if (!eventId) return reject("CloudTrail record has no eventID");
+  if (!eventId || !/^[\w-]{1,64}$/.test(eventId))
+    return reject("CloudTrail record has no valid eventID");
   if (!eventName) return reject(`CloudTrail record ${eventId} has no eventName`);
   if (source !== eventSource || !eventNames.includes(eventName)) {
     return reject(
@@ -155,10 +228,15 @@ export function readCloudTrail(
   const identity = detail.userIdentity;
   if (!isObject(identity)) return reject(`CloudTrail record ${eventId} has no userIdentity`);
   const region = str(event.region) ?? str(detail.awsRegion) ?? "";
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
-    return reject(`event ${eventId} has no valid region`);
+  if (!REGION.test(region)) return reject(`event ${eventId} has no valid region`);
   const account = str(event.account) ?? str(detail.recipientAccountId) ?? "";
   if (!/^\d{12}$/.test(account)) return reject(`event ${eventId} has no valid account`);
+  const recipient = detail.recipientAccountId;
+  if (recipient !== undefined && event.account !== undefined && recipient !== event.account) {
+    return reject(
+      `event ${eventId}: the envelope's account is not the record's recipientAccountId`,
+    );
+  }
   const request = detail.requestParameters ?? {};
   if (!isObject(request)) {
     return reject(`CloudTrail record ${eventId} has requestParameters that are not an object`);
@@ -184,14 +262,22 @@ export function readCloudTrail(
     request,
     response: isObject(detail.responseElements) ? detail.responseElements : {},
     detail,
+    detailType: str(event["detail-type"]),
   };
-  const errorCode = str(detail.errorCode);
   const ignore = (reason: string) => ({ kind: "ignore" as const, facts, resource: "-", reason });
-  if (errorCode) return ignore(`the call failed (${errorCode}): nothing changed`);
-  if (causedByRole(facts, settings.ownRoleArn)) {
+  if (detail.errorCode !== undefined || detail.errorMessage !== undefined) {
+    const code = typeof detail.errorCode === "string" ? detail.errorCode : "errorCode present";
+    return ignore(`the call failed (${code.slice(0, 100)}): nothing changed`);
+  }
+  if (causedBy(facts, settings.ownRoleArn)) {
     return ignore("the change was made by this remediation's own role");
   }
   return facts;
+}
+
+/** Account of an ARN (`arn:p:svc:region:<account>:...`), "" when it has none. */
+export function accountOf(arn: string): string {
+  return arn.split(":")[4] ?? "";
 }
 
 /** Partition of an ARN ("aws", "aws-cn", "aws-us-gov"). */
@@ -210,6 +296,8 @@ export function validateSettings<S extends RemediationSettings>(
 ): S {
   if (!isObject(settings)) throw new Error(`${remediation}: settings must be an object`);
   const { mode, resolutionTopicArn: topic, ownRoleArn: role, exemptTag: tag } = settings;
+  const { allowedAccountIds: accounts, idempotencyTableName: table, sdk } = settings;
+  const list = (v: unknown, ok: (x: unknown) => boolean) => Array.isArray(v) && v.every(ok);
   const problems = [
     ["off", "dry-run", "enforce"].includes(mode) ||
       `mode must be one of off, dry-run, enforce (got ${mode})`,
@@ -220,9 +308,23 @@ export function validateSettings<S extends RemediationSettings>(
       `ownRoleArn must be an IAM role ARN (got ${role})`,
     (isObject(tag) && !!str(tag.key) && typeof tag.value === "string") ||
       "exemptTag must be { key: non-empty string, value: string }",
-    (Array.isArray(settings.trustedPrincipalArns) &&
-      settings.trustedPrincipalArns.every((a) => typeof a === "string" && a.startsWith("arn:"))) ||
+    list(settings.trustedPrincipalArns, (a) => typeof a === "string" && a.startsWith("arn:")) ||
       "trustedPrincipalArns must be a list of ARNs",
+    accounts === undefined ||
+      list(accounts, (a) => typeof a === "string" && /^\d{12}$/.test(a)) ||
+      "allowedAccountIds must be a list of 12-digit account ids",
+    table === undefined ||
+      /^[\w.-]{3,255}$/.test(table) ||
+      `idempotencyTableName must be a DynamoDB table name (got ${table})`,
+    settings.detections === undefined ||
+      list(settings.detections, (d) => isObject(d) && !!str(d.id) && Array.isArray(d.attackIds)) ||
+      "detections must be a list of { id, attackIds, eventNames, detailTypes }",
+    sdk === undefined ||
+      (isObject(sdk) &&
+        [sdk.connectTimeoutMs, sdk.requestTimeoutMs, sdk.maxAttempts].every(
+          (n) => Number.isInteger(n) && n > 0,
+        )) ||
+      "sdk must be { connectTimeoutMs, requestTimeoutMs, maxAttempts }, positive whole numbers",
   ].filter((p) => p !== true);
   if (problems.length > 0) {
     throw new Error(`${remediation}: invalid settings: ${problems.join("; ")}`);
@@ -237,62 +339,123 @@ export function errorName(err: unknown): string {
   return (name as string | undefined) ?? "";
 }
 
+/** An SDK v3 client class (`EC2Client`, ...). */
+export type ClientClass<C> = new (config: Record<string, unknown>) => C;
+
 /**
- * One SDK client per region, created on first use. `pathStyle`: S3 with path-style addressing
- * when an emulator endpoint is set (AWS_ENDPOINT_URL), as virtual hosts do not resolve there.
+ * The one place every SDK client comes from: `(Client, account, region) => client`, cached per
+ * account, region and class (a Map: no region such as `__proto__` reaches an object's
+ * prototype). Each client has connection and request timeouts and a bounded number of attempts;
+ * S3 uses path-style addressing when an emulator endpoint is set (AWS_ENDPOINT_URL). Clients for
+ * the function's own account use its role; another account has no credentials yet (the account
+ * check rejects such events before any call): this is where assuming a member role belongs.
  */
-export function regionalClients<C>(
-  Client: new (config: { region: string; forcePathStyle?: boolean }) => C,
-  pathStyle = false,
-): (region: string) => C {
-  const cache: Record<string, C> = {};
-  return (region) =>
-    (cache[region] ??= new Client(
-      pathStyle && process.env.AWS_ENDPOINT_URL ? { region, forcePathStyle: true } : { region },
-    ));
+export function accountClients(
+  ownAccount: string,
+  limits: SdkLimits,
+): <C>(Client: ClientClass<C>, account: string, region: string) => C {
+  const cache = new Map<string, unknown>();
+  return <C>(Client: ClientClass<C>, account: string, region: string): C => {
+    if (!REGION.test(region)) throw new Error(`not a region: ${String(region).slice(0, 40)}`);
+    if (account !== ownAccount) throw new Error(`no credentials for account ${account}`);
+    const key = `${account}/${region}/${Client.name}`;
+    let client = cache.get(key) as C | undefined;
+    if (client === undefined) {
+      client = new Client({
+        region,
+        maxAttempts: limits.maxAttempts,
+        requestHandler: {
+          connectionTimeout: limits.connectTimeoutMs,
+          requestTimeout: limits.requestTimeoutMs,
+        },
+        ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
+      });
+      cache.set(key, client);
+    }
+    return client;
+  };
 }
 
 /** Tags as a map, from `[{Key, Value}]` or `[{TagKey, TagValue}]`. */
-export function tagMap(tags: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
+export function tagMap(tags: unknown): Map<string, string> {
+  const out = new Map<string, string>();
   for (const t of Array.isArray(tags) ? tags : []) {
     const k = isObject(t) ? (str(t.Key) ?? str(t.TagKey)) : undefined;
-    if (k !== undefined) out[k] = String(t.Value ?? t.TagValue ?? "");
+    if (k !== undefined) out.set(k, String(t.Value ?? t.TagValue ?? ""));
   }
   return out;
+}
+
+/**
+ * `text` as a well-formed string of at most `max` characters (lone surrogates replaced, the
+ * cut marked): what a message, a log line or a record may hold of a hostile field.
+ */
+export function clip(text: unknown, max: number): string {
+  const s = String(text ?? "").replace(
+    /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    "\ufffd",
+  );
+  return s.length <= max
+    ? s
+    : `${s.slice(0, max - 14).replace(/[\ud800-\udbff]$/, "")}...(truncated)`;
 }
 
 /**
  * What reading the resource found: stop (already safe, or not in scope after all), or the fix:
  * the mutating calls, described (what enforce makes and dry-run reports), and the function that
  * makes them. `tags` are checked against the exemption tag before any fix (undefined: the
- * resource carries no tags).
+ * resource carries no tags). `state` says what was read (the incident record's stateBefore),
+ * `after` what the fix leaves (its stateAfter).
  */
 export type Inspection =
-  | { done: "already-safe" | "ignored"; message: string }
+  | { done: "already-safe" | "ignored"; message: string; state?: string }
   | {
       done?: undefined;
-      tags?: Record<string, string>;
+      tags?: Map<string, string>;
       actions: string[];
+      state?: string;
+      after?: string;
       /** Makes the calls (enforce only): what was done, or undefined when nothing was left to do. */
       apply(): Promise<string | undefined>;
     };
+
+/** What a remediator may use while it inspects and fixes one event. */
+export interface RunContext {
+  facts: EventFacts;
+  /** An SDK client for the event's account in `region`: the only way a handler gets one. */
+  client<C>(Client: ClientClass<C>, region: string): C;
+  /**
+   * A previous delivery of this event started the mutating calls and did not finish (known from
+   * the idempotency record): a half-done undo is to be finished.
+   */
+  resumed: boolean;
+}
+
+/** The detail-type of AWS Config rule compliance changes. */
+export const CONFIG_COMPLIANCE = "Config Rules Compliance Change";
 
 /**
  * One remediation: a pure plan, then `inspect` (reads only: the cheapest read that tells whether
  * the resource is still unsafe, then its tags), then the fix. `gone` lists the AWS error names
  * that mean the resource no longer exists: already safe, whichever call meets them.
+ * `planResource`, when present, plans from an AWS Config compliance change (which names a
+ * resource, not the change): the run loop sends those events there, every other event to `plan`.
  */
 export interface Remediator<T> {
   id: RemediationId;
   plan(event: unknown): Plan<T>;
+  planResource?(event: unknown): Plan<T>;
   gone: string[];
-  inspect(target: T, facts: EventFacts): Promise<Inspection>;
+  inspect(target: T, ctx: RunContext): Promise<Inspection>;
 }
+
+/** Longest text of one field in a message or an incident record. */
+const FIELD_MAX = 1024;
 
 /**
  * The resolution message for a person (subject under 100 printable ASCII characters, body) and
- * for JSON subscribers (message attributes).
+ * for JSON subscribers (message attributes). Every field is clipped: the whole stays far under
+ * SNS's 256 KB, whatever the event holds.
  */
 export function resolutionMessage(
   result: RemediationResult,
@@ -306,11 +469,13 @@ export function resolutionMessage(
   MessageAttributes: Record<string, { DataType: "String"; StringValue: string }>;
 } {
   const o = result.outcome;
+  const c = (v: unknown) => clip(v, FIELD_MAX);
   const label = o === "already-safe" ? "ALREADY SAFE" : o.toUpperCase();
-  const subject = `[${label}] ${result.resource} ${found} in ${facts.region}`.replace(
-    /[^\x20-\x7e]/g,
-    "?",
-  );
+  const subject =
+    `[${label}] ${clip(result.resource, 200)} ${clip(found, 200)} in ${facts.region}`.replace(
+      /[^\x20-\x7e]/g,
+      "?",
+    );
   const attributes: Record<string, string> = {
     eventId: result.eventId,
     remediation: result.remediation,
@@ -321,37 +486,56 @@ export function resolutionMessage(
     region: facts.region,
     principal: result.principal,
   };
+  const actions = result.actions.slice(0, 20).map((a) => `  - ${c(a)}`);
   return {
     Subject: subject.length < 100 ? subject : `${subject.slice(0, 96)}...`,
     Message: [
-      `${label}: ${result.message}`,
+      `${label}: ${clip(result.message, 4 * FIELD_MAX)}`,
       "",
-      `Resolves the alert for CloudTrail event ${result.eventId} (${facts.eventName}).`,
-      `Found: ${result.resource} ${found}`,
-      result.actions.length === 0
+      `Resolves the alert for CloudTrail event ${c(result.eventId)} (${c(facts.eventName)}).`,
+      `Found: ${c(result.resource)} ${c(found)}`,
+      actions.length === 0
         ? "Nothing was changed."
-        : `${o === "dry-run" ? "Would do (dry-run, nothing changed)" : "Done"}:\n${result.actions.map((a) => `  - ${a}`).join("\n")}`,
+        : `${o === "dry-run" ? "Would do (dry-run, nothing changed)" : "Done"}:\n${actions.join("\n")}`,
       "",
-      `Who: ${facts.principal}${facts.sourceIp && ` from ${facts.sourceIp}`}`,
-      `User agent: ${facts.userAgent || "-"}`,
-      `When: ${facts.time || "-"}`,
+      `Who: ${c(facts.principal)}${facts.sourceIp && ` from ${c(facts.sourceIp)}`}`,
+      `User agent: ${c(facts.userAgent) || "-"}`,
+      `When: ${c(facts.time) || "-"}`,
       `Where: account ${facts.account}, region ${facts.region}`,
       `Remediation: ${result.remediation} (mode ${mode})`,
-      `Console: ${consoleUrl}`,
+      `Console: ${c(consoleUrl)}`,
     ].join("\n"),
     MessageAttributes: Object.fromEntries(
       Object.entries(attributes).map(([k, v]) => [
         k,
-        { DataType: "String", StringValue: v || "-" },
+        { DataType: "String", StringValue: clip(v, 256) || "-" },
       ]),
     ),
   };
 }
 
+/** The Lambda context fields the run loop reads (all optional: tests call with the event only). */
+export interface InvocationContext {
+  getRemainingTimeInMillis?(): number;
+  awsRequestId?: string;
+}
+
 /**
- * The handler around a remediator: mode, own-role and failed-call filtering, trusted principals,
- * already-safe and gone resources, exemption tag, dry-run; then one resolution message (for
- * events it acts on, not in off mode), one incident record and one metric line.
+ * The handler around a remediator, for one event:
+ * 1. plan: the envelope is read once and sent to `plan` (or `planResource` for AWS Config
+ *    compliance changes); any throw is a rejection. A rejection, or an account this function
+ *    may not act for, ends in one `rejected` line and a thrown error, before any AWS call.
+ * 2. mode off, ignored events (failed calls, own role), trusted principals (every form of the
+ *    ARN): no AWS read.
+ * 3. the idempotency record (`idempotencyTableName`): a conditional write keyed by remediation,
+ *    account and event id claims the event; a delivery that finds it done re-sends the recorded
+ *    message if it was never published, else reports `duplicate` and changes nothing; one that
+ *    finds it in progress waits for it, within the time budget.
+ * 4. inspect (read), exemption tag, dry-run, apply; within the time budget (the SDK clients
+ *    have their own timeouts and attempts too).
+ * 5. the outcome and the message are recorded, then published (one resolution message), then
+ *    the message id is recorded.
+ * Every event gets one incident record and one metric line; a failure is thrown after them.
  *
  * The incident record and the metric line are written to stdout as one JSON object per line,
  * without the prefix (time, request id, level) that `console.log` adds in Lambda: CloudWatch
@@ -365,38 +549,208 @@ export function resolutionMessage(
 export function makeHandler<T>(
   settings: RemediationSettings,
   remediator: Remediator<T>,
-): (event: unknown) => Promise<RemediationResult> {
+): (event: unknown, context?: InvocationContext) => Promise<RemediationResult> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sns: typeof import("@aws-sdk/client-sns") = require("@aws-sdk/client-sns");
-  const snsClient = regionalClients(sns.SNSClient);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ddb: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
   const { id, gone } = remediator;
   const { mode, exemptTag: tag, resolutionTopicArn: topicArn } = settings;
+  const table = settings.idempotencyTableName;
+  const ownAccount = accountOf(settings.ownRoleArn ?? topicArn);
+  const allowed = settings.allowedAccountIds ?? [ownAccount];
+  const detections = settings.detections ?? [];
+  const client = accountClients(
+    ownAccount,
+    settings.sdk ?? { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
+  );
+  const home = topicArn.split(":")[3];
+  const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
+  const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? "";
   const log = (line: Json) => process.stdout.write(`${JSON.stringify(line)}\n`);
+  const metric = (outcome: string, DurationMs: number) =>
+    log({
+      _aws: {
+        Timestamp: Date.now(),
+        CloudWatchMetrics: [
+          {
+            Namespace: "AwsSecurityWatch",
+            Dimensions: [["remediation", "outcome"]],
+            Metrics: [
+              { Name: "Remediations", Unit: "Count" },
+              { Name: "DurationMs", Unit: "Milliseconds" },
+            ],
+          },
+        ],
+      },
+      remediation: id,
+      outcome,
+      Remediations: 1,
+      DurationMs,
+    });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  return async (event: unknown): Promise<RemediationResult> => {
+  return async (event: unknown, context?: InvocationContext): Promise<RemediationResult> => {
     const started = Date.now();
-    const plan = remediator.plan(event);
+    const remaining = context?.getRemainingTimeInMillis?.();
+    const budget =
+      typeof remaining === "number"
+        ? Math.max(remaining - 3000, 1000)
+        : (settings.budgetMs ?? 25000);
+    const deadline = started + budget;
+    /** `work`, or a TimeoutError once the budget is spent. */
+    const inTime = <R>(work: Promise<R>): Promise<R> => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(
+          () =>
+            fail(
+              Object.assign(new Error(`no answer within ${budget} ms`), { name: "TimeoutError" }),
+            ),
+          Math.max(deadline - Date.now(), 0),
+        );
+      });
+      return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+    };
+
+    let plan: Plan<T>;
+    try {
+      const detailType = isObject(event) ? event["detail-type"] : undefined;
+      const planner = detailType === CONFIG_COMPLIANCE ? remediator.planResource : remediator.plan;
+      plan = planner
+        ? planner.call(remediator, event)
+        : { kind: "reject", reason: `${id} does not handle ${CONFIG_COMPLIANCE} events` };
+    } catch (err) {
+      plan = {
+        kind: "reject",
+        reason: `the event could not be read: ${errorName(err) || "Error"}`,
+      };
+    }
+    if (plan.kind !== "reject" && !/^[\w-]{1,128}$/.test(plan.facts.eventId)) {
+      plan = { kind: "reject", reason: "the event id is not 1-128 letters, digits, - or _" };
+    } else if (plan.kind !== "reject" && !allowed.includes(plan.facts.account)) {
+      const reason = `account ${plan.facts.account} is not one this function may act for`;
+      plan = { kind: "reject", reason, facts: plan.facts };
+    }
     if (plan.kind === "reject") {
       const detail = isObject(event) && isObject(event.detail) ? event.detail : {};
-      const eventId = str(detail.eventID);
-      log({ type: "rejected", remediation: id, mode, eventId, reason: plan.reason });
-      throw new Error(`${id}: rejected event: ${plan.reason}`);
+      const eventId =
+        plan.facts?.eventId ?? str(detail.eventID) ?? (isObject(event) ? str(event.id) : undefined);
+      const reason = clip(plan.reason, FIELD_MAX);
+      log({
+        type: "rejected",
+        schemaVersion: 1,
+        remediation: id,
+        mode,
+        eventId: clip(eventId ?? "", 128),
+        account: plan.facts?.account ?? "",
+        reason,
+        functionName: fn,
+        functionVersion: version,
+      });
+      metric("rejected", Date.now() - started);
+      throw new Error(`${id}: rejected event: ${reason}`);
     }
+
     const { facts, resource } = plan;
     const found = plan.kind === "act" ? plan.found : "";
+    const detection =
+      detections.find((d) => d.eventNames.includes(facts.eventName)) ??
+      detections.find(
+        (d) => d.eventNames.length === 0 && d.detailTypes.includes(facts.detailType ?? ""),
+      );
     let actions: string[] = [];
+    let stateBefore = "";
+    let stateAfter = "";
+    let applying = false;
+    let resumed = false;
+    let claimed = false;
+    const key = { id: { S: `${id}#${facts.account}#${facts.eventId}` } };
+    const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
+    /** The recorded outcome of an earlier delivery: [result, message to publish, published id]. */
+    let recorded: [RemediationResult, string, string] | undefined;
+
+    /** Claims the event; false when an earlier delivery has it (then `recorded` is set). */
+    const claim = async (): Promise<boolean> => {
+      if (!db) return true;
+      for (;;) {
+        const now = Date.now();
+        try {
+          const out = await db.send(
+            new ddb.PutItemCommand({
+              TableName: table,
+              Item: {
+                ...key,
+                status: { S: "in-progress" },
+                leaseUntil: { N: String(deadline + 5000) },
+                expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86400) },
+              },
+              ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
+              ExpressionAttributeNames: { "#s": "status" },
+              ExpressionAttributeValues: { ":failed": { S: "failed" }, ":now": { N: String(now) } },
+              ReturnValues: "ALL_OLD",
+            }),
+          );
+          resumed =
+            out.Attributes?.applying?.BOOL === true || out.Attributes?.status?.S === "in-progress";
+          return true;
+        } catch (err) {
+          if (errorName(err) !== "ConditionalCheckFailedException") throw err;
+        }
+        const item = (
+          await db.send(
+            new ddb.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
+          )
+        ).Item;
+        if (item?.status?.S === "done") {
+          recorded = [
+            JSON.parse(item.result?.S ?? "{}"),
+            item.message?.S ?? "",
+            item.published?.S ?? "",
+          ];
+          return false;
+        }
+        if (Date.now() + 500 > deadline) {
+          throw new Error("another delivery of this event is being handled; retry later");
+        }
+        await sleep(250);
+      }
+    };
+    const update = (values: Record<string, { S: string } | { BOOL: boolean }>) =>
+      db?.send(
+        new ddb.UpdateItemCommand({
+          TableName: table,
+          Key: key,
+          UpdateExpression: `SET ${Object.keys(values)
+            .map((k) => `#${k} = :${k}`)
+            .join(", ")}`,
+          ExpressionAttributeNames: Object.fromEntries(
+            Object.keys(values).map((k) => [`#${k}`, k]),
+          ),
+          ExpressionAttributeValues: Object.fromEntries(
+            Object.entries(values).map(([k, v]) => [`:${k}`, v]),
+          ),
+        }),
+      );
 
     const decide = async (): Promise<[Outcome, string]> => {
       if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
       if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      const trusted = settings.trustedPrincipalArns;
-      if (trusted.includes(facts.principal) || trusted.includes(facts.issuerArn ?? "")) {
-        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
-      }
+      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      claimed = true;
+      const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
+      if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
       try {
-        const state = await remediator.inspect(plan.target, facts);
+        const ctx: RunContext = {
+          facts,
+          client: (Client, region) => client(Client, facts.account, region),
+          resumed,
+        };
+        const state = await remediator.inspect(plan.target, ctx);
+        stateBefore = state.state ?? (state.done ? state.message : "");
+        stateAfter = stateBefore;
         if (state.done) return [state.done, state.message];
-        if (state.tags?.[tag.key] === tag.value) {
+        if (state.tags?.get(tag.key) === tag.value) {
           return [
             "exempt",
             `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`,
@@ -409,10 +763,12 @@ export function makeHandler<T>(
             `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
           ];
         }
+        applying = true;
         const done = await state.apply();
         if (done === undefined)
           return ["already-safe", `Nothing was left to change on ${resource}.`];
         actions = state.actions;
+        stateAfter = state.after ?? "";
         return ["remediated", done];
       } catch (err) {
         if (!gone.includes(errorName(err))) throw err;
@@ -422,65 +778,97 @@ export function makeHandler<T>(
 
     const { eventId, eventName, time: eventTime, principal, region, account } = facts;
     let result: RemediationResult | undefined;
+    let outcome: string | undefined;
     let published: string | undefined;
     let error: string | undefined;
     try {
-      const [outcome, message] = await decide();
-      result = { remediation: id, eventId, outcome, resource, principal, actions, message };
-      if (plan.kind === "act" && outcome !== "off" && outcome !== "ignored") {
-        error = "could not publish the resolution message";
-        const msg = resolutionMessage(result, facts, mode, found, plan.consoleUrl);
-        const topicClient = snsClient(topicArn.split(":")[3]);
-        const out = await topicClient.send(new sns.PublishCommand({ TopicArn: topicArn, ...msg }));
-        published = out.MessageId;
-        error = undefined;
+      const [decided, message] = await inTime(decide());
+      result = {
+        remediation: id,
+        eventId,
+        outcome: decided,
+        resource,
+        principal,
+        actions,
+        message,
+      };
+      outcome = decided;
+      if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
+        let body: string;
+        if (recorded) {
+          [result, body, published] = recorded;
+          outcome = published ? "duplicate" : result.outcome;
+          if (published) result = { ...result, outcome: "duplicate", actions: [] };
+        } else {
+          body = JSON.stringify(resolutionMessage(result, facts, mode, found, plan.consoleUrl));
+          await inTime(
+            Promise.resolve(
+              update({
+                status: { S: "done" },
+                result: { S: JSON.stringify(result) },
+                message: { S: body },
+              }),
+            ),
+          );
+        }
+        if (!published) {
+          error = "could not publish the resolution message";
+          const msg = JSON.parse(body);
+          const out = await inTime(
+            client(sns.SNSClient, ownAccount, home).send(
+              new sns.PublishCommand({ TopicArn: topicArn, ...msg }),
+            ),
+          );
+          published = out.MessageId ?? "";
+          error = "could not record the published message id";
+          await inTime(Promise.resolve(update({ published: { S: published } })));
+          error = undefined;
+        }
       }
     } catch (err) {
-      const why = `${errorName(err) || "Error"}: ${(err as Error)?.message ?? String(err)}`;
+      const why = `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
       error = `${error ?? `remediation of ${resource} failed`}: ${why}`;
+      if (!result && claimed) {
+        // The decision failed: let a later delivery take the event over (and finish what began).
+        await Promise.resolve(
+          update({ status: { S: "failed" }, applying: { BOOL: applying } }),
+        ).catch(() => undefined);
+      }
     }
-    const outcome = error ? "failed" : result?.outcome;
-    const DurationMs = Date.now() - started;
-    const { sourceIp, userAgent } = facts;
-    const decision = plan.kind === "act" ? `${resource} ${found}` : plan.reason;
-    const message = result?.message;
+    outcome = error ? "failed" : outcome;
+    const durationMs = Date.now() - started;
+    const eventMs = Date.parse(eventTime);
+    const c = (v: unknown) => clip(v, FIELD_MAX);
     log({
       type: "incident",
+      schemaVersion: 1,
       eventId,
-      eventName,
-      eventTime,
+      eventTime: c(eventTime),
+      eventName: c(eventName),
+      account,
+      region,
+      principal: c(principal),
+      sourceIp: c(facts.sourceIp),
+      userAgent: c(facts.userAgent),
+      detection: detection?.id ?? "",
+      attackIds: detection?.attackIds ?? [],
       remediation: id,
       mode,
-      principal,
-      sourceIp,
-      userAgent,
-      resource,
-      region,
-      account,
-      decision,
-      actions,
+      resource: c(resource),
+      decision: c(plan.kind === "act" ? `${resource} ${found}` : plan.reason),
+      stateBefore: c(stateBefore),
+      stateAfter: c(stateAfter),
+      actions: (result?.actions ?? actions).slice(0, 20).map(c),
       outcome,
-      message,
-      published,
-      error,
-      durationMs: DurationMs,
+      message: clip(result?.message ?? "", 4 * FIELD_MAX),
+      published: published ?? "",
+      error: error ?? "",
+      durationMs,
+      latencyMs: Number.isFinite(eventMs) ? Date.now() - eventMs : -1,
+      functionName: fn,
+      functionVersion: version,
     });
-    const Metrics = [
-      { Name: "Remediations", Unit: "Count" },
-      { Name: "DurationMs", Unit: "Milliseconds" },
-    ];
-    log({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          { Namespace: "AwsSecurityWatch", Dimensions: [["remediation", "outcome"]], Metrics },
-        ],
-      },
-      remediation: id,
-      outcome,
-      Remediations: 1,
-      DurationMs,
-    });
+    metric(outcome ?? "failed", durationMs);
     if (error || !result) throw new Error(`${id}: ${error}`);
     return result;
   };

@@ -11,7 +11,6 @@ import {
   type RemediationSettings,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   validateSettings,
 } from "./common";
@@ -50,21 +49,22 @@ export function createEnableGuardDutyHandler(
   const s = validateSettings("enable-guardduty", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const gd: typeof import("@aws-sdk/client-guardduty") = require("@aws-sdk/client-guardduty");
-  const client = regionalClients(gd.GuardDutyClient);
 
   return makeHandler<{ detectorId: string }>(s, {
     id: "enable-guardduty" as RemediationId,
     plan: (event) => planEnableGuardDuty(event, s),
     gone: [],
 
-    async inspect({ detectorId }, facts) {
-      const c = client(facts.region);
+    async inspect({ detectorId }, { facts, client }) {
+      const c = client(gd.GuardDutyClient, facts.region);
       const detector = await c.send(new gd.GetDetectorCommand({ DetectorId: detectorId }));
       if (detector.Status === "ENABLED") {
         return { done: "already-safe", message: `Detector ${detectorId} is enabled.` };
       }
       return {
-        tags: detector.Tags ?? {},
+        tags: new Map(Object.entries(detector.Tags ?? {})),
+        state: `detector ${detectorId} ${detector.Status ?? "?"}`,
+        after: `detector ${detectorId} ENABLED`,
         actions: [`UpdateDetector ${detectorId} Enable=true`],
         async apply() {
           await c.send(new gd.UpdateDetectorCommand({ DetectorId: detectorId, Enable: true }));

@@ -56,7 +56,7 @@ export const DEFAULT_SETTINGS: Record<RemediationId, Record<string, unknown>> = 
   [RemediationId.CancelKeyDeletion]: { protectedKeyArns: [], enableAfterCancel: true },
   [RemediationId.RestartConfigRecorder]: {},
   [RemediationId.UnshareSnapshot]: {},
-  [RemediationId.RemoveLambdaPermission]: { allowedAccountIds: [] },
+  [RemediationId.RemoveLambdaPermission]: { partnerAccountIds: [] },
   [RemediationId.RestrictFunctionUrl]: {},
   [RemediationId.RestoreBucketVersioning]: {},
   [RemediationId.RestoreEbsEncryption]: {},

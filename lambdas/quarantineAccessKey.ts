@@ -26,7 +26,7 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  regionalClients,
+  REGION,
   str,
   tagMap,
   validateSettings,
@@ -41,7 +41,10 @@ export interface KeyTarget {
   userName?: string;
 }
 
-const KEY_ID = /^AKIA[A-Z0-9]{12,124}$/;
+/** A long-term access key id (temporary ASIA... keys cannot be deactivated). */
+const KEY_ID = /^AKIA[A-Z0-9]{16}$/;
+/** An IAM user name. */
+const USER_NAME = /^[\w+=,.@-]{1,64}$/;
 
 function keyPlan(facts: EventFacts, target: KeyTarget, found: string): Plan<KeyTarget> {
   return {
@@ -64,7 +67,9 @@ function envelopeFacts(
   const eventId = str(event.id);
   const region = str(event.region);
   const account = str(event.account);
-  if (!eventId || !region || !account || !/^\d{12}$/.test(account)) return undefined;
+  if (!eventId || !region || !REGION.test(region) || !account || !/^\d{12}$/.test(account)) {
+    return undefined;
+  }
   const source = str(event.source) ?? "";
   return {
     eventId,
@@ -112,7 +117,10 @@ export function planQuarantineAccessKey(
       if (!accessKeyId || !KEY_ID.test(accessKeyId)) {
         return reject(`${facts.eventId}: no valid accessKeyId`);
       }
-      const userName = str(detail.userName);
+      const userName = detail.userName === undefined ? undefined : str(detail.userName);
+      if (detail.userName !== undefined && !USER_NAME.test(userName ?? "")) {
+        return reject(`${facts.eventId}: userName is not an IAM user name`);
+      }
       return keyPlan(facts, { accessKeyId, userName }, "flagged compromised");
     }
     return reject(`unexpected event ${String(event.source)}: ${String(event["detail-type"])}`);
@@ -126,12 +134,12 @@ export function planQuarantineAccessKey(
   }
   const key = isObject(facts.response.accessKey) ? facts.response.accessKey : {};
   const accessKeyId = str(key.accessKeyId);
-  if (!accessKeyId) return reject(`${facts.eventId}: no responseElements.accessKey.accessKeyId`);
-  return keyPlan(
-    facts,
-    { accessKeyId, userName: str(key.userName) ?? forUser },
-    `created for user ${forUser}`,
-  );
+  if (!accessKeyId || !KEY_ID.test(accessKeyId)) {
+    return reject(`${facts.eventId}: no valid responseElements.accessKey.accessKeyId`);
+  }
+  const userName = str(key.userName) ?? forUser;
+  if (!USER_NAME.test(userName)) return reject(`${facts.eventId}: not an IAM user name`);
+  return keyPlan(facts, { accessKeyId, userName }, `created for user ${forUser}`);
 }
 
 export function createQuarantineAccessKeyHandler(
@@ -140,15 +148,14 @@ export function createQuarantineAccessKeyHandler(
   const s = validateSettings("quarantine-access-key", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const iam: typeof import("@aws-sdk/client-iam") = require("@aws-sdk/client-iam");
-  const client = regionalClients(iam.IAMClient);
 
   return makeHandler<KeyTarget>(s, {
     id: "quarantine-access-key" as RemediationId,
     plan: (event) => planQuarantineAccessKey(event, s),
     gone: ["NoSuchEntity", "NoSuchEntityException"],
 
-    async inspect({ accessKeyId: AccessKeyId, userName }, facts) {
-      const c = client(facts.region);
+    async inspect({ accessKeyId: AccessKeyId, userName }, { facts, client }) {
+      const c = client(iam.IAMClient, facts.region);
       const UserName =
         userName ?? (await c.send(new iam.GetAccessKeyLastUsedCommand({ AccessKeyId }))).UserName;
       const keys = UserName
@@ -162,6 +169,8 @@ export function createQuarantineAccessKeyHandler(
       const tags = await c.send(new iam.ListUserTagsCommand({ UserName }));
       return {
         tags: tagMap(tags.Tags),
+        state: `access key ${AccessKeyId} of user ${UserName} Active`,
+        after: `access key ${AccessKeyId} of user ${UserName} Inactive`,
         actions: [`UpdateAccessKey ${AccessKeyId} (user ${UserName}) Status=Inactive`],
         async apply() {
           await c.send(

@@ -14,7 +14,6 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   validateSettings,
 } from "./common";
@@ -24,7 +23,7 @@ export const deploymentOnlyModule = true;
 
 export interface RemoveLambdaPermissionSettings extends RemediationSettings {
   /** Accounts a function may be shared with (besides this one). @default [] */
-  allowedAccountIds: string[];
+  partnerAccountIds: string[];
 }
 
 export interface PermissionTarget {
@@ -34,7 +33,7 @@ export interface PermissionTarget {
 
 export function planRemoveLambdaPermission(
   event: unknown,
-  settings: Pick<RemoveLambdaPermissionSettings, "ownRoleArn" | "allowedAccountIds">,
+  settings: Pick<RemoveLambdaPermissionSettings, "ownRoleArn" | "partnerAccountIds">,
 ): Plan<PermissionTarget> {
   const facts = readCloudTrail(
     event,
@@ -76,7 +75,7 @@ export function planRemoveLambdaPermission(
     const account =
       /^(\d{12})$/.exec(principal)?.[1] ?? /^arn:aws[a-z-]*:iam::(\d{12}):/.exec(principal)?.[1];
     if (account === facts.account) return ignore("the grant is to this account");
-    if (account && settings.allowedAccountIds.includes(account)) {
+    if (account && settings.partnerAccountIds.includes(account)) {
       return ignore(`account ${account} is allowed`);
     }
     found = `shared with ${account ? `account ${account}` : principal.slice(0, 100)}`;
@@ -97,24 +96,23 @@ export function createRemoveLambdaPermissionHandler(
 ): (event: unknown) => Promise<RemediationResult> {
   const s = validateSettings("remove-lambda-permission", settings);
   if (
-    !Array.isArray(s.allowedAccountIds) ||
-    !s.allowedAccountIds.every((a) => typeof a === "string" && /^\d{12}$/.test(a))
+    !Array.isArray(s.partnerAccountIds) ||
+    !s.partnerAccountIds.every((a) => typeof a === "string" && /^\d{12}$/.test(a))
   ) {
     throw new Error(
-      "remove-lambda-permission: allowedAccountIds must be a list of 12-digit account ids",
+      "remove-lambda-permission: partnerAccountIds must be a list of 12-digit account ids",
     );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lambda: typeof import("@aws-sdk/client-lambda") = require("@aws-sdk/client-lambda");
-  const client = regionalClients(lambda.LambdaClient);
 
   return makeHandler<PermissionTarget>(s, {
     id: "remove-lambda-permission" as RemediationId,
     plan: (event) => planRemoveLambdaPermission(event, s),
     gone: ["ResourceNotFoundException"],
 
-    async inspect({ fn, statementId }, facts) {
-      const c = client(facts.region);
+    async inspect({ fn, statementId }, { facts, client }) {
+      const c = client(lambda.LambdaClient, facts.region);
       const where = { FunctionName: fn.name, ...(fn.qualifier ? { Qualifier: fn.qualifier } : {}) };
       const out = await c.send(new lambda.GetPolicyCommand(where));
       let statements: unknown[] = [];
@@ -132,7 +130,9 @@ export function createRemoveLambdaPermissionHandler(
       }
       const tags = await c.send(new lambda.ListTagsCommand({ Resource: fn.arn }));
       return {
-        tags: tags.Tags ?? {},
+        tags: new Map(Object.entries(tags.Tags ?? {})),
+        state: `statement ${statementId} in the policy of ${fn.name}`,
+        after: `statement ${statementId} removed`,
         actions: [
           `RemovePermission ${where.FunctionName}${fn.qualifier ? `:${fn.qualifier}` : ""} ${statementId}`,
         ],

@@ -16,9 +16,10 @@ import {
   type RemediationSettings,
   isObject,
   makeHandler,
+  accountOf,
   partitionOf,
   readCloudTrail,
-  regionalClients,
+  REGION,
   str,
   tagMap,
   validateSettings,
@@ -63,6 +64,9 @@ export function logsWriteManagementEvents(basic: unknown, advanced: unknown): bo
   return basicOk || advancedOk;
 }
 
+/** `trail/<name>`: 3-128 letters, digits, `.`, `_`, `-`, starting and ending with a letter or digit. */
+const TRAIL_RESOURCE = /^trail\/[A-Za-z0-9][\w.-]{1,126}[A-Za-z0-9]$/;
+
 export function planRestartAuditLogging(
   event: unknown,
   settings: Pick<RemediationSettings, "ownRoleArn">,
@@ -81,7 +85,20 @@ export function planRestartAuditLogging(
   const trailArn = nameOrArn.startsWith("arn:")
     ? nameOrArn
     : `arn:${partitionOf(facts.principal)}:cloudtrail:${facts.region}:${facts.account}:trail/${nameOrArn}`;
-  const region = trailArn.split(":")[3];
+  const [, partition, , region, , resource] = trailArn.split(":");
+  if (
+    trailArn.split(":").length !== 6 ||
+    !/^aws[a-z-]*$/.test(partition) ||
+    !REGION.test(region) ||
+    !TRAIL_RESOURCE.test(resource ?? "")
+  ) {
+    const shown = nameOrArn.slice(0, 100);
+    return { kind: "reject", reason: `${facts.eventId}: ${shown} is not a trail name or ARN` };
+  }
+  if (accountOf(trailArn) !== facts.account) {
+    const reason = `${facts.eventId}: trail ${trailArn} is not in the event's account ${facts.account}`;
+    return { kind: "reject", reason };
+  }
   const plan = (action: TrailTarget["action"], found: string): Plan<TrailTarget> => ({
     kind: "act",
     facts,
@@ -137,15 +154,14 @@ export function createRestartAuditLoggingHandler(
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ct: typeof import("@aws-sdk/client-cloudtrail") = require("@aws-sdk/client-cloudtrail");
-  const client = regionalClients(ct.CloudTrailClient);
 
   return makeHandler<TrailTarget>(s, {
     id: "restart-audit-logging" as RemediationId,
     plan: (event) => planRestartAuditLogging(event, s),
     gone: ["TrailNotFoundException", "CloudTrailARNInvalidException"],
 
-    async inspect({ trailArn: arn, action }) {
-      const c = client(arn.split(":")[3]);
+    async inspect({ trailArn: arn, action }, { client }) {
+      const c = client(ct.CloudTrailClient, arn.split(":")[3]);
       let selectors: Json | undefined;
       if (action === "start-logging") {
         const status = await c.send(new ct.GetTrailStatusCommand({ Name: arn }));
@@ -164,6 +180,8 @@ export function createRestartAuditLoggingHandler(
       const tags = await c.send(new ct.ListTagsCommand({ ResourceIdList: [arn] }));
       return {
         tags: tagMap(tags.ResourceTagList?.[0]?.TagsList),
+        state: selectors ? "no selector logs write management events" : "not logging",
+        after: selectors ? "management events logged" : "logging",
         actions: [
           selectors
             ? `PutEventSelectors ${arn} ${JSON.stringify(selectors)}`

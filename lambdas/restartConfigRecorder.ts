@@ -12,7 +12,6 @@ import {
   type RemediationSettings,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   validateSettings,
 } from "./common";
@@ -34,8 +33,9 @@ export function planRestartConfigRecorder(
   ]);
   if ("kind" in facts) return facts;
   const recorderName = str(facts.request.configurationRecorderName);
-  if (!recorderName)
-    return { kind: "reject", reason: `${facts.eventId}: no configurationRecorderName` };
+  if (!recorderName || !/^[\w.-]{1,256}$/.test(recorderName)) {
+    return { kind: "reject", reason: `${facts.eventId}: no valid configurationRecorderName` };
+  }
   const r = facts.region;
   return {
     kind: "act",
@@ -53,15 +53,14 @@ export function createRestartConfigRecorderHandler(
   const s = validateSettings("restart-config-recorder", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cfg: typeof import("@aws-sdk/client-config-service") = require("@aws-sdk/client-config-service");
-  const client = regionalClients(cfg.ConfigServiceClient);
 
   return makeHandler<RecorderTarget>(s, {
     id: "restart-config-recorder" as RemediationId,
     plan: (event) => planRestartConfigRecorder(event, s),
     gone: ["NoSuchConfigurationRecorderException"],
 
-    async inspect({ recorderName: name }, facts) {
-      const c = client(facts.region);
+    async inspect({ recorderName: name }, { facts, client }) {
+      const c = client(cfg.ConfigServiceClient, facts.region);
       const status = await c.send(
         new cfg.DescribeConfigurationRecorderStatusCommand({ ConfigurationRecorderNames: [name] }),
       );
@@ -69,6 +68,8 @@ export function createRestartConfigRecorderHandler(
         return { done: "already-safe", message: `Recorder ${name} is recording.` };
       }
       return {
+        state: `recorder ${name} not recording`,
+        after: `recorder ${name} recording`,
         actions: [`StartConfigurationRecorder ${name}`],
         async apply() {
           await c.send(

@@ -15,7 +15,6 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -62,15 +61,14 @@ export function createRestoreBucketVersioningHandler(
   const s = validateSettings("restore-bucket-versioning", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const s3: typeof import("@aws-sdk/client-s3") = require("@aws-sdk/client-s3");
-  const client = regionalClients(s3.S3Client, true);
 
   return makeHandler<VersioningTarget>(s, {
     id: "restore-bucket-versioning" as RemediationId,
     plan: (event) => planRestoreBucketVersioning(event, s),
     gone: ["NoSuchBucket"],
 
-    async inspect({ bucket }, facts) {
-      const c = client(facts.region);
+    async inspect({ bucket }, { facts, client }) {
+      const c = client(s3.S3Client, facts.region);
       const mine = { Bucket: bucket, ExpectedBucketOwner: facts.account };
       const state = await c.send(new s3.GetBucketVersioningCommand(mine));
       if (state.Status === "Enabled") {
@@ -85,6 +83,8 @@ export function createRestoreBucketVersioningHandler(
       );
       return {
         tags: tagMap(tags),
+        state: `bucket ${bucket} versioning ${state.Status ?? "never enabled"}`,
+        after: `bucket ${bucket} versioning Enabled`,
         actions: [`PutBucketVersioning ${bucket} Status=Enabled`],
         async apply() {
           await c.send(

@@ -11,7 +11,6 @@ import {
   type RemediationSettings,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   validateSettings,
 } from "./common";
 
@@ -44,20 +43,21 @@ export function createRestoreEbsEncryptionHandler(
   const s = validateSettings("restore-ebs-encryption", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = regionalClients(ec2.EC2Client);
 
   return makeHandler<{ region: string }>(s, {
     id: "restore-ebs-encryption" as RemediationId,
     plan: (event) => planRestoreEbsEncryption(event, s),
     gone: [],
 
-    async inspect({ region }) {
-      const c = client(region);
+    async inspect({ region }, { client }) {
+      const c = client(ec2.EC2Client, region);
       const state = await c.send(new ec2.GetEbsEncryptionByDefaultCommand({}));
       if (state.EbsEncryptionByDefault === true) {
         return { done: "already-safe", message: `EBS encryption by default is on in ${region}.` };
       }
       return {
+        state: `EBS encryption by default off in ${region}`,
+        after: `EBS encryption by default on in ${region}`,
         actions: [`EnableEbsEncryptionByDefault in ${region}`],
         async apply() {
           await c.send(new ec2.EnableEbsEncryptionByDefaultCommand({}));

@@ -12,7 +12,6 @@ import {
   type RemediationSettings,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   validateSettings,
 } from "./common";
 import { type FunctionRef, functionOf, lambdaEventNames } from "./lambdaFunction";
@@ -63,15 +62,14 @@ export function createRestrictFunctionUrlHandler(
   const s = validateSettings("restrict-function-url", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const lambda: typeof import("@aws-sdk/client-lambda") = require("@aws-sdk/client-lambda");
-  const client = regionalClients(lambda.LambdaClient);
 
   return makeHandler<FunctionRef>(s, {
     id: "restrict-function-url" as RemediationId,
     plan: (event) => planRestrictFunctionUrl(event, s),
     gone: ["ResourceNotFoundException"],
 
-    async inspect(fn, facts) {
-      const c = client(facts.region);
+    async inspect(fn, { facts, client }) {
+      const c = client(lambda.LambdaClient, facts.region);
       const where = { FunctionName: fn.name, ...(fn.qualifier ? { Qualifier: fn.qualifier } : {}) };
       const url = await c.send(new lambda.GetFunctionUrlConfigCommand(where));
       if (url.AuthType === "AWS_IAM") {
@@ -79,7 +77,9 @@ export function createRestrictFunctionUrlHandler(
       }
       const tags = await c.send(new lambda.ListTagsCommand({ Resource: fn.arn }));
       return {
-        tags: tags.Tags ?? {},
+        tags: new Map(Object.entries(tags.Tags ?? {})),
+        state: `URL of ${fn.name} AuthType ${url.AuthType ?? "?"}`,
+        after: `URL of ${fn.name} AuthType AWS_IAM`,
         actions: [
           `UpdateFunctionUrlConfig ${fn.name}${fn.qualifier ? `:${fn.qualifier}` : ""} AuthType=AWS_IAM`,
         ],

@@ -3,17 +3,16 @@
  * a security group to 0.0.0.0/0 or ::/0 on a port that is not allowed, revoke exactly those
  * permissions (IPv4 and IPv6, protocol -1 included) and nothing else.
  *
- * Calls: DescribeSecurityGroups (one read: whether the offending permissions are still there,
- * and the exemption tag), then at most one RevokeSecurityGroupIngress.
+ * Calls: DescribeSecurityGroups (one read: which of the offending permissions are open now, and
+ * the exemption tag), then at most one RevokeSecurityGroupIngress.
  *
- * - AuthorizeSecurityGroupIngress is revoked by IpPermissions (protocol, ports, the world CIDR):
- *   that identifies exactly the rule the call added (a group cannot hold two identical rules),
- *   works for records with or without `securityGroupRuleSet`, and leaves the other CIDRs of the
- *   same call alone. Only the permissions still present are revoked, because in a VPC one
- *   unknown permission makes the whole revoke fail (InvalidPermission.NotFound).
- * - ModifySecurityGroupRules is revoked by SecurityGroupRuleIds (the record names the rule, not
- *   whether it is ingress): only when the new rule is found among the group's ingress
- *   permissions, so an egress rule is never touched.
+ * Both calls are undone by IpPermissions (protocol, ports, the world CIDR), found in the group's
+ * current ingress permissions: that identifies exactly the rule that is open now (a group cannot
+ * hold two identical rules), whatever rule id the event named (ModifySecurityGroupRules names a
+ * rule that may since have been set back while another rule opened the same access; its record
+ * does not say whether the rule is ingress or egress). Only the permissions still present are
+ * revoked, because in a VPC one unknown permission makes the whole revoke fail
+ * (InvalidPermission.NotFound); an egress rule is never touched.
  */
 import type { RemediationId } from "../core/types";
 import {
@@ -26,7 +25,6 @@ import {
   items,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -49,9 +47,11 @@ export interface WorldPermission {
   toPort?: number;
   cidrIpv4?: "0.0.0.0/0";
   cidrIpv6?: "::/0";
-  /** Set for ModifySecurityGroupRules: the rule to revoke. */
-  ruleId?: string;
 }
+
+/** Security group ids, and the rule ids of ModifySecurityGroupRules. */
+const GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+const RULE_ID = /^sgr-[0-9a-f]{8,17}$/;
 
 export interface IngressTarget {
   groupId?: string;
@@ -134,8 +134,8 @@ export function planRevokeWorldIngress(
     return len !== undefined && Number(len) === 0 && addr.includes(":") === v6;
   };
   const req = facts.request;
-  /** The permissions of the call, as [rule, v4 CIDRs, v6 CIDRs, rule id]. */
-  const rules: [Json, unknown[], unknown[], string?][] = [];
+  /** The permissions of the call, as [rule, v4 CIDRs, v6 CIDRs]. */
+  const rules: [Json, unknown[], unknown[]][] = [];
   let groupId: string | undefined;
   let groupName: string | undefined;
 
@@ -143,6 +143,9 @@ export function planRevokeWorldIngress(
     groupId = str(req.groupId);
     groupName = str(req.groupName);
     if (!groupId && !groupName) return reject("no groupId or groupName");
+    if (groupId ? !GROUP_ID.test(groupId) : !/^[\x20-\x7e]{1,255}$/.test(groupName ?? "")) {
+      return reject("the security group id or name is not of the AWS format");
+    }
     const perms = req.ipPermissions === undefined ? [req] : items(req.ipPermissions);
     for (const p of perms) {
       if (!isObject(p) || p.ipProtocol === undefined) {
@@ -159,29 +162,34 @@ export function planRevokeWorldIngress(
     const wrapped = req.ModifySecurityGroupRulesRequest;
     if (!isObject(wrapped)) return reject("no ModifySecurityGroupRulesRequest");
     groupId = str(wrapped.GroupId);
-    if (!groupId) return reject("no GroupId");
+    if (!groupId || !GROUP_ID.test(groupId)) return reject("no GroupId of the form sg-...");
     const updates = items(wrapped.SecurityGroupRule);
     if (updates.length === 0) return reject("no SecurityGroupRule");
     for (const u of updates) {
       const rule = isObject(u) && u.SecurityGroupRule;
       const ruleId = isObject(u) && str(u.SecurityGroupRuleId);
-      if (!isObject(rule) || !ruleId) return reject("malformed SecurityGroupRule");
+      if (!isObject(rule) || !ruleId || !RULE_ID.test(ruleId)) {
+        return reject("malformed SecurityGroupRule");
+      }
       const { IpProtocol: ipProtocol, FromPort: fromPort, ToPort: toPort } = rule;
-      rules.push([{ ipProtocol, fromPort, toPort }, [rule.CidrIpv4], [rule.CidrIpv6], ruleId]);
+      rules.push([{ ipProtocol, fromPort, toPort }, [rule.CidrIpv4], [rule.CidrIpv6]]);
     }
   }
 
   const permissions: WorldPermission[] = [];
-  for (const [rule, v4, v6, ruleId] of rules) {
+  for (const [rule, v4, v6] of rules) {
     const ipProtocol = normalizeProtocol(rule.ipProtocol);
     if (ipProtocol === undefined) return reject("a permission has no protocol");
     const [fromPort, toPort] = [port(rule.fromPort), port(rule.toPort)];
     if (!isOffending(ipProtocol, fromPort, toPort, settings)) continue;
     const base = { ipProtocol, ...(ipProtocol === "-1" ? {} : { fromPort, toPort }) };
-    const id = ruleId ? { ruleId } : {};
-    if (v4.some((c) => world(c, false)))
-      permissions.push({ ...base, cidrIpv4: "0.0.0.0/0", ...id });
-    if (v6.some((c) => world(c, true))) permissions.push({ ...base, cidrIpv6: "::/0", ...id });
+    const add = (p: WorldPermission) => {
+      if (!permissions.some((q) => describePermission(q) === describePermission(p))) {
+        permissions.push(p);
+      }
+    };
+    if (v4.some((c) => world(c, false))) add({ ...base, cidrIpv4: "0.0.0.0/0" });
+    if (v6.some((c) => world(c, true))) add({ ...base, cidrIpv6: "::/0" });
   }
   const resource = (groupId ?? groupName) as string;
   if (permissions.length === 0) {
@@ -195,7 +203,7 @@ export function planRevokeWorldIngress(
     resource,
     found: `opened ${permissions.map(describePermission).join(", ")}`,
     target: { groupId, groupName, permissions },
-    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#SecurityGroup:groupId=${resource}`,
+    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#SecurityGroup:groupId=${encodeURIComponent(resource)}`,
   };
 }
 
@@ -227,10 +235,10 @@ export function toIpPermissions(perms: WorldPermission[]): Json[] {
 }
 
 /**
- * The handler. Only the permissions still present are revoked (in a VPC one unknown permission
- * fails the whole revoke); they are revoked by rule id when the event named the rules, else by
- * IpPermissions. A revoke that finds them gone meanwhile (InvalidPermission.NotFound, or all of
- * them in UnknownIpPermissions) reports already safe.
+ * The handler. Only the permissions open now are revoked (in a VPC one unknown permission fails
+ * the whole revoke), by IpPermissions. A revoke that finds them gone meanwhile
+ * (InvalidPermission.NotFound, or all of them in UnknownIpPermissions) reports already safe, and
+ * the message names only what was removed.
  */
 export function createRevokeWorldIngressHandler(
   settings: RevokeWorldIngressSettings,
@@ -244,16 +252,15 @@ export function createRevokeWorldIngressHandler(
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = regionalClients(ec2.EC2Client);
-  const raced = ["InvalidPermission.NotFound", "InvalidSecurityGroupRuleId.NotFound"];
+  const raced = ["InvalidPermission.NotFound"];
 
   return makeHandler<IngressTarget>(s, {
     id: "revoke-world-ingress" as RemediationId,
     plan: (event) => planRevokeWorldIngress(event, s),
     gone: ["InvalidGroup.NotFound", "InvalidGroupId.NotFound"],
 
-    async inspect({ groupId, groupName, permissions }, facts) {
-      const c = client(facts.region);
+    async inspect({ groupId, groupName, permissions }, { facts, client }) {
+      const c = client(ec2.EC2Client, facts.region);
       const out = await c.send(
         new ec2.DescribeSecurityGroupsCommand(
           groupId ? { GroupIds: [groupId] } : { GroupNames: [groupName as string] },
@@ -267,32 +274,57 @@ export function createRevokeWorldIngressHandler(
       const note = gone.length ? ` Already gone: ${gone.join(", ")}.` : "";
       if (present.length === 0) {
         const message = `The world-open permissions are no longer on ${GroupId}.${note}`;
-        return { done: "already-safe", message };
+        return { done: "already-safe", message, state: `${GroupId}: none of them open` };
       }
       const revoked = present.map(describePermission);
-      const byRuleId = present.every((p) => p.ruleId);
       const IpPermissions = toIpPermissions(present);
       return {
         tags: tagMap(group.Tags),
-        actions: present.map(
-          (p, i) =>
-            `RevokeSecurityGroupIngress ${GroupId} ${revoked[i]}${p.ruleId ? ` (${p.ruleId})` : ""}`,
-        ),
+        state: `${GroupId} ingress open: ${revoked.join(", ")}`,
+        after: `${GroupId} ingress: none of ${revoked.join(", ")}`,
+        actions: revoked.map((p) => `RevokeSecurityGroupIngress ${GroupId} ${p}`),
         async apply() {
-          const input = byRuleId
-            ? { GroupId, SecurityGroupRuleIds: present.map((p) => p.ruleId as string) }
-            : { GroupId, IpPermissions };
           const result = await c
-            .send(new ec2.RevokeSecurityGroupIngressCommand(input))
+            .send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions }))
             .catch((err) => {
               if (raced.includes(errorName(err))) return undefined;
               throw err;
             });
-          const unknown = result?.UnknownIpPermissions?.length ?? 0;
-          if (!result || (!byRuleId && unknown >= IpPermissions.length)) return undefined;
-          return `Revoked ${revoked.join(", ")} on ${GroupId}.${note}`;
+          const unknown = toPermissions(result?.UnknownIpPermissions ?? []);
+          const removed = revoked.filter((p) => !unknown.includes(p));
+          if (!result || removed.length === 0) return undefined;
+          const meanwhile = revoked.filter((p) => unknown.includes(p));
+          const also = meanwhile.length ? ` Gone meanwhile: ${meanwhile.join(", ")}.` : "";
+          return `Revoked ${removed.join(", ")} on ${GroupId}.${note}${also}`;
         },
       };
     },
   });
+}
+
+/** The world permissions in IpPermissions (of an EC2 answer), described. */
+export function toPermissions(perms: unknown[]): string[] {
+  const out: string[] = [];
+  for (const perm of perms) {
+    if (!isObject(perm)) continue;
+    const ipProtocol = normalizeProtocol(perm.IpProtocol) ?? "";
+    const ports =
+      ipProtocol === "-1"
+        ? {}
+        : {
+            fromPort: perm.FromPort as number | undefined,
+            toPort: perm.ToPort as number | undefined,
+          };
+    for (const r of items(perm.IpRanges)) {
+      if (isObject(r) && r.CidrIp === "0.0.0.0/0") {
+        out.push(describePermission({ ipProtocol, ...ports, cidrIpv4: "0.0.0.0/0" }));
+      }
+    }
+    for (const r of items(perm.Ipv6Ranges)) {
+      if (isObject(r) && r.CidrIpv6 === "::/0") {
+        out.push(describePermission({ ipProtocol, ...ports, cidrIpv6: "::/0" }));
+      }
+    }
+  }
+  return out;
 }

@@ -17,7 +17,6 @@ import {
   items,
   makeHandler,
   readCloudTrail,
-  regionalClients,
   str,
   tagMap,
   validateSettings,
@@ -44,10 +43,10 @@ export function planUnshareSnapshot(
   const req = facts.request;
   const snapshot = facts.eventName === "ModifySnapshotAttribute";
   const id = str(snapshot ? req.snapshotId : req.imageId);
-  if (!id) {
+  if (!id || !(snapshot ? /^snap-[0-9a-f]{8,17}$/ : /^ami-[0-9a-f]{8,17}$/).test(id)) {
     return {
       kind: "reject",
-      reason: `${facts.eventId}: no ${snapshot ? "snapshotId" : "imageId"}`,
+      reason: `${facts.eventId}: no ${snapshot ? "snapshotId (snap-...)" : "imageId (ami-...)"}`,
     };
   }
   const permission = snapshot ? req.createVolumePermission : req.launchPermission;
@@ -77,15 +76,14 @@ export function createUnshareSnapshotHandler(
   const s = validateSettings("unshare-snapshot", settings);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ec2: typeof import("@aws-sdk/client-ec2") = require("@aws-sdk/client-ec2");
-  const client = regionalClients(ec2.EC2Client);
 
   return makeHandler<ShareTarget>(s, {
     id: "unshare-snapshot" as RemediationId,
     plan: (event) => planUnshareSnapshot(event, s),
     gone: ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
 
-    async inspect({ kind, id }, facts) {
-      const c = client(facts.region);
+    async inspect({ kind, id }, { facts, client }) {
+      const c = client(ec2.EC2Client, facts.region);
       const snapshot = kind === "snapshot";
       const permissions = snapshot
         ? (
@@ -109,6 +107,8 @@ export function createUnshareSnapshotHandler(
       );
       return {
         tags: tagMap(tags.Tags),
+        state: `${id} public (group all)`,
+        after: `${id} not public`,
         actions: [
           snapshot
             ? `ModifySnapshotAttribute ${id} createVolumePermission remove group all`

@@ -24,6 +24,7 @@ import { startMoto, useMotoEnvironment } from "./moto";
 import {
   SCENARIOS,
   Scenario,
+  createIdempotencyTable,
   createResolutionInbox,
   createScenarioContext,
   wrapAsEventBridge,
@@ -250,6 +251,9 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
   try {
     const ctx = createScenarioContext(moto.endpoint, REGION);
     const inbox = await createResolutionInbox(ctx);
+    // The stack's idempotency table, under the name every function has in its environment.
+    const tables = new Set(Object.values(functions).map((f) => f.env.IDEMPOTENCY_TABLE));
+    for (const table of tables) if (table) await createIdempotencyTable(ctx, table);
     log(`    ${moto.endpoint}; resolutions topic ${inbox.topicArn} -> SQS inbox`);
     log(`3/3 playing ${SCENARIOS.length} attacks:`);
     for (const [i, scenario] of SCENARIOS.entries()) {

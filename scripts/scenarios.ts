@@ -94,6 +94,7 @@ import {
   S3ControlClient,
 } from "@aws-sdk/client-s3-control";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
@@ -1423,6 +1424,23 @@ function parseNotification(body: string): ResolutionMessage | undefined {
 
 function matches(message: ResolutionMessage, eventId: string): boolean {
   return message.attributes.eventId === eventId || message.message.includes(eventId);
+}
+
+/**
+ * Creates the idempotency table as the AutoRemediator declares it (partition key `id`, string;
+ * on demand) under `name`, so that the deployed functions' IDEMPOTENCY_TABLE exists.
+ */
+export async function createIdempotencyTable(ctx: ScenarioContext, name: string): Promise<void> {
+  const ddb = new DynamoDBClient(clientConfig(ctx.endpoint, ctx.region));
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+    }),
+  );
+  ddb.destroy();
 }
 
 /**

@@ -12,6 +12,7 @@ const recorder = setup();
 import type * as RemediatorModule from "../components/autoRemediator";
 import type * as WatcherModule from "../components/securityRuleWatcher";
 import { remediationPolicy } from "../core/remediationPolicies";
+import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { CATALOG } from "../core/catalog";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
@@ -36,6 +37,7 @@ const PER_REMEDIATION = [
 ];
 const SHARED = [
   "aws:sqs/queue:Queue::fix-failures",
+  "aws:dynamodb/table:Table::fix-idempotency",
   "aws:sqs/queuePolicy:QueuePolicy::fix-failures-policy",
   "aws:cloudwatch/metricAlarm:MetricAlarm::fix-failures-alarm",
 ];
@@ -117,6 +119,7 @@ describe("AutoRemediator", () => {
       expect(fn.inputs.environment.variables).to.deep.equal({
         RESOLUTION_TOPIC_ARN: RESOLUTIONS,
         OWN_ROLE_ARN: `arn:aws:iam::${ACCOUNT_ID}:role/fix-${id}-role`,
+        IDEMPOTENCY_TABLE: "fix-idempotency",
         NODE_OPTIONS: "--enable-source-maps",
       });
       expect(fn.inputs.description).to.equal(`aws-security-watch: ${id} (dry-run)`);
@@ -150,6 +153,7 @@ describe("AutoRemediator", () => {
         resolutionTopicArn: RESOLUTIONS,
         logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT_ID}:log-group:fix-${id}-logs`,
         kmsKeyArn: TOPIC_KEY,
+        idempotencyTableArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT_ID}:table/fix-idempotency`,
       });
       expect(policy).to.deep.equal({
         ...expected,
@@ -301,11 +305,14 @@ describe("AutoRemediator", () => {
 
     const ec2 = mockClient(EC2Client);
     const sns = mockClient(SNSClient);
+    const ddb = mockClient(DynamoDBClient);
     try {
+      ddb.on(PutItemCommand).resolves({});
+      ddb.on(UpdateItemCommand).resolves({});
       ec2.on(DescribeSecurityGroupsCommand).resolves({
         SecurityGroups: [
           {
-            GroupId: "sg-0abc",
+            GroupId: "sg-0abc1234",
             Tags: [],
             IpPermissions: [
               { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
@@ -341,7 +348,7 @@ describe("AutoRemediator", () => {
             userName: "mallory",
           },
           requestParameters: {
-            groupId: "sg-0abc",
+            groupId: "sg-0abc1234",
             ipPermissions: {
               items: [
                 {
@@ -367,9 +374,20 @@ describe("AutoRemediator", () => {
       expect(publish).to.have.length(1);
       expect(publish[0].args[0].input.TopicArn).to.equal(RESOLUTIONS);
       expect(publish[0].args[0].input.Message).to.contain("ct-1");
+      // The event was claimed in the idempotency table named in the environment.
+      const claim = ddb.commandCalls(PutItemCommand);
+      expect(claim).to.have.length(1);
+      expect(claim[0].args[0].input).to.deep.include({
+        TableName: "fix-idempotency",
+        ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
+      });
+      expect(claim[0].args[0].input.Item?.id).to.deep.equal({
+        S: `revoke-world-ingress#${ACCOUNT_ID}#ct-1`,
+      });
     } finally {
       ec2.restore();
       sns.restore();
+      ddb.restore();
     }
   });
 

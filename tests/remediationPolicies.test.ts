@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { REMEDIATION_IDS, RemediationId } from "../core/types";
-import { remediationPolicy } from "../core/remediationPolicies";
+import { remediationPolicy, type RemediationPolicyStatement } from "../core/remediationPolicies";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 const CTX = {
   partition: "aws",
@@ -11,26 +14,32 @@ const CTX = {
   logGroupArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/revoke",
 };
 
-/** Exactly the calls each handler makes (see lambdas/<name>.ts), resource by resource. */
-const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
+const IN_REGION = { StringEquals: { "aws:RequestedRegion": "eu-west-1" } };
+const IN_ACCOUNT = { StringEquals: { "aws:ResourceAccount": "123456789012" } };
+
+/**
+ * Exactly the calls each handler makes (see lambdas/<name>.ts), resource by resource, with the
+ * conditions that keep them to this account and region.
+ */
+const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json?][]> = {
   [RemediationId.RevokeWorldIngress]: [
-    [["ec2:DescribeSecurityGroups"], "*"],
+    ["Allow", ["ec2:DescribeSecurityGroups"], "*", IN_REGION],
     [
+      "Allow",
       ["ec2:RevokeSecurityGroupIngress"],
-      [
-        "arn:aws:ec2:*:123456789012:security-group/*",
-        "arn:aws:ec2:*:123456789012:security-group-rule/*",
-      ],
+      "arn:aws:ec2:eu-west-1:123456789012:security-group/*",
     ],
   ],
   [RemediationId.QuarantineAccessKey]: [
     [
+      "Allow",
       ["iam:GetAccessKeyLastUsed", "iam:ListAccessKeys", "iam:ListUserTags", "iam:UpdateAccessKey"],
       "arn:aws:iam::123456789012:user/*",
     ],
   ],
   [RemediationId.RestartAuditLogging]: [
     [
+      "Allow",
       [
         "cloudtrail:GetTrailStatus",
         "cloudtrail:ListTags",
@@ -38,11 +47,12 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
         "cloudtrail:GetEventSelectors",
         "cloudtrail:PutEventSelectors",
       ],
-      "arn:aws:cloudtrail:*:123456789012:trail/*",
+      "arn:aws:cloudtrail:eu-west-1:123456789012:trail/*",
     ],
   ],
   [RemediationId.BlockPublicBucket]: [
     [
+      "Allow",
       [
         "s3:GetBucketPublicAccessBlock",
         "s3:GetBucketPolicyStatus",
@@ -50,66 +60,109 @@ const EXPECTED: Record<RemediationId, [string[], string | string[]][]> = {
         "s3:PutBucketPublicAccessBlock",
       ],
       "arn:aws:s3:::*",
+      IN_ACCOUNT,
     ],
   ],
   [RemediationId.CancelKeyDeletion]: [
     [
+      "Allow",
       ["kms:ListResourceTags", "kms:CancelKeyDeletion", "kms:EnableKey"],
-      "arn:aws:kms:*:123456789012:key/*",
+      "arn:aws:kms:eu-west-1:123456789012:key/*",
     ],
   ],
   [RemediationId.RestartConfigRecorder]: [
-    [["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"], "*"],
+    [
+      "Allow",
+      ["config:DescribeConfigurationRecorderStatus", "config:StartConfigurationRecorder"],
+      "*",
+      IN_REGION,
+    ],
   ],
   [RemediationId.UnshareSnapshot]: [
-    [["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"], "*"],
-    [["ec2:ModifySnapshotAttribute"], "arn:aws:ec2:*::snapshot/*"],
-    [["ec2:ModifyImageAttribute"], "arn:aws:ec2:*::image/*"],
+    [
+      "Allow",
+      ["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"],
+      "*",
+      IN_REGION,
+    ],
+    [
+      "Allow",
+      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
+      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      {
+        StringEquals: { "aws:ResourceAccount": "123456789012", "ec2:Remove/group": "all" },
+      },
+    ],
+    [
+      "Deny",
+      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
+      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      { Null: { "ec2:Add/group": "false" } },
+    ],
+    [
+      "Deny",
+      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
+      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      { Null: { "ec2:Add/userId": "false" } },
+    ],
   ],
   [RemediationId.RemoveLambdaPermission]: [
     [
+      "Allow",
       ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
-      "arn:aws:lambda:*:123456789012:function:*",
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
     ],
   ],
   [RemediationId.RestrictFunctionUrl]: [
     [
+      "Allow",
       ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
-      "arn:aws:lambda:*:123456789012:function:*",
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
     ],
   ],
   [RemediationId.RestoreBucketVersioning]: [
-    [["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"], "arn:aws:s3:::*"],
+    [
+      "Allow",
+      ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
+      "arn:aws:s3:::*",
+      IN_ACCOUNT,
+    ],
   ],
   [RemediationId.RestoreEbsEncryption]: [
-    [["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"], "*"],
+    [
+      "Allow",
+      ["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
+      "*",
+      IN_REGION,
+    ],
   ],
   [RemediationId.EnableGuardDuty]: [
     [
+      "Allow",
       ["guardduty:GetDetector", "guardduty:UpdateDetector"],
-      "arn:aws:guardduty:*:123456789012:detector/*",
+      "arn:aws:guardduty:eu-west-1:123456789012:detector/*",
     ],
   ],
   [RemediationId.BlockAccountPublicAccess]: [
-    [["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*"],
+    ["Allow", ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*"],
   ],
 };
 
-const COMMON: [string[], string][] = [
-  [["logs:CreateLogStream", "logs:PutLogEvents"], `${CTX.logGroupArn}:*`],
-  [["sns:Publish"], CTX.resolutionTopicArn],
+const COMMON: [string, string[], string, Json?][] = [
+  ["Allow", ["logs:CreateLogStream", "logs:PutLogEvents"], `${CTX.logGroupArn}:*`],
+  ["Allow", ["sns:Publish"], CTX.resolutionTopicArn],
 ];
+
+/** A statement as [Effect, Action, Resource, Condition?]. */
+const shape = (s: RemediationPolicyStatement) =>
+  s.Condition ? [s.Effect, s.Action, s.Resource, s.Condition] : [s.Effect, s.Action, s.Resource];
 
 describe("remediationPolicy", () => {
   for (const id of REMEDIATION_IDS) {
     it(`${id}: exactly its calls, then its logs and the resolutions topic`, () => {
       const policy = remediationPolicy(id, CTX);
       expect(policy.Version).to.equal("2012-10-17");
-      expect(policy.Statement.map((s) => [s.Action, s.Resource])).to.deep.equal([
-        ...EXPECTED[id],
-        ...COMMON,
-      ]);
-      expect(policy.Statement.every((s) => s.Effect === "Allow")).to.equal(true);
+      expect(policy.Statement.map(shape)).to.deep.equal([...EXPECTED[id], ...COMMON]);
       expect(new Set(policy.Statement.map((s) => s.Sid)).size).to.equal(policy.Statement.length);
     });
   }
@@ -125,6 +178,29 @@ describe("remediationPolicy", () => {
       Effect: "Allow",
       Action: ["kms:GenerateDataKey", "kms:Decrypt"],
       Resource: key,
+      Condition: {
+        StringEquals: {
+          "kms:EncryptionContext:aws:sns:topicArn": CTX.resolutionTopicArn,
+          "kms:ViaService": "sns.eu-west-1.amazonaws.com",
+        },
+      },
+    });
+  });
+
+  it("adds its own records of the idempotency table (dynamodb:LeadingKeys)", () => {
+    const table = "arn:aws:dynamodb:eu-west-1:123456789012:table/idempotency";
+    const last = remediationPolicy(RemediationId.CancelKeyDeletion, {
+      ...CTX,
+      idempotencyTableArn: table,
+    }).Statement.at(-1);
+    expect(last).to.deep.equal({
+      Sid: "OwnIdempotencyRecords",
+      Effect: "Allow",
+      Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+      Resource: table,
+      Condition: {
+        "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["cancel-key-deletion#*"] },
+      },
     });
   });
 
@@ -133,10 +209,9 @@ describe("remediationPolicy", () => {
       ...CTX,
       partition: "aws-cn",
     });
-    expect(policy.Statement[1].Resource).to.deep.equal([
-      "arn:aws-cn:ec2:*:123456789012:security-group/*",
-      "arn:aws-cn:ec2:*:123456789012:security-group-rule/*",
-    ]);
+    expect(policy.Statement[1].Resource).to.equal(
+      "arn:aws-cn:ec2:eu-west-1:123456789012:security-group/*",
+    );
   });
 
   it("property: no '*' or 'service:*' action, and '*' resources only on actions without resource-level support", () => {

@@ -42,7 +42,7 @@ describe("stack configuration", () => {
     });
     expect(config.remediation.defaultMode).to.equal(RemediationMode.DryRun);
     expect(Object.values(config.remediation.modes)).to.have.length(13);
-    expect(config.remediation.allowedAccountIds).to.deep.equal([]);
+    expect(config.remediation.partnerAccountIds).to.deep.equal([]);
     expect(config.thresholds).to.deep.equal({
       enabled: true,
       disabled: [],

@@ -91,6 +91,9 @@ function stateOf(
       state.arn = `arn:aws:lambda:${mockRegion}:${ACCOUNT_ID}:function:${state.name}`;
       state.invokeArn = `arn:aws:apigateway:${mockRegion}:lambda:path/functions/${state.arn}/invocations`;
     }
+    if (type === "aws:dynamodb/table:Table") {
+      state.arn = `arn:aws:dynamodb:${mockRegion}:${ACCOUNT_ID}:table/${state.name}`;
+    }
     if (type === "aws:cloudtrail/trail:Trail") {
       state.arn = `arn:aws:cloudtrail:${mockRegion}:${ACCOUNT_ID}:trail/${state.name}`;
     }

@@ -66,11 +66,11 @@ describe("planBlockPublicBucket", () => {
   }
 
   const edge: [string, Json, string][] = [
-    ["canned public-read ACL", { bucketName: "b", "x-amz-acl": ["public-read"] }, "act"],
+    ["canned public-read ACL", { bucketName: "bucket-b", "x-amz-acl": ["public-read"] }, "act"],
     [
       "AllUsers grant",
       {
-        bucketName: "b",
+        bucketName: "bucket-b",
         AccessControlPolicy: {
           AccessControlList: {
             Grant: [
@@ -90,7 +90,7 @@ describe("planBlockPublicBucket", () => {
     [
       "AuthenticatedUsers grant header",
       {
-        bucketName: "b",
+        bucketName: "bucket-b",
         "x-amz-grant-read": ['uri="http://acs.amazonaws.com/groups/global/AuthenticatedUsers"'],
       },
       "act",
@@ -106,7 +106,7 @@ describe("planBlockPublicBucket", () => {
 
   it("PutBucketPublicAccessBlock with one setting off names it", () => {
     const event = record("s3.amazonaws.com", "PutBucketPublicAccessBlock", {
-      bucketName: "b",
+      bucketName: "bucket-b",
       PublicAccessBlockConfiguration: {
         ...ALL_ON,
         RestrictPublicBuckets: false,
@@ -118,7 +118,7 @@ describe("planBlockPublicBucket", () => {
       found: "public access block turned off: RestrictPublicBuckets",
     });
     const allOn = record("s3.amazonaws.com", "PutBucketPublicAccessBlock", {
-      bucketName: "b",
+      bucketName: "bucket-b",
       PublicAccessBlockConfiguration: ALL_ON,
     });
     expect(planBlockPublicBucket(allOn, SETTINGS).kind).to.equal("ignore");

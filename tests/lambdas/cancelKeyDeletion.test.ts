@@ -11,7 +11,7 @@ import {
 } from "../../lambdas/cancelKeyDeletion";
 import { awsError, baseSettings, captureLogs, EXEMPT_TAG, fixture, mocked, sent } from "./harness";
 
-const KEY = "arn:aws:kms:us-west-2:123456789012:key/1";
+const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const SETTINGS = { ...baseSettings(), protectedKeyArns: [] as string[] };
 
 describe("planCancelKeyDeletion", () => {

@@ -86,7 +86,7 @@ const PLANS: Record<RemediationId, { plan: (e: unknown) => { kind: string }; val
       valid: () => fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
     },
     [RemediationId.RemoveLambdaPermission]: {
-      plan: (e) => planRemoveLambdaPermission(e, { ...SETTINGS, allowedAccountIds: [] }),
+      plan: (e) => planRemoveLambdaPermission(e, { ...SETTINGS, partnerAccountIds: [] }),
       valid: () =>
         record("lambda.amazonaws.com", "AddPermission20150331v2", {
           functionName: "my-fn",
@@ -187,15 +187,20 @@ describe("malformed and unexpected events", () => {
       );
     });
 
-    it(`${id}: the handler throws, logs one rejected line and calls no AWS API`, async () => {
+    it(`${id}: the handler throws, logs one rejected line and its metric, and calls no AWS API`, async () => {
       const handler = HANDLER_FACTORIES[id]({ ...baseSettings(), ...DEFAULT_SETTINGS[id] });
       await fc.assert(
         fc.asyncProperty(fc.oneof(malformedEvent(valid), fc.jsonValue()), async (event) => {
           const { error, lines } = await captureLogs(() => handler(event));
           expect(error).to.be.instanceOf(Error);
           expect(error?.message).to.match(new RegExp(`^${id}: rejected event: `));
-          expect(lines).to.have.length(1);
-          expect(lines[0]).to.deep.include({ type: "rejected", remediation: id });
+          expect(lines).to.have.length(2);
+          expect(lines[0]).to.deep.include({ type: "rejected", schemaVersion: 1, remediation: id });
+          expect(lines[1]).to.deep.include({
+            remediation: id,
+            outcome: "rejected",
+            Remediations: 1,
+          });
           expect(Object.values(m).map((c) => c.calls().length)).to.deep.equal([
             0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
           ]);

@@ -47,7 +47,7 @@ import {
 } from "../../lambdas/blockAccountPublicAccess";
 import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
-const SETTINGS = { ...baseSettings(), allowedAccountIds: ["210987654321"] };
+const SETTINGS = { ...baseSettings(), partnerAccountIds: ["210987654321"] };
 const ACCOUNT = "123456789012";
 
 const addPermission = (req: Json) =>
@@ -166,11 +166,11 @@ describe("remove-lambda-permission handler", () => {
     expect(sent(m.lambda).map((c) => c.name)).to.deep.equal(["GetPolicy", "ListTags"]);
   });
 
-  it("refuses allowedAccountIds that are not account ids", () => {
+  it("refuses partnerAccountIds that are not account ids", () => {
     expect(() =>
-      createRemoveLambdaPermissionHandler({ ...SETTINGS, allowedAccountIds: ["x"] }),
+      createRemoveLambdaPermissionHandler({ ...SETTINGS, partnerAccountIds: ["x"] }),
     ).to.throw(
-      "remove-lambda-permission: allowedAccountIds must be a list of 12-digit account ids",
+      "remove-lambda-permission: partnerAccountIds must be a list of 12-digit account ids",
     );
   });
 });

@@ -34,19 +34,29 @@ export function baseSettings(mode = "enforce") {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** A CloudTrail record as EventBridge delivers it. */
+/** The account of the functions under test (that of OWN_ROLE_ARN and TOPIC_ARN). */
+export const ACCOUNT = "123456789012";
+
+/**
+ * A CloudTrail record as EventBridge delivers it, in the account of the functions under test:
+ * the record's recipientAccountId is set to it (Panther's records come from many accounts, some
+ * with fewer than 12 digits; the handlers act only for their own account, and reject a record
+ * whose recipientAccountId is not the envelope's account).
+ */
 export function wrap(record: Json): Json {
   const service = String(record.eventSource ?? "unknown.amazonaws.com").split(".")[0];
+  const original = record.recipientAccountId;
+  if (typeof original === "string" && original !== ACCOUNT) {
+    // The record's ARNs in its account (trail, key) move with it.
+    const moved = JSON.stringify(record).split(`:${original}:`).join(`:${ACCOUNT}:`);
+    Object.assign(record, JSON.parse(moved), { recipientAccountId: ACCOUNT });
+  }
   return {
     version: "0",
     id: "5f1c1f2e-0000-4000-8000-000000000001",
     "detail-type": "AWS API Call via CloudTrail",
     source: `aws.${service}`,
-    // EventBridge sets the envelope account itself (always 12 digits); some synthetic Panther
-    // records carry a shorter recipientAccountId.
-    account: /^\d{12}$/.test(record.recipientAccountId ?? "")
-      ? record.recipientAccountId
-      : "123456789012",
+    account: ACCOUNT,
     time: record.eventTime,
     region: record.awsRegion,
     resources: [],
@@ -54,12 +64,32 @@ export function wrap(record: Json): Json {
   };
 }
 
+/**
+ * Panther's records carry placeholder ids that are not of the AWS format, which the handlers
+ * validate before any call: each is replaced by an id of the real format (AWS's documentation
+ * examples). Only these exact JSON string values are replaced, and a `keyId` of "1".
+ */
+export const REAL_IDS: Record<string, string> = {
+  ABCDEFG: "AKIAIOSFODNN7EXAMPLE",
+  "1111": "AKIAI44QH8DHBEXAMPLE",
+  "ami-1111": "ami-0123456789abcdef0",
+  "sg-1": "sg-0123456789abcdef0",
+  "snap-1111": "snap-0123456789abcdef0",
+  "arn:aws:kms:us-west-2:123456789012:key/1":
+    "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+};
+
 /** The record of test `name` in a Panther fixture file, wrapped as an EventBridge event. */
 export function fixture(file: string, name: string): Json {
   const data = JSON.parse(fs.readFileSync(path.join(PANTHER, `${file}.json`), "utf8"));
   const test = data.tests.find((t: Json) => t.name === name);
   if (!test) throw new Error(`no test '${name}' in ${file}`);
-  return wrap(JSON.parse(JSON.stringify(test.event)));
+  const text = JSON.stringify(test.event)
+    .replace(/"keyId":"1"/g, '"keyId":"1234abcd-12ab-34cd-56ef-1234567890ab"')
+    .replace(/"([^"\\]*)"/g, (whole, value: string) =>
+      value in REAL_IDS ? JSON.stringify(REAL_IDS[value]) : whole,
+    );
+  return wrap(JSON.parse(text));
 }
 
 /** A minimal CloudTrail record made by an assumed-role session, for hand-built edge cases. */

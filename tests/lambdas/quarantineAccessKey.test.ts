@@ -47,7 +47,7 @@ describe("planQuarantineAccessKey", () => {
       "aws_iam_user_key_created",
       "user1 create keys for user2",
       "act",
-      { accessKeyId: "ABCDEFG", userName: "user2" },
+      { accessKeyId: "AKIAIOSFODNN7EXAMPLE", userName: "user2" },
     ],
     ["aws_iam_user_key_created", "jackson create keys for jack", "act", undefined],
     ["aws_iam_user_key_created", "jack create keys for jackson", "act", undefined],
@@ -58,7 +58,7 @@ describe("planQuarantineAccessKey", () => {
       "aws_root_access_key_created",
       "Root Created Access Key For User",
       "act",
-      { accessKeyId: "1111", userName: "example-user" },
+      { accessKeyId: "AKIAI44QH8DHBEXAMPLE", userName: "example-user" },
     ],
     // Root creating its own key (no userName): not "for another user".
     ["aws_root_access_key_created", "Root Access Key Created", "ignore", undefined],
@@ -107,9 +107,9 @@ describe("planQuarantineAccessKey", () => {
 
 describe("quarantine-access-key handler", () => {
   const m = mocked({ iam: IAMClient });
-  const keys = (status: "Active" | "Inactive", id = "ABCDEFG") => ({
+  const keys = (status: "Active" | "Inactive", id = "AKIAIOSFODNN7EXAMPLE") => ({
     AccessKeyMetadata: [
-      { UserName: "user2", AccessKeyId: "AKIAOTHERKEY0000", Status: "Active" as const },
+      { UserName: "user2", AccessKeyId: "AKIAOTHERKEY00000000", Status: "Active" as const },
       { UserName: "user2", AccessKeyId: id, Status: status },
     ],
   });
@@ -129,17 +129,17 @@ describe("quarantine-access-key handler", () => {
       { name: "ListUserTags", input: { UserName: "user2" } },
       {
         name: "UpdateAccessKey",
-        input: { UserName: "user2", AccessKeyId: "ABCDEFG", Status: "Inactive" },
+        input: { UserName: "user2", AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Inactive" },
       },
     ]);
     expect(result).to.deep.include({
       outcome: "remediated",
-      resource: "ABCDEFG",
+      resource: "AKIAIOSFODNN7EXAMPLE",
       eventId: "12345",
-      actions: ["UpdateAccessKey ABCDEFG (user user2) Status=Inactive"],
+      actions: ["UpdateAccessKey AKIAIOSFODNN7EXAMPLE (user user2) Status=Inactive"],
     });
     expect(sent(m.sns)[0].input.Subject).to.equal(
-      "[REMEDIATED] ABCDEFG created for user user2 in us-east-1",
+      "[REMEDIATED] AKIAIOSFODNN7EXAMPLE created for user user2 in us-east-1",
     );
   });
 
@@ -150,18 +150,18 @@ describe("quarantine-access-key handler", () => {
     expect(result).to.deep.include({
       outcome: "already-safe",
       actions: [],
-      message: "Access key ABCDEFG is Inactive.",
+      message: "Access key AKIAIOSFODNN7EXAMPLE is Inactive.",
     });
     expect(sent(m.sns)[0].input.MessageAttributes.outcome.StringValue).to.equal("already-safe");
   });
 
   it("key deleted (not among the user's keys): already-safe", async () => {
-    m.iam.on(ListAccessKeysCommand).resolves(keys("Active", "AKIAANOTHERONE00"));
+    m.iam.on(ListAccessKeysCommand).resolves(keys("Active", "AKIAANOTHERONE000000"));
     const { result } = await run();
     expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys"]);
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "Access key ABCDEFG is gone.",
+      message: "Access key AKIAIOSFODNN7EXAMPLE is gone.",
     });
   });
 
@@ -170,7 +170,7 @@ describe("quarantine-access-key handler", () => {
     const { result } = await run();
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "ABCDEFG no longer exists (NoSuchEntity).",
+      message: "AKIAIOSFODNN7EXAMPLE no longer exists (NoSuchEntity).",
     });
   });
 
@@ -218,7 +218,7 @@ describe("quarantine-access-key handler", () => {
     expect(sent(m.iam).map((c) => c.name)).to.deep.equal(["ListAccessKeys", "ListUserTags"]);
     expect(result).to.deep.include({
       outcome: "dry-run",
-      actions: ["UpdateAccessKey ABCDEFG (user user2) Status=Inactive"],
+      actions: ["UpdateAccessKey AKIAIOSFODNN7EXAMPLE (user user2) Status=Inactive"],
     });
   });
 

@@ -27,7 +27,7 @@ import {
 
 const SETTINGS = baseSettings();
 const TRAIL = "arn:aws:cloudtrail:us-west-2:123456789012:trail/example-trail";
-const SELECTOR_TRAIL = "arn:aws:cloudtrail:us-west-2:111122223333:trail/sample-cloudtrail-name";
+const SELECTOR_TRAIL = "arn:aws:cloudtrail:us-west-2:123456789012:trail/sample-cloudtrail-name";
 
 describe("planRestartAuditLogging", () => {
   const cases: [string, string, string, Json][] = [

@@ -23,7 +23,7 @@ import {
 
 const SETTINGS = { ...baseSettings(), allowedPublicPorts: [443] };
 
-function authorize(perms: Json[], groupId = "sg-0abc"): Json {
+function authorize(perms: Json[], groupId = "sg-0abc1234"): Json {
   return record("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", {
     groupId,
     ipPermissions: { items: perms },
@@ -47,10 +47,10 @@ function perm(
   };
 }
 
-function modify(rule: Json, ruleId = "sgr-0123"): Json {
+function modify(rule: Json, ruleId = "sgr-0123abcd"): Json {
   return record("ec2.amazonaws.com", "ModifySecurityGroupRules", {
     ModifySecurityGroupRulesRequest: {
-      GroupId: "sg-0abc",
+      GroupId: "sg-0abc1234",
       SecurityGroupRule: { SecurityGroupRuleId: ruleId, tag: 1, SecurityGroupRule: rule },
     },
   });
@@ -167,7 +167,6 @@ describe("planRevokeWorldIngress", () => {
             fromPort: 22,
             toPort: 22,
             cidrIpv4: "0.0.0.0/0",
-            ruleId: "sgr-0123",
           },
         ],
       ],
@@ -258,7 +257,7 @@ describe("revoke-world-ingress handler", () => {
   const m = mocked({ ec2: EC2Client });
 
   const group = (ingress: Json[], tags: Json[] = []) => ({
-    SecurityGroups: [{ GroupId: "sg-0abc", Tags: tags, IpPermissions: ingress }],
+    SecurityGroups: [{ GroupId: "sg-0abc1234", Tags: tags, IpPermissions: ingress }],
   });
   const world22 = {
     IpProtocol: "tcp",
@@ -276,11 +275,11 @@ describe("revoke-world-ingress handler", () => {
       createRevokeWorldIngressHandler(SETTINGS)(event()),
     );
     expect(sent(m.ec2)).to.deep.equal([
-      { name: "DescribeSecurityGroups", input: { GroupIds: ["sg-0abc"] } },
+      { name: "DescribeSecurityGroups", input: { GroupIds: ["sg-0abc1234"] } },
       {
         name: "RevokeSecurityGroupIngress",
         input: {
-          GroupId: "sg-0abc",
+          GroupId: "sg-0abc1234",
           IpPermissions: [
             {
               IpProtocol: "tcp",
@@ -297,20 +296,20 @@ describe("revoke-world-ingress handler", () => {
       remediation: "revoke-world-ingress",
       eventId: "11111111-2222-3333-4444-555555555555",
       outcome: "remediated",
-      resource: "sg-0abc",
+      resource: "sg-0abc1234",
       principal: "arn:aws:sts::123456789012:assumed-role/Admin/alice",
       actions: [
-        "RevokeSecurityGroupIngress sg-0abc 0.0.0.0/0 tcp:22",
-        "RevokeSecurityGroupIngress sg-0abc ::/0 tcp:22",
+        "RevokeSecurityGroupIngress sg-0abc1234 0.0.0.0/0 tcp:22",
+        "RevokeSecurityGroupIngress sg-0abc1234 ::/0 tcp:22",
       ],
-      message: "Revoked 0.0.0.0/0 tcp:22, ::/0 tcp:22 on sg-0abc.",
+      message: "Revoked 0.0.0.0/0 tcp:22, ::/0 tcp:22 on sg-0abc1234.",
     });
     const publish = sent(m.sns);
     expect(publish).to.have.length(1);
     const input = publish[0].input;
     expect(input.TopicArn).to.equal(SETTINGS.resolutionTopicArn);
     expect(input.Subject).to.equal(
-      "[REMEDIATED] sg-0abc opened 0.0.0.0/0 tcp:22, ::/0 tcp:22 in eu-west-1",
+      "[REMEDIATED] sg-0abc1234 opened 0.0.0.0/0 tcp:22, ::/0 tcp:22 in eu-west-1",
     );
     expect(input.Message).to.contain(
       "Resolves the alert for CloudTrail event 11111111-2222-3333-4444-555555555555",
@@ -318,9 +317,9 @@ describe("revoke-world-ingress handler", () => {
     expect(input.Message).to.contain(
       "Who: arn:aws:sts::123456789012:assumed-role/Admin/alice from 198.51.100.7",
     );
-    expect(input.Message).to.contain("  - RevokeSecurityGroupIngress sg-0abc 0.0.0.0/0 tcp:22");
+    expect(input.Message).to.contain("  - RevokeSecurityGroupIngress sg-0abc1234 0.0.0.0/0 tcp:22");
     expect(input.Message).to.contain(
-      "Console: https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroup:groupId=sg-0abc",
+      "Console: https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#SecurityGroup:groupId=sg-0abc1234",
     );
     expect(input.MessageAttributes.outcome).to.deep.equal({
       DataType: "String",
@@ -336,7 +335,7 @@ describe("revoke-world-ingress handler", () => {
       remediation: "revoke-world-ingress",
       mode: "enforce",
       outcome: "remediated",
-      resource: "sg-0abc",
+      resource: "sg-0abc1234",
       region: "eu-west-1",
       account: "123456789012",
       sourceIp: "198.51.100.7",
@@ -369,7 +368,7 @@ describe("revoke-world-ingress handler", () => {
       { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
     ]);
     expect(result?.message).to.equal(
-      "Revoked 0.0.0.0/0 tcp:22 on sg-0abc. Already gone: ::/0 tcp:22.",
+      "Revoked 0.0.0.0/0 tcp:22 on sg-0abc1234. Already gone: ::/0 tcp:22.",
     );
   });
 
@@ -378,7 +377,7 @@ describe("revoke-world-ingress handler", () => {
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
     expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("already-safe");
-    expect(sent(m.sns)[0].input.Subject).to.match(/^\[ALREADY SAFE\] sg-0abc/);
+    expect(sent(m.sns)[0].input.Subject).to.match(/^\[ALREADY SAFE\] sg-0abc1234/);
   });
 
   it("already safe: InvalidPermission.NotFound on revoke (a race) is a success", async () => {
@@ -393,7 +392,7 @@ describe("revoke-world-ingress handler", () => {
     const { result } = await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(event()));
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "sg-0abc no longer exists (InvalidGroup.NotFound).",
+      message: "sg-0abc1234 no longer exists (InvalidGroup.NotFound).",
     });
     expect(sent(m.ec2)).to.have.length(1);
   });
@@ -426,7 +425,7 @@ describe("revoke-world-ingress handler", () => {
     expect(sent(m.ec2).map((c) => c.name)).to.deep.equal(["DescribeSecurityGroups"]);
     expect(result?.outcome).to.equal("dry-run");
     expect(result?.actions).to.have.length(2);
-    expect(sent(m.sns)[0].input.Subject).to.match(/^\[DRY-RUN\] sg-0abc/);
+    expect(sent(m.sns)[0].input.Subject).to.match(/^\[DRY-RUN\] sg-0abc1234/);
     expect(sent(m.sns)[0].input.Message).to.contain("Would do (dry-run, nothing changed):");
     expect(lines.find((l) => l.type === "incident")).to.deep.include({
       mode: "dry-run",
@@ -454,14 +453,19 @@ describe("revoke-world-ingress handler", () => {
     expect(m.sns.calls()).to.have.length(0);
   });
 
-  it("ModifySecurityGroupRules: revokes by rule id once the rule is found among ingress", async () => {
+  it("ModifySecurityGroupRules: revokes the world permission open now, by its content (never by the event's rule id)", async () => {
     m.ec2.on(DescribeSecurityGroupsCommand).resolves(group([world22]));
     m.ec2.on(RevokeSecurityGroupIngressCommand).resolves({ Return: true });
     const e = modify({ IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIpv4: "0.0.0.0/0" });
     await captureLogs(() => createRevokeWorldIngressHandler(SETTINGS)(e));
     expect(sent(m.ec2)[1]).to.deep.equal({
       name: "RevokeSecurityGroupIngress",
-      input: { GroupId: "sg-0abc", SecurityGroupRuleIds: ["sgr-0123"] },
+      input: {
+        GroupId: "sg-0abc1234",
+        IpPermissions: [
+          { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+        ],
+      },
     });
   });
 
@@ -480,7 +484,7 @@ describe("revoke-world-ingress handler", () => {
       createRevokeWorldIngressHandler(SETTINGS)(event()),
     );
     expect(error?.message).to.equal(
-      "revoke-world-ingress: remediation of sg-0abc failed: UnauthorizedOperation: UnauthorizedOperation (test)",
+      "revoke-world-ingress: remediation of sg-0abc1234 failed: UnauthorizedOperation: UnauthorizedOperation (test)",
     );
     expect(lines.find((l) => l.type === "incident")).to.deep.include({ outcome: "failed" });
     expect(m.sns.calls()).to.have.length(0);

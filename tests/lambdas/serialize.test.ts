@@ -76,9 +76,11 @@ import {
 /**
  * Bound on the serialized handler text (the `__index.js` Pulumi ships), in bytes. It catches an
  * accidental capture (an SDK or Pulumi module would be megabytes) and code growth. Target 16 KB;
- * measured after the size work (see the test titles): 17.6-27.6 KB, so the bound is 28 KB.
+ * measured after the size work: 17.6-27.6 KB; the hardened run loop (idempotency record, account
+ * check, time budget, clipping, incident schema) added about 13 KB to each: 30-42 KB, so the
+ * bound is 44 KB.
  */
-const MAX_BYTES = 28 * 1024;
+const MAX_BYTES = 44 * 1024;
 
 /** One remediating event per remediation, and the mutating command it must lead to. */
 const CASES: Record<RemediationId, { event: () => Json; mutating: string; settings?: Json }> = {
@@ -186,7 +188,7 @@ describe("serialized handlers (what Pulumi ships)", function () {
     m.ec2.on(ModifySnapshotAttributeCommand).resolves({});
     m.iam
       .on(ListAccessKeysCommand)
-      .resolves({ AccessKeyMetadata: [{ AccessKeyId: "ABCDEFG", Status: "Active" }] });
+      .resolves({ AccessKeyMetadata: [{ AccessKeyId: "AKIAIOSFODNN7EXAMPLE", Status: "Active" }] });
     m.iam.on(ListUserTagsCommand).resolves({ Tags: [] });
     m.iam.on(UpdateAccessKeyCommand).resolves({});
     m.ct.on(GetTrailStatusCommand).resolves({ IsLogging: false });

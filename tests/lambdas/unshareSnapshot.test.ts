@@ -27,7 +27,7 @@ describe("planUnshareSnapshot", () => {
       "aws_snapshot_made_public",
       "Snapshot Made Publicly Accessible",
       "act",
-      { kind: "snapshot", id: "snap-1111" },
+      { kind: "snapshot", id: "snap-0123456789abcdef0" },
     ],
     ["aws_snapshot_made_public", "Snapshot Not Made Publicly Accessible", "ignore", undefined],
     ["aws_snapshot_made_public", "Error Making Snapshot Publicly Accessible", "ignore", undefined],
@@ -37,7 +37,7 @@ describe("planUnshareSnapshot", () => {
       "aws_ami_modified_for_public_access",
       "AMI Made Public",
       "act",
-      { kind: "image", id: "ami-1111" },
+      { kind: "image", id: "ami-0123456789abcdef0" },
     ],
     ["aws_ami_modified_for_public_access", "AMI Not Made Public", "ignore", undefined],
     [
@@ -83,16 +83,16 @@ describe("unshare-snapshot handler", () => {
     expect(sent(m.ec2)).to.deep.equal([
       {
         name: "DescribeSnapshotAttribute",
-        input: { SnapshotId: "snap-1111", Attribute: "createVolumePermission" },
+        input: { SnapshotId: "snap-0123456789abcdef0", Attribute: "createVolumePermission" },
       },
       {
         name: "DescribeTags",
-        input: { Filters: [{ Name: "resource-id", Values: ["snap-1111"] }] },
+        input: { Filters: [{ Name: "resource-id", Values: ["snap-0123456789abcdef0"] }] },
       },
       {
         name: "ModifySnapshotAttribute",
         input: {
-          SnapshotId: "snap-1111",
+          SnapshotId: "snap-0123456789abcdef0",
           Attribute: "createVolumePermission",
           OperationType: "remove",
           GroupNames: ["all"],
@@ -111,7 +111,7 @@ describe("unshare-snapshot handler", () => {
     expect(result).to.deep.include({
       outcome: "already-safe",
       actions: [],
-      message: "snap-1111 is not public (no group all).",
+      message: "snap-0123456789abcdef0 is not public (no group all).",
     });
   });
 
@@ -120,15 +120,18 @@ describe("unshare-snapshot handler", () => {
     expect(sent(m.ec2)).to.deep.equal([
       {
         name: "DescribeImageAttribute",
-        input: { ImageId: "ami-1111", Attribute: "launchPermission" },
+        input: { ImageId: "ami-0123456789abcdef0", Attribute: "launchPermission" },
       },
       {
         name: "DescribeTags",
-        input: { Filters: [{ Name: "resource-id", Values: ["ami-1111"] }] },
+        input: { Filters: [{ Name: "resource-id", Values: ["ami-0123456789abcdef0"] }] },
       },
       {
         name: "ModifyImageAttribute",
-        input: { ImageId: "ami-1111", LaunchPermission: { Remove: [{ Group: "all" }] } },
+        input: {
+          ImageId: "ami-0123456789abcdef0",
+          LaunchPermission: { Remove: [{ Group: "all" }] },
+        },
       },
     ]);
   });
@@ -145,13 +148,15 @@ describe("unshare-snapshot handler", () => {
     const { result } = await run();
     expect(result).to.deep.include({
       outcome: "already-safe",
-      message: "snap-1111 no longer exists (InvalidSnapshot.NotFound).",
+      message: "snap-0123456789abcdef0 no longer exists (InvalidSnapshot.NotFound).",
     });
   });
 
   it("exempt tag: no modify", async () => {
     m.ec2.on(DescribeTagsCommand).resolves({
-      Tags: [{ Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value, ResourceId: "snap-1111" }],
+      Tags: [
+        { Key: EXEMPT_TAG.key, Value: EXEMPT_TAG.value, ResourceId: "snap-0123456789abcdef0" },
+      ],
     });
     const { result } = await run();
     expect(sent(m.ec2).map((c) => c.name)).to.deep.equal([
@@ -169,7 +174,9 @@ describe("unshare-snapshot handler", () => {
     ]);
     expect(result).to.deep.include({
       outcome: "dry-run",
-      actions: ["ModifySnapshotAttribute snap-1111 createVolumePermission remove group all"],
+      actions: [
+        "ModifySnapshotAttribute snap-0123456789abcdef0 createVolumePermission remove group all",
+      ],
     });
   });
 });
