@@ -1050,7 +1050,7 @@ async function statementIds(ctx: ScenarioContext, name: string): Promise<string[
 
 const lambdaPermissionPublic: Scenario = {
   id: "lambda-permission-public",
-  title: "Lambda function opened to everyone (AddPermission principal *)",
+  title: "Lambda function opened to everyone (AddPermission to any principal)",
   remediation: RemediationId.RemoveLambdaPermission,
   taggable: true,
   async setup(ctx, options) {

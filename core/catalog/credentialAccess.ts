@@ -40,7 +40,7 @@ export const CREDENTIAL_ACCESS: readonly Detection[] = [
       requestParameters: { withDecryption: [true] },
     }),
     message: {
-      subject: "SSM parameters under <path> decrypted by <principalType> in <region>",
+      subject: "SSM parameters decrypted by path by <principalType> in <region>",
       resource: "<path> recursive <recursive>",
       body: "If the caller is not the workload that owns these parameters, rotate the secrets they hold and review the principal.",
       fields: {
@@ -84,7 +84,7 @@ export const CREDENTIAL_ACCESS: readonly Detection[] = [
       },
     },
     message: {
-      subject: "Console token minted for <principal> from <sourceIp>",
+      subject: "Console sign-in token minted from keys from <sourceIp>",
       resource: "<principal>",
       body: "If nobody used a federation broker just now, revoke the role's sessions and rotate the keys the session came from.",
     },

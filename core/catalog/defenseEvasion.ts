@@ -60,7 +60,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       requestParameters: { action: ["ARCHIVE"] },
     }),
     message: {
-      subject: "GuardDuty suppression rule <filterName> in <region>",
+      subject: "GuardDuty findings auto-archived in <region>",
       resource: "<detectorId> filter <filterName>",
       body: "Read the filter's criteria; delete it unless it suppresses a known false positive.",
       fields: {
@@ -217,7 +217,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.001"] },
     eventPattern: succeededCall("access-analyzer", ["DeleteAnalyzer"]),
     message: {
-      subject: "Access Analyzer <analyzerName> deleted in <region>",
+      subject: "IAM Access Analyzer deleted in <region>",
       resource: "<analyzerName>",
       body: TURN_BACK_ON,
       fields: { analyzerName: "detail.requestParameters.analyzerName" },
@@ -232,7 +232,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.001"] },
     eventPattern: succeededCall("access-analyzer", ["CreateArchiveRule", "UpdateArchiveRule"]),
     message: {
-      subject: "Access Analyzer archive rule <ruleName> set in <region>",
+      subject: "Access Analyzer archive rule set in <region>",
       resource: "<analyzerName> rule <ruleName>",
       body: "Read the rule's filter: it must not hide sharing with accounts you do not know.",
       fields: {
@@ -342,7 +342,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.008", "T1070"] },
     eventPattern: succeededCall("logs", ["DeleteLogGroup"]),
     message: {
-      subject: "Log group <logGroupName> deleted in <region>",
+      subject: "CloudWatch log group deleted in <region>",
       resource: "<logGroupName>",
       body: TURN_BACK_ON,
       fields: { logGroupName: "detail.requestParameters.logGroupName" },
@@ -357,7 +357,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.008"] },
     eventPattern: succeededCall("logs", ["DeleteSubscriptionFilter"]),
     message: {
-      subject: "Subscription <filterName> removed from <logGroupName>",
+      subject: "CloudWatch log subscription filter deleted in <region>",
       resource: "<logGroupName> <filterName>",
       body: TURN_BACK_ON,
       fields: {
@@ -377,7 +377,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       requestParameters: { retentionInDays: [{ numeric: ["<=", 7] }] },
     }),
     message: {
-      subject: "Retention of <logGroupName> set to <days> days",
+      subject: "Log retention set to <days> days in <region>",
       resource: "<logGroupName>",
       body: "If the group holds audit logs, set its retention back (365 days or more).",
       fields: {
@@ -399,7 +399,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       "DeleteRemediationConfiguration",
     ]),
     message: {
-      subject: "AWS Config <eventName> <ruleName><packName> in <region>",
+      subject: "AWS Config <eventName> in <region>",
       resource: "<ruleName><packName>",
       body: TURN_BACK_ON,
       fields: {
@@ -425,7 +425,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       },
     },
     message: {
-      subject: "CloudWatch <eventName> <firstAlarm> in <region>",
+      subject: "CloudWatch <eventName> in <region>",
       resource: "<firstAlarm> and others named in the request",
       body: TURN_BACK_ON,
       fields: { firstAlarm: "detail.requestParameters.alarmNames[0]" },
@@ -440,7 +440,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.001"] },
     eventPattern: succeededCall("events", ["DisableRule", "DeleteRule", "RemoveTargets"]),
     message: {
-      subject: "EventBridge <eventName> on rule <ruleName> in <region>",
+      subject: "EventBridge <eventName> in <region>",
       resource: "<ruleName>",
       body: TURN_BACK_ON,
       fields: { ruleName: "detail.requestParameters.name" },
@@ -455,7 +455,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.007"] },
     eventPattern: succeededCall("wafv2", ["DisassociateWebACL"]),
     message: {
-      subject: "WAF web ACL detached from <resourceArn>",
+      subject: "WAF web ACL detached in <region>",
       resource: "<resourceArn>",
       body: TURN_BACK_ON,
       fields: { resourceArn: "detail.requestParameters.resourceArn" },
@@ -470,7 +470,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1562.001"] },
     eventPattern: succeededCall("bedrock", ["UpdateGuardrail", "DeleteGuardrail"]),
     message: {
-      subject: "Bedrock <eventName> <guardrailId> in <region>",
+      subject: "Bedrock <eventName> in <region>",
       resource: "<guardrailId>",
       body: CHECK_CALLER,
       fields: { guardrailId: "detail.requestParameters.guardrailIdentifier" },
@@ -533,7 +533,7 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     references: { mitre: ["T1556.006"] },
     eventPattern: succeededCall("iam", ["DeactivateMFADevice", "DeleteVirtualMFADevice"]),
     message: {
-      subject: "MFA <eventName> for <userName> in account <account>",
+      subject: "MFA device removed from a user in account <account>",
       resource: "<userName> <serialNumber>",
       body: "Ask the user; if they did not lose their device, treat the account as compromised.",
       fields: {

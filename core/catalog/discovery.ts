@@ -19,7 +19,7 @@ export const DISCOVERY: readonly Detection[] = [
       userAgent: [{ prefix: { "equals-ignore-case": "trufflehog" } }],
     }),
     message: {
-      subject: "Key of <principal> tested by <userAgent> from <sourceIp>",
+      subject: "Access key tested by a secret scanner from <sourceIp>",
       resource: "access key <accessKeyId>",
       body: "Treat the key as leaked: deactivate it, find where it was published, and review what it did.",
       fields: { accessKeyId: "detail.userIdentity.accessKeyId" },
@@ -45,7 +45,7 @@ export const DISCOVERY: readonly Detection[] = [
       { sourceIPAddress: [{ "anything-but": { suffix: ".amazonaws.com" } }] },
     ),
     message: {
-      subject: "SES <eventName> by <principal> from <sourceIp>",
+      subject: "SES <eventName> by <principalType> from <sourceIp>",
       resource: "<principal>",
       body: "If this principal never sends mail, treat its key as stolen.",
     },

@@ -16,7 +16,7 @@ export const EXECUTION: readonly Detection[] = [
     references: { mitre: ["T1651"] },
     eventPattern: succeededCall("ssm", ["SendCommand"]),
     message: {
-      subject: "SSM <documentName> sent to <firstInstance> by <principalType> in <region>",
+      subject: "SSM command sent to instances by <principalType> in <region>",
       resource: "<documentName> on <firstInstance> and others named in the request",
       body: "Check the command in Systems Manager Run Command history (command id <commandId>); if the caller is not your automation, stop the command and review the instances.",
       fields: {

@@ -48,7 +48,7 @@ export const EXFILTRATION: readonly Detection[] = [
       { responseElements: { publiclyAccessible: [true] } },
     ),
     message: {
-      subject: "Database <instance> restored with a public address in <region>",
+      subject: "Database restored with a public address in <region>",
       resource: "<instance>",
       body: "Make it private (ModifyDBInstance, PubliclyAccessible false) or delete it, and find out who restored it.",
       fields: RDS_INSTANCE,
@@ -64,7 +64,7 @@ export const EXFILTRATION: readonly Detection[] = [
       requestParameters: { publiclyAccessible: [true] },
     }),
     message: {
-      subject: "Database <instance> made public in <region>",
+      subject: "RDS database made public in <region>",
       resource: "<instance>",
       body: "Set PubliclyAccessible back to false unless the database is meant to be reachable from the internet.",
       fields: RDS_INSTANCE,
@@ -81,7 +81,7 @@ export const EXFILTRATION: readonly Detection[] = [
       requestParameters: { masterUserPassword: [{ exists: true }] },
     }),
     message: {
-      subject: "Master password of <instance><cluster> changed in <region>",
+      subject: "RDS master password changed in <region>",
       resource: "<instance><cluster>",
       body: "If not planned, reset the password to one only the owners hold and check the database's connections.",
       fields: { ...RDS_INSTANCE, cluster: "detail.requestParameters.dBClusterIdentifier" },
@@ -96,7 +96,7 @@ export const EXFILTRATION: readonly Detection[] = [
     references: { mitre: ["T1537"] },
     eventPattern: succeededCall("rds", ["StartExportTask"]),
     message: {
-      subject: "Snapshot export to <bucket> started in <region>",
+      subject: "RDS snapshot export started in <region>",
       resource: "<sourceArn> to <bucket>",
       body: "Cancel the export (CancelExportTask) if nobody asked for it.",
       fields: {
@@ -134,7 +134,7 @@ export const EXFILTRATION: readonly Detection[] = [
       },
     },
     message: {
-      subject: "Bucket <bucketName> replicates to account <destinationAccount>",
+      subject: "Bucket <bucketName> replicates to another account",
       resource: "<bucketName> to <destinationBucket>",
       body: "Check that the destination account is yours; delete the replication configuration otherwise.",
       fields: {
@@ -220,7 +220,7 @@ export const EXFILTRATION: readonly Detection[] = [
       },
     }),
     message: {
-      subject: "EKS cluster <clusterName> API opened to the internet in <region>",
+      subject: "EKS API endpoint opened to the internet in <region>",
       resource: "<clusterName>",
       body: "Limit publicAccessCidrs to your addresses or turn public access off.",
       fields: { clusterName: "detail.requestParameters.name" },
@@ -235,7 +235,7 @@ export const EXFILTRATION: readonly Detection[] = [
     references: { mitre: ["T1098"] },
     eventPattern: succeededCall("eks", ["CreateAccessEntry", "AssociateAccessPolicy"]),
     message: {
-      subject: "EKS <eventName> on <clusterName> for <grantee>",
+      subject: "EKS access granted on a cluster in <region>",
       resource: "<clusterName> <grantee> <policyArn>",
       body: "Check that the principal should administer this cluster; delete the access entry otherwise.",
       fields: {

@@ -18,7 +18,7 @@ export const IMPACT: readonly Detection[] = [
     references: { mitre: ["T1486"] },
     eventPattern: succeededCall("kms", ["ImportKeyMaterial"]),
     message: {
-      subject: "Key material imported into <keyId> in <region>",
+      subject: "KMS key material imported in <region>",
       resource: "<keyId> expires <expirationModel>",
       body: "Check that this key is one you created for imported material, and who holds the material.",
       fields: {
@@ -36,7 +36,7 @@ export const IMPACT: readonly Detection[] = [
     references: { mitre: ["T1485", "T1486"] },
     eventPattern: succeededCall("kms", ["DeleteImportedKeyMaterial"]),
     message: {
-      subject: "Imported key material of <keyId> deleted in <region>",
+      subject: "Imported KMS key material deleted in <region>",
       resource: "<keyId>",
       body: "Re-import the material from your escrow copy now.",
       fields: { keyId: "detail.requestParameters.keyId" },
@@ -52,7 +52,7 @@ export const IMPACT: readonly Detection[] = [
       requestParameters: { skipFinalSnapshot: [true] },
     }),
     message: {
-      subject: "Database <instance><cluster> deleted without a final snapshot",
+      subject: "RDS database deleted without a final snapshot in <region>",
       resource: "<instance><cluster>",
       body: RESTORE,
       fields: {
@@ -71,7 +71,7 @@ export const IMPACT: readonly Detection[] = [
       requestParameters: { deletionProtection: [false] },
     }),
     message: {
-      subject: "Deletion protection off on <instance><cluster> in <region>",
+      subject: "RDS deletion protection off in <region>",
       resource: "<instance><cluster>",
       body: "Turn it back on unless the database is being decommissioned.",
       fields: {
@@ -109,7 +109,7 @@ export const IMPACT: readonly Detection[] = [
     references: { mitre: ["T1562.008"] },
     eventPattern: succeededCall("rds", ["StopActivityStream"]),
     message: {
-      subject: "Activity stream stopped on <resourceArn>",
+      subject: "RDS activity stream stopped in <region>",
       resource: "<resourceArn>",
       body: "Start it again and review the database sessions since.",
       fields: { resourceArn: "detail.requestParameters.resourceArn" },
@@ -178,7 +178,7 @@ export const IMPACT: readonly Detection[] = [
     references: { mitre: ["T1485"] },
     eventPattern: succeededCall("eks", ["DeleteCluster"]),
     message: {
-      subject: "EKS cluster <clusterName> deleted in <region>",
+      subject: "EKS cluster deleted in <region>",
       resource: "<clusterName>",
       body: RESTORE,
       fields: { clusterName: "detail.requestParameters.name" },
@@ -192,7 +192,7 @@ export const IMPACT: readonly Detection[] = [
     references: { mitre: ["T1485"] },
     eventPattern: succeededCall("elasticache", ["DeleteReplicationGroup", "DeleteCacheCluster"]),
     message: {
-      subject: "ElastiCache <eventName> <groupId><clusterId> in <region>",
+      subject: "ElastiCache <eventName> in <region>",
       resource: "<groupId><clusterId>",
       body: RESTORE,
       fields: {

@@ -25,7 +25,7 @@ export const PERSISTENCE: readonly Detection[] = [
       requestParameters: { principal: ["*"] },
     }),
     message: {
-      subject: "Lambda <functionName> opened to everyone in <region>",
+      subject: "Lambda function opened to everyone in <region>",
       resource: "<functionName> statement <statementId>",
       body: "Remove the statement (RemovePermission) unless the function is meant to be public, then tag it as exempt.",
       fields: { ...LAMBDA_FIELDS, statementId: "detail.requestParameters.statementId" },
@@ -42,7 +42,7 @@ export const PERSISTENCE: readonly Detection[] = [
       requestParameters: { principal: [{ "anything-but": { suffix: ".amazonaws.com" } }] },
     }),
     message: {
-      subject: "Lambda <functionName> may be invoked by <grantee>",
+      subject: "Lambda function shared outside AWS services in <region>",
       resource: "<functionName> statement <statementId>",
       body: "Check that the account is one of yours or a known partner; if not, remove the statement.",
       fields: {
@@ -66,7 +66,7 @@ export const PERSISTENCE: readonly Detection[] = [
       { requestParameters: { authType: ["NONE"] } },
     ),
     message: {
-      subject: "Public function URL on Lambda <functionName> in <region>",
+      subject: "Lambda function URL without authentication in <region>",
       resource: "<functionName> <functionUrl>",
       body: "Set the URL's auth type to AWS_IAM unless the function is a public endpoint by design (then tag it as exempt).",
       fields: { ...LAMBDA_FIELDS, functionUrl: "detail.responseElements.functionUrl" },
@@ -84,7 +84,7 @@ export const PERSISTENCE: readonly Detection[] = [
       userIdentity: PERSON,
     }),
     message: {
-      subject: "Lambda <functionName> code changed by <principalType> in <region>",
+      subject: "Lambda code changed by <principalType> in <region>",
       resource: "<functionName>",
       body: "Compare the code hash with your last deployment; redeploy from the pipeline if the change is not known.",
       fields: LAMBDA_FIELDS,
@@ -102,7 +102,7 @@ export const PERSISTENCE: readonly Detection[] = [
       requestParameters: { layers: [{ exists: true }] },
     }),
     message: {
-      subject: "Layers of Lambda <functionName> changed by <principalType>",
+      subject: "Lambda layers changed by <principalType> in <region>",
       resource: "<functionName> layer <layer>",
       body: "Check that every layer comes from your account or a publisher you trust; redeploy from the pipeline otherwise.",
       fields: { ...LAMBDA_FIELDS, layer: "detail.requestParameters.layers[0]" },
@@ -236,7 +236,7 @@ export const PERSISTENCE: readonly Detection[] = [
     references: { mitre: ["T1098.004"] },
     eventPattern: succeededCall("ec2", ["ImportKeyPair"]),
     message: {
-      subject: "Key pair <keyName> imported in <region>",
+      subject: "EC2 key pair imported in <region>",
       resource: "<keyName>",
       body: "Check who holds the private key; delete the key pair if it is not known.",
       fields: { keyName: "detail.requestParameters.keyName" },
@@ -251,7 +251,7 @@ export const PERSISTENCE: readonly Detection[] = [
     references: { mitre: ["T1136.003"] },
     eventPattern: succeededCall("iam", ["CreateUser"]),
     message: {
-      subject: "IAM user <userName> created by <principalType>",
+      subject: "IAM user created by <principalType> in account <account>",
       resource: "user <userName>",
       body: CHECK_PERSON,
       fields: { userName: "detail.requestParameters.userName" },
@@ -267,7 +267,7 @@ export const PERSISTENCE: readonly Detection[] = [
     references: { mitre: ["T1098", "T1555.006"] },
     eventPattern: succeededCall("secretsmanager", ["PutResourcePolicy"]),
     message: {
-      subject: "Resource policy of secret <secretId> changed in <region>",
+      subject: "Resource policy of a secret changed in <region>",
       resource: "<secretId>",
       body: "Read the policy (GetResourcePolicy): a Principal of * or of an unknown account exposes the secret. Delete the statement and rotate the secret if so.",
       fields: { secretId: "detail.requestParameters.secretId" },
@@ -285,7 +285,7 @@ export const PERSISTENCE: readonly Detection[] = [
       "DeleteRolePermissionsBoundary",
     ]),
     message: {
-      subject: "Permissions boundary removed from <userName><roleName>",
+      subject: "Permissions boundary removed in account <account>",
       resource: "<userName><roleName>",
       body: "Put the boundary back unless removing it was planned.",
       fields: {
@@ -307,7 +307,7 @@ export const PERSISTENCE: readonly Detection[] = [
       "ReplaceIamInstanceProfileAssociation",
     ]),
     message: {
-      subject: "Instance profile <profileArn> on <instanceId> in <region>",
+      subject: "Instance profile changed on <instanceId> in <region>",
       resource: "<instanceId> <profileArn>",
       body: "Check that the role is the one the workload needs.",
       fields: {
