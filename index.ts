@@ -21,3 +21,11 @@ export const remediationFunctions = stack.remediator.functionArns;
 export const remediationModes = stack.remediator.modes;
 export const alarmNames = stack.alarms?.alarmNames;
 export const thresholdRuleNames = stack.thresholds?.ruleNames;
+export const dashboardUrl = stack.operations?.dashboardUrl;
+export const incidentLogGroups = stack.remediator.logGroupNames;
+export const savedQueries = stack.operations?.queryDefinitionIds;
+export const eventArchive = stack.archive?.archiveName;
+export const eventArchivePatternStage = stack.archive?.patternStage;
+export const chatChannels = stack.chat
+  ? { slack: stack.chat.slackChannelArn, teams: stack.chat.teamsChannelArn }
+  : undefined;

@@ -18,3 +18,17 @@ export { toEventBridgeEvent } from "./core/cloudtrailEvent";
 export { CIS_CONTROLS } from "./core/cisControls";
 export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thresholds";
 export { renderAlarmRule, AlarmRule } from "./core/compositeAlarm";
+export * from "./components/operationsDashboard";
+export * from "./components/securityEventArchive";
+export * from "./components/chatChannels";
+export { dashboardBody, dashboardUrl, DashboardInput } from "./core/dashboard";
+export { SAVED_QUERIES, LATEST_INCIDENTS_QUERY, SavedQuery, QueryLogGroups } from "./core/queries";
+export { INCIDENT_FIELDS, INCIDENT_SCHEMA_VERSION, IncidentField } from "./core/incidentRecord";
+export {
+  buildAlertCardTransformer,
+  buildResolutionCardTransformer,
+  renderChatCard,
+  chatCardProblems,
+  ChatCard,
+} from "./core/chatCard";
+export { archivePattern, ArchivePatternStage } from "./core/archivePattern";

@@ -4,11 +4,14 @@
  * and the tests build exactly what `pulumi up` deploys.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { AlertTopicSet, SubscriptionSet } from "./components/alertTopicSet";
+import { AlertTopicSet, SubscriptionSet, TopicSpec } from "./components/alertTopicSet";
 import { AuditTrail } from "./components/auditTrail";
 import { AutoRemediator, RemediationOptions } from "./components/autoRemediator";
+import { ChatChannels } from "./components/chatChannels";
 import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
 import { ThresholdAlarmGroup } from "./components/thresholdAlarmGroup";
+import { OperationsDashboard } from "./components/operationsDashboard";
+import { SecurityEventArchive } from "./components/securityEventArchive";
 import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
@@ -24,6 +27,12 @@ export interface Stack {
   /** The threshold detections per principal or source, with the trail (`thresholds.enabled`). */
   readonly thresholds?: ThresholdAlarmGroup;
   readonly remediator: AutoRemediator;
+  /** The dashboard and saved queries (unless `operations.dashboard` and `savedQueries` are false). */
+  readonly operations?: OperationsDashboard;
+  /** The event archive (unless `operations.archive` is false). */
+  readonly archive?: SecurityEventArchive;
+  /** The chat channels (when `chat.slack` or `chat.teams` is set). */
+  readonly chat?: ChatChannels;
 }
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
@@ -65,10 +74,8 @@ function subscriptionSet(source: {
 }
 
 /** Every alert topic and `resolutions` get the shared emails and endpoints; SMS pages critical only. */
-function topicSubscriptions(
-  alerts: AlertsConfig,
-): Record<string, { subscriptions: SubscriptionSet }> {
-  const topics: Record<string, { subscriptions: SubscriptionSet }> = {};
+function topicSubscriptions(alerts: AlertsConfig, chat: boolean): Record<string, TopicSpec> {
+  const topics: Record<string, TopicSpec> = {};
   for (const topic of ["critical", "high", "medium", "info", "resolutions"]) {
     const extra = alerts.topics[topic] ?? { emails: [], sms: [], httpsEndpoints: [] };
     topics[topic] = {
@@ -77,6 +84,15 @@ function topicSubscriptions(
         sms: topic === Severity.Critical ? [...alerts.sms, ...extra.sms] : extra.sms,
         httpsEndpoints: extra.httpsEndpoints,
       }),
+    };
+  }
+  if (chat) {
+    // The chat cards' own topic: only custom-notification JSON is published to it.
+    // Chatbot subscribes itself; the shared email and HTTPS subscriptions would get raw JSON.
+    topics.chat = {
+      subscriptions: subscriptionSet({ emails: [], sms: [], httpsEndpoints: [] }),
+      inheritSubscriptions: false,
+      displayName: "Security chat cards",
     };
   }
   return topics;
@@ -93,6 +109,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
   // Physical names that AWS wants unique per account and region (trail, rules, alarms) carry the
   // stack name, so that two stacks (dev and prod) can share an account.
   const physical = `asw-${pulumi.getStack()}`;
+  const chatOn = config.chat.slack !== undefined || config.chat.teams !== undefined;
 
   const topics = new AlertTopicSet("alerts", {
     subscriptions: subscriptionSet({
@@ -100,7 +117,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       sms: [],
       httpsEndpoints: config.alerts.httpsEndpoints,
     }),
-    topics: topicSubscriptions(config.alerts),
+    topics: topicSubscriptions(config.alerts, chatOn),
     tags,
   });
 
@@ -155,6 +172,24 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
           tags,
         })
       : undefined;
+  const chat = chatOn
+    ? new ChatChannels("chat", {
+        topicArn: topics.topicArns.chat,
+        detections: Object.fromEntries(
+          watcher.detections.map((d) => [
+            d.id,
+            { ruleName: watcher.rules[d.id].name, severity: d.severity },
+          ]),
+        ),
+        minimumSeverity: config.chat.minimumSeverity,
+        resolutions: config.chat.resolutions,
+        ruleNamePrefix: physical,
+        deadLetterQueueArn: watcher.deadLetterQueueArn,
+        slack: config.chat.slack,
+        teams: config.chat.teams,
+        tags,
+      })
+    : undefined;
 
   const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
   for (const id of REMEDIATION_IDS) {
@@ -182,8 +217,64 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     trustedPrincipalArns: config.remediation.trustedPrincipalArns,
     logRetentionDays: config.remediation.logRetentionDays,
     reservedConcurrency: config.remediation.reservedConcurrency,
+    ...(chat && config.chat.resolutions ? { resultEventBusArn: chat.resultEventBusArn } : {}),
     tags,
   });
 
   return { config, audit, topics, watcher, alarms, thresholds, remediator };
+  const ops = config.operations;
+  const compositeKeys = new Set(Object.keys(alarms?.compositeAlarms ?? {}));
+  const operations =
+    ops.dashboard || ops.savedQueries
+      ? new OperationsDashboard("ops", {
+          dashboardName: physical,
+          saveQueries: ops.savedQueries,
+          rules: Object.fromEntries(
+            watcher.detections.map((d) => [
+              d.id,
+              { ruleName: watcher.rules[d.id].name, severity: d.severity },
+            ]),
+          ),
+          incidentLogGroupNames: remediator.logGroupNames,
+          trailLogGroupName: audit?.logGroupName,
+          queueArns: {
+            ...(remediator.failureQueueArn
+              ? { "remediation on-failure": remediator.failureQueueArn }
+              : {}),
+            "alert dead letters": watcher.deadLetterQueueArn,
+          },
+          alarmArns: {
+            ...Object.fromEntries(
+              Object.entries(alarms?.alarmArns ?? {}).filter(([k]) => !compositeKeys.has(k)),
+            ),
+            ...(remediator.failureAlarmArn
+              ? { "remediation-failed": remediator.failureAlarmArn }
+              : {}),
+          },
+          compositeAlarmArns: Object.fromEntries(
+            Object.entries(alarms?.alarmArns ?? {}).filter(([k]) => compositeKeys.has(k)),
+          ),
+          dashboard: ops.dashboard,
+        })
+      : undefined;
+  const archive = ops.archive
+    ? new SecurityEventArchive("archive", {
+        archiveName: physical,
+        eventPatterns: watcher.detections.map((d) => JSON.stringify(d.eventPattern)),
+        retentionDays: ops.archiveRetentionDays,
+      })
+    : undefined;
+
+  return {
+    config,
+    audit,
+    topics,
+    watcher,
+    alarms,
+    thresholds,
+    remediator,
+    operations,
+    archive,
+    chat,
+  };
 }

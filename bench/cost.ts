@@ -40,6 +40,16 @@ export interface Inventory {
   readonly smsSubscriptions: number;
   readonly httpsSubscriptions: number;
   readonly alertTopics: number;
+  /** CloudWatch dashboards (OperationsDashboard). */
+  readonly dashboards?: number;
+  /** Saved Logs Insights queries (free; listed so the report shows them). */
+  readonly queryDefinitions?: number;
+  /** EventBridge archives and the retention of the first, days (0: indefinitely). */
+  readonly archives?: number;
+  readonly archiveRetentionDays?: number;
+  /** Chatbot channel configurations (Slack, Teams) and the functions' on-success destinations. */
+  readonly chatChannels?: number;
+  readonly successDestinations?: number;
 }
 
 /** Counts the inventory from the resources of a build. */
@@ -92,6 +102,17 @@ export function inventoryOf(resources: readonly SnapshotResource[]): Inventory {
     smsSubscriptions: protocol("sms"),
     httpsSubscriptions: protocol("https"),
     alertTopics: of("aws:sns/topic:Topic").length,
+    dashboards: of("aws:cloudwatch/dashboard:Dashboard").length,
+    queryDefinitions: of("aws:cloudwatch/queryDefinition:QueryDefinition").length,
+    archives: of("aws:cloudwatch/eventArchive:EventArchive").length,
+    archiveRetentionDays:
+      of("aws:cloudwatch/eventArchive:EventArchive")[0]?.inputs.retentionDays ?? 0,
+    chatChannels:
+      of("aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration").length +
+      of("aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration").length,
+    successDestinations: of(
+      "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+    ).filter((c) => c.inputs.destinationConfig?.onSuccess !== undefined).length,
   };
 }
 
@@ -121,6 +142,9 @@ export interface Assumptions {
   readonly forwardedEventsPerMonth: number;
   /** KMS requests: one data key per CloudTrail log file, plus this many others. */
   readonly otherKmsRequests: number;
+  /** Events the archive's pattern matches, and their size on the bus (bytes). */
+  readonly archivedEventsPerMonth: number;
+  readonly bytesPerArchivedEvent: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -138,6 +162,8 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   remediationLogBytes: 3000,
   forwardedEventsPerMonth: 10_000,
   otherKmsRequests: 10_000,
+  archivedEventsPerMonth: 100_000,
+  bytesPerArchivedEvent: 2000,
 };
 
 export interface LineItem {
@@ -321,6 +347,39 @@ export function monthlyCost(
     usd:
       (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),
   });
+  const dashboards = inv.dashboards ?? 0;
+  if (dashboards > 0 || (inv.queryDefinitions ?? 0) > 0) {
+    add({
+      service: "CloudWatch",
+      item: `${dashboards} dashboard(s), ${inv.queryDefinitions ?? 0} saved Logs Insights queries (free)`,
+      quantity: `${dashboards} dashboard-months`,
+      usd: dashboards * p("dashboard"),
+      driver: "operations.dashboard",
+    });
+  }
+  if ((inv.archives ?? 0) > 0) {
+    const archivedGb = (a.archivedEventsPerMonth * a.bytesPerArchivedEvent) / GB;
+    const retention = inv.archiveRetentionDays || 365 * 7; // 0 keeps events: count 7 years
+    const storedGb = steadyGbMonths(archivedGb, 0, retention);
+    add({
+      service: "EventBridge",
+      item: `archive of the detections' events (${inv.archiveRetentionDays || "indefinite"} days, steady state)`,
+      quantity: `${a.archivedEventsPerMonth.toLocaleString("en-US")} events, ${archivedGb.toFixed(2)} GB in, ${storedGb.toFixed(2)} GB stored`,
+      usd: archivedGb * p("eventArchiveIngestion") + storedGb * p("eventArchiveStorage"),
+      driver: "operations.archive, operations.archiveRetentionDays",
+    });
+  }
+  if ((inv.chatChannels ?? 0) > 0 || (inv.successDestinations ?? 0) > 0) {
+    add({
+      service: "EventBridge",
+      item: `chat: ${inv.chatChannels ?? 0} Chatbot channel(s) (free), remediation results to the bus`,
+      quantity: `${a.remediationsPerMonth} result events, ${a.alertsPerMonth + a.remediationsPerMonth} chat publishes`,
+      usd:
+        (a.remediationsPerMonth / 1_000_000) * p("eventBridgeCustomEvents") +
+        ((a.alertsPerMonth + a.remediationsPerMonth) / 1_000_000) * p("snsPublish"),
+      driver: "chat.slack, chat.teams",
+    });
+  }
   add({
     service: "SQS",
     item: `${inv.queues} dead-letter / on-failure queues (idle; alarms read free AWS/SQS metrics)`,

@@ -173,6 +173,30 @@ export const PRICES = {
     source: "Amazon SQS pricing (aws.amazon.com/sqs/pricing)",
     checked: false,
   },
+  dashboard: {
+    usd: 3,
+    unit: "dashboard-month (the account's first three are free)",
+    source: "Amazon CloudWatch pricing, Dashboards",
+    checked: false,
+  },
+  eventArchiveIngestion: {
+    usd: 0.1,
+    unit: "GB of events archived",
+    source: "Amazon EventBridge pricing (aws.amazon.com/eventbridge/pricing), Archive and replay",
+    checked: false,
+  },
+  eventArchiveStorage: {
+    usd: 0.023,
+    unit: "GB-month of archive storage",
+    source: "Amazon EventBridge pricing, Archive and replay",
+    checked: false,
+  },
+  eventBridgeCustomEvents: {
+    usd: 1,
+    unit: "million events put on a bus (Lambda destinations to EventBridge count as such)",
+    source: "Amazon EventBridge pricing, Event buses",
+    checked: false,
+  },
 } as const satisfies Record<string, Price>;
 
 export type PriceName = keyof typeof PRICES;

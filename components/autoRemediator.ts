@@ -121,6 +121,15 @@ export interface AutoRemediatorArgs {
    * @default "nodejs22.x"
    */
   readonly runtime?: string;
+  /**
+   * Event bus that receives each function's result (a Lambda on-success destination: a
+   * "Lambda Function Invocation Result - Success" event whose `detail.responsePayload` is the
+   * remediation's result), e.g. the default bus, where ChatChannels turns results into
+   * resolution cards. Each role may then `events:PutEvents` on that bus only.
+   * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+   * @default no on-success destination
+   */
+  readonly resultEventBusArn?: pulumi.Input<string>;
   /** Tags applied to every resource that accepts them. */
   readonly tags?: Record<string, string>;
 }
@@ -169,6 +178,8 @@ export class AutoRemediator extends pulumi.ComponentResource {
   public readonly logGroupNames: Record<string, pulumi.Output<string>>;
   /** Mode per remediation, as deployed (plain data). */
   public readonly modes: Record<string, RemediationMode>;
+  /** ARN of the alarm on the on-failure queue (undefined when every remediation is off). */
+  public readonly failureAlarmArn?: pulumi.Output<string>;
   /** The DynamoDB table of idempotency records (undefined when every remediation is off). */
   public readonly idempotencyTableName?: pulumi.Output<string>;
 
@@ -216,6 +227,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
             },
             { parent: this },
           );
+    let failureAlarm: aws.cloudwatch.MetricAlarm | undefined;
     if (failureQueue) {
       new aws.sqs.QueuePolicy(
         `${name}-failures-policy`,
@@ -237,7 +249,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      new aws.cloudwatch.MetricAlarm(
+      failureAlarm = new aws.cloudwatch.MetricAlarm(
         `${name}-failures-alarm`,
         {
           alarmDescription: `aws-security-watch: a remediation failed on an event (${enabled.join(", ")}); the event is kept in the on-failure queue, with the function that failed, for a human.`,
@@ -257,6 +269,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    this.failureAlarmArn = failureAlarm?.arn;
     this.failureQueueUrl = failureQueue?.url;
     this.failureQueueArn = failureQueue?.arn;
 
@@ -369,6 +382,29 @@ export class AutoRemediator extends pulumi.ComponentResource {
           ? { partnerAccountIds: options.partnerAccountIds ?? [] }
           : {}),
       };
+      const resultPolicy =
+        args.resultEventBusArn === undefined
+          ? undefined
+          : new aws.iam.RolePolicy(
+              `${prefix}-result-policy`,
+              {
+                role: role.id,
+                policy: pulumi.output(args.resultEventBusArn).apply((busArn) =>
+                  JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [
+                      {
+                        Sid: "OnSuccessDestination",
+                        Effect: "Allow",
+                        Action: "events:PutEvents",
+                        Resource: busArn,
+                      },
+                    ],
+                  }),
+                ),
+              },
+              { parent: this },
+            );
       const fn = new aws.lambda.CallbackFunction(
         `${prefix}-fn`,
         {
@@ -401,9 +437,14 @@ export class AutoRemediator extends pulumi.ComponentResource {
           functionName: fn.name,
           maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
           maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
-          destinationConfig: { onFailure: { destination: failureQueue!.arn } },
+          destinationConfig: {
+            onFailure: { destination: failureQueue!.arn },
+            ...(args.resultEventBusArn === undefined
+              ? {}
+              : { onSuccess: { destination: args.resultEventBusArn } }),
+          },
         },
-        { parent: this },
+        { parent: this, dependsOn: resultPolicy ? [resultPolicy] : [] },
       );
 
       for (const detection of args.watcher?.detections ?? []) {
@@ -452,6 +493,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
       failureQueueArn: this.failureQueueArn,
       logGroupNames: this.logGroupNames,
       modes: this.modes,
+      failureAlarmArn: this.failureAlarmArn,
       idempotencyTableName: this.idempotencyTableName,
     });
   }

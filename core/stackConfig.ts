@@ -91,6 +91,41 @@ export interface RemediationConfig {
   readonly reservedConcurrency: number;
 }
 
+/** The dashboard, the saved queries and the event archive (issue "operate"). */
+export interface OperationsConfig {
+  /** The stack's CloudWatch dashboard ($3 a month; off unless asked for). */
+  readonly dashboard: boolean;
+  /** The incident-history queries saved in Logs Insights (free). */
+  readonly savedQueries: boolean;
+  /** An EventBridge archive of the events the detections match, for replay. */
+  readonly archive: boolean;
+  /** Days the archive keeps an event (0: indefinitely). */
+  readonly archiveRetentionDays: number;
+}
+
+/** A Slack channel of AWS Chatbot. */
+export interface SlackChatConfig {
+  readonly teamId: string;
+  readonly channelId: string;
+}
+
+/** A Microsoft Teams channel of AWS Chatbot. */
+export interface TeamsChatConfig {
+  readonly teamId: string;
+  readonly tenantId: string;
+  readonly channelId: string;
+}
+
+/** Chat channels (AWS Chatbot): on when `slack` or `teams` is set. */
+export interface ChatConfig {
+  readonly slack?: SlackChatConfig;
+  readonly teams?: TeamsChatConfig;
+  /** The least severe alert posted to chat. */
+  readonly minimumSeverity: Severity;
+  /** Resolution cards, threaded under their alert. */
+  readonly resolutions: boolean;
+}
+
 export interface StackConfig {
   readonly homeRegion: string;
   readonly alerts: AlertsConfig;
@@ -99,6 +134,8 @@ export interface StackConfig {
   readonly alarms: AlarmsConfig;
   readonly thresholds: ThresholdsConfig;
   readonly remediation: RemediationConfig;
+  readonly operations: OperationsConfig;
+  readonly chat: ChatConfig;
   readonly tags: Record<string, string>;
 }
 
@@ -110,6 +147,8 @@ export const CONFIG_KEYS = [
   "alarms",
   "thresholds",
   "remediation",
+  "operations",
+  "chat",
   "tags",
 ];
 
@@ -129,6 +168,17 @@ const DEFAULTS = {
     exemptTag: { key: "security-watch:exempt", value: "true" },
     logRetentionDays: 365,
     reservedConcurrency: 2,
+  },
+  operations: {
+    // $3 a month: deployed when asked for (Pulumi.dev.yaml does).
+    dashboard: false,
+    savedQueries: true,
+    archive: true,
+    archiveRetentionDays: 90,
+  },
+  chat: {
+    minimumSeverity: Severity.Medium,
+    resolutions: true,
   },
 };
 
@@ -239,6 +289,10 @@ const KNOWN_FIELDS: Record<string, string[]> = {
     "reservedConcurrency",
   ],
   "remediation.exemptTag": ["key", "value"],
+  operations: Object.keys(DEFAULTS.operations),
+  chat: ["slack", "teams", "minimumSeverity", "resolutions"],
+  "chat.slack": ["teamId", "channelId"],
+  "chat.teams": ["teamId", "tenantId", "channelId"],
 };
 
 function describe(value: unknown): string {
@@ -493,6 +547,75 @@ export function parseStackConfig(
     ),
   };
 
+  const opsRaw = r.object(get("operations"), "operations");
+  const dops = DEFAULTS.operations;
+  const operations: OperationsConfig = {
+    dashboard: r.boolean(opsRaw.dashboard, "operations.dashboard", dops.dashboard),
+    savedQueries: r.boolean(opsRaw.savedQueries, "operations.savedQueries", dops.savedQueries),
+    archive: r.boolean(opsRaw.archive, "operations.archive", dops.archive),
+    archiveRetentionDays: r.integer(
+      opsRaw.archiveRetentionDays,
+      "operations.archiveRetentionDays",
+      dops.archiveRetentionDays,
+      0,
+      36500,
+    ),
+  };
+
+  const chatRaw = r.object(get("chat"), "chat");
+  const id = (value: unknown, path: string, pattern: RegExp, what: string): string => {
+    if (typeof value !== "string" || !pattern.test(value)) {
+      r.problems.push(`${path}: ${describe(value)} is not ${what}`);
+      return "";
+    }
+    return value;
+  };
+  const SLACK_ID = /^[A-Z0-9]{9,11}$/;
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  let slack: SlackChatConfig | undefined;
+  if (chatRaw.slack !== undefined && chatRaw.slack !== null) {
+    const raw = r.object(chatRaw.slack, "chat.slack");
+    slack = {
+      teamId: id(raw.teamId, "chat.slack.teamId", SLACK_ID, "a Slack workspace id (T0123ABCD)"),
+      channelId: id(
+        raw.channelId,
+        "chat.slack.channelId",
+        SLACK_ID,
+        "a Slack channel id (C0123ABCD)",
+      ),
+    };
+  }
+  let teams: TeamsChatConfig | undefined;
+  if (chatRaw.teams !== undefined && chatRaw.teams !== null) {
+    const raw = r.object(chatRaw.teams, "chat.teams");
+    teams = {
+      teamId: id(raw.teamId, "chat.teams.teamId", UUID, "a Teams team id (a UUID)"),
+      tenantId: id(
+        raw.tenantId,
+        "chat.teams.tenantId",
+        UUID,
+        "a Microsoft Entra tenant id (a UUID)",
+      ),
+      channelId: id(
+        raw.channelId,
+        "chat.teams.channelId",
+        /^19:[A-Za-z0-9_-]+@thread\.[a-z0-9]+$/,
+        "a Teams channel id (19:...@thread.tacv2)",
+      ),
+    };
+  }
+  const chat: ChatConfig = {
+    ...(slack ? { slack } : {}),
+    ...(teams ? { teams } : {}),
+    minimumSeverity: r.oneOf(
+      chatRaw.minimumSeverity,
+      "chat.minimumSeverity",
+      SEVERITIES,
+      DEFAULTS.chat.minimumSeverity,
+    ),
+    resolutions: r.boolean(chatRaw.resolutions, "chat.resolutions", DEFAULTS.chat.resolutions),
+  };
+
   const tagsRaw = r.object(get("tags"), "tags");
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(tagsRaw)) {
@@ -516,6 +639,8 @@ export function parseStackConfig(
     alarms,
     thresholds,
     remediation,
+    operations,
+    chat,
     tags,
   };
 }

@@ -47,6 +47,8 @@ export interface DrillRow {
   handlerMs: number;
   /** Incident records the handler wrote to its log (one per invocation). */
   incidentRecords: number;
+  /** Their text (JSON lines), kept for `npm run incidents`. */
+  incidentLines?: string[];
   ok: boolean;
   problem?: string;
 }
@@ -176,6 +178,7 @@ async function runScenario(
   row.handlerMs = performance.now() - handlerStarted;
   const incidents = logged.lines.filter((l) => l.startsWith('{"type":"incident"'));
   row.incidentRecords = incidents.length;
+  row.incidentLines = incidents;
   row.outcome = result.outcome;
   row.actions = result.actions;
 
@@ -282,6 +285,17 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
   return rows;
 }
 
+/** Where the drill keeps the incident records of its last run (gitignored), for `npm run incidents`. */
+export const DRILL_INCIDENTS_FILE = path.join(ROOT, ".drill", "incidents.jsonl");
+
+/** Writes the run's incident records, one JSON line each, replacing the previous run's. */
+export function writeIncidentLog(rows: DrillRow[], file = DRILL_INCIDENTS_FILE): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const lines = rows.flatMap((r) => r.incidentLines ?? []);
+  fs.writeFileSync(file, lines.map((l) => `${l}\n`).join(""));
+  return `${lines.length} in ${path.relative(process.cwd(), file)}`;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
@@ -295,7 +309,9 @@ async function main(): Promise<void> {
     return;
   }
   const rows = await runDrill();
+  const kept = writeIncidentLog(rows);
   console.log("");
+  console.log(`Incident records of this run: ${kept} (npm run incidents)`);
   console.log(table(rows));
   const failed = rows.filter((r) => !r.ok);
   const times = rows

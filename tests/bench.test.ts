@@ -229,6 +229,20 @@ describe("bench: cost calculator", () => {
     expect(callRateOnly.usd).to.be.closeTo(0.875, 1e-9);
   });
 
+  it("operations: a dashboard at $3, free saved queries, the archive by volume and retention", () => {
+    const lines = monthlyCost(
+      { ...small, dashboards: 1, queryDefinitions: 5, archives: 1, archiveRetentionDays: 90 },
+      { ...quiet, archivedEventsPerMonth: 1_000_000, bytesPerArchivedEvent: 1024 },
+    );
+    const dashboard = lines.find((l) => l.item.startsWith("1 dashboard(s), 5 saved"))!;
+    expect(dashboard.usd).to.equal(3);
+    const archive = lines.find((l) => l.item.startsWith("archive of the detections"))!;
+    // 1,000,000 x 1 KiB = 0.953674 GB in at $0.10; 90 days of it stored at $0.023 per GB-month
+    const gb = 1_000_000 / 1024 ** 2;
+    expect(archive.usd).to.be.closeTo(gb * 0.1 + gb * (90 / (365 / 12)) * 0.023, 1e-9);
+    expect(total(lines) - total(monthlyCost(small, quiet))).to.be.closeTo(3 + archive.usd, 1e-9);
+  });
+
   it("counts the inventory from recorded resources", () => {
     const r = (type: string, name: string, inputs: object = {}, parent?: string) => ({
       type,

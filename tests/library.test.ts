@@ -22,6 +22,9 @@ describe('the library entry (what `import ... from "aws-security-watch"` gets)',
       "SecurityRuleWatcher",
       "CompositeAlarmGroup",
       "AutoRemediator",
+      "OperationsDashboard",
+      "SecurityEventArchive",
+      "ChatChannels",
     ]) {
       expect(lib, name).to.have.property(name).that.is.a("function");
     }
@@ -36,6 +39,11 @@ describe('the library entry (what `import ... from "aws-security-watch"` gets)',
       "RemediationId",
       "RemediationMode",
       "Severity",
+      "dashboardBody",
+      "SAVED_QUERIES",
+      "INCIDENT_FIELDS",
+      "renderChatCard",
+      "archivePattern",
     ]) {
       expect(lib, name).to.have.property(name);
     }

@@ -27,6 +27,8 @@ const COMPONENTS = [
   "aws-security-watch:index:CompositeAlarmGroup::cis",
   "aws-security-watch:index:ThresholdAlarmGroup::thresholds",
   "aws-security-watch:index:AutoRemediator::remediate",
+  "aws-security-watch:index:OperationsDashboard::ops",
+  "aws-security-watch:index:SecurityEventArchive::archive",
 ];
 
 describe("the stack (Pulumi.dev.yaml under mocks)", () => {
@@ -221,6 +223,8 @@ describe("a secondary region of the account (trail.enabled: false)", () => {
       "aws-security-watch:index:AlertTopicSet::alerts",
       "aws-security-watch:index:SecurityRuleWatcher::watch",
       "aws-security-watch:index:AutoRemediator::remediate",
+      "aws-security-watch:index:OperationsDashboard::ops",
+      "aws-security-watch:index:SecurityEventArchive::archive",
     ]);
     expect(recorder.ofType("aws:cloudtrail/trail:Trail")).to.deep.equal([]);
     expect(recorder.ofType("pulumi:providers:aws")).to.deep.equal([]);

@@ -1,0 +1,376 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { CATALOG } from "../core/catalog";
+import {
+  buildAlertCardTransformer,
+  buildResolutionCardTransformer,
+  resolutionEventPattern,
+} from "../core/chatCard";
+import { Detection } from "../core/detection";
+import { SEVERITIES, Severity } from "../core/types";
+
+/** A detection rule whose alerts go to chat. */
+export interface ChatDetectionArgs {
+  /** The EventBridge rule's name (SecurityRuleWatcher `rules[id].name`). */
+  readonly ruleName: pulumi.Input<string>;
+  /**
+   * The detection's effective severity (after the stack's overrides).
+   * @default the catalog's severity
+   */
+  readonly severity?: Severity;
+}
+
+/** A Slack channel, from the AWS Chatbot console (the workspace must be authorized there once). */
+export interface SlackChannelArgs {
+  /** The Slack workspace (team) id, e.g. `T07EA123LEP`. */
+  readonly teamId: string;
+  /** The channel id, e.g. `C07EZ1ABC23` (channel details in Slack). */
+  readonly channelId: string;
+}
+
+/** A Microsoft Teams channel, from the AWS Chatbot console (the team must be authorized there once). */
+export interface TeamsChannelArgs {
+  /** The team id (a UUID). */
+  readonly teamId: string;
+  /** The Microsoft Entra tenant id (a UUID). */
+  readonly tenantId: string;
+  /** The channel id, e.g. `19:abc123@thread.tacv2` (from the channel's link). */
+  readonly channelId: string;
+}
+
+/** What Chatbot logs to CloudWatch Logs. */
+export enum ChatLoggingLevel {
+  Error = "ERROR",
+  Info = "INFO",
+  None = "NONE",
+}
+
+export interface ChatChannelsArgs {
+  /**
+   * The SNS topic of the chat cards (AlertTopicSet topic with purpose `chat`): its policy must
+   * let EventBridge rules of the account publish, and its key let EventBridge use it. Only
+   * custom-notification cards are published to it, so Chatbot renders every message.
+   */
+  readonly topicArn: pulumi.Input<string>;
+  /** The detection rules, by detection id (catalog ids). */
+  readonly detections: Record<string, ChatDetectionArgs>;
+  /**
+   * The least severe alert that goes to chat.
+   * @default Severity.Medium
+   */
+  readonly minimumSeverity?: Severity;
+  /**
+   * Post resolution cards, threaded under their alert: a rule on the remediation functions'
+   * on-success results (AutoRemediator `resultEventBusArn` must name the default bus).
+   * @default true
+   */
+  readonly resolutions?: boolean;
+  /**
+   * Name of the resolution rule; keep it under the watcher's prefix so that its dead-letter
+   * queue admits it (`<ruleNamePrefix>-chat-resolutions`).
+   * @default "<component name>-chat-resolutions"
+   */
+  readonly ruleNamePrefix?: string;
+  /**
+   * Dead-letter queue of the chat targets (SecurityRuleWatcher `deadLetterQueueArn`).
+   * @default none
+   */
+  readonly deadLetterQueueArn?: pulumi.Input<string>;
+  /**
+   * A Slack channel configuration.
+   * https://docs.aws.amazon.com/chatbot/latest/adminguide/slack-setup.html
+   * @default none
+   */
+  readonly slack?: SlackChannelArgs;
+  /**
+   * A Microsoft Teams channel configuration.
+   * https://docs.aws.amazon.com/chatbot/latest/adminguide/teams-setup.html
+   * @default none
+   */
+  readonly teams?: TeamsChannelArgs;
+  /**
+   * Guardrail policies: the most any channel member may do through Chatbot, whatever the role.
+   * @default ["arn:<partition>:iam::aws:policy/ReadOnlyAccess"]
+   */
+  readonly guardrailPolicyArns?: string[];
+  /**
+   * Chatbot's logging to CloudWatch Logs.
+   * @default ChatLoggingLevel.Error
+   */
+  readonly loggingLevel?: ChatLoggingLevel;
+  /**
+   * Channel members must use their own IAM identity to run commands (not the channel's role).
+   * @default true
+   */
+  readonly userAuthorizationRequired?: boolean;
+  /**
+   * Host suffix of the AWS console in the cards' links.
+   * @default "console.aws.amazon.com"
+   */
+  readonly consoleDomain?: string;
+  /**
+   * Tags of the role, the rule and the channel configurations.
+   * @default {}
+   */
+  readonly tags?: Record<string, string>;
+}
+
+const DEFAULTS = {
+  minimumSeverity: Severity.Medium,
+  resolutions: true,
+  loggingLevel: ChatLoggingLevel.Error,
+  userAuthorizationRequired: true,
+  consoleDomain: "console.aws.amazon.com",
+  maximumEventAgeSeconds: 3600,
+  maximumRetryAttempts: 10,
+};
+
+/** The read-only actions Chatbot's notifications need (CloudWatch graphs in alarm cards). */
+export const CHAT_ROLE_ACTIONS = ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"];
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The problems of the channel settings, each saying what to change. */
+export function chatChannelProblems(slack?: SlackChannelArgs, teams?: TeamsChannelArgs): string[] {
+  const problems: string[] = [];
+  if (!slack && !teams) problems.push("set slack, teams or both: no chat channel is configured");
+  if (slack) {
+    if (!/^[A-Z0-9]{9,11}$/.test(slack.teamId)) {
+      problems.push(`slack.teamId: "${slack.teamId}" is not a Slack workspace id (T0123ABCD)`);
+    }
+    if (!/^[A-Z0-9]{9,11}$/.test(slack.channelId)) {
+      problems.push(`slack.channelId: "${slack.channelId}" is not a Slack channel id (C0123ABCD)`);
+    }
+  }
+  if (teams) {
+    if (!UUID.test(teams.teamId)) problems.push(`teams.teamId: "${teams.teamId}" is not a UUID`);
+    if (!UUID.test(teams.tenantId)) {
+      problems.push(`teams.tenantId: "${teams.tenantId}" is not a UUID`);
+    }
+    if (!/^19:[A-Za-z0-9_-]+@thread\.[a-z0-9]+$/.test(teams.channelId)) {
+      problems.push(
+        `teams.channelId: "${teams.channelId}" is not a Teams channel id (19:...@thread.tacv2)`,
+      );
+    }
+  }
+  return problems;
+}
+
+/**
+ * AWS Chatbot (Amazon Q Developer in chat applications) channels for Slack and Microsoft Teams,
+ * fed by readable cards: a target per detection rule (at or above `minimumSeverity`) on the chat
+ * topic, whose input transformer renders the alert as a Chatbot custom notification
+ * (core/chatCard.ts), and a rule on the remediations' results that renders resolution cards in
+ * the alert's thread. The channels' IAM role is read-only (CloudWatch reads for notifications),
+ * and guardrail policies cap what members can do. Chatbot is free; the targets and the topic
+ * cost what SNS and EventBridge do.
+ */
+export class ChatChannels extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+  /** ARN of the Slack channel configuration (undefined without Slack). */
+  public readonly slackChannelArn?: pulumi.Output<string>;
+  /** ARN of the Teams channel configuration (undefined without Teams). */
+  public readonly teamsChannelArn?: pulumi.Output<string>;
+  /** The detections whose alerts go to chat (plain data). */
+  public readonly chatDetectionIds: string[];
+  /**
+   * The bus the resolution rule listens on (the default bus of the account and region): give it
+   * to AutoRemediator as `resultEventBusArn`.
+   */
+  public readonly resultEventBusArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ChatChannelsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aws-security-watch:index:ChatChannels", name, {}, opts);
+    const settings = {
+      minimumSeverity: args.minimumSeverity ?? DEFAULTS.minimumSeverity,
+      resolutions: args.resolutions ?? DEFAULTS.resolutions,
+      loggingLevel: args.loggingLevel ?? DEFAULTS.loggingLevel,
+      userAuthorizationRequired:
+        args.userAuthorizationRequired ?? DEFAULTS.userAuthorizationRequired,
+      consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
+      ruleNamePrefix: args.ruleNamePrefix ?? name,
+    };
+    const tags = args.tags ?? {};
+
+    // ---------------------------------------------------------------- validation
+    const problems = chatChannelProblems(args.slack, args.teams);
+    if (!SEVERITIES.includes(settings.minimumSeverity)) {
+      problems.push(
+        `minimumSeverity: "${settings.minimumSeverity}" is not one of ${SEVERITIES.join(", ")}`,
+      );
+    }
+    const byId = new Map(CATALOG.map((d) => [d.id, d]));
+    const detections: Detection[] = [];
+    for (const [id, d] of Object.entries(args.detections)) {
+      const detection = byId.get(id);
+      if (!detection) {
+        problems.push(
+          `detections.${id}: not a catalog detection; chat cards are built from the catalog`,
+        );
+        continue;
+      }
+      detections.push(d.severity ? { ...detection, severity: d.severity } : detection);
+    }
+    const rank = (s: Severity) => SEVERITIES.indexOf(s);
+    const chatty = detections.filter((d) => rank(d.severity) <= rank(settings.minimumSeverity));
+    // Built before any resource: a card that does not fit fails here.
+    const transformers = new Map<string, ReturnType<typeof buildAlertCardTransformer>>();
+    for (const d of chatty) {
+      try {
+        transformers.set(
+          d.id,
+          buildAlertCardTransformer(d, { consoleDomain: settings.consoleDomain }),
+        );
+      } catch (error) {
+        problems.push((error as Error).message);
+      }
+    }
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(problems.join("\n"), this);
+    }
+
+    // ---------------------------------------------------------------- resources
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    this.resultEventBusArn = pulumi
+      .all([partition, region, accountId])
+      .apply(([p, r, a]) => `arn:${p}:events:${r}:${a}:event-bus/default`);
+    const retryPolicy = {
+      maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
+      maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
+    };
+    const deadLetterConfig = args.deadLetterQueueArn ? { arn: args.deadLetterQueueArn } : undefined;
+
+    for (const d of chatty) {
+      new aws.cloudwatch.EventTarget(
+        `${name}-${d.id}-chat`,
+        {
+          rule: args.detections[d.id].ruleName,
+          targetId: "chat",
+          arn: args.topicArn,
+          inputTransformer: transformers.get(d.id)!,
+          retryPolicy,
+          deadLetterConfig,
+        },
+        { parent: this },
+      );
+    }
+
+    if (settings.resolutions) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-resolutions`,
+        {
+          name: `${settings.ruleNamePrefix}-chat-resolutions`,
+          description: "aws-security-watch: remediation results to chat, as resolution cards",
+          eventPattern: accountId.apply((a) => JSON.stringify(resolutionEventPattern(a))),
+          tags,
+        },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-resolutions-chat`,
+        {
+          rule: rule.name,
+          targetId: "chat",
+          arn: args.topicArn,
+          inputTransformer: buildResolutionCardTransformer({
+            consoleDomain: settings.consoleDomain,
+          }),
+          retryPolicy,
+          deadLetterConfig,
+        },
+        { parent: this },
+      );
+    }
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: "AWS Chatbot channels of aws-security-watch: read-only notifications",
+        assumeRolePolicy: accountId.apply((account) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Service: "chatbot.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: { StringEquals: { "aws:SourceAccount": account } },
+              },
+            ],
+          }),
+        ),
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicy(
+      `${name}-role-policy`,
+      {
+        role: role.id,
+        policy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "NotificationsReadOnly",
+              Effect: "Allow",
+              Action: CHAT_ROLE_ACTIONS,
+              // CloudWatch's Describe/Get/List calls take no resource-level permission.
+              Resource: "*",
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+    const guardrails =
+      args.guardrailPolicyArns ??
+      partition.apply((p) => [`arn:${p}:iam::aws:policy/ReadOnlyAccess`]);
+    const common = {
+      iamRoleArn: role.arn,
+      snsTopicArns: [args.topicArn],
+      guardrailPolicyArns: guardrails,
+      loggingLevel: settings.loggingLevel,
+      userAuthorizationRequired: settings.userAuthorizationRequired,
+      tags,
+    };
+    if (args.slack) {
+      const slack = new aws.chatbot.SlackChannelConfiguration(
+        `${name}-slack`,
+        {
+          configurationName: `${name}-slack`,
+          slackTeamId: args.slack.teamId,
+          slackChannelId: args.slack.channelId,
+          ...common,
+        },
+        { parent: this },
+      );
+      this.slackChannelArn = slack.chatConfigurationArn;
+    }
+    if (args.teams) {
+      const teams = new aws.chatbot.TeamsChannelConfiguration(
+        `${name}-teams`,
+        {
+          configurationName: `${name}-teams`,
+          teamId: args.teams.teamId,
+          tenantId: args.teams.tenantId,
+          channelId: args.teams.channelId,
+          ...common,
+        },
+        { parent: this },
+      );
+      this.teamsChannelArn = teams.chatConfigurationArn;
+    }
+
+    this.roleArn = role.arn;
+    this.chatDetectionIds = chatty.map((d) => d.id);
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      slackChannelArn: this.slackChannelArn,
+      teamsChannelArn: this.teamsChannelArn,
+      chatDetectionIds: this.chatDetectionIds,
+      resultEventBusArn: this.resultEventBusArn,
+    });
+  }
+}

@@ -1,0 +1,233 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { dashboardBody, DashboardQueue, dashboardProblems, dashboardUrl } from "../core/dashboard";
+import { logGroupsOf, queryDefinitionName, QueryLogGroups, SAVED_QUERIES } from "../core/queries";
+import { Severity } from "../core/types";
+
+/** A detection rule shown on the dashboard. */
+export interface DashboardRuleArgs {
+  /** The EventBridge rule's name (SecurityRuleWatcher `rules[id].name`). */
+  readonly ruleName: pulumi.Input<string>;
+  /** The detection's effective severity: the alerts graph sums the rules by severity. */
+  readonly severity: Severity;
+}
+
+export interface OperationsDashboardArgs {
+  /**
+   * Detection rules by detection id: their `MatchedEvents` make the alerts-by-severity graph.
+   * @default {}
+   */
+  readonly rules?: Record<string, DashboardRuleArgs>;
+  /**
+   * Log group of each remediation function, by remediation id (AutoRemediator `logGroupNames`):
+   * the incident records. Their keys are the remediations on the outcome graph.
+   * @default {}
+   */
+  readonly incidentLogGroupNames?: Record<string, pulumi.Input<string>>;
+  /**
+   * The trail's log group (AuditTrail `logGroupName`), read by the saved queries on sign-ins,
+   * denied calls and who-did-what.
+   * @default none: those queries read the incident log groups only, or are not saved
+   */
+  readonly trailLogGroupName?: pulumi.Input<string>;
+  /**
+   * Queues whose depth the dashboard shows, by label (the on-failure queue, the dead-letter
+   * queues), as SQS queue ARNs; the region is read from each ARN.
+   * @default {}
+   */
+  readonly queueArns?: Record<string, pulumi.Input<string>>;
+  /**
+   * Metric alarm ARNs by key (CIS alarms, threshold alarms, the remediation-failed alarm).
+   * @default {}
+   */
+  readonly alarmArns?: Record<string, pulumi.Input<string>>;
+  /**
+   * Composite alarm ARNs by key: shown first.
+   * @default {}
+   */
+  readonly compositeAlarmArns?: Record<string, pulumi.Input<string>>;
+  /**
+   * The dashboard's name (1-255 of A-Z, a-z, 0-9, - and _); unique per account.
+   * @default the component name
+   */
+  readonly dashboardName?: string;
+  /**
+   * The heading of the dashboard.
+   * @default "aws-security-watch: <dashboardName>"
+   */
+  readonly title?: string;
+  /**
+   * Deploy the dashboard (false: only the saved queries).
+   * @default true
+   */
+  readonly dashboard?: boolean;
+  /**
+   * Save the incident-history queries as Logs Insights query definitions.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_Insights-Saving-Queries.html
+   * @default true
+   */
+  readonly saveQueries?: boolean;
+  /**
+   * The folder of the saved queries in the Logs Insights console.
+   * @default "aws-security-watch/<dashboardName>"
+   */
+  readonly queryFolder?: string;
+  /**
+   * Period of the graphs, seconds (a multiple of 60).
+   * @default 300
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Host suffix of the AWS console in the dashboard URL (`console.amazonaws.cn` in China).
+   * @default "console.aws.amazon.com"
+   */
+  readonly consoleDomain?: string;
+}
+
+const DEFAULTS = {
+  saveQueries: true,
+  periodSeconds: 300,
+  consoleDomain: "console.aws.amazon.com",
+};
+
+/** `arn:aws:sqs:<region>:<account>:<name>` as its name and region. */
+function queueOf(label: string, arn: string): DashboardQueue {
+  const parts = arn.split(":");
+  if (parts.length !== 6 || parts[2] !== "sqs") {
+    throw new Error(`queueArns.${label}: "${arn}" is not an SQS queue ARN`);
+  }
+  return { label, queueName: parts[5], region: parts[3] };
+}
+
+/**
+ * The stack's CloudWatch dashboard (alerts by severity, remediations by outcome, queue depths,
+ * alarm states, latest incident records; body from core/dashboard.ts) and the saved Logs
+ * Insights queries of the incident history (core/queries.ts). Dashboards cost $3 a month each
+ * beyond the account's first three; query definitions are free.
+ */
+export class OperationsDashboard extends pulumi.ComponentResource {
+  /** The dashboard's name (undefined when `dashboard` is false). */
+  public readonly dashboardName?: pulumi.Output<string>;
+  /** The dashboard in the CloudWatch console (undefined when `dashboard` is false). */
+  public readonly dashboardUrl?: pulumi.Output<string>;
+  /** Query definition id by saved-query id (empty when queries are not saved). */
+  public readonly queryDefinitionIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: OperationsDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aws-security-watch:index:OperationsDashboard", name, {}, opts);
+    const dashboardName = args.dashboardName ?? name;
+    const settings = {
+      saveQueries: args.saveQueries ?? DEFAULTS.saveQueries,
+      periodSeconds: args.periodSeconds ?? DEFAULTS.periodSeconds,
+      consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
+      title: args.title ?? `aws-security-watch: ${dashboardName}`,
+      queryFolder: args.queryFolder ?? `aws-security-watch/${dashboardName}`,
+    };
+    const rules = args.rules ?? {};
+    const incidentGroups = args.incidentLogGroupNames ?? {};
+
+    // ---------------------------------------------------------------- validation
+    const problems: string[] = [];
+    if (!/^[A-Za-z0-9_-]{1,255}$/.test(dashboardName)) {
+      problems.push(
+        `dashboardName: "${dashboardName}" must be 1-255 of A-Z, a-z, 0-9, - and _ (set dashboardName)`,
+      );
+    }
+    // The same checks as the body builder, on the plain parts, before any resource.
+    problems.push(
+      ...dashboardProblems({
+        title: settings.title,
+        region: "",
+        rules: Object.entries(rules).map(([id, r]) => ({ ruleName: id, severity: r.severity })),
+        remediations: Object.keys(incidentGroups),
+        queues: [],
+        alarmArns: [],
+        compositeAlarmArns: [],
+        incidentLogGroups: [],
+        periodSeconds: settings.periodSeconds,
+      }),
+    );
+    if (problems.length > 0) {
+      throw new pulumi.ResourceError(problems.join("\n"), this);
+    }
+
+    // ---------------------------------------------------------------- resources
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const ruleIds = Object.keys(rules);
+    const remediations = Object.keys(incidentGroups);
+    const queueLabels = Object.keys(args.queueArns ?? {});
+    const body = pulumi
+      .all([
+        region,
+        pulumi.all(ruleIds.map((id) => rules[id].ruleName)),
+        pulumi.all(remediations.map((id) => incidentGroups[id])),
+        pulumi.all(queueLabels.map((label) => args.queueArns![label])),
+        pulumi.all(Object.values(args.alarmArns ?? {})),
+        pulumi.all(Object.values(args.compositeAlarmArns ?? {})),
+      ])
+      .apply(([r, ruleNames, logGroups, queueArns, alarms, composites]) =>
+        JSON.stringify(
+          dashboardBody({
+            title: settings.title,
+            region: r,
+            rules: ruleNames.map((ruleName, i) => ({
+              ruleName,
+              severity: rules[ruleIds[i]].severity,
+            })),
+            remediations,
+            queues: queueArns.map((arn, i) => queueOf(queueLabels[i], arn)),
+            alarmArns: alarms,
+            compositeAlarmArns: composites,
+            incidentLogGroups: logGroups,
+            periodSeconds: settings.periodSeconds,
+          }),
+        ),
+      );
+    const dashboard =
+      args.dashboard === false
+        ? undefined
+        : new aws.cloudwatch.Dashboard(
+            `${name}-dashboard`,
+            { dashboardName, dashboardBody: body },
+            { parent: this },
+          );
+
+    this.queryDefinitionIds = {};
+    if (settings.saveQueries) {
+      const incidentNames = remediations.map((id) => incidentGroups[id]);
+      for (const query of SAVED_QUERIES) {
+        const groups = pulumi
+          .all([pulumi.all(incidentNames), pulumi.output(args.trailLogGroupName)])
+          .apply(([incidents, trail]) => logGroupsOf(query, incidents, trail));
+        // A query over no log group cannot run: skip the trail's queries without a trail.
+        const readsSomething =
+          query.logGroups === QueryLogGroups.Trail
+            ? args.trailLogGroupName !== undefined
+            : incidentNames.length > 0 || args.trailLogGroupName !== undefined;
+        if (!readsSomething) continue;
+        const definition = new aws.cloudwatch.QueryDefinition(
+          `${name}-query-${query.id}`,
+          {
+            name: queryDefinitionName(settings.queryFolder, query),
+            queryString: query.queryString,
+            logGroupNames: groups,
+          },
+          { parent: this },
+        );
+        this.queryDefinitionIds[query.id] = definition.queryDefinitionId;
+      }
+    }
+
+    this.dashboardName = dashboard?.dashboardName;
+    this.dashboardUrl = dashboard
+      ? pulumi
+          .all([region, dashboard.dashboardName])
+          .apply(([r, n]) => dashboardUrl(r, n, settings.consoleDomain))
+      : undefined;
+    this.registerOutputs({
+      dashboardName: this.dashboardName,
+      dashboardUrl: this.dashboardUrl,
+      queryDefinitionIds: this.queryDefinitionIds,
+    });
+  }
+}

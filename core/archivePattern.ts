@@ -1,0 +1,238 @@
+/**
+ * The event pattern of the EventBridge archive: one pattern that matches every event that any
+ * detection matches (the union of the catalog's patterns), within EventBridge's 2048-character
+ * limit. No Pulumi.
+ *
+ * The exact union (an `$or` of every detection's pattern) is far longer than 2048 characters, so
+ * the builder generalizes, in stages, until the pattern fits:
+ * 1. the exact patterns, merged where they differ in one field only;
+ * 2. the routing fields only (source, detail-type, and the conditions of `detail` two levels
+ *    deep at most, such as eventSource, eventName, errorCode, userIdentity.type): conditions on
+ *    the call's payload (request parameters, response elements) are dropped, and an `$or` whose
+ *    every branch names its eventNames becomes the list of those names; then, while the
+ *    pattern is too long, the group (one service, after merging) with the longest list of
+ *    eventNames loses that list (and its eventSource, which the source implies): every
+ *    successful call of that service is archived;
+ * 3. source and detail-type only;
+ * 4. detail-type only.
+ * Every step only removes conditions (or replaces an `$or` by a condition each of its branches
+ * implies), so each stage matches at least what the one before matched: the archive never
+ * misses an event a detection matches (tests/archivePattern.test.ts checks it on every real
+ * record and sample). Merging two patterns that differ in one field into one with the union of
+ * that field's values is exact.
+ */
+import { EventPattern, MAX_PATTERN_LENGTH, validatePattern } from "./eventPattern";
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** How far a stage generalized the union (for the README and the stack's outputs). */
+export enum ArchivePatternStage {
+  Exact = "exact",
+  RoutingFields = "routing-fields",
+  SourcesAndTypes = "sources-and-detail-types",
+  DetailTypes = "detail-types",
+}
+
+export interface ArchivePattern {
+  readonly pattern: EventPattern;
+  readonly stage: ArchivePatternStage;
+}
+
+/** `{a: {b: [..]}}` as `[["a.b", [..]]]`; `$or` is a leaf (its value is a list as well). */
+function flatten(pattern: Json, prefix = ""): Map<string, unknown[]> {
+  const out = new Map<string, unknown[]>();
+  for (const [key, value] of Object.entries(pattern)) {
+    const path = prefix ? `${prefix}\u0000${key}` : key;
+    if (Array.isArray(value)) out.set(path, value);
+    else if (isObject(value)) for (const [p, v] of flatten(value, path)) out.set(p, v);
+  }
+  return out;
+}
+
+function unflatten(flat: Map<string, unknown[]>): Json {
+  const out: Json = {};
+  for (const [path, value] of [...flat.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const keys = path.split("\u0000");
+    let node = out;
+    for (const key of keys.slice(0, -1)) {
+      node[key] = isObject(node[key]) ? node[key] : {};
+      node = node[key] as Json;
+    }
+    node[keys[keys.length - 1]] = value;
+  }
+  return out;
+}
+
+/** The values of two lists, each once (by JSON text), strings sorted first, in a stable order. */
+function union(a: readonly unknown[], b: readonly unknown[]): unknown[] {
+  const seen = new Map<string, unknown>();
+  for (const v of [...a, ...b]) seen.set(JSON.stringify(v), v);
+  return [...seen.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([, v]) => v);
+}
+
+const textOf = (values: readonly unknown[]) => new Set(values.map((v) => JSON.stringify(v)));
+
+/** Whether every event `specific` matches is matched by `general` (checked field by field). */
+function subsumes(general: Map<string, unknown[]>, specific: Map<string, unknown[]>): boolean {
+  for (const [path, values] of general) {
+    const other = specific.get(path);
+    if (!other || path.endsWith("$or")) {
+      if (!other || JSON.stringify(other) !== JSON.stringify(values)) return false;
+      continue;
+    }
+    const allowed = textOf(values);
+    if (![...textOf(other)].every((v) => allowed.has(v))) return false;
+  }
+  return true;
+}
+
+/**
+ * Patterns that differ in one field only become one, with the union of that field's values;
+ * patterns that another one covers are dropped. The result matches exactly what the input did.
+ */
+export function mergePatterns(patterns: readonly EventPattern[]): EventPattern[] {
+  let flats = patterns.map((p) => flatten(p));
+  for (let changed = true; changed;) {
+    changed = false;
+    outer: for (let i = 0; i < flats.length; i++) {
+      for (let j = 0; j < flats.length; j++) {
+        if (i === j) continue;
+        const [a, b] = [flats[i], flats[j]];
+        if (subsumes(a, b)) {
+          flats = flats.filter((_, k) => k !== j);
+          changed = true;
+          break outer;
+        }
+        if (a.size !== b.size) continue;
+        const differing = [...a.keys()].filter(
+          (k) => !b.has(k) || JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)),
+        );
+        if (differing.length === 1 && b.has(differing[0])) {
+          const merged = new Map(a);
+          merged.set(differing[0], union(a.get(differing[0])!, b.get(differing[0])!));
+          flats = [...flats.filter((_, k) => k !== i && k !== j), merged];
+          changed = true;
+          break outer;
+        }
+      }
+    }
+  }
+  return flats.map(unflatten).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+}
+
+const isPlainList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === "string");
+
+/** The fields of a CloudTrail record that hold the call's own payload, not who or what. */
+const PAYLOAD_FIELDS = ["requestParameters", "responseElements", "additionalEventData"];
+
+const isMatcherList = (v: unknown): v is unknown[] => Array.isArray(v) && v.length > 0;
+
+/**
+ * The routing fields of a pattern: source, detail-type and the conditions of `detail` two
+ * levels deep at most, except on the call's payload (request parameters, response elements); an `$or` of `detail` whose branches all list eventNames becomes
+ * their union. Matches at least what `pattern` matches.
+ */
+export function routingFields(pattern: EventPattern): EventPattern {
+  const out: Json = {};
+  for (const key of ["source", "detail-type"]) {
+    if (isPlainList(pattern[key])) out[key] = pattern[key];
+  }
+  const detail = pattern.detail;
+  if (isObject(detail)) {
+    const kept: Json = {};
+    for (const [key, value] of Object.entries(detail)) {
+      if (PAYLOAD_FIELDS.includes(key) || key === "$or") continue;
+      if (isMatcherList(value)) kept[key] = value;
+      else if (isObject(value)) {
+        const inner = Object.fromEntries(Object.entries(value).filter(([, v]) => isMatcherList(v)));
+        if (Object.keys(inner).length > 0) kept[key] = inner;
+      }
+    }
+    const branches = detail.$or;
+    if (
+      kept.eventName === undefined &&
+      Array.isArray(branches) &&
+      branches.every((b) => isObject(b) && isPlainList(b.eventName))
+    ) {
+      kept.eventName = union(
+        [],
+        branches.flatMap((b) => (b as Json).eventName as string[]),
+      ) as string[];
+    }
+    if (Object.keys(kept).length > 0) out.detail = kept;
+  }
+  return out;
+}
+
+function withoutDetailField(pattern: EventPattern, field: string): EventPattern {
+  if (!isObject(pattern.detail)) return pattern;
+  const { [field]: _dropped, ...rest } = pattern.detail;
+  void _dropped;
+  const { detail: _d, ...top } = pattern;
+  void _d;
+  return Object.keys(rest).length > 0 ? { ...top, detail: rest } : top;
+}
+
+function only(pattern: EventPattern, keys: string[]): EventPattern {
+  return Object.fromEntries(Object.entries(pattern).filter(([k]) => keys.includes(k)));
+}
+
+/** One pattern: the single one, or an `$or` of them. */
+function combine(patterns: EventPattern[]): EventPattern {
+  return patterns.length === 1 ? patterns[0] : { $or: patterns };
+}
+
+/**
+ * The archive pattern for `patterns` (the enabled detections'): the most exact stage that is a
+ * valid pattern of at most `maxLength` characters.
+ * @throws Error when no pattern is given, or even the detail-types alone do not fit
+ */
+export function archivePattern(
+  patterns: readonly EventPattern[],
+  maxLength: number = MAX_PATTERN_LENGTH,
+): ArchivePattern {
+  if (patterns.length === 0) {
+    throw new Error("archivePattern: no detection pattern to archive the events of");
+  }
+  const routing = mergePatterns(patterns.map(routingFields));
+  const fits = (candidate: EventPattern) =>
+    JSON.stringify(candidate).length <= maxLength && validatePattern(candidate).length === 0;
+
+  const exact = combine(mergePatterns(patterns));
+  if (fits(exact)) return { pattern: exact, stage: ArchivePatternStage.Exact };
+
+  // Routing fields; while too long, the group with the longest list of eventNames loses it, and
+  // its eventSource (which its source implies), so that it merges with the other such groups
+  // into one pattern over their sources.
+  let partial = routing;
+  for (;;) {
+    const pattern = combine(partial);
+    if (fits(pattern)) return { pattern, stage: ArchivePatternStage.RoutingFields };
+    const named = partial
+      .map((p, i) => [i, JSON.stringify((p.detail as Json | undefined)?.eventName ?? "").length])
+      .filter(([, length]) => length > 2)
+      .sort((a, b) => b[1] - a[1]);
+    if (named.length === 0) break;
+    const [largest] = named[0];
+    partial = mergePatterns(
+      partial.map((p, i) =>
+        i === largest ? withoutDetailField(withoutDetailField(p, "eventName"), "eventSource") : p,
+      ),
+    );
+  }
+  const stages: [ArchivePatternStage, EventPattern[]][] = [
+    [ArchivePatternStage.SourcesAndTypes, routing.map((p) => only(p, ["source", "detail-type"]))],
+    [ArchivePatternStage.DetailTypes, routing.map((p) => only(p, ["detail-type"]))],
+  ];
+  for (const [stage, candidates] of stages) {
+    const pattern = combine(mergePatterns(candidates));
+    if (fits(pattern)) return { pattern, stage };
+  }
+  throw new Error(
+    `archivePattern: even the detail-types of the detections do not fit in ${maxLength} characters`,
+  );
+}
