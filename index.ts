@@ -29,3 +29,5 @@ export const eventArchivePatternStage = stack.archive?.patternStage;
 export const chatChannels = stack.chat
   ? { slack: stack.chat.slackChannelArn, teams: stack.chat.teamsChannelArn }
   : undefined;
+export const configRecorder = stack.compliance?.recorderName;
+export const configRuleNames = stack.compliance?.ruleNames;

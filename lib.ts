@@ -9,6 +9,8 @@ export * from "./components/securityRuleWatcher";
 export * from "./components/compositeAlarmGroup";
 export * from "./components/thresholdAlarmGroup";
 export * from "./components/autoRemediator";
+export * from "./components/complianceRecorder";
+export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
 export { CATALOG } from "./core/catalog";
 export * from "./core/detection";

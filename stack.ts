@@ -12,6 +12,11 @@ import { CompositeAlarmGroup } from "./components/compositeAlarmGroup";
 import { ThresholdAlarmGroup } from "./components/thresholdAlarmGroup";
 import { OperationsDashboard } from "./components/operationsDashboard";
 import { SecurityEventArchive } from "./components/securityEventArchive";
+import {
+  ComplianceRecorder,
+  RecordingFrequency,
+  SnapshotDeliveryFrequency,
+} from "./components/complianceRecorder";
 import { SecurityRuleWatcher } from "./components/securityRuleWatcher";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
 import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
@@ -33,7 +38,12 @@ export interface Stack {
   readonly archive?: SecurityEventArchive;
   /** The chat channels (when `chat.slack` or `chat.teams` is set). */
   readonly chat?: ChatChannels;
+  /** AWS Config, when `compliance.enabled`. */
+  readonly compliance?: ComplianceRecorder;
 }
+
+/** Key prefix of AWS Config's files in the trail bucket. */
+export const CONFIG_DELIVERY_PREFIX = "config";
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
 export function subscriptionLabel(value: string): string {
@@ -121,6 +131,10 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
+  const comp = config.compliance;
+  // AWS Config delivers to the trail bucket under config/ (the trail bucket policy admits it).
+  const configToTrail =
+    comp.enabled && !comp.useExistingRecorder && comp.deliverToTrailBucket && config.trail.enabled;
   const audit = config.trail.enabled
     ? new AuditTrail("audit", {
         trailName: physical,
@@ -132,6 +146,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         accessLogging: config.trail.accessLogging,
         isOrganizationTrail: config.trail.organization,
         organizationId: config.trail.organizationId,
+        configDeliveryPrefix: configToTrail ? CONFIG_DELIVERY_PREFIX : undefined,
         tags,
       })
     : undefined;
@@ -221,7 +236,6 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     tags,
   });
 
-  return { config, audit, topics, watcher, alarms, thresholds, remediator };
   const ops = config.operations;
   const compositeKeys = new Set(Object.keys(alarms?.compositeAlarms ?? {}));
   const operations =
@@ -265,6 +279,39 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
+  const compliance = comp.enabled
+    ? new ComplianceRecorder("compliance", {
+        resolutionTopicArn: topics.resolutionTopicArn,
+        ruleNamePrefix: physical,
+        ...(comp.useExistingRecorder
+          ? { useExistingRecorder: true }
+          : {
+              recordingFrequency:
+                comp.recordingFrequency === "daily"
+                  ? RecordingFrequency.Daily
+                  : RecordingFrequency.Continuous,
+              dailyResourceTypes: comp.dailyResourceTypes,
+              snapshotDeliveryFrequency:
+                comp.snapshotDeliveryFrequency as SnapshotDeliveryFrequency,
+              // The service-linked role is account-wide: created by the home stack only.
+              createServiceLinkedRole: comp.createServiceLinkedRole && config.trail.enabled,
+              ...(configToTrail && audit
+                ? {
+                    deliveryBucketName: audit.bucketName,
+                    deliveryKeyPrefix: CONFIG_DELIVERY_PREFIX,
+                    deliveryKmsKeyArn: audit.kmsKeyArn,
+                  }
+                : {}),
+            }),
+        // IAM (global) resources and rules in the stack that owns the trail (the home region).
+        recordGlobalResourceTypes: config.trail.enabled,
+        disabledRules: comp.disabledRules,
+        allowedPublicPorts: config.remediation.allowedPublicPorts,
+        maxAccessKeyAgeDays: comp.maxAccessKeyAgeDays,
+        tags,
+      })
+    : undefined;
+
   return {
     config,
     audit,
@@ -276,5 +323,6 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     operations,
     archive,
     chat,
+    compliance,
   };
 }

@@ -4,6 +4,7 @@
  * List prices without any free tier (an account usually spends its free tier elsewhere).
  */
 import { Figure, SnapshotResource, table } from "./common";
+import { runConfigCost } from "./configCost";
 import { PRICES, PRICE_LIST_DATE, Price } from "./prices";
 
 export const COST_TARGET_USD = 5;
@@ -414,7 +415,7 @@ export function runCost(
     metricAlarms: inventory.metricAlarms - inventory.contributorRules,
   });
   print(
-    `Method: the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
+    `Method (AWS Config apart, below): the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
   );
   print("Prices used:");
   print(
@@ -447,7 +448,9 @@ export function runCost(
   print(
     `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}); ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false); ${usd(d)} without the ${inventory.contributorRules} threshold detections (thresholds.enabled: false). Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
   );
+  const config = runConfigCost(resources, print);
   return [
+    ...config,
     {
       name: `monthly list price, dev config (${insightsLabel})`,
       figure: `${usd(a)} / account-region-month`,

@@ -146,6 +146,16 @@ export interface AuditTrailArgs {
    */
   readonly restrictLogsRoleToTrail?: boolean;
 
+  /**
+   * Let AWS Config deliver its snapshots and history files to the trail bucket under this key
+   * prefix (ComplianceRecorder with `deliveryBucketName` set to this trail's bucket): the bucket
+   * policy admits `config.amazonaws.com` of this account under `<prefix>/AWSLogs/<account>/Config/`
+   * and the created key lets it encrypt them. Applies only to the bucket and key created here.
+   * https://docs.aws.amazon.com/config/latest/developerguide/s3-bucket-policy.html
+   * @default Config is not admitted
+   */
+  readonly configDeliveryPrefix?: string;
+
   /** Tags of every taggable child. @default none */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -173,6 +183,7 @@ type OptionalArg =
   | "accessLogBucketName"
   | "s3DataEventBucketArns"
   | "organizationId"
+  | "configDeliveryPrefix"
   | "tags";
 
 /** The arguments with every default applied: what the constructor works from. */
@@ -284,6 +295,20 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
           "bucket this component creates."
         );
       }
+    }
+  }
+  if (args.configDeliveryPrefix !== undefined) {
+    if (args.bucketName !== undefined) {
+      return (
+        "Only one of [bucketName] and [configDeliveryPrefix] can be specified: admit AWS Config " +
+        "in your own bucket's policy (see the AWS Config bucket policy documentation)."
+      );
+    }
+    if (!/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/.test(args.configDeliveryPrefix)) {
+      return (
+        `Invalid [configDeliveryPrefix] "${args.configDeliveryPrefix}": use letters, digits and ` +
+        "!_.*'()- separated by single slashes, without a leading or trailing slash."
+      );
     }
   }
   if (args.accessLogging === false && args.accessLogBucketName !== undefined) {
@@ -453,6 +478,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 ...c,
                 trailArn: trailArn(c, trailName),
                 logGroupArn: logGroupArn(c, logGroupName),
+                allowConfig: settings.configDeliveryPrefix !== undefined,
               }),
             ),
           ),
@@ -510,6 +536,7 @@ export class AuditTrail extends pulumi.ComponentResource {
                 accountId: c.accountId,
                 trailArn: trailArn(c, trailName),
                 organizationId: organization ? settings.organizationId : undefined,
+                configDeliveryPrefix: settings.configDeliveryPrefix,
               }),
             ),
           ),

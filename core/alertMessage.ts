@@ -74,6 +74,17 @@ function eventLines(origin: EventOrigin | undefined, domain: string): [string[],
       `Console: https://${domain}/health/home#/account/event-log?eventID=<eventArn>`,
     ];
   }
+  if (origin === EventOrigin.AwsConfig) {
+    return [
+      [
+        "Event: AWS Config found <resourceType> <resourceId> <complianceType> under rule <configRuleName> at <recordedTime>",
+        "AWS Config says: <annotation>",
+        "Where: account <account>, region <region>",
+        "EventBridge event id: <eventId>",
+      ],
+      `Console: https://<region>.${domain}/config/home?region=<region>#/rules/details?configRuleName=<configRuleName>`,
+    ];
+  }
   return [
     [
       "Event: <eventName> (<eventSource>) at <eventTime>",

@@ -51,6 +51,8 @@ export interface AccountContext {
   readonly accountId: string;
 }
 
+import { configDeliveryStatements, configKeyStatement } from "./compliancePolicies";
+
 const CLOUDTRAIL_SERVICE = "cloudtrail.amazonaws.com";
 const S3_LOGGING_SERVICE = "logging.s3.amazonaws.com";
 
@@ -85,6 +87,8 @@ export interface KeyPolicyInput extends AccountContext {
   readonly logGroupArn: string;
   /** DNS suffix of the partition (`amazonaws.com`, `amazonaws.com.cn`). @default "amazonaws.com" */
   readonly dnsSuffix?: string;
+  /** Let AWS Config of this account encrypt its deliveries to the trail bucket. @default false */
+  readonly allowConfig?: boolean;
 }
 
 /**
@@ -153,6 +157,7 @@ export function keyPolicy(input: KeyPolicyInput): PolicyDocument {
         StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": context },
       },
     },
+    ...(input.allowConfig ? [configKeyStatement(input.accountId)] : []),
   ]);
 }
 
@@ -177,6 +182,8 @@ export interface TrailBucketPolicyInput {
   readonly trailArn: string;
   /** For an organization trail: logs of member accounts land under `AWSLogs/<organizationId>/`. */
   readonly organizationId?: string;
+  /** Let AWS Config of this account deliver under this key prefix (core/compliancePolicies.ts). */
+  readonly configDeliveryPrefix?: string;
 }
 
 /** Bucket policy of the trail bucket: TLS only, and only this trail may check the ACL and write. */
@@ -207,6 +214,13 @@ export function trailBucketPolicy(input: TrailBucketPolicyInput): PolicyDocument
     write("AllowCloudTrailWrite", input.accountId),
     ...(input.organizationId
       ? [write("AllowCloudTrailOrganizationWrite", input.organizationId)]
+      : []),
+    ...(input.configDeliveryPrefix !== undefined
+      ? configDeliveryStatements({
+          bucketArn: input.bucketArn,
+          accountId: input.accountId,
+          keyPrefix: input.configDeliveryPrefix,
+        })
       : []),
   ]);
 }

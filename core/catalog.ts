@@ -36,6 +36,7 @@ import { EXFILTRATION } from "./catalog/exfiltration";
 import { IMPACT } from "./catalog/impact";
 import { LATERAL_MOVEMENT } from "./catalog/lateralMovement";
 import { PERSISTENCE } from "./catalog/persistence";
+import { COMPLIANCE_DETECTIONS } from "./catalog/complianceDetections";
 
 /**
  * What kind of event a detection matches, which decides the fields its alert can show
@@ -55,6 +56,13 @@ export enum EventOrigin {
    * https://docs.aws.amazon.com/health/latest/ug/aws-health-events-eventbridge-schema.html
    */
   AwsHealth = "aws-health",
+  /**
+   * An AWS Config compliance change (source `aws.config`, detail-type "Config Rules Compliance
+   * Change"): `detail` names the rule, the resource (type and id) and the new and old evaluation
+   * results, not the change that caused them.
+   * https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
+   */
+  AwsConfig = "aws-config",
 }
 
 const API_CALL = "AWS API Call via CloudTrail";
@@ -1113,7 +1121,8 @@ const FOUNDATION: readonly Detection[] = [
 
 /**
  * Every detection: the foundation above, then one file per MITRE ATT&CK tactic under
- * core/catalog/ (ids are unique across all of them; tests/catalog.test.ts checks it).
+ * core/catalog/, then the AWS Config compliance detections (ids are unique across all of them;
+ * tests/catalog.test.ts checks it).
  */
 export const CATALOG: readonly Detection[] = [
   ...FOUNDATION,
@@ -1125,4 +1134,6 @@ export const CATALOG: readonly Detection[] = [
   ...EXFILTRATION,
   ...IMPACT,
   ...DISCOVERY,
+  // AWS Config compliance changes (core/catalog/complianceDetections.ts)
+  ...COMPLIANCE_DETECTIONS,
 ];

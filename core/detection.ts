@@ -106,12 +106,30 @@ export const HEALTH_COMMON_FIELDS: Readonly<Record<string, string>> = {
   region: "region",
 };
 
+/**
+ * Placeholders every message of an AWS Config compliance-change detection may use. `eventId` is
+ * the EventBridge event id (the remediations report it as the event they resolve); `annotation`
+ * is Config's own explanation, absent for some managed rules.
+ */
+export const CONFIG_COMMON_FIELDS: Readonly<Record<string, string>> = {
+  configRuleName: "detail.configRuleName",
+  resourceType: "detail.resourceType",
+  resourceId: "detail.resourceId",
+  complianceType: "detail.newEvaluationResult.complianceType",
+  annotation: "detail.newEvaluationResult.annotation",
+  recordedTime: "detail.newEvaluationResult.resultRecordedTime",
+  eventId: "id",
+  account: "account",
+  region: "region",
+};
+
 const ORIGINS: readonly string[] = Object.values(EventOrigin);
 
 /** The placeholders every message of `detection` may use, by the origin of its events. */
 export function commonFieldsOf(
   detection: Pick<Detection, "origin">,
 ): Readonly<Record<string, string>> {
+  if (detection.origin === EventOrigin.AwsConfig) return CONFIG_COMMON_FIELDS;
   return detection.origin === EventOrigin.AwsHealth ? HEALTH_COMMON_FIELDS : COMMON_FIELDS;
 }
 

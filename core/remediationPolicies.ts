@@ -148,7 +148,13 @@ export function remediationStatements(
         // (DescribeTags supports none), so "*", in this region; they change nothing.
         allow(
           "ReadSharingAndTags",
-          ["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"],
+          [
+            "ec2:DescribeSnapshotAttribute",
+            "ec2:DescribeImageAttribute",
+            "ec2:DescribeTags",
+            // AWS Config reports public snapshots by account: list the account's own.
+            "ec2:DescribeSnapshots",
+          ],
           "*",
           inRegion,
         ),

@@ -3,6 +3,7 @@
  * values of `Pulumi.<stack>.yaml` (namespace `aws-security-watch:`) and returns the settings of
  * every component, or throws one error that lists every problem found.
  */
+import { CONFIG_RULES } from "./catalog/configRules";
 import { isEmailAddress, isHttpsUrl } from "./validation";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
 
@@ -126,6 +127,28 @@ export interface ChatConfig {
   readonly resolutions: boolean;
 }
 
+/** AWS Config (ComplianceRecorder). */
+export interface ComplianceConfig {
+  /** Deploy ComplianceRecorder: AWS Config rules and the routing of their results. */
+  readonly enabled: boolean;
+  /** The account already records with AWS Config here: create rules and routing only. */
+  readonly useExistingRecorder: boolean;
+  /** `continuous` or `daily` recording. */
+  readonly recordingFrequency: "continuous" | "daily";
+  /** Resource types recorded daily under continuous recording. */
+  readonly dailyResourceTypes: string[];
+  /** Snapshot delivery frequency (One_Hour ... TwentyFour_Hours). */
+  readonly snapshotDeliveryFrequency: string;
+  /** Create the AWSServiceRoleForConfig service-linked role (false when it exists). */
+  readonly createServiceLinkedRole: boolean;
+  /** Deliver to the trail bucket under `config/` (else a bucket of its own). */
+  readonly deliverToTrailBucket: boolean;
+  /** Rule keys (core/catalog/configRules.ts) not to deploy. */
+  readonly disabledRules: string[];
+  /** ACCESS_KEYS_ROTATED `maxAccessKeyAge`. */
+  readonly maxAccessKeyAgeDays: number;
+}
+
 export interface StackConfig {
   readonly homeRegion: string;
   readonly alerts: AlertsConfig;
@@ -136,6 +159,7 @@ export interface StackConfig {
   readonly remediation: RemediationConfig;
   readonly operations: OperationsConfig;
   readonly chat: ChatConfig;
+  readonly compliance: ComplianceConfig;
   readonly tags: Record<string, string>;
 }
 
@@ -149,6 +173,7 @@ export const CONFIG_KEYS = [
   "remediation",
   "operations",
   "chat",
+  "compliance",
   "tags",
 ];
 
@@ -293,6 +318,17 @@ const KNOWN_FIELDS: Record<string, string[]> = {
   chat: ["slack", "teams", "minimumSeverity", "resolutions"],
   "chat.slack": ["teamId", "channelId"],
   "chat.teams": ["teamId", "tenantId", "channelId"],
+  compliance: [
+    "enabled",
+    "useExistingRecorder",
+    "recordingFrequency",
+    "dailyResourceTypes",
+    "snapshotDeliveryFrequency",
+    "createServiceLinkedRole",
+    "deliverToTrailBucket",
+    "disabledRules",
+    "maxAccessKeyAgeDays",
+  ],
 };
 
 function describe(value: unknown): string {
@@ -616,6 +652,56 @@ export function parseStackConfig(
     resolutions: r.boolean(chatRaw.resolutions, "chat.resolutions", DEFAULTS.chat.resolutions),
   };
 
+  const compRaw = r.object(get("compliance"), "compliance");
+  const compliance: ComplianceConfig = {
+    enabled: r.boolean(compRaw.enabled, "compliance.enabled", false),
+    useExistingRecorder: r.boolean(
+      compRaw.useExistingRecorder,
+      "compliance.useExistingRecorder",
+      false,
+    ),
+    recordingFrequency: r.oneOf(
+      compRaw.recordingFrequency,
+      "compliance.recordingFrequency",
+      ["continuous", "daily"] as const,
+      "continuous",
+    ),
+    dailyResourceTypes: r.strings(
+      compRaw.dailyResourceTypes,
+      "compliance.dailyResourceTypes",
+      (t) =>
+        /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/.test(t) ? undefined : `"${t}" is not a resource type`,
+    ),
+    snapshotDeliveryFrequency: r.oneOf(
+      compRaw.snapshotDeliveryFrequency,
+      "compliance.snapshotDeliveryFrequency",
+      ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"] as const,
+      "TwentyFour_Hours",
+    ),
+    createServiceLinkedRole: r.boolean(
+      compRaw.createServiceLinkedRole,
+      "compliance.createServiceLinkedRole",
+      true,
+    ),
+    deliverToTrailBucket: r.boolean(
+      compRaw.deliverToTrailBucket,
+      "compliance.deliverToTrailBucket",
+      true,
+    ),
+    disabledRules: r.strings(compRaw.disabledRules, "compliance.disabledRules", (k) =>
+      CONFIG_RULES.some((rule) => rule.key === k)
+        ? undefined
+        : `unknown rule "${k}"; known: ${CONFIG_RULES.map((rule) => rule.key).join(", ")}`,
+    ),
+    maxAccessKeyAgeDays: r.integer(
+      compRaw.maxAccessKeyAgeDays,
+      "compliance.maxAccessKeyAgeDays",
+      90,
+      1,
+      3650,
+    ),
+  };
+
   const tagsRaw = r.object(get("tags"), "tags");
   const tags: Record<string, string> = {};
   for (const [key, value] of Object.entries(tagsRaw)) {
@@ -641,6 +727,7 @@ export function parseStackConfig(
     remediation,
     operations,
     chat,
+    compliance,
     tags,
   };
 }

@@ -22,6 +22,7 @@ import {
   tagMap,
   validateSettings,
 } from "./common";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -120,6 +121,24 @@ export function planBlockPublicBucket(
   };
 }
 
+/**
+ * The plan for an AWS Config compliance change on a bucket (lambdas/compliance.ts): the public
+ * access block is read and completed as for a live event.
+ */
+export function planBlockPublicBucketFromCompliance(event: unknown): Plan<BucketTarget> {
+  const change = readComplianceChange(event, ["AWS::S3::Bucket"]);
+  if ("kind" in change) return change;
+  const { facts, resourceId: bucket } = change;
+  return {
+    kind: "act",
+    facts,
+    resource: bucket,
+    found: complianceFound(change),
+    target: { bucket, checkPolicyStatus: false },
+    consoleUrl: `https://s3.console.aws.amazon.com/s3/buckets/${bucket}?region=${facts.region}&tab=permissions`,
+  };
+}
+
 export function createBlockPublicBucketHandler(
   settings: BlockPublicBucketSettings,
 ): (event: unknown) => Promise<RemediationResult> {
@@ -135,6 +154,7 @@ export function createBlockPublicBucketHandler(
   return makeHandler<BucketTarget>(s, {
     id: "block-public-bucket" as RemediationId,
     plan: (event) => planBlockPublicBucket(event, s),
+    planResource: planBlockPublicBucketFromCompliance,
     gone: ["NoSuchBucket"],
 
     async inspect({ bucket, checkPolicyStatus }, { facts, client }) {

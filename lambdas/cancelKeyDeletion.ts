@@ -30,6 +30,7 @@ import {
   tagMap,
   validateSettings,
 } from "./common";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -103,6 +104,32 @@ export function planCancelKeyDeletion(
   };
 }
 
+/**
+ * The plan for an AWS Config compliance change on a key (KMS_CMK_NOT_SCHEDULED_FOR_DELETION,
+ * lambdas/compliance.ts): cancel its deletion, as for a live ScheduleKeyDeletion.
+ */
+export function planCancelKeyDeletionFromCompliance(
+  event: unknown,
+  settings: Pick<CancelKeyDeletionSettings, "protectedKeyArns">,
+): Plan<KeyTarget> {
+  const change = readComplianceChange(event, ["AWS::KMS::Key"]);
+  if ("kind" in change) return change;
+  const { facts, resourceId: keyUuid } = change;
+  const partition = partitionOf(str(facts.detail.configRuleARN) ?? "");
+  const keyArn = `arn:${partition}:kms:${facts.region}:${facts.account}:key/${keyUuid}`;
+  const protectedByArn =
+    settings.protectedKeyArns.includes(keyArn) || settings.protectedKeyArns.includes(keyUuid);
+  const region = facts.region;
+  return {
+    kind: "act",
+    facts,
+    resource: keyArn,
+    found: complianceFound(change),
+    target: { keyArn, action: "cancel-deletion", protectedByArn },
+    consoleUrl: `https://${region}.console.aws.amazon.com/kms/home?region=${region}#/kms/keys/${keyUuid}`,
+  };
+}
+
 export function createCancelKeyDeletionHandler(
   settings: CancelKeyDeletionSettings,
 ): (event: unknown) => Promise<RemediationResult> {
@@ -124,6 +151,7 @@ export function createCancelKeyDeletionHandler(
   return makeHandler<KeyTarget>(s, {
     id: "cancel-key-deletion" as RemediationId,
     plan: (event) => planCancelKeyDeletion(event, s),
+    planResource: (event) => planCancelKeyDeletionFromCompliance(event, s),
     gone: ["NotFoundException"],
 
     async inspect({ keyArn: KeyId, action, protectedByArn }, { client, resumed }) {

@@ -666,6 +666,10 @@ export function makeHandler<T>(
     let resumed = false;
     let claimed = false;
     const key = { id: { S: `${id}#${facts.account}#${facts.eventId}` } };
+    // A second item per resource: what the last live event on it came to, so that AWS Config's
+    // later evaluation of the same change neither acts twice nor sends a second message.
+    const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
+    const resourceKey = { id: { S: `${id}#${facts.account}#res#${clip(resource, 900)}` } };
     const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
     /** The recorded outcome of an earlier delivery: [result, message to publish, published id]. */
     let recorded: [RemediationResult, string, string] | undefined;
@@ -740,6 +744,24 @@ export function makeHandler<T>(
       claimed = true;
       const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
       if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      const live =
+        fromConfig && db
+          ? (
+              await db.send(
+                new ddb.GetItemCommand({
+                  TableName: table,
+                  Key: resourceKey,
+                  ConsistentRead: true,
+                }),
+              )
+            ).Item
+          : undefined;
+      const liveNote = live
+        ? `the live event ${live.eventId?.S ?? "?"} on ${resource} (${live.outcome?.S ?? "?"})`
+        : "";
+      if (live?.outcome?.S === "exempt") {
+        return ["exempt", `Left as is, as ${liveNote} was: ${live.message?.S ?? ""}`];
+      }
       try {
         const ctx: RunContext = {
           facts,
@@ -749,6 +771,9 @@ export function makeHandler<T>(
         const state = await remediator.inspect(plan.target, ctx);
         stateBefore = state.state ?? (state.done ? state.message : "");
         stateAfter = stateBefore;
+        if (state.done === "already-safe" && live?.outcome?.S === "remediated") {
+          return ["duplicate", `AWS Config evaluated the change that ${liveNote} undid.`];
+        }
         if (state.done) return [state.done, state.message];
         if (state.tags?.get(tag.key) === tag.value) {
           return [
@@ -811,7 +836,7 @@ export function makeHandler<T>(
             ),
           );
         }
-        if (!published) {
+        if (!published && result.outcome !== "duplicate") {
           error = "could not publish the resolution message";
           const msg = JSON.parse(body);
           const out = await inTime(
@@ -823,6 +848,23 @@ export function makeHandler<T>(
           error = "could not record the published message id";
           await inTime(Promise.resolve(update({ published: { S: published } })));
           error = undefined;
+        }
+        if (!fromConfig && db && ["remediated", "exempt"].includes(result.outcome)) {
+          const now = Math.floor(Date.now() / 1000);
+          await inTime(
+            db.send(
+              new ddb.PutItemCommand({
+                TableName: table,
+                Item: {
+                  ...resourceKey,
+                  eventId: { S: eventId },
+                  outcome: { S: result.outcome },
+                  message: { S: clip(result.message, FIELD_MAX) },
+                  expiresAt: { N: String(now + 86400) },
+                },
+              }),
+            ),
+          ).catch(() => undefined);
         }
       }
     } catch (err) {

@@ -29,6 +29,7 @@ import {
   tagMap,
   validateSettings,
 } from "./common";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -57,6 +58,11 @@ export interface IngressTarget {
   groupId?: string;
   groupName?: string;
   permissions: WorldPermission[];
+  /**
+   * AWS Config named the group, not a change: revoke every world-open permission the group holds
+   * now on a port that is not allowed (`permissions` is then read from the group).
+   */
+  fromState?: boolean;
 }
 
 const PROTOCOL_NAMES: Record<string, string> = {
@@ -207,6 +213,53 @@ export function planRevokeWorldIngress(
   };
 }
 
+/**
+ * The plan for an AWS Config compliance change on a security group (lambdas/compliance.ts): the
+ * offending permissions are read from the group itself at inspection.
+ */
+export function planRevokeWorldIngressFromCompliance(event: unknown): Plan<IngressTarget> {
+  const change = readComplianceChange(event, ["AWS::EC2::SecurityGroup"]);
+  if ("kind" in change) return change;
+  const { facts, resourceId: groupId } = change;
+  const r = facts.region;
+  return {
+    kind: "act",
+    facts,
+    resource: groupId,
+    found: complianceFound(change),
+    target: { groupId, permissions: [], fromState: true },
+    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#SecurityGroup:groupId=${groupId}`,
+  };
+}
+
+/**
+ * Every world-open permission (0.0.0.0/0, ::/0) of a group's ingress (DescribeSecurityGroups
+ * `IpPermissions`) that the settings do not allow.
+ */
+export function offendingPermissions(
+  ingress: unknown[],
+  settings: Pick<RevokeWorldIngressSettings, "allowedPublicPorts" | "allowPublicIcmp">,
+): WorldPermission[] {
+  const out: WorldPermission[] = [];
+  for (const perm of ingress) {
+    if (!isObject(perm)) continue;
+    const ipProtocol = normalizeProtocol(perm.IpProtocol);
+    if (ipProtocol === undefined) continue;
+    const [fromPort, toPort] = [perm.FromPort, perm.ToPort].map((v) =>
+      typeof v === "number" ? v : undefined,
+    );
+    if (!isOffending(ipProtocol, fromPort, toPort, settings)) continue;
+    const base = { ipProtocol, ...(ipProtocol === "-1" ? {} : { fromPort, toPort }) };
+    if (items(perm.IpRanges).some((x) => isObject(x) && x.CidrIp === "0.0.0.0/0")) {
+      out.push({ ...base, cidrIpv4: "0.0.0.0/0" });
+    }
+    if (items(perm.Ipv6Ranges).some((x) => isObject(x) && x.CidrIpv6 === "::/0")) {
+      out.push({ ...base, cidrIpv6: "::/0" });
+    }
+  }
+  return out;
+}
+
 /** True when the group's current ingress permissions (DescribeSecurityGroups) still contain `p`. */
 export function stillPresent(p: WorldPermission, ingress: unknown[]): boolean {
   return ingress.some(
@@ -257,9 +310,10 @@ export function createRevokeWorldIngressHandler(
   return makeHandler<IngressTarget>(s, {
     id: "revoke-world-ingress" as RemediationId,
     plan: (event) => planRevokeWorldIngress(event, s),
+    planResource: planRevokeWorldIngressFromCompliance,
     gone: ["InvalidGroup.NotFound", "InvalidGroupId.NotFound"],
 
-    async inspect({ groupId, groupName, permissions }, { facts, client }) {
+    async inspect({ groupId, groupName, permissions: named, fromState }, { facts, client }) {
       const c = client(ec2.EC2Client, facts.region);
       const out = await c.send(
         new ec2.DescribeSecurityGroupsCommand(
@@ -269,6 +323,7 @@ export function createRevokeWorldIngressHandler(
       const group = out.SecurityGroups?.[0];
       if (!group?.GroupId) throw new Error("DescribeSecurityGroups returned no group");
       const GroupId = group.GroupId;
+      const permissions = fromState ? offendingPermissions(group.IpPermissions ?? [], s) : named;
       const present = permissions.filter((p) => stillPresent(p, group.IpPermissions ?? []));
       const gone = permissions.filter((p) => !present.includes(p)).map(describePermission);
       const note = gone.length ? ` Already gone: ${gone.join(", ")}.` : "";

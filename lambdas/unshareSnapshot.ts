@@ -21,14 +21,40 @@ import {
   tagMap,
   validateSettings,
 } from "./common";
+import { complianceFound, readComplianceChange } from "./compliance";
 
 export const deploymentOnlyModule = true;
 
 export type UnshareSnapshotSettings = RemediationSettings;
 
 export interface ShareTarget {
-  kind: "snapshot" | "image";
+  /** `account`: AWS Config reported the account (EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK). */
+  kind: "snapshot" | "image" | "account";
   id: string;
+}
+
+/** At most this many public snapshots are unshared per event (the rest by the next evaluation). */
+export const MAX_SNAPSHOTS_PER_EVENT = 50;
+
+/**
+ * The plan for an AWS Config compliance change (lambdas/compliance.ts): on the account
+ * (EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK reports the account) every public snapshot it owns is
+ * unshared; on a snapshot, that snapshot.
+ */
+export function planUnshareSnapshotFromCompliance(event: unknown): Plan<ShareTarget> {
+  const change = readComplianceChange(event, ["AWS::::Account", "AWS::EC2::Snapshot"]);
+  if ("kind" in change) return change;
+  const { facts, resourceId, resourceType } = change;
+  const account = resourceType === "AWS::::Account";
+  const r = facts.region;
+  return {
+    kind: "act",
+    facts,
+    resource: account ? `account ${resourceId}` : resourceId,
+    found: complianceFound(change),
+    target: { kind: account ? "account" : "snapshot", id: resourceId },
+    consoleUrl: `https://${r}.console.aws.amazon.com/ec2/home?region=${r}#Snapshots:${account ? "visibility=public" : `snapshotId=${resourceId}`}`,
+  };
 }
 
 export function planUnshareSnapshot(
@@ -80,10 +106,66 @@ export function createUnshareSnapshotHandler(
   return makeHandler<ShareTarget>(s, {
     id: "unshare-snapshot" as RemediationId,
     plan: (event) => planUnshareSnapshot(event, s),
+    planResource: planUnshareSnapshotFromCompliance,
     gone: ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
 
     async inspect({ kind, id }, { facts, client }) {
       const c = client(ec2.EC2Client, facts.region);
+      if (kind === "account") {
+        // The public snapshots this account owns (RestorableByUserIds all), each confirmed by its
+        // createVolumePermission before it is listed; exempt-tagged ones are left and named.
+        const pub: string[] = [];
+        const exempt: string[] = [];
+        let NextToken: string | undefined;
+        do {
+          const page = await c.send(
+            new ec2.DescribeSnapshotsCommand({
+              OwnerIds: ["self"],
+              RestorableByUserIds: ["all"],
+              MaxResults: 100,
+              NextToken,
+            }),
+          );
+          for (const snap of page.Snapshots ?? []) {
+            const SnapshotId = snap.SnapshotId;
+            if (!SnapshotId || pub.length >= MAX_SNAPSHOTS_PER_EVENT) continue;
+            const attr = await c.send(
+              new ec2.DescribeSnapshotAttributeCommand({
+                SnapshotId,
+                Attribute: "createVolumePermission",
+              }),
+            );
+            if (!attr.CreateVolumePermissions?.some((p) => p.Group === "all")) continue;
+            const tagged = tagMap(snap.Tags).get(s.exemptTag.key) === s.exemptTag.value;
+            (tagged ? exempt : pub).push(SnapshotId);
+          }
+          NextToken = page.NextToken;
+        } while (NextToken && pub.length < MAX_SNAPSHOTS_PER_EVENT);
+        const note = exempt.length ? ` Left as is (exemption tag): ${exempt.join(", ")}.` : "";
+        if (pub.length === 0 && exempt.length === 0) {
+          return { done: "already-safe", message: `Account ${id} owns no public snapshot.` };
+        }
+        return {
+          // Every public snapshot is exempt: the run loop reports the account as exempt.
+          tags: pub.length === 0 ? new Map([[s.exemptTag.key, s.exemptTag.value]]) : undefined,
+          actions: pub.map(
+            (p) => `ModifySnapshotAttribute ${p} createVolumePermission remove group all`,
+          ),
+          async apply() {
+            for (const SnapshotId of pub) {
+              await c.send(
+                new ec2.ModifySnapshotAttributeCommand({
+                  SnapshotId,
+                  Attribute: "createVolumePermission",
+                  OperationType: "remove",
+                  GroupNames: ["all"],
+                }),
+              );
+            }
+            return `Removed public access (group all) from ${pub.join(", ")}.${note}`;
+          },
+        };
+      }
       const snapshot = kind === "snapshot";
       const permissions = snapshot
         ? (

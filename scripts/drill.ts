@@ -19,6 +19,12 @@ import { renderAlert } from "../core/alertMessage";
 import { Detection } from "../core/detection";
 import { REMEDIATION_IDS, RemediationMode, SEVERITIES } from "../core/types";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
+import {
+  PREEXISTING_SCENARIOS,
+  PreexistingScenario,
+  complianceEventFor,
+  renderTransformer,
+} from "./compliance";
 import { archiveEntries, handlerOf } from "./lambdaCode";
 import { startMoto, useMotoEnvironment } from "./moto";
 import {
@@ -68,7 +74,11 @@ export interface DeployedFunction {
 export async function buildDeployedStack(
   recorder: Recorder,
   mode: RemediationMode = RemediationMode.Enforce,
-): Promise<{ detections: Detection[]; functions: Record<string, DeployedFunction> }> {
+): Promise<{
+  detections: Detection[];
+  functions: Record<string, DeployedFunction>;
+  compliance?: DeployedCompliance;
+}> {
   const doc = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
     config: Record<string, unknown>;
   };
@@ -95,7 +105,31 @@ export async function buildDeployedStack(
       archiveEntries: Object.keys(entries),
     };
   }
-  return { detections: stack.watcher.detections, functions };
+  let compliance: DeployedCompliance | undefined;
+  if (stack.compliance) {
+    const rule = recorder.get("aws:cloudwatch/eventRule:EventRule", "compliance-resolved");
+    const target = recorder.get(
+      "aws:cloudwatch/eventTarget:EventTarget",
+      "compliance-resolved-target",
+    );
+    compliance = {
+      rulePrefix: (rule.inputs.name as string).replace(/-config-resolved$/, ""),
+      resolvedPattern: JSON.parse(rule.inputs.eventPattern),
+      resolvedTransformer: target.inputs.inputTransformer,
+      allowedPorts: stack.config.remediation.allowedPublicPorts,
+    };
+  }
+  return { detections: stack.watcher.detections, functions, compliance };
+}
+
+/** What the stack deploys for AWS Config that the drill plays through. */
+export interface DeployedCompliance {
+  /** Prefix of the Config rule names (`<prefix>-<rule key>`). */
+  rulePrefix: string;
+  /** The resolution rule's pattern and its resolutions-topic transformer, as deployed. */
+  resolvedPattern: Record<string, unknown>;
+  resolvedTransformer: { inputPaths: Record<string, string>; inputTemplate: string };
+  allowedPorts: number[];
 }
 
 function emptyRow(scenario: Scenario): DrillRow {
@@ -198,6 +232,83 @@ async function runScenario(
   return { ...row, ok: true };
 }
 
+/**
+ * A pre-existing problem (made before the stack exists) through the chain: the compliance
+ * change Config would send, built from the resource's state in the emulator -> the detections
+ * that fire -> the alert -> the remediation's serialized code -> the state read back -> its
+ * resolution message -> Config's next evaluation (COMPLIANT after NON_COMPLIANT) through the
+ * deployed resolution rule and its message.
+ */
+async function runPreexisting(
+  scenario: PreexistingScenario,
+  resource: string,
+  ctx: ReturnType<typeof createScenarioContext>,
+  detections: Detection[],
+  functions: Record<string, DeployedFunction>,
+  inbox: Awaited<ReturnType<typeof createResolutionInbox>>,
+  compliance: DeployedCompliance,
+): Promise<DrillRow> {
+  const row: DrillRow = { ...emptyRow({ id: scenario.id, title: scenario.title } as Scenario) };
+  const fail = (problem: string): DrillRow => ({ ...row, ok: false, problem });
+  const options = { rulePrefix: compliance.rulePrefix, allowedPorts: compliance.allowedPorts };
+  const started = performance.now();
+  const { evaluation, event } = await complianceEventFor(scenario, ctx, resource, options);
+  if (evaluation.complianceType !== "NON_COMPLIANT") {
+    return fail(`AWS Config would find ${resource} ${evaluation.complianceType}`);
+  }
+  const fired = detections.filter((d) => matchesPattern(d.eventPattern, event));
+  fired.sort((a, b) => rank(a) - rank(b));
+  row.detections = fired.map((d) => d.id);
+  if (fired.length === 0) return fail("no detection fires on the compliance change");
+  row.alertSubject = renderAlert(fired[0], event).subject;
+  if (!fired.some((d) => d.remediation === scenario.remediation)) {
+    return fail(`no firing detection routes to ${scenario.remediation}`);
+  }
+  const fn = functions[scenario.remediation];
+  const handler = handlerOf(fn.text, { ...fn.env, RESOLUTION_TOPIC_ARN: inbox.topicArn });
+  const handlerStarted = performance.now();
+  let result: { outcome: string; actions: string[] };
+  const logged = captureOutput();
+  try {
+    result = (await handler(event)) as { outcome: string; actions: string[] };
+  } catch (e) {
+    return fail(`the handler threw: ${(e as Error).message}`);
+  } finally {
+    logged.stop();
+  }
+  row.handlerMs = performance.now() - handlerStarted;
+  const incidents = logged.lines.filter((l) => l.startsWith('{"type":"incident"'));
+  row.incidentRecords = incidents.length;
+  row.outcome = result.outcome;
+  row.actions = result.actions;
+  const verdict = await scenario.verify(ctx, resource, compliance.allowedPorts);
+  row.eventToSafeMs = performance.now() - started;
+  row.verified = verdict.safe;
+  row.verdict = verdict.detail;
+  const resolution = await inbox.receive(String(event.id), 5000);
+  // Config's next evaluation of the same resource, and the resolution rule the stack deploys.
+  const next = await complianceEventFor(scenario, ctx, resource, {
+    ...options,
+    old: "NON_COMPLIANT",
+  });
+  const configResolved =
+    next.evaluation.complianceType === "COMPLIANT" &&
+    matchesPattern(compliance.resolvedPattern, next.event);
+  const configLine = configResolved
+    ? renderTransformer(compliance.resolvedTransformer, next.event)[0]
+    : "";
+  row.resolutionSubject = [resolution?.subject, configLine].filter(Boolean).join(" + ");
+
+  if (result.outcome !== "remediated")
+    return fail(`outcome ${result.outcome}, expected remediated`);
+  if (!verdict.safe) return fail(`state still unsafe: ${verdict.detail}`);
+  if (!resolution) return fail("no resolution message arrived within 5 s");
+  if (!configResolved) return fail("AWS Config's next evaluation would not route a resolution");
+  if (incidents.length !== 1)
+    return fail(`${incidents.length} incident records logged, expected 1`);
+  return { ...row, ok: true };
+}
+
 function table(rows: DrillRow[]): string {
   const header = [
     "scenario",
@@ -238,7 +349,7 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
   );
   const recorder = setup({ stack: "drill", region: REGION });
   const built = Date.now();
-  const { detections, functions } = await buildDeployedStack(recorder);
+  const { detections, functions, compliance } = await buildDeployedStack(recorder);
   log(
     `    ${recorder.resources.length} resources, ${detections.length} detections, ` +
       `${Object.keys(functions).length} remediation functions (serialized code ${Object.values(
@@ -253,6 +364,15 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
   const rows: DrillRow[] = [];
   try {
     const ctx = createScenarioContext(moto.endpoint, REGION);
+    // Pre-existing problems: made before anything of the stack exists in the account.
+    const preexisting = compliance ? PREEXISTING_SCENARIOS : [];
+    const made: string[] = [];
+    for (const scenario of preexisting) made.push(await scenario.setup(ctx));
+    if (preexisting.length > 0) {
+      log(
+        `    made ${preexisting.length} misconfigurations before the stack exists: ${made.join(", ")}`,
+      );
+    }
     const inbox = await createResolutionInbox(ctx);
     // The stack's idempotency table, under the name every function has in its environment.
     const tables = new Set(Object.values(functions).map((f) => f.env.IDEMPOTENCY_TABLE));
@@ -277,6 +397,37 @@ export async function runDrill(log: (line: string) => void = console.log): Promi
             ? `${row.detections.length} detection(s), ${row.outcome} in ${row.handlerMs.toFixed(0)} ms, safe ${row.eventToSafeMs.toFixed(0)} ms after the attack`
             : row.problem),
       );
+    }
+    if (compliance && preexisting.length > 0) {
+      log(
+        `    then AWS Config's view of ${preexisting.length} pre-existing problems (compliance changes built from the emulator's state):`,
+      );
+      for (const [i, scenario] of preexisting.entries()) {
+        let row: DrillRow;
+        try {
+          row = await runPreexisting(
+            scenario,
+            made[i],
+            ctx,
+            detections,
+            functions,
+            inbox,
+            compliance,
+          );
+        } catch (e) {
+          row = {
+            ...emptyRow({ id: scenario.id, title: scenario.title } as Scenario),
+            problem: `evaluation or verification failed: ${(e as Error).message}`,
+          };
+        }
+        rows.push(row);
+        log(
+          `  [${String(i + 1).padStart(2)}/${preexisting.length}] ${row.ok ? "ok  " : "FAIL"} ${scenario.title}: ` +
+            (row.ok
+              ? `${row.detections.join(", ")}, ${row.outcome} in ${row.handlerMs.toFixed(0)} ms, then [RESOLVED] from AWS Config's next evaluation`
+              : row.problem),
+        );
+      }
     }
   } finally {
     restore();

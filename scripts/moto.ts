@@ -42,12 +42,15 @@ const DEFAULTS = {
  *   key id (moto: HTTP 500, KeyError, for an ARN);
  * - KMS CancelKeyDeletion of a key that is not pending deletion fails with
  *   KMSInvalidStateException (moto: succeeds and leaves the key Disabled);
- * - CloudTrail StartLogging and StopLogging take a trail ARN as well as a name (moto: HTTP 500).
+ * - CloudTrail StartLogging and StopLogging take a trail ARN as well as a name (moto: HTTP 500);
+ * - EC2 DescribeSnapshots honours OwnerIds (`self` or account ids) and RestorableByUserIds (`all`
+ *   or account ids) (moto: ignores both and lists every snapshot, its AMIs' included).
  */
 export const MOTO_COMPAT_SHIMS: readonly string[] = [
   "KMS EnableKey/DisableKey/ScheduleKeyDeletion/CancelKeyDeletion accept a key ARN",
   "KMS CancelKeyDeletion of a key not pending deletion fails with KMSInvalidStateException",
   "CloudTrail StartLogging/StopLogging accept a trail ARN",
+  "EC2 DescribeSnapshots honours OwnerIds and RestorableByUserIds",
 ];
 
 const COMPAT_SITECUSTOMIZE = `"""moto 5.2.1 compatibility shims, written by aws-security-watch scripts/moto.ts."""
@@ -83,6 +86,31 @@ def _aws_security_watch_moto_compat():
     KmsBackend.cancel_key_deletion = cancel_key_deletion
     CloudTrailBackend.start_logging = lambda self, name: self.get_trail(name).start_logging()
     CloudTrailBackend.stop_logging = lambda self, name: self.get_trail(name).stop_logging()
+
+    from moto.ec2.responses.elastic_block_store import ElasticBlockStore
+
+    def describe_snapshots(self):
+        owners = self._get_param("OwnerIds", [])
+        restorable = self._get_param("RestorableByUserIds", [])
+        filters = self._filters_from_querystring()
+        snapshots = self.ec2_backend.describe_snapshots(
+            snapshot_ids=self._get_param("SnapshotIds", []), filters=filters
+        )
+        if owners:
+            wanted = {self.current_account if o == "self" else o for o in owners}
+            snapshots = [s for s in snapshots if s.owner_id in wanted]
+        if restorable:
+            snapshots = [
+                s
+                for s in snapshots
+                if ("all" in restorable and "all" in s.create_volume_permission_groups)
+                or set(restorable) & set(s.create_volume_permission_userids)
+            ]
+        from moto.core.responses import ActionResult
+
+        return ActionResult({"Snapshots": snapshots})
+
+    ElasticBlockStore.describe_snapshots = describe_snapshots
 
 
 _aws_security_watch_moto_compat()

@@ -134,8 +134,13 @@ function keySettings(recorder: Recorder): string[] {
   }
   const rules = recorder.ofType("aws:cloudwatch/eventRule:EventRule");
   const forwarded = rules.filter((r) => r.provider);
+  // The ComplianceRecorder's resolution rule routes AWS Config results; it is no detection.
+  const routing = rules.filter((r) =>
+    r.parent?.startsWith("aws-security-watch:index:ComplianceRecorder::"),
+  );
   lines.push(
-    `EventBridge rules: ${rules.length - forwarded.length} detections in the stack's region` +
+    `EventBridge rules: ${rules.length - forwarded.length - routing.length} detections in the stack's region` +
+      (routing.length ? `, ${routing.length} AWS Config resolution rule` : "") +
       (forwarded.length
         ? `, ${forwarded.length} forwarding rules in us-east-1 (global-service events)`
         : ""),

@@ -12,14 +12,24 @@ import { toEventBridgeEvent } from "../core/cloudtrailEvent";
 import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { RemediationId, RemediationMode } from "../core/types";
-import { planBlockPublicBucket } from "../lambdas/blockPublicBucket";
-import { planCancelKeyDeletion } from "../lambdas/cancelKeyDeletion";
+import {
+  planBlockPublicBucket,
+  planBlockPublicBucketFromCompliance,
+} from "../lambdas/blockPublicBucket";
+import {
+  planCancelKeyDeletion,
+  planCancelKeyDeletionFromCompliance,
+} from "../lambdas/cancelKeyDeletion";
+import { isComplianceChange } from "../lambdas/compliance";
 import { DEFAULT_SETTINGS } from "../lambdas/index";
 import { planQuarantineAccessKey } from "../lambdas/quarantineAccessKey";
 import { planRestartAuditLogging } from "../lambdas/restartAuditLogging";
 import { planRestartConfigRecorder } from "../lambdas/restartConfigRecorder";
-import { planRevokeWorldIngress } from "../lambdas/revokeWorldIngress";
-import { planUnshareSnapshot } from "../lambdas/unshareSnapshot";
+import {
+  planRevokeWorldIngress,
+  planRevokeWorldIngressFromCompliance,
+} from "../lambdas/revokeWorldIngress";
+import { planUnshareSnapshot, planUnshareSnapshotFromCompliance } from "../lambdas/unshareSnapshot";
 import { planRemoveLambdaPermission } from "../lambdas/removeLambdaPermission";
 import { planRestrictFunctionUrl } from "../lambdas/restrictFunctionUrl";
 import { planRestoreBucketVersioning } from "../lambdas/restoreBucketVersioning";
@@ -34,15 +44,30 @@ type PlanKind = "act" | "ignore" | "reject";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type PlanFunction = (event: unknown, settings: any) => { kind: PlanKind; reason?: string };
 
+/** A handler's two plans, chosen by the event's shape as the handler chooses them. */
+const either =
+  (live: PlanFunction, compliance?: PlanFunction): PlanFunction =>
+  (event, settings) =>
+    compliance && isComplianceChange(event) ? compliance(event, settings) : live(event, settings);
+
 /** The pure decision of each remediation handler (lambdas/index.ts exports only factories). */
 const PLANS: Record<RemediationId, PlanFunction> = {
-  [RemediationId.RevokeWorldIngress]: planRevokeWorldIngress,
+  [RemediationId.RevokeWorldIngress]: either(
+    planRevokeWorldIngress,
+    planRevokeWorldIngressFromCompliance,
+  ),
   [RemediationId.QuarantineAccessKey]: planQuarantineAccessKey,
   [RemediationId.RestartAuditLogging]: planRestartAuditLogging,
-  [RemediationId.BlockPublicBucket]: planBlockPublicBucket,
-  [RemediationId.CancelKeyDeletion]: planCancelKeyDeletion,
+  [RemediationId.BlockPublicBucket]: either(
+    planBlockPublicBucket,
+    planBlockPublicBucketFromCompliance,
+  ),
+  [RemediationId.CancelKeyDeletion]: either(
+    planCancelKeyDeletion,
+    planCancelKeyDeletionFromCompliance,
+  ),
   [RemediationId.RestartConfigRecorder]: planRestartConfigRecorder,
-  [RemediationId.UnshareSnapshot]: planUnshareSnapshot,
+  [RemediationId.UnshareSnapshot]: either(planUnshareSnapshot, planUnshareSnapshotFromCompliance),
   [RemediationId.RemoveLambdaPermission]: planRemoveLambdaPermission,
   [RemediationId.RestrictFunctionUrl]: planRestrictFunctionUrl,
   [RemediationId.RestoreBucketVersioning]: planRestoreBucketVersioning,

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { execFile } from "child_process";
 import * as path from "path";
 import { parseLiveArgs } from "../scripts/liveDrill";
+import { PREEXISTING_SCENARIOS } from "../scripts/compliance";
 import { SCENARIOS } from "../scripts/scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -18,6 +19,17 @@ describe("npm run drill (the fire drill of the README)", () => {
     );
     expect(stdout).to.contain("1/3 building the stack under Pulumi mocks");
     expect(stdout).to.contain(`3/3 playing ${SCENARIOS.length} attacks:`);
+    for (const scenario of PREEXISTING_SCENARIOS) {
+      const title = scenario.title.replace(/[()]/g, ".");
+      expect(stdout, scenario.id).to.match(
+        new RegExp(
+          `\\] ok +${title}: config-${scenario.ruleKey}, remediated in \\d+ ms, then \\[RESOLVED\\] from AWS Config`,
+        ),
+      );
+      expect(stdout, scenario.id).to.match(
+        new RegExp(`^${scenario.id} +\\|.*\\| safe +\\| \\[REMEDIATED\\].*\\| logged +\\|`, "m"),
+      );
+    }
     for (const scenario of SCENARIOS) {
       expect(stdout, scenario.id).to.match(
         new RegExp(`\\] ok +${scenario.title.replace(/[()]/g, ".")}: `),
@@ -26,8 +38,10 @@ describe("npm run drill (the fire drill of the README)", () => {
         new RegExp(`^${scenario.id} +\\|.*\\| safe +\\| \\[REMEDIATED\\].*\\| logged +\\|`, "m"),
       );
     }
+    // The live attacks, then the pre-existing problems seen through AWS Config.
+    const all = SCENARIOS.length + PREEXISTING_SCENARIOS.length;
     expect(stdout).to.contain(
-      `${SCENARIOS.length} of ${SCENARIOS.length} attacks detected, undone, verified safe and resolved`,
+      `${all} of ${all} attacks detected, undone, verified safe and resolved`,
     );
     // The handlers' own log lines (incident records, metrics) are kept out of the report.
     expect(stdout).not.to.contain('{"type":"incident"');

@@ -81,7 +81,12 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
   [RemediationId.UnshareSnapshot]: [
     [
       "Allow",
-      ["ec2:DescribeSnapshotAttribute", "ec2:DescribeImageAttribute", "ec2:DescribeTags"],
+      [
+        "ec2:DescribeSnapshotAttribute",
+        "ec2:DescribeImageAttribute",
+        "ec2:DescribeTags",
+        "ec2:DescribeSnapshots",
+      ],
       "*",
       IN_REGION,
     ],
@@ -219,6 +224,7 @@ describe("remediationPolicy", () => {
       "ec2:DescribeSecurityGroups",
       "ec2:DescribeTags",
       "ec2:DescribeSnapshotAttribute",
+      "ec2:DescribeSnapshots",
       "ec2:DescribeImageAttribute",
       "config:DescribeConfigurationRecorderStatus",
       "config:StartConfigurationRecorder",

@@ -29,6 +29,7 @@ const COMPONENTS = [
   "aws-security-watch:index:AutoRemediator::remediate",
   "aws-security-watch:index:OperationsDashboard::ops",
   "aws-security-watch:index:SecurityEventArchive::archive",
+  "aws-security-watch:index:ComplianceRecorder::compliance",
 ];
 
 describe("the stack (Pulumi.dev.yaml under mocks)", () => {
@@ -40,7 +41,7 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
     await settle();
   });
 
-  it("builds the six components, and every resource belongs to one of them", () => {
+  it("builds the components, and every resource belongs to one of them", () => {
     const roots = recorder.resources.filter((r) => r.parent === undefined);
     expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal(COMPONENTS);
     for (const r of recorder.resources.filter((x) => x.parent !== undefined)) {
@@ -53,6 +54,47 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
       }
       expect(COMPONENTS, `${r.type}::${r.name}`).to.include(top);
     }
+  });
+
+  it("passes Security Hub Config.1: recorder on for all types with the service-linked role, delivering to the trail bucket", () => {
+    const rec = recorder.get("aws:cfg/recorder:Recorder", "compliance-recorder").inputs;
+    expect(rec.recordingGroup).to.deep.equal({
+      allSupported: true,
+      includeGlobalResourceTypes: true,
+    });
+    expect(rec.recordingMode.recordingFrequency).to.equal("CONTINUOUS");
+    expect(rec.recordingMode.recordingModeOverride.resourceTypes).to.deep.equal([
+      "AWS::EC2::NetworkInterface",
+    ]);
+    const slr = recorder.get(
+      "aws:iam/serviceLinkedRole:ServiceLinkedRole",
+      "compliance-service-linked-role",
+    );
+    expect(slr.inputs.awsServiceName).to.equal("config.amazonaws.com");
+    expect(
+      recorder.get("aws:cfg/recorderStatus:RecorderStatus", "compliance-recorder-status").inputs
+        .isEnabled,
+    ).to.equal(true);
+    const channel = recorder.get(
+      "aws:cfg/deliveryChannel:DeliveryChannel",
+      "compliance-delivery-channel",
+    ).inputs;
+    expect(channel.s3KeyPrefix).to.equal("config");
+    // The trail bucket's policy and key admit AWS Config under that prefix.
+    const policy = JSON.parse(
+      recorder.get("aws:s3/bucketPolicy:BucketPolicy", "audit-bucket-policy").inputs.policy,
+    );
+    const delivery = policy.Statement.find(
+      (st: { Sid: string }) => st.Sid === "AllowConfigDelivery",
+    );
+    expect(delivery.Resource).to.match(/\/config\/AWSLogs\/123456789012\/Config\/\*$/);
+    const key = JSON.parse(recorder.get("aws:kms/key:Key", "audit-key").inputs.policy);
+    expect(key.Statement.map((st: { Sid: string }) => st.Sid)).to.include(
+      "AllowConfigEncryptDeliveries",
+    );
+    expect(recorder.ofType("aws:cfg/rule:Rule").map((r) => r.inputs.name)).to.include(
+      "asw-test-sg-open-ports",
+    );
   });
 
   it("names what AWS wants unique per account and region after the stack, so dev and prod can share an account", () => {

@@ -8,6 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
+import { complianceChangeEvent } from "../../scripts/compliance";
 import { PANTHER_DIR } from "./fixtures";
 
 export { PANTHER_DIR };
@@ -314,6 +315,133 @@ function healthEvent(detail: Json): Json {
   };
 }
 
+/**
+ * AWS Config compliance changes, shaped as documented (scripts/compliance.ts builds them): one
+ * NON_COMPLIANT result per rule of the package (stack prefix `asw-dev`), as Config reports it
+ * (per resource, or on the account for account-level rules).
+ */
+function configEvent(
+  rule: string,
+  resourceType: string,
+  resourceId: string,
+  complianceType: "COMPLIANT" | "NON_COMPLIANT",
+  annotation?: string,
+): Json {
+  return complianceChangeEvent({
+    id: `0f1e2d3c-0000-4000-8000-${rule.length.toString().padStart(4, "0")}${resourceId.length.toString().padStart(8, "0")}`,
+    time: new Date("2026-11-30T08:00:00Z"),
+    account: "123456789012",
+    region: "eu-west-1",
+    ruleName: rule,
+    resourceType,
+    resourceId,
+    complianceType,
+    annotation,
+    oldComplianceType: complianceType === "COMPLIANT" ? "NON_COMPLIANT" : undefined,
+  });
+}
+
+const ACCOUNT = ["AWS::::Account", "123456789012"] as const;
+
+export const CONFIG_SAMPLES: readonly EventSample[] = [
+  {
+    name: "AWS Config: security group open to the world",
+    event: configEvent(
+      "asw-dev-sg-open-ports",
+      "AWS::EC2::SecurityGroup",
+      "sg-0a1b2c3d4e5f60718",
+      "NON_COMPLIANT",
+    ),
+    fires: ["config-sg-open-ports"],
+  },
+  {
+    name: "AWS Config: bucket without public access block",
+    event: configEvent(
+      "asw-dev-bucket-public-access",
+      "AWS::S3::Bucket",
+      "legacy-exports",
+      "NON_COMPLIANT",
+    ),
+    fires: ["config-bucket-public-access"],
+  },
+  {
+    name: "AWS Config: account without public access block",
+    event: configEvent("asw-dev-account-public-access", ...ACCOUNT, "NON_COMPLIANT"),
+    fires: ["config-account-public-access"],
+  },
+  {
+    name: "AWS Config: no trail",
+    event: configEvent("asw-dev-trail-enabled", ...ACCOUNT, "NON_COMPLIANT"),
+    fires: ["config-trail-enabled"],
+  },
+  {
+    name: "AWS Config: no multi-region trail",
+    event: configEvent("asw-dev-multi-region-trail", ...ACCOUNT, "NON_COMPLIANT"),
+    fires: ["config-multi-region-trail"],
+  },
+  {
+    name: "AWS Config: key pending deletion",
+    event: configEvent(
+      "asw-dev-key-pending-deletion",
+      "AWS::KMS::Key",
+      "1234abcd-12ab-34cd-56ef-1234567890ab",
+      "NON_COMPLIANT",
+      "The key is scheduled for deletion.",
+    ),
+    fires: ["config-key-pending-deletion"],
+  },
+  {
+    name: "AWS Config: public EBS snapshot",
+    event: configEvent("asw-dev-ebs-public-snapshot", ...ACCOUNT, "NON_COMPLIANT"),
+    fires: ["config-ebs-public-snapshot"],
+  },
+  {
+    name: "AWS Config: public RDS snapshot",
+    event: configEvent(
+      "asw-dev-rds-public-snapshot",
+      "AWS::RDS::DBSnapshot",
+      "nightly-2026-11-29",
+      "NON_COMPLIANT",
+    ),
+    fires: ["config-rds-public-snapshot"],
+  },
+  {
+    name: "AWS Config: access key not rotated",
+    event: configEvent(
+      "asw-dev-access-keys-rotated",
+      "AWS::IAM::User",
+      "AIDAZ3EXAMPLEUSER0001",
+      "NON_COMPLIANT",
+    ),
+    fires: ["config-access-keys-rotated"],
+  },
+  {
+    name: "AWS Config: root access key",
+    event: configEvent("asw-dev-root-access-key", ...ACCOUNT, "NON_COMPLIANT"),
+    fires: ["config-root-access-key"],
+  },
+  {
+    name: "AWS Config: security group compliant again",
+    event: configEvent(
+      "asw-dev-sg-open-ports",
+      "AWS::EC2::SecurityGroup",
+      "sg-0a1b2c3d4e5f60718",
+      "COMPLIANT",
+    ),
+    fires: [],
+  },
+  {
+    name: "AWS Config: another tool's rule",
+    event: configEvent(
+      "securityhub-restricted-ssh-a1b2c3",
+      "AWS::EC2::SecurityGroup",
+      "sg-0a1b2c3d4e5f60718",
+      "NON_COMPLIANT",
+    ),
+    fires: [],
+  },
+];
+
 /** Hand-made EventBridge events that are not CloudTrail records (reviewed by hand). */
 export const EVENT_SAMPLES: readonly EventSample[] = [
   {
@@ -337,4 +465,5 @@ export const EVENT_SAMPLES: readonly EventSample[] = [
     }),
     fires: [],
   },
+  ...CONFIG_SAMPLES,
 ];
