@@ -7,6 +7,8 @@ import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import type { DetectionLink } from "../lambdas/common";
+import { CATALOG } from "../core/catalog";
+import type { Detection } from "../core/detection";
 import { runtimeFactory } from "../lambdas/bootstrap";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
@@ -42,16 +44,8 @@ export interface RemediationOptions {
 export interface RemediationRuleSource {
   /** EventBridge rule per detection id. */
   readonly rules: Record<string, aws.cloudwatch.EventRule>;
-  /**
-   * The resolved detections (plain data): id and the remediation it may trigger; their ATT&CK
-   * ids and event pattern, when given, go into the incident records.
-   */
-  readonly detections: readonly {
-    readonly id: string;
-    readonly remediation?: RemediationId;
-    readonly references?: { readonly mitre?: readonly string[] };
-    readonly eventPattern?: Record<string, unknown>;
-  }[];
+  /** The resolved detections (plain data): id and the remediation it may trigger. */
+  readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
   /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
 }
@@ -370,7 +364,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
         mode,
         exemptTag: settings.exemptTag,
         trustedPrincipalArns: settings.trustedPrincipalArns,
-        detections: detectionLinks(args.watcher?.detections ?? [], id),
+        detections: detectionLinks(CATALOG, id),
         sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
@@ -558,24 +552,21 @@ export class AutoRemediator extends pulumi.ComponentResource {
 }
 
 /**
- * The detections routed to remediation `id`, as the incident record names them: id, ATT&CK
- * ids, and the event names and detail types of the pattern (the run loop matches the event's
- * name against them to tell which detection routed it).
+ * The catalog detections linked to remediation `id`, as the incident record names them: id,
+ * ATT&CK ids, and the event names and detail types of the pattern (the run loop matches the
+ * event against them to tell which detection routed it; "" when none matches).
  */
-export function detectionLinks(
-  detections: RemediationRuleSource["detections"],
-  id: RemediationId,
-): DetectionLink[] {
+export function detectionLinks(catalog: readonly Detection[], id: RemediationId): DetectionLink[] {
   const strings = (v: unknown): string[] =>
     (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === "string");
-  return detections
+  return catalog
     .filter((d) => d.remediation === id)
     .map((d) => {
-      const pattern = d.eventPattern ?? {};
+      const pattern = d.eventPattern as Record<string, unknown>;
       const detail = (pattern.detail ?? {}) as Record<string, unknown>;
       return {
         id: d.id,
-        attackIds: [...(d.references?.mitre ?? [])],
+        attackIds: [...(d.references.mitre ?? [])],
         eventNames: strings(detail.eventName),
         detailTypes: strings(pattern["detail-type"]),
       };

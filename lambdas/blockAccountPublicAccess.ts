@@ -16,7 +16,6 @@ import {
   isObject,
   makeHandler,
   readCloudTrail,
-  str,
   validateSettings,
 } from "./common";
 
@@ -37,7 +36,13 @@ export function planBlockAccountPublicAccess(
   if ("kind" in facts) return facts;
   const resource = `account ${facts.account}`;
   const named = facts.request.accountId;
-  if (named !== undefined && str(named) !== facts.account) {
+  if (named !== undefined && !(typeof named === "string" && /^\d{12}$/.test(named))) {
+    return {
+      kind: "reject",
+      reason: `${facts.eventId}: requestParameters.accountId is not an account id`,
+    };
+  }
+  if (named !== undefined && named !== facts.account) {
     return { kind: "ignore", facts, resource, reason: "the event names another account" };
   }
   let found = "account public access block deleted";

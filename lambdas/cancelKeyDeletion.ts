@@ -72,10 +72,11 @@ export function planCancelKeyDeletion(
   const keyArn = keyId.startsWith("arn:")
     ? keyId
     : `arn:${partitionOf(facts.principal)}:kms:${facts.region}:${facts.account}:key/${keyId}`;
-  const [, partition, , region, account, resource] = keyArn.split(":");
+  const [, partition, service, region, account, resource] = keyArn.split(":");
   if (
     keyArn.split(":").length !== 6 ||
     !/^aws[a-z-]*$/.test(partition) ||
+    service !== "kms" ||
     !REGION.test(region) ||
     !KEY_RESOURCE.test(resource ?? "")
   ) {

@@ -345,7 +345,8 @@ export type ClientClass<C> = new (config: Record<string, unknown>) => C;
 /**
  * The one place every SDK client comes from: `(Client, account, region) => client`, cached per
  * account, region and class (a Map: no region such as `__proto__` reaches an object's
- * prototype). Each client has connection and request timeouts and a bounded number of attempts;
+ * prototype). Each client has connection and request timeouts (an error, not the warning that
+ * recent SDKs give without `throwOnRequestTimeout`) and a bounded number of attempts;
  * S3 uses path-style addressing when an emulator endpoint is set (AWS_ENDPOINT_URL). Clients for
  * the function's own account use its role; another account has no credentials yet (the account
  * check rejects such events before any call): this is where assuming a member role belongs.
@@ -367,6 +368,7 @@ export function accountClients(
         requestHandler: {
           connectionTimeout: limits.connectTimeoutMs,
           requestTimeout: limits.requestTimeoutMs,
+          throwOnRequestTimeout: true,
         },
         ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
       });
@@ -514,6 +516,127 @@ export function resolutionMessage(
   };
 }
 
+/** The Embedded Metric Format line of one invocation (see {@link makeHandler}). */
+export function metricLine(remediation: string, outcome: string, DurationMs: number): Json {
+  const Metrics = [
+    { Name: "Remediations", Unit: "Count" },
+    { Name: "DurationMs", Unit: "Milliseconds" },
+  ];
+  return {
+    _aws: {
+      Timestamp: Date.now(),
+      CloudWatchMetrics: [
+        { Namespace: "AwsSecurityWatch", Dimensions: [["remediation", "outcome"]], Metrics },
+      ],
+    },
+    remediation,
+    outcome,
+    Remediations: 1,
+    DurationMs,
+  };
+}
+
+/** `work`, or a TimeoutError once `deadline` (epoch ms) has passed. */
+export function withDeadline<R>(work: Promise<R>, deadline: number, budget: number): Promise<R> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, fail) => {
+    const error = Object.assign(new Error(`no answer within ${budget} ms`), {
+      name: "TimeoutError",
+    });
+    timer = setTimeout(() => fail(error), Math.max(deadline - Date.now(), 0));
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A DynamoDB attribute value as the run loop writes them. */
+export type AttributeValue = { S: string } | { N: string } | { BOOL: boolean };
+
+/** The recorded outcome of an earlier delivery: result, Publish input (JSON), message id. */
+export type Recorded = [RemediationResult, string, string];
+
+/**
+ * The idempotency record `id` of one event in `table`. `claim` writes it with a conditional
+ * PutItem (no record, a failed one, or one in progress whose lease has lapsed) and says whether
+ * an earlier delivery had begun acting (`resumed`); else it reads it: done and published, or done
+ * and unpublished with its owner gone (one delivery wins a conditional lease to publish), gives
+ * the recorded outcome; in progress, it waits and tries again until the deadline. `set` updates
+ * fields, under a condition when given.
+ */
+export function eventRecord(
+  db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
+  ddb: typeof import("@aws-sdk/client-dynamodb"),
+  table: string,
+  id: string,
+  deadline: number,
+) {
+  const base = { TableName: table, Key: { id: { S: id } } };
+  const lease = () => ({ N: String(deadline + 4000) });
+  const now = () => ({ N: String(Date.now()) });
+  const won = (sent: Promise<unknown>) =>
+    sent.then(
+      () => true,
+      (err) => {
+        if (errorName(err) === "ConditionalCheckFailedException") return false;
+        throw err;
+      },
+    );
+  const set = (values: Record<string, AttributeValue>, condition?: string) => {
+    const keys = Object.keys(values);
+    return db.send(
+      new ddb.UpdateItemCommand({
+        ...base,
+        UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
+        ExpressionAttributeValues: Object.fromEntries([
+          ...keys.map((k) => [`:${k}`, values[k]]),
+          ...(condition ? [[":now", now()]] : []),
+        ]),
+      }),
+    );
+  };
+  const claim = async (): Promise<{ resumed: boolean } | { recorded: Recorded }> => {
+    for (;;) {
+      let old: Record<string, Json> | undefined;
+      const put = new ddb.PutItemCommand({
+        TableName: table,
+        Item: {
+          ...base.Key,
+          status: { S: "in-progress" },
+          leaseUntil: lease(),
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
+        },
+        ConditionExpression:
+          "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":failed": { S: "failed" },
+          ":busy": { S: "in-progress" },
+          ":now": now(),
+        },
+        ReturnValues: "ALL_OLD",
+      });
+      if (await won(db.send(put).then((out) => (old = out.Attributes as typeof old)))) {
+        return { resumed: old?.applying?.BOOL === true || old?.status?.S === "in-progress" };
+      }
+      const get = new ddb.GetItemCommand({ ...base, ConsistentRead: true });
+      const item = (await db.send(get)).Item;
+      if (
+        item?.status?.S === "done" &&
+        (item.published?.S || (await won(set({ leaseUntil: lease() }, "leaseUntil < :now"))))
+      ) {
+        const result = JSON.parse(item.result?.S ?? "{}") as RemediationResult;
+        return { recorded: [result, item.message?.S ?? "", item.published?.S ?? ""] };
+      }
+      if (Date.now() + 500 > deadline) {
+        throw new Error("another delivery of this event is being handled; retry later");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  return { claim, set };
+}
+
 /** The Lambda context fields the run loop reads (all optional: tests call with the event only). */
 export interface InvocationContext {
   getRemainingTimeInMillis?(): number;
@@ -568,27 +691,7 @@ export function makeHandler<T>(
   const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
   const version = process.env.AWS_LAMBDA_FUNCTION_VERSION ?? "";
   const log = (line: Json) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  const metric = (outcome: string, DurationMs: number) =>
-    log({
-      _aws: {
-        Timestamp: Date.now(),
-        CloudWatchMetrics: [
-          {
-            Namespace: "AwsSecurityWatch",
-            Dimensions: [["remediation", "outcome"]],
-            Metrics: [
-              { Name: "Remediations", Unit: "Count" },
-              { Name: "DurationMs", Unit: "Milliseconds" },
-            ],
-          },
-        ],
-      },
-      remediation: id,
-      outcome,
-      Remediations: 1,
-      DurationMs,
-    });
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const metric = (outcome: string, ms: number) => log(metricLine(id, outcome, ms));
 
   return async (event: unknown, context?: InvocationContext): Promise<RemediationResult> => {
     const started = Date.now();
@@ -598,20 +701,7 @@ export function makeHandler<T>(
         ? Math.max(remaining - 3000, 1000)
         : (settings.budgetMs ?? 25000);
     const deadline = started + budget;
-    /** `work`, or a TimeoutError once the budget is spent. */
-    const inTime = <R>(work: Promise<R>): Promise<R> => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, fail) => {
-        timer = setTimeout(
-          () =>
-            fail(
-              Object.assign(new Error(`no answer within ${budget} ms`), { name: "TimeoutError" }),
-            ),
-          Math.max(deadline - Date.now(), 0),
-        );
-      });
-      return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-    };
+    const inTime = <R>(work: Promise<R>) => withDeadline(work, deadline, budget);
 
     let plan: Plan<T>;
     try {
@@ -665,83 +755,32 @@ export function makeHandler<T>(
     let applying = false;
     let resumed = false;
     let claimed = false;
-    const key = { id: { S: `${id}#${facts.account}#${facts.eventId}` } };
+    const store = table
+      ? eventRecord(
+          client(ddb.DynamoDBClient, ownAccount, home),
+          ddb,
+          table,
+          `${id}#${facts.account}#${facts.eventId}`,
+          deadline,
+        )
+      : undefined;
+    let recorded: Recorded | undefined;
     // A second item per resource: what the last live event on it came to, so that AWS Config's
     // later evaluation of the same change neither acts twice nor sends a second message.
     const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
     const resourceKey = { id: { S: `${id}#${facts.account}#res#${clip(resource, 900)}` } };
     const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
-    /** The recorded outcome of an earlier delivery: [result, message to publish, published id]. */
-    let recorded: [RemediationResult, string, string] | undefined;
-
-    /** Claims the event; false when an earlier delivery has it (then `recorded` is set). */
-    const claim = async (): Promise<boolean> => {
-      if (!db) return true;
-      for (;;) {
-        const now = Date.now();
-        try {
-          const out = await db.send(
-            new ddb.PutItemCommand({
-              TableName: table,
-              Item: {
-                ...key,
-                status: { S: "in-progress" },
-                leaseUntil: { N: String(deadline + 5000) },
-                expiresAt: { N: String(Math.floor(now / 1000) + 7 * 86400) },
-              },
-              ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
-              ExpressionAttributeNames: { "#s": "status" },
-              ExpressionAttributeValues: { ":failed": { S: "failed" }, ":now": { N: String(now) } },
-              ReturnValues: "ALL_OLD",
-            }),
-          );
-          resumed =
-            out.Attributes?.applying?.BOOL === true || out.Attributes?.status?.S === "in-progress";
-          return true;
-        } catch (err) {
-          if (errorName(err) !== "ConditionalCheckFailedException") throw err;
-        }
-        const item = (
-          await db.send(
-            new ddb.GetItemCommand({ TableName: table, Key: key, ConsistentRead: true }),
-          )
-        ).Item;
-        if (item?.status?.S === "done") {
-          recorded = [
-            JSON.parse(item.result?.S ?? "{}"),
-            item.message?.S ?? "",
-            item.published?.S ?? "",
-          ];
-          return false;
-        }
-        if (Date.now() + 500 > deadline) {
-          throw new Error("another delivery of this event is being handled; retry later");
-        }
-        await sleep(250);
-      }
-    };
-    const update = (values: Record<string, { S: string } | { BOOL: boolean }>) =>
-      db?.send(
-        new ddb.UpdateItemCommand({
-          TableName: table,
-          Key: key,
-          UpdateExpression: `SET ${Object.keys(values)
-            .map((k) => `#${k} = :${k}`)
-            .join(", ")}`,
-          ExpressionAttributeNames: Object.fromEntries(
-            Object.keys(values).map((k) => [`#${k}`, k]),
-          ),
-          ExpressionAttributeValues: Object.fromEntries(
-            Object.entries(values).map(([k, v]) => [`:${k}`, v]),
-          ),
-        }),
-      );
 
     const decide = async (): Promise<[Outcome, string]> => {
       if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
       if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      const claim = await store?.claim();
+      if (claim && "recorded" in claim) {
+        recorded = claim.recorded;
+        return [recorded[0].outcome, recorded[0].message];
+      }
       claimed = true;
+      resumed = claim?.resumed ?? false;
       const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
       if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
       const live =
@@ -774,6 +813,11 @@ export function makeHandler<T>(
         if (state.done === "already-safe" && live?.outcome?.S === "remediated") {
           return ["duplicate", `AWS Config evaluated the change that ${liveNote} undid.`];
         }
+        if (state.done === "already-safe" && resumed) {
+          const earlier =
+            "An earlier delivery of this event stopped while acting: it may have made it safe.";
+          return [state.done, `${state.message} ${earlier}`];
+        }
         if (state.done) return [state.done, state.message];
         if (state.tags?.get(tag.key) === tag.value) {
           return [
@@ -804,11 +848,20 @@ export function makeHandler<T>(
     const { eventId, eventName, time: eventTime, principal, region, account } = facts;
     let result: RemediationResult | undefined;
     let outcome: string | undefined;
-    let published: string | undefined;
-    let error: string | undefined;
+    let published = "";
+    let error = "";
+    /** Not fatal: the idempotency record could not be written after the decision. */
+    let note = "";
+    const why = (err: unknown) =>
+      `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
+    const record = (values: Record<string, AttributeValue>) =>
+      inTime(Promise.resolve(store?.set(values))).catch((err) => {
+        note ||= `the idempotency record was not updated: ${why(err)}`;
+      });
     try {
       const [decided, message] = await inTime(decide());
-      result = {
+      outcome = decided;
+      let done: RemediationResult = {
         remediation: id,
         eventId,
         outcome: decided,
@@ -817,39 +870,33 @@ export function makeHandler<T>(
         actions,
         message,
       };
-      outcome = decided;
       if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
         let body: string;
         if (recorded) {
-          [result, body, published] = recorded;
-          outcome = published ? "duplicate" : result.outcome;
-          if (published) result = { ...result, outcome: "duplicate", actions: [] };
+          [done, body, published] = recorded;
+          if (published) done = { ...done, outcome: "duplicate", actions: [] };
+          outcome = done.outcome;
         } else {
-          body = JSON.stringify(resolutionMessage(result, facts, mode, found, plan.consoleUrl));
-          await inTime(
-            Promise.resolve(
-              update({
-                status: { S: "done" },
-                result: { S: JSON.stringify(result) },
-                message: { S: body },
-              }),
-            ),
-          );
+          body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
+          await record({
+            status: { S: "done" },
+            result: { S: JSON.stringify(done) },
+            message: { S: body },
+          });
         }
-        if (!published && result.outcome !== "duplicate") {
-          error = "could not publish the resolution message";
-          const msg = JSON.parse(body);
-          const out = await inTime(
-            client(sns.SNSClient, ownAccount, home).send(
-              new sns.PublishCommand({ TopicArn: topicArn, ...msg }),
-            ),
-          );
-          published = out.MessageId ?? "";
-          error = "could not record the published message id";
-          await inTime(Promise.resolve(update({ published: { S: published } })));
-          error = undefined;
+        if (!published && done.outcome !== "duplicate") {
+          try {
+            const topic = client(sns.SNSClient, ownAccount, home);
+            const input = { TopicArn: topicArn, ...JSON.parse(body) };
+            published = (await inTime(topic.send(new sns.PublishCommand(input)))).MessageId ?? "-";
+            await record({ published: { S: published } });
+          } catch (err) {
+            error = `could not publish the resolution message: ${why(err)}`;
+            // Done deciding: a later delivery may publish at once.
+            await record({ leaseUntil: { N: "0" } });
+          }
         }
-        if (!fromConfig && db && ["remediated", "exempt"].includes(result.outcome)) {
+        if (!fromConfig && db && ["remediated", "exempt"].includes(done.outcome)) {
           const now = Math.floor(Date.now() / 1000);
           await inTime(
             db.send(
@@ -858,8 +905,8 @@ export function makeHandler<T>(
                 Item: {
                   ...resourceKey,
                   eventId: { S: eventId },
-                  outcome: { S: result.outcome },
-                  message: { S: clip(result.message, FIELD_MAX) },
+                  outcome: { S: done.outcome },
+                  message: { S: clip(done.message, FIELD_MAX) },
                   expiresAt: { N: String(now + 86400) },
                 },
               }),
@@ -867,17 +914,14 @@ export function makeHandler<T>(
           ).catch(() => undefined);
         }
       }
+      result = done;
     } catch (err) {
-      const why = `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-      error = `${error ?? `remediation of ${resource} failed`}: ${why}`;
-      if (!result && claimed) {
-        // The decision failed: let a later delivery take the event over (and finish what began).
-        await Promise.resolve(
-          update({ status: { S: "failed" }, applying: { BOOL: applying } }),
-        ).catch(() => undefined);
-      }
+      error = `remediation of ${resource} failed: ${why(err)}`;
+      // A later delivery takes the event over (and finishes what this one began).
+      if (claimed) await record({ status: { S: "failed" }, applying: { BOOL: applying } });
     }
     outcome = error ? "failed" : outcome;
+    error ||= note;
     const durationMs = Date.now() - started;
     const eventMs = Date.parse(eventTime);
     const c = (v: unknown) => clip(v, FIELD_MAX);
@@ -903,15 +947,15 @@ export function makeHandler<T>(
       actions: (result?.actions ?? actions).slice(0, 20).map(c),
       outcome,
       message: clip(result?.message ?? "", 4 * FIELD_MAX),
-      published: published ?? "",
-      error: error ?? "",
+      published,
+      error,
       durationMs,
       latencyMs: Number.isFinite(eventMs) ? Date.now() - eventMs : -1,
       functionName: fn,
       functionVersion: version,
     });
     metric(outcome ?? "failed", durationMs);
-    if (error || !result) throw new Error(`${id}: ${error}`);
+    if (outcome === "failed" || !result) throw new Error(`${id}: ${error}`);
     return result;
   };
 }

@@ -85,10 +85,11 @@ export function planRestartAuditLogging(
   const trailArn = nameOrArn.startsWith("arn:")
     ? nameOrArn
     : `arn:${partitionOf(facts.principal)}:cloudtrail:${facts.region}:${facts.account}:trail/${nameOrArn}`;
-  const [, partition, , region, , resource] = trailArn.split(":");
+  const [, partition, service, region, , resource] = trailArn.split(":");
   if (
     trailArn.split(":").length !== 6 ||
     !/^aws[a-z-]*$/.test(partition) ||
+    service !== "cloudtrail" ||
     !REGION.test(region) ||
     !TRAIL_RESOURCE.test(resource ?? "")
   ) {

@@ -379,7 +379,8 @@ describe("AutoRemediator", () => {
       expect(claim).to.have.length(1);
       expect(claim[0].args[0].input).to.deep.include({
         TableName: "fix-idempotency",
-        ConditionExpression: "attribute_not_exists(id) OR #s = :failed OR leaseUntil < :now",
+        ConditionExpression:
+          "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
       });
       expect(claim[0].args[0].input.Item?.id).to.deep.equal({
         S: `revoke-world-ingress#${ACCOUNT_ID}#ct-1`,
@@ -388,6 +389,34 @@ describe("AutoRemediator", () => {
       ec2.restore();
       sns.restore();
       ddb.restore();
+    }
+  });
+
+  it("names each function's catalog detections, with their ATT&CK ids, for its incident records", () => {
+    expect(
+      remediatorModule.detectionLinks(CATALOG, RemediationId.QuarantineAccessKey),
+    ).to.deep.equal([
+      {
+        id: "access-key-created-for-other-user",
+        attackIds: ["T1098.001"],
+        eventNames: ["CreateAccessKey"],
+        detailTypes: ["AWS API Call via CloudTrail"],
+      },
+      {
+        id: "access-key-exposed",
+        attackIds: ["T1552.001", "T1078.004"],
+        eventNames: [],
+        detailTypes: ["AWS Health Event"],
+      },
+    ]);
+    for (const id of REMEDIATION_IDS) {
+      const links = remediatorModule.detectionLinks(CATALOG, id);
+      expect(links.map((l) => l.id)).to.deep.equal(
+        CATALOG.filter((d) => d.remediation === id).map((d) => d.id),
+      );
+      expect(links.every((l) => l.eventNames.length > 0 || l.detailTypes.length > 0)).to.equal(
+        true,
+      );
     }
   });
 

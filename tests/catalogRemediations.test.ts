@@ -89,14 +89,71 @@ function settingsFor(id: RemediationId): Record<string, unknown> {
 
 /**
  * Fixture records that AWS never delivers as they are (Panther wrote them by hand for its own
- * rules), with what is missing: a plan rightly rejects them, and no other event may be rejected.
+ * rules), with what is wrong: a plan rightly rejects them (the handlers validate every id
+ * against its AWS format before any call, and act only for the record's own account), and no
+ * other event may be rejected. Real-shaped copies of some (below: the same fields, valid ids)
+ * give every remediating detection a record it acts on.
  */
 const MALFORMED_FIXTURES: Readonly<Record<string, string>> = {
   "aws_resource_made_public/All Restrictive Conditions Types (Should Not Alert)":
     "PutBucketPolicy without requestParameters.bucketName",
+  "aws_kms_cmk_loss/KMS Key Disabled": "key id '1' is not a key id (a UUID, or mrk- and 32 hex)",
+  "aws_kms_cmk_loss/KMS Key Scheduled For Deletion":
+    "key id '1' is not a key id (a UUID, or mrk- and 32 hex)",
+  "aws_kms_cmk_loss/KMS Key Scheduled For Deletion - missing resources":
+    "key id '1' is not a key id (a UUID, or mrk- and 32 hex)",
+  "aws_iam_user_key_created/user1 create keys for user1":
+    "recipientAccountId '123456789' is not an account id (EventBridge's envelope names a 12-digit one)",
+  "aws_iam_user_key_created/user1 create keys for user2":
+    "recipientAccountId '123456789' is not an account id; access key id 'ABCDEFG' is not one",
+  "aws_iam_user_key_created/jackson create keys for jack":
+    "recipientAccountId '123456789' is not an account id; access key id 'ABCDEFG' is not one",
+  "aws_iam_user_key_created/jack create keys for jackson":
+    "recipientAccountId '123456789' is not an account id; access key id 'ABCDEFG' is not one",
+  "aws_root_access_key_created/Root Created Access Key For User":
+    "access key id '1111' is not an access key id (AKIA and 16 letters or digits)",
+  "aws_snapshot_made_public/Snapshot Made Publicly Accessible":
+    "snapshot id 'snap-1111' is not a snapshot id (snap- and 8 or 17 hex)",
+  "aws_ami_modified_for_public_access/AMI Made Public":
+    "image id 'ami-1111' is not an AMI id (ami- and 8 or 17 hex)",
   "aws_ec2_ebs_encryption_disabled/DisableEbsEncryptionByDefault Event":
     "DisableEbsEncryptionByDefault without eventID, userIdentity and account",
 };
+
+/**
+ * Real-shaped copies of fixture records: the record as Panther wrote it, with each placeholder
+ * value (exact JSON string) replaced by one of the AWS format (AWS's documentation examples).
+ */
+const REAL_SHAPED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  "aws_kms_cmk_loss/KMS Key Disabled": {
+    "arn:aws:kms:us-west-2:123456789012:key/1":
+      "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+  },
+  "aws_kms_cmk_loss/KMS Key Scheduled For Deletion": {
+    "arn:aws:kms:us-west-2:123456789012:key/1":
+      "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+  },
+  "aws_iam_user_key_created/user1 create keys for user2": {
+    "123456789": "123456789012",
+    ABCDEFG: "AKIAIOSFODNN7EXAMPLE",
+  },
+  "aws_root_access_key_created/Root Created Access Key For User": {
+    "1111": "AKIAI44QH8DHBEXAMPLE",
+  },
+  "aws_snapshot_made_public/Snapshot Made Publicly Accessible": {
+    "snap-1111": "snap-0123456789abcdef0",
+  },
+  "aws_ami_modified_for_public_access/AMI Made Public": { "ami-1111": "ami-0123456789abcdef0" },
+};
+
+/** `record` with the exact JSON string values of `replacements` replaced. */
+function realShaped(record: unknown, replacements: Readonly<Record<string, string>>): unknown {
+  return JSON.parse(
+    JSON.stringify(record).replace(/"([^"\\]*)"/g, (whole, value: string) =>
+      value in replacements ? JSON.stringify(replacements[value]) : whole,
+    ),
+  );
+}
 
 interface LabelledEvent {
   readonly label: string;
@@ -126,10 +183,12 @@ function reviewedEvents(): LabelledEvent[] {
     const document = JSON.parse(fs.readFileSync(path.join(PANTHER_DIR, file), "utf8"));
     for (const test of document.tests as { name: string; event: Record<string, unknown> }[]) {
       if (typeof test.event.eventSource !== "string") continue;
-      events.push({
-        label: `${file.replace(/\.json$/, "")}/${test.name}`,
-        event: wrap(test.event),
-      });
+      const label = `${file.replace(/\.json$/, "")}/${test.name}`;
+      events.push({ label, event: wrap(test.event) });
+      if (label in REAL_SHAPED) {
+        const record = realShaped(test.event, REAL_SHAPED[label]) as Record<string, unknown>;
+        events.push({ label: `real-shaped/${label}`, event: wrap(record) });
+      }
     }
   }
   for (const sample of VARIANTS) {
@@ -191,6 +250,14 @@ describe("catalog remediation links", () => {
       .filter((d) => d.kind === "reject" && !(d.label in MALFORMED_FIXTURES))
       .map((d) => `${d.detection} on ${d.label}: ${d.reason}`);
     expect(rejected).to.deep.equal([]);
+  });
+
+  it("has real-shaped copies of the malformed fixture records, which the plans never reject", () => {
+    const copies = all.filter((d) => d.label.startsWith("real-shaped/"));
+    expect(
+      [...new Set(copies.map((d) => d.label.replace(/^real-shaped\//, "")))].sort(),
+    ).to.deep.equal(Object.keys(REAL_SHAPED).sort());
+    for (const copy of copies) expect(copy.kind, copy.label).to.not.equal("reject");
   });
 
   it("rejects the malformed fixture records, which fire a remediating detection", () => {

@@ -219,6 +219,43 @@ describe("remediationPolicy", () => {
     );
   });
 
+  it("property: every statement stays in the stack's account and region", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...REMEDIATION_IDS),
+        fc.constantFrom("aws", "aws-cn", "aws-us-gov"),
+        fc.stringMatching(/^\d{12}$/),
+        fc.constantFrom("eu-west-1", "us-east-1", "ap-southeast-2"),
+        (id, partition, account, region) => {
+          const policy = remediationPolicy(id, {
+            ...CTX,
+            partition,
+            account,
+            region,
+            resolutionTopicArn: `arn:${partition}:sns:${region}:${account}:resolutions`,
+            logGroupArn: `arn:${partition}:logs:${region}:${account}:log-group:fn`,
+          });
+          for (const s of policy.Statement.filter((x) => x.Effect === "Allow")) {
+            const condition = (s.Condition?.StringEquals ?? {}) as Record<string, string>;
+            for (const arn of [s.Resource].flat()) {
+              if (arn === "*") {
+                expect(condition["aws:RequestedRegion"], s.Sid).to.equal(region);
+                continue;
+              }
+              const [, p, service, r, a] = arn.split(":");
+              expect(p, s.Sid).to.equal(partition);
+              // IAM and S3 ARNs have no region; S3, snapshot and image ARNs have no account.
+              if (!["iam", "s3"].includes(service)) expect(r, s.Sid).to.equal(region);
+              if (a !== "") expect(a, s.Sid).to.equal(account);
+              else if (service !== "iam")
+                expect(condition["aws:ResourceAccount"]).to.equal(account);
+            }
+          }
+        },
+      ),
+    );
+  });
+
   it("property: no '*' or 'service:*' action, and '*' resources only on actions without resource-level support", () => {
     const noResourceLevel = [
       "ec2:DescribeSecurityGroups",

@@ -398,6 +398,77 @@ describe("incident record and metric line", () => {
     expect(metric.DurationMs).to.equal(incident.durationMs);
   });
 
+  it("the incident record has exactly the fields of schema version 1, in order (the contract with dashboards and queries)", async () => {
+    m.cfg
+      .on(DescribeConfigurationRecorderStatusCommand)
+      .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
+    m.cfg.on(StartConfigurationRecorderCommand).resolves({});
+    const env = { ...process.env };
+    process.env.AWS_LAMBDA_FUNCTION_NAME = "remediate-restart-config-recorder-fn";
+    process.env.AWS_LAMBDA_FUNCTION_VERSION = "$LATEST";
+    const detections = [
+      {
+        id: "config-recorder-stopped",
+        attackIds: ["T1562.008"],
+        eventNames: ["StopConfigurationRecorder"],
+        detailTypes: ["AWS API Call via CloudTrail"],
+      },
+    ];
+    try {
+      const handler = createRestartConfigRecorderHandler({ ...baseSettings(), detections });
+      const before = Date.now();
+      const { stdout } = await captureLogs(() => handler(stopped()));
+      const incident = JSON.parse(stdout[0]);
+      expect(Object.keys(incident)).to.deep.equal([
+        "type",
+        "schemaVersion",
+        "eventId",
+        "eventTime",
+        "eventName",
+        "account",
+        "region",
+        "principal",
+        "sourceIp",
+        "userAgent",
+        "detection",
+        "attackIds",
+        "remediation",
+        "mode",
+        "resource",
+        "decision",
+        "stateBefore",
+        "stateAfter",
+        "actions",
+        "outcome",
+        "message",
+        "published",
+        "error",
+        "durationMs",
+        "latencyMs",
+        "functionName",
+        "functionVersion",
+      ]);
+      expect(incident).to.deep.include({
+        schemaVersion: 1,
+        eventTime: "2024-05-01T10:00:00Z",
+        sourceIp: "198.51.100.7",
+        userAgent: "aws-cli/2.15.0",
+        detection: "config-recorder-stopped",
+        attackIds: ["T1562.008"],
+        stateBefore: "recorder default not recording",
+        stateAfter: "recorder default recording",
+        message: "Restarted configuration recorder default.",
+        error: "",
+        functionName: "remediate-restart-config-recorder-fn",
+        functionVersion: "$LATEST",
+      });
+      const eventMs = Date.parse("2024-05-01T10:00:00Z");
+      expect(incident.latencyMs).to.be.within(before - eventMs, Date.now() - eventMs);
+    } finally {
+      process.env = env;
+    }
+  });
+
   it("a failure is logged with outcome failed in both lines, and thrown", async () => {
     m.cfg
       .on(DescribeConfigurationRecorderStatusCommand)
