@@ -220,11 +220,12 @@ export function remediationStatements(
     case RemediationId.BlockAccountPublicAccess:
       return [
         // Account-level actions: no resource type in the Service Authorization Reference; the
-        // role's credentials reach only this account.
+        // role's credentials reach only this account, and the calls are made in this region.
         allow(
           "BlockAccountPublicAccess",
           ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
           "*",
+          inRegion,
         ),
       ];
   }

@@ -36,13 +36,13 @@ export function planBlockAccountPublicAccess(
   if ("kind" in facts) return facts;
   const resource = `account ${facts.account}`;
   const named = facts.request.accountId;
-  if (named !== undefined && !(typeof named === "string" && /^\d{12}$/.test(named))) {
+  if (!(typeof named === "string" && /^\d{12}$/.test(named))) {
     return {
       kind: "reject",
       reason: `${facts.eventId}: requestParameters.accountId is not an account id`,
     };
   }
-  if (named !== undefined && named !== facts.account) {
+  if (named !== facts.account) {
     return { kind: "ignore", facts, resource, reason: "the event names another account" };
   }
   let found = "account public access block deleted";

@@ -149,7 +149,7 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
     ],
   ],
   [RemediationId.BlockAccountPublicAccess]: [
-    ["Allow", ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*"],
+    ["Allow", ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*", IN_REGION],
   ],
 };
 

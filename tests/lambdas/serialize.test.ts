@@ -152,7 +152,8 @@ const CASES: Record<RemediationId, { event: () => Json; mutating: string; settin
     mutating: "UpdateDetector",
   },
   [RemediationId.BlockAccountPublicAccess]: {
-    event: () => record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", {}),
+    event: () =>
+      record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", { accountId: "123456789012" }),
     mutating: "PutPublicAccessBlock",
   },
 };
