@@ -17,9 +17,21 @@ export * from "./core/detection";
 export { matchesPattern, validatePattern, explainMatch, EventPattern } from "./core/eventPattern";
 export { renderAlert, buildInputTransformer } from "./core/alertMessage";
 export { toEventBridgeEvent } from "./core/cloudtrailEvent";
-export { CIS_CONTROLS } from "./core/cisControls";
+export { CIS_CONTROLS, CisControlId } from "./core/cisControls";
+export {
+  renderAlarmRule,
+  AlarmRule,
+  AlarmState,
+  AlarmReference,
+  AllOfRule,
+  AnyOfRule,
+  NotRule,
+  AlarmSettings,
+  ControlOverride,
+  CustomFilter,
+  CompositeSpec,
+} from "./core/compositeAlarm";
 export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thresholds";
-export { renderAlarmRule, AlarmRule } from "./core/compositeAlarm";
 export * from "./components/operationsDashboard";
 export * from "./components/securityEventArchive";
 export * from "./components/chatChannels";

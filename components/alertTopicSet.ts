@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { RESOLUTIONS_TOPIC, SEVERITIES, Severity } from "../core/types";
+import { argsProblems, bool, FieldShape, list, map, num, obj, str } from "../core/argsShape";
+import { RESOLUTIONS_TOPIC, SEVERITIES } from "../core/types";
 import {
   COMPONENT_NAME_PATTERN,
   SubscriptionKind,
@@ -68,19 +69,32 @@ export interface SqsSubscription {
  * does nothing. Only plain strings are validated; an Output is checked by AWS at deployment.
  */
 export interface SubscriptionSet {
-  /** Email addresses by label, e.g. `{ oncall: "oncall@example.com" }`. Each must confirm. */
+  /**
+   * Email addresses by label, e.g. `{ oncall: "oncall@example.com" }`. Each must confirm.
+   * @default {}
+   */
   readonly emails?: Record<string, pulumi.Input<string>>;
   /**
    * Phone numbers in E.164 form (`+14155550100`) by label. The account must be out of the SMS
    * sandbox or the numbers verified.
    * https://docs.aws.amazon.com/sns/latest/dg/sns-sms-sandbox.html
+   * @default {}
    */
   readonly smsNumbers?: Record<string, pulumi.Input<string>>;
-  /** HTTPS endpoints by label. */
+  /**
+   * HTTPS endpoints by label.
+   * @default {}
+   */
   readonly httpsEndpoints?: Record<string, HttpsSubscription>;
-  /** Lambda functions by label. */
+  /**
+   * Lambda functions by label.
+   * @default {}
+   */
   readonly lambdaFunctions?: Record<string, LambdaSubscription>;
-  /** SQS queues by label. */
+  /**
+   * SQS queues by label.
+   * @default {}
+   */
   readonly sqsQueues?: Record<string, SqsSubscription>;
 }
 
@@ -110,14 +124,20 @@ export interface TopicSpec {
    * @default "Security alerts (<severity>)", "Security resolutions", or "Security <purpose>"
    */
   readonly displayName?: pulumi.Input<string>;
-  /** Subscriptions of this topic only; an entry with the same kind and label as a shared one replaces it. */
+  /**
+   * Subscriptions of this topic only; an entry with the same kind and label as a shared one replaces it.
+   * @default {}
+   */
   readonly subscriptions?: SubscriptionSet;
   /**
    * Whether the shared `subscriptions` of the component also apply to this topic.
    * @default true
    */
   readonly inheritSubscriptions?: boolean;
-  /** Who may publish. */
+  /**
+   * Who may publish.
+   * @default the topic's defaults (see `TopicPublishers`)
+   */
   readonly publishers?: TopicPublishers;
 }
 
@@ -162,6 +182,56 @@ export interface AlertTopicSetArgs {
    */
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
+
+const SUBSCRIPTION_SET: FieldShape = obj("a subscription set { emails, smsNumbers, ... }", {
+  emails: map(
+    'a map of label to email address, e.g. { oncall: "oncall@example.com" }',
+    str("an email address"),
+    { known: true },
+  ),
+  smsNumbers: map(
+    'a map of label to E.164 phone number, e.g. { oncall: "+14155550100" }',
+    str("a phone number"),
+    { known: true },
+  ),
+  httpsEndpoints: map(
+    "a map of label to { url, rawMessageDelivery }",
+    obj("an HTTPS subscription", { url: str("an https:// URL", true) }),
+    { known: true },
+  ),
+  lambdaFunctions: map(
+    "a map of label to { functionArn }",
+    obj("a Lambda subscription", { functionArn: str("a function ARN", true) }),
+    { known: true },
+  ),
+  sqsQueues: map(
+    "a map of label to { queueArn, rawMessageDelivery }",
+    obj("an SQS subscription", { queueArn: str("a queue ARN", true) }),
+    { known: true },
+  ),
+});
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  subscriptions: SUBSCRIPTION_SET,
+  topics: map(
+    "a map of topic purpose (critical, high, medium, info, resolutions or your own) to topic settings",
+    obj("topic settings { displayName, subscriptions, inheritSubscriptions, publishers }", {
+      displayName: str("a display name"),
+      subscriptions: SUBSCRIPTION_SET,
+      inheritSubscriptions: bool(),
+      publishers: obj("an object { eventBridge, cloudWatch, publisherRoles }", {
+        eventBridge: bool(),
+        cloudWatch: bool(),
+        publisherRoles: bool(),
+      }),
+    }),
+    { known: true },
+  ),
+  publisherRoleArns: list("a list of IAM role ARNs", str("an IAM role ARN")),
+  allowIamPublishers: bool(),
+  keyDeletionWindowInDays: num("a number of days"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
 
 const DEFAULTS = {
   alertPublishers: { eventBridge: true, cloudWatch: true, roles: false },
@@ -362,8 +432,11 @@ export class AlertTopicSet extends pulumi.ComponentResource {
   public readonly topics: Record<string, aws.sns.Topic>;
   /** Topic ARNs by purpose. */
   public readonly topicArns: Record<string, pulumi.Output<string>>;
-  /** Alert topic ARNs by severity, for EventBridge targets and alarm actions. */
-  public readonly alertTopicArns: Record<Severity, pulumi.Output<string>>;
+  /**
+   * Alert topic ARNs by severity (`critical`, `high`, `medium`, `info`: the values of
+   * `Severity`), for EventBridge targets and alarm actions.
+   */
+  public readonly alertTopicArns: Record<string, pulumi.Output<string>>;
   /** The resolutions topic ARN, for alarm OK actions and remediators. */
   public readonly resolutionTopicArn: pulumi.Output<string>;
   /** ARN of the key that encrypts the topics (publishers outside the key policy need it). */
@@ -371,6 +444,10 @@ export class AlertTopicSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: AlertTopicSetArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AlertTopicSet", name, {}, opts);
+    const shapeProblems = argsProblems("AlertTopicSet", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     const { topics: planned, problems } = plan(name, args);
     if (problems.length > 0) {
@@ -481,7 +558,7 @@ export class AlertTopicSet extends pulumi.ComponentResource {
     );
     this.alertTopicArns = Object.fromEntries(
       SEVERITIES.map((severity) => [severity, topics[severity].arn]),
-    ) as Record<Severity, pulumi.Output<string>>;
+    );
     this.resolutionTopicArn = topics[RESOLUTIONS_TOPIC].arn;
     this.kmsKeyArn = key.arn;
     this.registerOutputs({

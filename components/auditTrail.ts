@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, num, str } from "../core/argsShape";
 import {
   AccountContext,
   accessLogBucketPolicy,
@@ -135,6 +136,7 @@ export interface AuditTrailArgs {
   /**
    * ID of the organization (`o-...`): needed with `isOrganizationTrail` when the bucket is
    * created, to let CloudTrail write under `AWSLogs/<organizationId>/`.
+   * @default none
    */
   readonly organizationId?: string;
 
@@ -159,6 +161,32 @@ export interface AuditTrailArgs {
   /** Tags of every taggable child. @default none */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
+
+const DAYS = "a number of days";
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  trailName: str("a trail name (a plain string)"),
+  logGroupName: str("a log group name"),
+  logRetentionDays: num(DAYS),
+  bucketName: str("a bucket name"),
+  kmsKeyArn: str("a KMS key ARN"),
+  keyDeletionWindowDays: num(DAYS),
+  accessLogging: bool(),
+  accessLogBucketName: str("a bucket name"),
+  transitionToInfrequentAccessDays: num(DAYS),
+  transitionToGlacierDays: num(DAYS),
+  retentionDays: num(DAYS),
+  noncurrentVersionExpirationDays: num(DAYS),
+  forceDestroy: bool(),
+  insights: bool(),
+  s3DataEvents: bool(),
+  s3DataEventBucketArns: list("a list of bucket ARNs", str("a bucket ARN")),
+  lambdaDataEvents: bool(),
+  isOrganizationTrail: bool(),
+  organizationId: str("an organization id (o-...)"),
+  restrictLogsRoleToTrail: bool(),
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
+};
 
 const DEFAULTS = {
   logRetentionDays: 365,
@@ -423,20 +451,27 @@ function lifecycleRules(days: {
 export class AuditTrail extends pulumi.ComponentResource {
   /** The trail. */
   public readonly trail: aws.cloudtrail.Trail;
+  /** The trail's ARN. */
   public readonly trailArn: pulumi.Output<string>;
   /** The bucket log files are delivered to (created or brought). */
   public readonly bucketName: pulumi.Output<string>;
+  /** The ARN of the bucket log files are delivered to. */
   public readonly bucketArn: pulumi.Output<string>;
   /** The key that encrypts the log files and the log group (created or brought). */
   public readonly kmsKeyArn: pulumi.Output<string>;
   /** The log group the trail delivers to: what CompositeAlarmGroup's metric filters watch. */
   public readonly logGroupName: pulumi.Output<string>;
+  /** The ARN of the log group the trail delivers to. */
   public readonly logGroupArn: pulumi.Output<string>;
   /** The bucket receiving the trail bucket's server access logs; undefined when there is none. */
   public readonly accessLogBucketName?: pulumi.Output<string>;
 
   constructor(name: string, args: AuditTrailArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AuditTrail", name, {}, opts);
+    const shapeProblems = argsProblems("AuditTrail", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     const settings = withDefaults(name, args);
     const problem = validate(args, settings);

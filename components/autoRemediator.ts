@@ -3,12 +3,13 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LOG_RETENTION_DAYS as AUDIT_LOG_RETENTION_DAYS } from "./auditTrail";
+import { argsProblems, isPending, list, map, num, obj, str } from "../core/argsShape";
+import { CATALOG } from "../core/catalog";
+import { Detection } from "../core/detection";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import type { DetectionLink } from "../lambdas/common";
-import { CATALOG } from "../core/catalog";
-import type { Detection } from "../core/detection";
 import { runtimeFactory } from "../lambdas/bootstrap";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
@@ -28,10 +29,11 @@ export interface RemediationOptions {
   readonly allowedPublicPorts?: number[];
   /**
    * KMS key ARNs that must never stay disabled (cancel-key-deletion only): disabling one of them
-   * is undone. Scheduled deletion is undone for every key.
+   * is undone. Scheduled deletion is undone for every key. ARNs of keys created in the same
+   * program (e.g. AuditTrail's `kmsKeyArn`) may be given.
    * @default []
    */
-  readonly protectedKeyArns?: string[];
+  readonly protectedKeyArns?: pulumi.Input<string>[];
   /**
    * Accounts a Lambda function may be shared with besides this one (remove-lambda-permission
    * only): AddPermission to any other account is undone.
@@ -40,14 +42,46 @@ export interface RemediationOptions {
   readonly partnerAccountIds?: string[];
 }
 
-/** The watcher's side of the wiring: rules by detection id, and which remediation each names. */
+/**
+ * The EventBridge rules that trigger the remediations, by detection id: what SecurityRuleWatcher
+ * outputs (`ruleNames`, `ruleArns`, `detectionRemediations`, `deadLetterQueueArn`). A
+ * SecurityRuleWatcher is one as it is; another language passes those outputs.
+ */
 export interface RemediationRuleSource {
-  /** EventBridge rule per detection id. */
-  readonly rules: Record<string, aws.cloudwatch.EventRule>;
-  /** The resolved detections (plain data): id and the remediation it may trigger. */
-  readonly detections: readonly { readonly id: string; readonly remediation?: RemediationId }[];
-  /** The dead-letter queue of the watcher's targets, reused by the remediation targets. */
+  /**
+   * EventBridge rule name per detection id (SecurityRuleWatcher `ruleNames`). The map itself
+   * must be known when the component is built (its keys decide the targets); its values may be
+   * outputs.
+   */
+  readonly ruleNames: Record<string, pulumi.Input<string>>;
+  /**
+   * EventBridge rule ARN per detection id (SecurityRuleWatcher `ruleArns`): the source of each
+   * invoke permission.
+   * @default the ARN of the rule of that name on the default event bus of the provider's region and account
+   */
+  readonly ruleArns?: Record<string, pulumi.Input<string>>;
+  /**
+   * The remediation each detection triggers, by detection id (SecurityRuleWatcher
+   * `detectionRemediations`); a detection without an entry triggers none.
+   * @default the catalog's link (core/catalog.ts `remediation`) of each id in `ruleNames`
+   */
+  readonly detectionRemediations?: Record<string, RemediationId>;
+  /** The dead-letter queue of the watcher's targets (SecurityRuleWatcher `deadLetterQueueArn`), reused by the remediation targets. */
   readonly deadLetterQueueArn: pulumi.Input<string>;
+  /**
+   * The watcher's detections (SecurityRuleWatcher `detections`), for what the functions report
+   * about the detection that routed an event (ATT&CK ids, event names).
+   * @default the catalog's detections of the ids in `ruleNames`
+   */
+  readonly detections?: Detection[];
+}
+
+/** A resource tag (key and value). */
+export interface ExemptTag {
+  /** The tag key, e.g. `security-watch:exempt`. */
+  readonly key: string;
+  /** The tag value, e.g. `true`. */
+  readonly value: string;
 }
 
 export interface AutoRemediatorArgs {
@@ -56,16 +90,18 @@ export interface AutoRemediatorArgs {
   /**
    * KMS key that encrypts the resolutions topic (AlertTopicSet `kmsKeyArn`): the functions may
    * use it to publish. Leave unset for an unencrypted topic.
+   * @default none (an unencrypted topic)
    */
   readonly topicKmsKeyArn?: pulumi.Input<string>;
   /**
    * SNS topic told when a remediation fails (its on-failure queue is not empty); normally the
-   * `high` alert topic.
+   * `high` alert topic (AlertTopicSet `alertTopicArns.high`).
    */
   readonly failureAlarmTopicArn: pulumi.Input<string>;
   /**
-   * The SecurityRuleWatcher (or any source of rules): the component adds a target to every rule
-   * whose detection names an enabled remediation. Without it the functions are deployed unwired.
+   * The rules that trigger the remediations (a SecurityRuleWatcher, or its outputs): the
+   * component adds a target to every rule whose detection names an enabled remediation.
+   * @default none: the functions are deployed unwired
    */
   readonly watcher?: RemediationRuleSource;
   /**
@@ -73,19 +109,23 @@ export interface AutoRemediatorArgs {
    * @default RemediationMode.DryRun
    */
   readonly defaultMode?: RemediationMode;
-  /** Per-remediation settings, keyed by remediation id (`revoke-world-ingress`, ...). */
-  readonly remediations?: Partial<Record<RemediationId, RemediationOptions>>;
+  /**
+   * Per-remediation settings, keyed by remediation id (`revoke-world-ingress`, ...: the values
+   * of `RemediationId`).
+   * @default {}
+   */
+  readonly remediations?: Record<string, RemediationOptions>;
   /**
    * Resources tagged with this key and value are never remediated (the alert still goes out).
    * @default { key: "security-watch:exempt", value: "true" }
    */
-  readonly exemptTag?: { readonly key: string; readonly value: string };
+  readonly exemptTag?: ExemptTag;
   /**
    * Principals (IAM user or role ARNs) whose changes are never remediated, e.g. the deployment
-   * role of your infrastructure pipeline.
+   * role of your infrastructure pipeline (an ARN from another resource may be given).
    * @default []
    */
-  readonly trustedPrincipalArns?: string[];
+  readonly trustedPrincipalArns?: pulumi.Input<string>[];
   /**
    * Retention of each function's log group, which holds the incident records.
    * [Allowed values](https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html)
@@ -124,7 +164,10 @@ export interface AutoRemediatorArgs {
    * @default no on-success destination
    */
   readonly resultEventBusArn?: pulumi.Input<string>;
-  /** Tags applied to every resource that accepts them. */
+  /**
+   * Tags applied to every resource that accepts them.
+   * @default {}
+   */
   readonly tags?: Record<string, string>;
 }
 
@@ -144,6 +187,55 @@ const DEFAULTS = {
   sdk: { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
 };
 
+const ARN = "an ARN (a string)";
+const REMEDIATION_OPTIONS = obj("an object with mode, allowedPublicPorts, protectedKeyArns", {
+  mode: str("off, dry-run or enforce"),
+  allowedPublicPorts: list("a list of port numbers", num("a port number")),
+  protectedKeyArns: list("a list of KMS key ARNs", str(ARN)),
+  partnerAccountIds: list("a list of 12-digit account ids", str("an account id (a string)")),
+});
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
+  topicKmsKeyArn: str("the AlertTopicSet kmsKeyArn"),
+  failureAlarmTopicArn: str(
+    "an SNS topic ARN, normally the AlertTopicSet alertTopicArns.high",
+    true,
+  ),
+  watcher: obj("the SecurityRuleWatcher, or its ruleNames and deadLetterQueueArn", {
+    ruleNames: map(
+      "a map of detection id to rule name (SecurityRuleWatcher ruleNames)",
+      str("a rule name"),
+      { required: true, known: true },
+    ),
+    ruleArns: map("a map of detection id to rule ARN (SecurityRuleWatcher ruleArns)", str(ARN), {
+      known: true,
+    }),
+    detectionRemediations: map(
+      "a map of detection id to remediation id (SecurityRuleWatcher detectionRemediations)",
+      str("a remediation id"),
+      { known: true },
+    ),
+    deadLetterQueueArn: str("the SecurityRuleWatcher deadLetterQueueArn", true),
+    detections: list("a list of detections (SecurityRuleWatcher detections)"),
+  }),
+  defaultMode: str("off, dry-run or enforce"),
+  remediations: map("a map of remediation id to its settings", REMEDIATION_OPTIONS, {
+    known: true,
+  }),
+  exemptTag: obj("an object { key, value }", {
+    key: str("a tag key", true),
+    value: str("a tag value", true),
+  }),
+  trustedPrincipalArns: list("a list of IAM user or role ARNs", str(ARN)),
+  logRetentionDays: num("a number of days"),
+  reservedConcurrency: num("a whole number >= 0"),
+  timeoutSeconds: num("a number of seconds"),
+  memorySizeMb: num("a number of MB"),
+  runtime: str("a Lambda runtime such as nodejs22.x"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 /** The retentions CloudWatch Logs accepts, less 0 ("never expire"): incident logs expire. */
 const LOG_RETENTION_DAYS = AUDIT_LOG_RETENTION_DAYS.filter((days) => days > 0);
 
@@ -155,8 +247,8 @@ const LOG_RETENTION_DAYS = AUDIT_LOG_RETENTION_DAYS.filter((days) => days > 0);
  * queue (shared; each message names its function) with an alarm on it.
  */
 export class AutoRemediator extends pulumi.ComponentResource {
-  /** Function per enabled remediation. */
-  public readonly functions: Record<string, aws.lambda.CallbackFunction<unknown, unknown>>;
+  /** Function per enabled remediation (`aws.lambda.CallbackFunction`s). */
+  public readonly functions: Record<string, aws.lambda.Function>;
   /** Function ARN per enabled remediation. */
   public readonly functionArns: Record<string, pulumi.Output<string>>;
   /** Execution role ARN per enabled remediation (principals to name in topic policies). */
@@ -179,6 +271,10 @@ export class AutoRemediator extends pulumi.ComponentResource {
 
   constructor(name: string, args: AutoRemediatorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:AutoRemediator", name, {}, opts);
+    const shapeProblems = argsProblems("AutoRemediator", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     const settings = {
       defaultMode: args.defaultMode ?? DEFAULTS.defaultMode,
@@ -197,6 +293,23 @@ export class AutoRemediator extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
+
+    // Which rule triggers which remediation: the detection ids of the source, each linked to
+    // the remediation its source names (or the catalog's, for a source that names none).
+    const catalogLinks = Object.fromEntries(
+      CATALOG.filter((d) => d.remediation).map((d) => [d.id, d.remediation as string]),
+    );
+    const wiring = {
+      ruleNames: args.watcher?.ruleNames ?? {},
+      ruleArns: args.watcher?.ruleArns ?? {},
+      remediations: (args.watcher?.detectionRemediations ?? catalogLinks) as Record<string, string>,
+    };
+
+    // The detections the functions report on: the source's own (custom ones included), or the
+    // catalog's of the wired ids; each linked to the remediation the wiring names.
+    const wiredDetections = (
+      args.watcher?.detections ?? CATALOG.filter((d) => d.id in wiring.ruleNames)
+    ).map((d) => ({ ...d, remediation: wiring.remediations[d.id] as RemediationId | undefined }));
 
     this.modes = {};
     this.functions = {};
@@ -360,17 +473,28 @@ export class AutoRemediator extends pulumi.ComponentResource {
         { parent: this },
       );
 
+      // Lists of ARNs known now are captured in the handler's code; a list holding an Output
+      // (an ARN of another resource) reaches the handler through DEPLOYED_SETTINGS.
+      const arnLists: Record<string, pulumi.Input<string>[]> = {
+        trustedPrincipalArns: settings.trustedPrincipalArns,
+        ...(id === RemediationId.CancelKeyDeletion
+          ? { protectedKeyArns: options.protectedKeyArns ?? [] }
+          : {}),
+      };
+      const known = Object.fromEntries(
+        Object.entries(arnLists).filter(([, arns]) => !arns.some(isPending)),
+      ) as Record<string, string[]>;
+      const deferred = Object.fromEntries(
+        Object.entries(arnLists).filter(([, arns]) => arns.some(isPending)),
+      );
       const handlerSettings = {
         mode,
         exemptTag: settings.exemptTag,
-        trustedPrincipalArns: settings.trustedPrincipalArns,
-        detections: detectionLinks(CATALOG, id),
+        ...known,
+        detections: detectionLinks(wiredDetections, id),
         sdk: DEFAULTS.sdk,
         ...(id === RemediationId.RevokeWorldIngress
           ? { allowedPublicPorts: options.allowedPublicPorts ?? [] }
-          : {}),
-        ...(id === RemediationId.CancelKeyDeletion
-          ? { protectedKeyArns: options.protectedKeyArns ?? [] }
           : {}),
         ...(id === RemediationId.RemoveLambdaPermission
           ? { partnerAccountIds: options.partnerAccountIds ?? [] }
@@ -403,7 +527,12 @@ export class AutoRemediator extends pulumi.ComponentResource {
         `${prefix}-fn`,
         {
           description: `aws-security-watch: ${id} (${mode})`,
-          callbackFactory: runtimeFactory(HANDLER_FACTORIES[id], handlerSettings),
+          // The lists left out of handlerSettings come from DEPLOYED_SETTINGS at cold start (the
+          // handler factory rejects settings without them).
+          callbackFactory: runtimeFactory(
+            HANDLER_FACTORIES[id],
+            handlerSettings as typeof handlerSettings & { trustedPrincipalArns: string[] },
+          ),
           role: role.arn,
           runtime: settings.runtime,
           timeout: settings.timeoutSeconds,
@@ -417,6 +546,9 @@ export class AutoRemediator extends pulumi.ComponentResource {
               OWN_ROLE_ARN: role.arn,
               IDEMPOTENCY_TABLE: idempotency!.name,
               NODE_OPTIONS: "--enable-source-maps",
+              ...(Object.keys(deferred).length > 0
+                ? { DEPLOYED_SETTINGS: pulumi.jsonStringify(deferred) }
+                : {}),
             },
           },
           codePathOptions: handlerOnlyCodePaths(),
@@ -441,29 +573,27 @@ export class AutoRemediator extends pulumi.ComponentResource {
         { parent: this, dependsOn: resultPolicy ? [resultPolicy] : [] },
       );
 
-      for (const detection of args.watcher?.detections ?? []) {
-        if (detection.remediation !== id) {
+      for (const [detectionId, ruleName] of Object.entries(wiring.ruleNames)) {
+        if (wiring.remediations[detectionId] !== id) {
           continue;
         }
-        const rule = args.watcher!.rules[detection.id];
-        if (!rule) {
-          continue;
-        }
-        const targetName = `${name}-${detection.id}`;
+        const targetName = `${name}-${detectionId}`;
         const permission = new aws.lambda.Permission(
           `${targetName}-invoke`,
           {
             action: "lambda:InvokeFunction",
             function: fn.name,
             principal: "events.amazonaws.com",
-            sourceArn: rule.arn,
+            sourceArn:
+              wiring.ruleArns[detectionId] ??
+              pulumi.interpolate`arn:${partition.partition}:events:${region.region}:${identity.accountId}:rule/${ruleName}`,
           },
           { parent: this },
         );
         new aws.cloudwatch.EventTarget(
           `${targetName}-target`,
           {
-            rule: rule.name,
+            rule: ruleName,
             targetId: `remediate-${id}`.slice(0, 64),
             arn: fn.arn,
             retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
@@ -548,6 +678,15 @@ export class AutoRemediator extends pulumi.ComponentResource {
     if (!settings.exemptTag.key) {
       fail(`exemptTag.key: must not be empty`);
     }
+    for (const [detection, remediation] of Object.entries(
+      args.watcher?.detectionRemediations ?? {},
+    )) {
+      if (!(REMEDIATION_IDS as string[]).includes(remediation)) {
+        fail(
+          `watcher.detectionRemediations.${detection}: "${remediation}" is not a remediation id; known: ${REMEDIATION_IDS.join(", ")}`,
+        );
+      }
+    }
   }
 }
 
@@ -556,13 +695,16 @@ export class AutoRemediator extends pulumi.ComponentResource {
  * ATT&CK ids, and the event names and detail types of the pattern (the run loop matches the
  * event against them to tell which detection routed it; "" when none matches).
  */
-export function detectionLinks(catalog: readonly Detection[], id: RemediationId): DetectionLink[] {
+export function detectionLinks(
+  detections: readonly Pick<Detection, "id" | "remediation" | "references" | "eventPattern">[],
+  id: RemediationId,
+): DetectionLink[] {
   const strings = (v: unknown): string[] =>
     (Array.isArray(v) ? v : []).filter((x): x is string => typeof x === "string");
-  return catalog
+  return detections
     .filter((d) => d.remediation === id)
     .map((d) => {
-      const pattern = d.eventPattern as Record<string, unknown>;
+      const pattern = (d.eventPattern ?? {}) as Record<string, unknown>;
       const detail = (pattern.detail ?? {}) as Record<string, unknown>;
       return {
         id: d.id,

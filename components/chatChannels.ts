@@ -166,6 +166,7 @@ export function chatChannelProblems(slack?: SlackChannelArgs, teams?: TeamsChann
  * cost what SNS and EventBridge do.
  */
 export class ChatChannels extends pulumi.ComponentResource {
+  /** ARN of the channels' IAM role (read-only, capped by the guardrail policies). */
   public readonly roleArn: pulumi.Output<string>;
   /** ARN of the Slack channel configuration (undefined without Slack). */
   public readonly slackChannelArn?: pulumi.Output<string>;

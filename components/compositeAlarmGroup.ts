@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, num, obj, ShapeKind, str } from "../core/argsShape";
 
 import {
   AlarmGroupError,
@@ -27,7 +28,7 @@ export interface CompositeAlarmGroupArgs {
    * Alert topic ARN per severity (`critical`, `high`, `medium`, `info`): an alarm notifies the topic
    * of its severity on ALARM. Every severity in use needs a topic.
    */
-  readonly alertTopicArns: Readonly<Record<string, pulumi.Input<string>>>;
+  readonly alertTopicArns: Record<string, pulumi.Input<string>>;
   /** Topic notified when an alarm returns to OK. */
   readonly resolutionTopicArn: pulumi.Input<string>;
   /**
@@ -35,7 +36,7 @@ export interface CompositeAlarmGroupArgs {
    * then fails the matching CloudWatch.N control.
    * @default []
    */
-  readonly disabledControls?: readonly string[];
+  readonly disabledControls?: string[];
   /**
    * Alarm settings per CIS control id. The filter pattern itself never changes (Security Hub
    * requires it byte-exact), but the alarm may. The known noisy ones:
@@ -43,13 +44,13 @@ export interface CompositeAlarmGroupArgs {
    *    "console-auth-failures": { threshold: 5, evaluationPeriods: 3, datapointsToAlarm: 2 } }`.
    * @default {}
    */
-  readonly controlOverrides?: Readonly<Record<string, ControlOverride>>;
+  readonly controlOverrides?: Record<string, ControlOverride>;
   /**
    * More metric filters (JSON filter patterns over CloudTrail records, validated), each with its
    * alarm, keyed by a kebab-case key that also names the metric.
    * @default {}
    */
-  readonly customFilters?: Readonly<Record<string, CustomFilter>>;
+  readonly customFilters?: Record<string, CustomFilter>;
   /**
    * Namespace of the metrics the filters publish. Use one per group if several groups share an account.
    * @default "AwsSecurityWatch"
@@ -64,7 +65,7 @@ export interface CompositeAlarmGroupArgs {
    * Composite alarms keyed by a kebab-case key; a key of a default composite replaces it.
    * @default {}
    */
-  readonly composites?: Readonly<Record<string, CompositeSpec>>;
+  readonly composites?: Record<string, CompositeSpec>;
   /**
    * Ship the default composites: `credential-attack` (console-auth-failures AND
    * unauthorized-api-calls), `defense-evasion` (cloudtrail-changes OR config-changes OR
@@ -88,6 +89,59 @@ export interface CompositeAlarmGroupArgs {
   /** Tags of the alarms and composite alarms (metric filters cannot be tagged). @default {} */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
+
+const SEVERITY = "critical, high, medium or info";
+const ALARM_SETTINGS = {
+  threshold: num("a number"),
+  periodSeconds: num("a multiple of 60 seconds"),
+  evaluationPeriods: num("a number of periods"),
+  datapointsToAlarm: num("a number of periods"),
+};
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  logGroupName: str("the AuditTrail logGroupName", true),
+  alertTopicArns: map(
+    "a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns)",
+    str("an SNS topic ARN"),
+    { required: true, known: true },
+  ),
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
+  disabledControls: list("a list of CIS control ids", str("a CIS control id")),
+  controlOverrides: map(
+    "a map of CIS control id to alarm settings",
+    obj("alarm settings", { ...ALARM_SETTINGS, severity: str(SEVERITY) }),
+    { known: true },
+  ),
+  customFilters: map(
+    "a map of key to custom filter { pattern, severity, ... }",
+    obj("a custom filter", {
+      ...ALARM_SETTINGS,
+      pattern: str("a CloudWatch Logs filter pattern", true),
+      severity: str(SEVERITY, true),
+      description: str("a description"),
+    }),
+    { known: true },
+  ),
+  metricNamespace: str("a metric namespace"),
+  alarmNamePrefix: str("an alarm name prefix"),
+  composites: map(
+    "a map of key to composite { rule, severity, description }",
+    obj("a composite", {
+      rule: { kind: ShapeKind.Object, expected: "an alarm rule", required: true },
+      severity: str(SEVERITY),
+      description: str("a description"),
+    }),
+    { known: true },
+  ),
+  includeDefaultComposites: bool(),
+  suppressChildActions: bool(),
+  actionsSuppressor: obj("an object { alarm, waitPeriodSeconds, extensionPeriodSeconds }", {
+    alarm: str("an alarm name or ARN", true),
+    waitPeriodSeconds: num("a number of seconds"),
+    extensionPeriodSeconds: num("a number of seconds"),
+  }),
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
+};
 
 const DEFAULTS = {
   metricNamespace: "AwsSecurityWatch",
@@ -120,6 +174,10 @@ export class CompositeAlarmGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: CompositeAlarmGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:CompositeAlarmGroup", name, {}, opts);
+    const shapeProblems = argsProblems("CompositeAlarmGroup", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     const suppressor = args.actionsSuppressor;
     let plan;

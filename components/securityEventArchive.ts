@@ -40,7 +40,9 @@ const DEFAULTS = { retentionDays: 90 };
  * default); archiving costs $0.10 per GB and storage $0.023 per GB-month.
  */
 export class SecurityEventArchive extends pulumi.ComponentResource {
+  /** Name of the EventBridge archive (what `npm run replay -- --archive` takes). */
   public readonly archiveName: pulumi.Output<string>;
+  /** ARN of the EventBridge archive (the source of a replay). */
   public readonly archiveArn: pulumi.Output<string>;
   /** The archive's event pattern (JSON text, plain data). */
   public readonly eventPattern: string;

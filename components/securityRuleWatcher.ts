@@ -9,7 +9,8 @@ import {
   forwarderTrustPolicy,
   ruleArnPattern,
 } from "../core/ruleWatcherPolicies";
-import { Severity, SEVERITIES } from "../core/types";
+import { argsProblems, bool, list, map, num, obj, ShapeKind, str } from "../core/argsShape";
+import { RemediationId, Severity, SEVERITIES } from "../core/types";
 
 /** The region where CloudTrail delivers global-service events to EventBridge. */
 export const GLOBAL_EVENTS_REGION = "us-east-1";
@@ -23,7 +24,7 @@ export interface SecurityRuleWatcherArgs {
    */
   readonly alertTopicArns: Record<string, pulumi.Input<string>>;
   /**
-   * Ids of catalog (or custom) detections not to deploy.
+   * Ids of catalog (or custom) detections not to deploy, e.g. `["vpc-changes"]`.
    * @default []
    */
   readonly disabledDetections?: string[];
@@ -46,8 +47,10 @@ export interface SecurityRuleWatcherArgs {
   readonly ruleNamePrefix?: string;
   /**
    * The region of this component's AWS provider, where the rules, the alert topics and the
-   * remediations live.
-   * @default the `aws:region` stack configuration
+   * remediations live. Required with an explicit AWS provider (`opts.provider`, `opts.providers`
+   * or a parent's): a provider's region is only known at deployment, and whether to forward
+   * global events must be decided before. The deployment fails if it differs from the provider's.
+   * @default the `aws:region` stack configuration (for the default provider)
    */
   readonly homeRegion?: string;
   /**
@@ -93,6 +96,60 @@ export interface SecurityRuleWatcherArgs {
   readonly tags?: Record<string, string>;
 }
 
+const DETECTION_SHAPE = obj(
+  "a detection: id, title, description, severity, references, eventPattern, message",
+  {
+    id: str("a kebab-case id", true),
+    title: str("a title", true),
+    description: str("a description", true),
+    severity: str("critical, high, medium or info", true),
+    references: obj("an object { cis, mitre }", {
+      cis: list("a list of CIS references", str("a reference")),
+      mitre: list("a list of MITRE ATT&CK technique ids", str("a technique id")),
+    }),
+    eventPattern: map("an EventBridge event pattern (a JSON object)", undefined, {
+      required: true,
+    }),
+    message: obj(
+      "an object { subject, resource, body, fields }",
+      {
+        subject: str("the alert subject template", true),
+        resource: str("a template"),
+        body: str("a template"),
+        fields: map("a map of placeholder name to event path", str("an event path")),
+      },
+      { required: true },
+    ),
+    remediation: str("a remediation id"),
+    global: bool(),
+    origin: str("an event origin"),
+    includeReadOnlyEvents: bool(),
+  },
+);
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  alertTopicArns: map(
+    "a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns)",
+    str("an SNS topic ARN"),
+    { required: true, known: true },
+  ),
+  disabledDetections: list("a list of detection ids", str("a detection id")),
+  severityOverrides: map(
+    "a map of detection id to severity",
+    str("critical, high, medium or info"),
+  ),
+  customDetections: list("a list of detections", DETECTION_SHAPE),
+  ruleNamePrefix: str("a rule name prefix"),
+  homeRegion: str("a region name such as eu-west-1"),
+  forwardGlobalEvents: bool(),
+  globalRegionProvider: { kind: ShapeKind.Any, expected: "an aws.Provider" },
+  deadLetterRetentionSeconds: num("a number of seconds"),
+  maximumEventAgeSeconds: num("a number of seconds"),
+  maximumRetryAttempts: num("a number of attempts"),
+  consoleDomain: str("a host name"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const DEFAULTS = {
   disabledDetections: [] as string[],
   severityOverrides: {} as Record<string, Severity>,
@@ -125,24 +182,46 @@ const DEFAULTS = {
 export class SecurityRuleWatcher extends pulumi.ComponentResource {
   /** The home-region rule of each enabled detection, by detection id. */
   public readonly rules: Record<string, aws.cloudwatch.EventRule>;
+  /** The ARN of each home-region rule, by detection id (AutoRemediator `watcher.ruleArns`). */
   public readonly ruleArns: Record<string, pulumi.Output<string>>;
+  /** The name of each home-region rule, by detection id (AutoRemediator `watcher.ruleNames`). */
+  public readonly ruleNames: Record<string, pulumi.Output<string>>;
+  /**
+   * The remediation each enabled detection may trigger, by detection id (detections without
+   * one are left out; AutoRemediator `watcher.detectionRemediations`).
+   */
+  public readonly detectionRemediations: Record<string, RemediationId>;
   /** The us-east-1 forwarding rule of each global detection (empty without forwarding). */
   public readonly forwardingRules: Record<string, aws.cloudwatch.EventRule>;
   /** The enabled detections, overrides applied (plain data). */
   public readonly detections: Detection[];
+  /** The dead-letter queue of the alert targets (AutoRemediator `watcher.deadLetterQueueArn`). */
   public readonly deadLetterQueueArn: pulumi.Output<string>;
+  /** The URL of the dead-letter queue. */
   public readonly deadLetterQueueUrl: pulumi.Output<string>;
 
   constructor(name: string, args: SecurityRuleWatcherArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:SecurityRuleWatcher", name, {}, opts);
+    // ---------------------------------------------------------------- validation
+    const shapeProblems = argsProblems("SecurityRuleWatcher", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const settings = { ...DEFAULTS, ...withoutUndefined(args) };
     const prefix = args.ruleNamePrefix ?? name;
+    // The provider this component's children use (opts.provider, opts.providers or a
+    // parent's): its region is an Output, so an explicit one needs homeRegion stated.
+    const explicitProvider = this.getProvider("aws::") !== undefined;
+    if (explicitProvider && args.homeRegion === undefined) {
+      throw new pulumi.ResourceError(
+        `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required with an explicit AWS provider (set it to the provider's region; the aws:region configuration is not the provider's)`,
+        this,
+      );
+    }
     const homeRegion = args.homeRegion ?? new pulumi.Config("aws").get("region");
-
-    // ---------------------------------------------------------------- validation
     if (!homeRegion) {
       throw new pulumi.ResourceError(
-        "homeRegion is required: set homeRegion, or aws:region in the stack configuration",
+        `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required: set homeRegion, or aws:region in the stack configuration`,
         this,
       );
     }
@@ -182,6 +261,18 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     // ---------------------------------------------------------------- resources
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
+    // The region the provider deploys to must be the home region the plan was made for: a
+    // mismatch fails the deployment instead of deploying rules that never see their events.
+    const providerRegion = aws.getRegionOutput({}, { parent: this }).region;
+    const region = providerRegion.apply((actual) => {
+      if (actual !== homeRegion) {
+        throw new pulumi.ResourceError(
+          `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is ${homeRegion} but the AWS provider deploys to ${actual}; set homeRegion to ${actual}`,
+          this,
+        );
+      }
+      return actual;
+    });
     const tags = settings.tags;
     const retryPolicy = {
       maximumEventAgeInSeconds: settings.maximumEventAgeSeconds,
@@ -190,7 +281,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
 
     const dlq = this.deadLetterQueue(`${name}-dlq`, {
       retentionSeconds: settings.deadLetterRetentionSeconds,
-      region: homeRegion,
+      region,
       namePrefix: prefix,
       identity,
       partition,
@@ -199,6 +290,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
 
     this.rules = {};
     this.ruleArns = {};
+    this.ruleNames = {};
     for (const detection of detections) {
       const rule = new aws.cloudwatch.EventRule(
         `${name}-${detection.id}`,
@@ -225,6 +317,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
       );
       this.rules[detection.id] = rule;
       this.ruleArns[detection.id] = rule.arn;
+      this.ruleNames[detection.id] = rule.name;
     }
 
     // ---------------------------------------------------------------- global events
@@ -244,8 +337,8 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
         );
       const forwardPrefix = `${prefix}-fwd`;
       const homeBusArn = pulumi
-        .all([partition.partition, identity.accountId])
-        .apply(([p, account]) => defaultEventBusArn({ partition: p, region: homeRegion, account }));
+        .all([partition.partition, identity.accountId, region])
+        .apply(([p, account, home]) => defaultEventBusArn({ partition: p, region: home, account }));
       const role = new aws.iam.Role(
         `${name}-forwarder-role`,
         {
@@ -317,11 +410,16 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     }
 
     this.detections = detections;
+    this.detectionRemediations = Object.fromEntries(
+      detections.flatMap((d) => (d.remediation ? [[d.id, d.remediation]] : [])),
+    );
     this.deadLetterQueueArn = dlq.arn;
     this.deadLetterQueueUrl = dlq.url;
     this.registerOutputs({
       rules: this.rules,
       ruleArns: this.ruleArns,
+      ruleNames: this.ruleNames,
+      detectionRemediations: this.detectionRemediations,
       forwardingRules: this.forwardingRules,
       detections: this.detections,
       deadLetterQueueArn: this.deadLetterQueueArn,
@@ -334,7 +432,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     queueName: string,
     p: {
       retentionSeconds: number;
-      region: string;
+      region: pulumi.Input<string>;
       namePrefix: string;
       identity: pulumi.Output<aws.GetCallerIdentityResult>;
       partition: pulumi.Output<aws.GetPartitionResult>;
@@ -357,15 +455,15 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
       {
         queueUrl: queue.url,
         policy: pulumi
-          .all([queue.arn, p.identity.accountId, p.partition.partition])
-          .apply(([queueArn, account, partition]) =>
+          .all([queue.arn, p.identity.accountId, p.partition.partition, p.region])
+          .apply(([queueArn, account, partition, region]) =>
             JSON.stringify(
               deadLetterQueuePolicy({
                 queueArn,
                 account,
                 sourceRuleArnPattern: ruleArnPattern({
                   partition,
-                  region: p.region,
+                  region,
                   account,
                   namePrefix: p.namePrefix,
                 }),

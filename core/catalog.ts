@@ -1038,17 +1038,21 @@ const FOUNDATION: readonly Detection[] = [
   },
 
   // ---------------------------------------------------------------- network exposure
+  // An all-traffic permission (protocol -1) has no port: an EventBridge input transformer
+  // cannot branch, so it has its own detection and subject ("on all ports"), and the port
+  // detection leaves it out.
   {
     id: "security-group-open-to-world",
     title: "Security group ingress opened to the internet",
     description:
-      "AuthorizeSecurityGroupIngress with 0.0.0.0/0 or ::/0. The remediation revokes exactly the world-open permissions on ports that are not allowed public.",
+      "AuthorizeSecurityGroupIngress with 0.0.0.0/0 or ::/0 on a port range. The remediation revokes exactly the world-open permissions on ports that are not allowed public.",
     severity: Severity.Critical,
     references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
     eventPattern: succeededCall("ec2", ["AuthorizeSecurityGroupIngress"], {
       requestParameters: {
         ipPermissions: {
           items: {
+            ipProtocol: [{ "anything-but": "-1" }],
             $or: [
               { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
               { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
@@ -1071,10 +1075,38 @@ const FOUNDATION: readonly Detection[] = [
     remediation: RemediationId.RevokeWorldIngress,
   },
   {
+    id: "security-group-open-all-ports",
+    title: "Security group ingress opened to the internet on all ports",
+    description:
+      "AuthorizeSecurityGroupIngress with 0.0.0.0/0 or ::/0 for all traffic (protocol -1). The remediation revokes exactly the world-open permissions.",
+    severity: Severity.Critical,
+    references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
+    eventPattern: succeededCall("ec2", ["AuthorizeSecurityGroupIngress"], {
+      requestParameters: {
+        ipPermissions: {
+          items: {
+            ipProtocol: ["-1"],
+            $or: [
+              { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
+              { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
+            ],
+          },
+        },
+      },
+    }),
+    message: {
+      subject: "<groupId> opened to the internet on all ports in <region>",
+      resource: "<groupId> all traffic",
+      body: "Anyone on the internet can now reach every port. Allow only the addresses and ports that need it.",
+      fields: { groupId: "detail.requestParameters.groupId" },
+    },
+    remediation: RemediationId.RevokeWorldIngress,
+  },
+  {
     id: "security-group-rule-open-to-world",
     title: "Security group rule modified to allow the internet",
     description:
-      "ModifySecurityGroupRules setting a rule's source to 0.0.0.0/0 or ::/0 (ingress or egress: the remediation checks the direction).",
+      "ModifySecurityGroupRules setting a rule's source to 0.0.0.0/0 or ::/0 on a port range (ingress or egress: the remediation checks the direction).",
     severity: Severity.Critical,
     references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
     eventPattern: succeededCall("ec2", ["ModifySecurityGroupRules"], {
@@ -1082,6 +1114,7 @@ const FOUNDATION: readonly Detection[] = [
         ModifySecurityGroupRulesRequest: {
           SecurityGroupRule: {
             SecurityGroupRule: {
+              IpProtocol: [{ "anything-but": "-1" }],
               $or: [{ CidrIpv4: ["0.0.0.0/0"] }, { CidrIpv6: ["::/0"] }],
             },
           },
@@ -1098,6 +1131,37 @@ const FOUNDATION: readonly Detection[] = [
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
         fromPort:
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort",
+      },
+    },
+    remediation: RemediationId.RevokeWorldIngress,
+  },
+  {
+    id: "security-group-rule-open-all-ports",
+    title: "Security group rule modified to allow the internet on all ports",
+    description:
+      "ModifySecurityGroupRules setting a rule's source to 0.0.0.0/0 or ::/0 for all traffic (protocol -1; ingress or egress: the remediation checks the direction).",
+    severity: Severity.Critical,
+    references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
+    eventPattern: succeededCall("ec2", ["ModifySecurityGroupRules"], {
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          SecurityGroupRule: {
+            SecurityGroupRule: {
+              IpProtocol: ["-1"],
+              $or: [{ CidrIpv4: ["0.0.0.0/0"] }, { CidrIpv6: ["::/0"] }],
+            },
+          },
+        },
+      },
+    }),
+    message: {
+      subject: "<groupId> rule opened to the internet on all ports in <region>",
+      resource: "<groupId> <ruleId>",
+      body: "Anyone on the internet can now reach every port. Allow only the addresses and ports that need it.",
+      fields: {
+        groupId: "detail.requestParameters.ModifySecurityGroupRulesRequest.GroupId",
+        ruleId:
+          "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
       },
     },
     remediation: RemediationId.RevokeWorldIngress,

@@ -76,6 +76,14 @@ function whoWhatWhere(origin: EventOrigin | undefined, domain: string): string[]
       `*Console:* https://${domain}/health/home#/account/event-log?eventID=<eventArn>`,
     ];
   }
+  if (origin === EventOrigin.AwsConfig) {
+    return [
+      "*What:* <resourceType> <resourceId> is <complianceType> under AWS Config rule <configRuleName> (evaluated <recordedTime>)",
+      "*AWS Config says:* <annotation>",
+      "*Where:* account <account>, region <region>",
+      `*Console:* https://<region>.${domain}/config/home?region=<region>#/rules/details?configRuleName=<configRuleName>`,
+    ];
+  }
   return [
     "*What:* <eventName> (<eventSource>) at <eventTime>",
     "*Who:* <principal> (<principalType>)",

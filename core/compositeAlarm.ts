@@ -20,27 +20,56 @@ export enum AlarmState {
   InsufficientData = "INSUFFICIENT_DATA",
 }
 
-/** A reference to an alarm of the group by its key (a CIS control id or a custom filter key). */
-export interface AlarmReference {
-  readonly alarm: string;
-  /** @default AlarmState.Alarm */
+/**
+ * A composite alarm rule: plain JSON data with exactly one of `alarm`, `allOf`, `anyOf`, `not`,
+ * e.g. `{ allOf: [{ alarm: "a" }, { not: { alarm: "b" } }] }`. One interface with optional
+ * fields (not a union of four), so that other Pulumi languages can build it; the one-of rule is
+ * checked when the rule is rendered.
+ */
+export interface AlarmRule {
+  /**
+   * An alarm of the group by its key (a CIS control id or a custom filter key).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly alarm?: string;
+  /**
+   * The state the `alarm` reference tests.
+   * @default AlarmState.Alarm
+   */
   readonly alarmState?: AlarmState;
-}
-/** True when every rule is true (AND). */
-export interface AllOfRule {
-  readonly allOf: readonly AlarmRule[];
-}
-/** True when at least one rule is true (OR). */
-export interface AnyOfRule {
-  readonly anyOf: readonly AlarmRule[];
-}
-/** True when the rule is false (NOT). */
-export interface NotRule {
-  readonly not: AlarmRule;
+  /**
+   * True when every rule is true (AND).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly allOf?: AlarmRule[];
+  /**
+   * True when at least one rule is true (OR).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly anyOf?: AlarmRule[];
+  /**
+   * True when the rule is false (NOT).
+   * @default none (one of alarm, allOf, anyOf, not)
+   */
+  readonly not?: AlarmRule;
 }
 
-/** A composite alarm rule: plain JSON data, e.g. `{ allOf: [{ alarm: "a" }, { not: { alarm: "b" } }] }`. */
-export type AlarmRule = AlarmReference | AllOfRule | AnyOfRule | NotRule;
+/** A reference to an alarm of the group by its key (a CIS control id or a custom filter key). */
+export interface AlarmReference extends AlarmRule {
+  readonly alarm: string;
+}
+/** True when every rule is true (AND). */
+export interface AllOfRule extends AlarmRule {
+  readonly allOf: AlarmRule[];
+}
+/** True when at least one rule is true (OR). */
+export interface AnyOfRule extends AlarmRule {
+  readonly anyOf: AlarmRule[];
+}
+/** True when the rule is false (NOT). */
+export interface NotRule extends AlarmRule {
+  readonly not: AlarmRule;
+}
 
 /** The most characters CloudWatch accepts in `AlarmRule`. */
 export const MAX_ALARM_RULE_LENGTH = 10240;
@@ -276,34 +305,63 @@ export function groupAlarmName(prefix: string, key: string): string {
 
 /** Alarm settings a control or custom filter may override. */
 export interface AlarmSettings {
-  /** @default 1 */
+  /**
+   * Matching events per period (the metric's Sum) at which the alarm fires.
+   * @default 1
+   */
   readonly threshold?: number;
-  /** A multiple of 60 (metric filters publish one-minute metrics). @default 300 */
+  /**
+   * Length of a period in seconds: a multiple of 60 (metric filters publish one-minute metrics).
+   * @default 300
+   */
   readonly periodSeconds?: number;
-  /** @default 1 */
+  /**
+   * How many periods the alarm looks at.
+   * @default 1
+   */
   readonly evaluationPeriods?: number;
-  /** "M out of N": how many of the evaluation periods must breach. @default evaluationPeriods */
+  /**
+   * "M out of N": how many of the evaluation periods must breach.
+   * @default evaluationPeriods
+   */
   readonly datapointsToAlarm?: number;
 }
 
+/** Alarm settings of one CIS control (its filter pattern never changes). */
 export interface ControlOverride extends AlarmSettings {
-  /** Which alert topic the alarm notifies. @default the control's severity */
+  /**
+   * Which alert topic the alarm notifies.
+   * @default the control's severity
+   */
   readonly severity?: Severity;
 }
 
+/** A metric filter of your own on the trail's log group, with its alarm. */
 export interface CustomFilter extends AlarmSettings {
   /** A CloudWatch Logs JSON filter pattern over CloudTrail records, e.g. `{ $.eventName = "StopLogging" }`. */
   readonly pattern: string;
+  /** Which alert topic the alarm notifies. */
   readonly severity: Severity;
-  /** @default "Custom metric filter <key>" */
+  /**
+   * The alarm description.
+   * @default "Custom metric filter <key>"
+   */
   readonly description?: string;
 }
 
+/** A composite alarm: a rule over the group's alarms, and the topic it notifies. */
 export interface CompositeSpec {
   /** Which alarms, combined how: a tree of allOf / anyOf / not over alarm keys. */
   readonly rule: AlarmRule;
-  /** Which alert topic the composite notifies. @default Severity.High */
+  /**
+   * Which alert topic the composite notifies.
+   * @default Severity.High
+   */
   readonly severity?: Severity;
+  /**
+   * The composite alarm's description.
+   * @default none
+   */
   readonly description?: string;
 }
 

@@ -12,10 +12,16 @@ export { EventOrigin };
 
 /** Where a detection comes from in the standards people audit against. */
 export interface DetectionReferences {
-  /** CIS AWS Foundations Benchmark v1.4 recommendations and AWS Security Hub controls, e.g. "CIS 4.3", "CloudWatch.1". */
-  readonly cis?: readonly string[];
-  /** MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008". */
-  readonly mitre?: readonly string[];
+  /**
+   * CIS AWS Foundations Benchmark v1.4 recommendations and AWS Security Hub controls, e.g. "CIS 4.3", "CloudWatch.1".
+   * @default []
+   */
+  readonly cis?: string[];
+  /**
+   * MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008".
+   * @default []
+   */
+  readonly mitre?: string[];
 }
 
 /**
@@ -28,32 +34,54 @@ export interface DetectionReferences {
 export interface DetectionMessage {
   /** What happened and where, without the severity tag (added from the effective severity). */
   readonly subject: string;
-  /** The resource concerned, shown on its own line (`Resource: sg-0abc`). */
+  /**
+   * The resource concerned, shown on its own line (`Resource: sg-0abc`).
+   * @default no resource line
+   */
   readonly resource?: string;
-  /** What a person should check or do; one or more lines. */
+  /**
+   * What a person should check or do; one or more lines.
+   * @default no guidance lines
+   */
   readonly body?: string;
-  /** Extra placeholders: name to event path in dot notation (`detail.requestParameters.groupId`, `[0]` for array items). */
-  readonly fields?: Readonly<Record<string, string>>;
+  /**
+   * Extra placeholders: name to event path in dot notation (`detail.requestParameters.groupId`, `[0]` for array items).
+   * @default {}
+   */
+  readonly fields?: Record<string, string>;
 }
 
 /** One entry of the catalog: an EventBridge pattern and what to tell people when it matches. */
 export interface Detection {
   /** Stable kebab-case id: it names the EventBridge rule and keys overrides and outputs. */
   readonly id: string;
+  /** A short title: the second line of the alert and the rule's description. */
   readonly title: string;
+  /** What the detection catches and why it matters, in a sentence or two. */
   readonly description: string;
   /** Default severity: selects the alert topic. */
   readonly severity: Severity;
+  /** CIS and MITRE ATT&CK references, shown in the alert. */
   readonly references: DetectionReferences;
-  /** The full EventBridge event pattern (source, detail-type, detail). */
-  readonly eventPattern: EventPattern;
+  /**
+   * The full EventBridge event pattern (source, detail-type, detail), as JSON. Typed `any` in its
+   * values because a pattern is free-form JSON (`Any` in the package schema); it is checked by
+   * `validatePattern` before anything is deployed.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly eventPattern: Record<string, any>;
+  /** The alert text: subject, resource, body and extra placeholders. */
   readonly message: DetectionMessage;
-  /** The remediation that AutoRemediator may attach to this detection's rule. */
+  /**
+   * The remediation that AutoRemediator may attach to this detection's rule.
+   * @default none
+   */
   readonly remediation?: RemediationId;
   /**
    * The events come (also) from a global service (IAM, STS, Organizations, console sign-in),
    * which CloudTrail delivers to EventBridge in us-east-1 only: SecurityRuleWatcher forwards them
    * from us-east-1 to its home region.
+   * @default false
    */
   readonly global?: boolean;
   /**
@@ -66,6 +94,7 @@ export interface Detection {
    * Match read-only management events too (rule state
    * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`): without it EventBridge does not deliver
    * `Get*`, `List*` and `Describe*` calls to the rule.
+   * @default false
    */
   readonly includeReadOnlyEvents?: boolean;
 }

@@ -4,7 +4,7 @@
  * every component, or throws one error that lists every problem found.
  */
 import { CONFIG_RULES } from "./catalog/configRules";
-import { isEmailAddress, isHttpsUrl } from "./validation";
+import { isE164PhoneNumber, isEmailAddress, isHttpsUrl, isKmsKeyArn } from "./validation";
 import { REMEDIATION_IDS, RemediationId, RemediationMode, SEVERITIES, Severity } from "./types";
 
 /** Where alerts go: applied to every alert topic, plus per-topic additions. */
@@ -335,17 +335,15 @@ function describe(value: unknown): string {
   return value === undefined ? "nothing" : JSON.stringify(value);
 }
 
-const E164 = /^\+[1-9]\d{6,14}$/;
 const PRINCIPAL_ARN =
   /^arn:aws[a-z-]*:(iam|sts)::\d{12}:(user|role|assumed-role|root)(\/[\w+=,.@/-]+)?$/;
-const KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/;
 
-// The same address and URL rules as AlertTopicSet's, so that the configuration accepts exactly
-// what the component will.
+// The same address, phone number, URL and key ARN rules as the components' (core/validation.ts),
+// so that the configuration accepts exactly what the components will: one rule each, no twin.
 const checkEmail = (s: string) =>
   isEmailAddress(s) ? undefined : `"${s}" is not an email address`;
 const checkPhone = (s: string) =>
-  E164.test(s) ? undefined : `"${s}" is not an E.164 phone number (like +447700900123)`;
+  isE164PhoneNumber(s) ? undefined : `"${s}" is not an E.164 phone number (like +447700900123)`;
 const checkHttps = (s: string) => (isHttpsUrl(s) ? undefined : `"${s}" is not an https:// URL`);
 
 /**
@@ -556,7 +554,7 @@ export function parseStackConfig(
     modes,
     allowedPublicPorts,
     protectedKeyArns: r.strings(remRaw.protectedKeyArns, "remediation.protectedKeyArns", (s) =>
-      KEY_ARN.test(s) ? undefined : `"${s}" is not a KMS key ARN`,
+      isKmsKeyArn(s) ? undefined : `"${s}" is not a KMS key ARN`,
     ),
     partnerAccountIds: r.strings(remRaw.partnerAccountIds, "remediation.partnerAccountIds", (s) =>
       /^\d{12}$/.test(s) ? undefined : `"${s}" is not a 12-digit account id`,

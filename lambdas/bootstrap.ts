@@ -17,18 +17,33 @@ export interface RuntimeSettings {
 
 /**
  * A factory for `CallbackFunction.callbackFactory`: builds the handler from `settings` plus
- * `RESOLUTION_TOPIC_ARN` and `OWN_ROLE_ARN` of the environment. The handler factory validates
- * the result, so a function deployed without them fails at cold start with a clear error.
+ * `RESOLUTION_TOPIC_ARN` and `OWN_ROLE_ARN` of the environment, and the settings whose values
+ * were Outputs at deployment (ARNs of other resources), which `DEPLOYED_SETTINGS` carries as a
+ * JSON object. The handler factory validates the result, so a function deployed without them
+ * (or with malformed JSON) fails at cold start with a clear error.
  */
 export function runtimeFactory<S extends object, H>(
   factory: (settings: S & RuntimeSettings) => H,
   settings: S,
 ): () => H {
-  return () =>
-    factory({
+  return () => {
+    let deployed: Record<string, unknown> = {};
+    if (process.env.DEPLOYED_SETTINGS) {
+      try {
+        deployed = JSON.parse(process.env.DEPLOYED_SETTINGS) as Record<string, unknown>;
+      } catch {
+        throw new Error("invalid settings: DEPLOYED_SETTINGS is not a JSON object");
+      }
+      if (deployed === null || typeof deployed !== "object" || Array.isArray(deployed)) {
+        throw new Error("invalid settings: DEPLOYED_SETTINGS is not a JSON object");
+      }
+    }
+    return factory({
       ...settings,
+      ...(deployed as Partial<S>),
       resolutionTopicArn: process.env.RESOLUTION_TOPIC_ARN ?? "",
       ownRoleArn: process.env.OWN_ROLE_ARN || undefined,
       idempotencyTableName: process.env.IDEMPOTENCY_TABLE || undefined,
     });
+  };
 }

@@ -882,6 +882,9 @@ export function makeHandler<T>(
             status: { S: "done" },
             result: { S: JSON.stringify(done) },
             message: { S: body },
+            // Nothing to publish (AWS Config re-evaluating a live event's change): a later
+            // delivery reads the record at once instead of waiting for this one's lease.
+            ...(done.outcome === "duplicate" ? { leaseUntil: { N: "0" } } : {}),
           });
         }
         if (!published && done.outcome !== "duplicate") {

@@ -85,7 +85,7 @@ describe("alert messages", () => {
       "[CRITICAL] sg-0d921df5d84f7270a opened to the internet on port 22 in us-east-1",
     );
     expect(alert.body.split("\n")).to.deep.equal([
-      "Security group ingress opened to the internet: AuthorizeSecurityGroupIngress with 0.0.0.0/0 or ::/0. The remediation revokes exactly the world-open permissions on ports that are not allowed public.",
+      "Security group ingress opened to the internet: AuthorizeSecurityGroupIngress with 0.0.0.0/0 or ::/0 on a port range. The remediation revokes exactly the world-open permissions on ports that are not allowed public.",
       "Resource: sg-0d921df5d84f7270a tcp 22-22",
       "Event: AuthorizeSecurityGroupIngress (ec2.amazonaws.com) at 2020-04-30T04:40:52Z",
       "Who: arn:aws:sts::112233445566:assumed-role/Operator/ryan@example.com (AssumedRole)",
@@ -182,6 +182,27 @@ describe("alert messages", () => {
     expect(alert.body).to.contain(
       "Console: https://us-west-2.console.amazonaws.cn/cloudtrailv2/home?region=us-west-2#/events/1\n",
     );
+  });
+
+  it("writes all-traffic permissions as on all ports, and never leaves a port empty in a subject", () => {
+    const allTraffic = VARIANTS.find((v) => v.name.endsWith("0.0.0.0/0 for all traffic"))!;
+    const event = toEventBridgeEvent(allTraffic.record);
+    expect(renderAlert(byId("security-group-open-all-ports"), event).subject).to.equal(
+      "[CRITICAL] sg-0d921df5d84f7270a opened to the internet on all ports in us-east-1",
+    );
+    expect(matchesPattern(byId("security-group-open-to-world").eventPattern, event)).to.equal(
+      false,
+    );
+    // No subject names a port it does not have ("on port  in eu-west-1").
+    const emptyPort: string[] = [];
+    for (const { label, event: e } of allEvents()) {
+      for (const detection of CATALOG.filter((d) => matchesPattern(d.eventPattern, e))) {
+        const { subject } = renderAlert(detection, e);
+        if (/\bport(\s{2}|\s*$)/.test(subject))
+          emptyPort.push(`${detection.id} on ${label}: ${subject}`);
+      }
+    }
+    expect(emptyPort).to.deep.equal([]);
   });
 
   it("keeps every subject under 100 characters on every record that fires, for every detection", () => {

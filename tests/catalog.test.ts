@@ -176,7 +176,9 @@ describe("detection catalog", () => {
       ],
       [RemediationId.RevokeWorldIngress]: [
         "security-group-open-to-world",
+        "security-group-open-all-ports",
         "security-group-rule-open-to-world",
+        "security-group-rule-open-all-ports",
       ],
       [RemediationId.RestartConfigRecorder]: ["config-recorder-stopped"],
       [RemediationId.BlockAccountPublicAccess]: ["account-public-access-block-removed"],

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { ACCOUNT_ID, REGION, setup, settle, valueOf } from "./helpers/mocks";
 
 const recorder = setup();
@@ -40,8 +42,16 @@ const custom: Detection = {
 
 let mod: typeof WatcherModule;
 
-function watcher(name: string, args: Partial<WatcherModule.SecurityRuleWatcherArgs> = {}) {
-  return new mod.SecurityRuleWatcher(name, { alertTopicArns: TOPICS, homeRegion: REGION, ...args });
+function watcher(
+  name: string,
+  args: Partial<WatcherModule.SecurityRuleWatcherArgs> = {},
+  opts?: pulumi.ComponentResourceOptions,
+) {
+  return new mod.SecurityRuleWatcher(
+    name,
+    { alertTopicArns: TOPICS, homeRegion: REGION, ...args },
+    opts,
+  );
 }
 
 function dlqPolicy(queueArn: string, sourceArn: string) {
@@ -233,7 +243,8 @@ describe("SecurityRuleWatcher", () => {
     beforeEach(() => recorder.reset());
 
     it("does not forward when the home region is us-east-1", async () => {
-      watcher("east", { homeRegion: "us-east-1" });
+      const provider = new aws.Provider("east-provider", { region: "us-east-1" });
+      watcher("east", { homeRegion: "us-east-1" }, { provider });
       await settle();
       expect(recorder.ofType(PROVIDER).filter((p) => p.name === "east-us-east-1")).to.deep.equal(
         [],

@@ -215,6 +215,43 @@ export const VARIANTS: readonly Sample[] = [
     fires: ["security-group-changes", "security-group-rule-open-to-world"],
   },
   {
+    name: "Security group ingress opened to 0.0.0.0/0 for all traffic",
+    record: variant(SG_INGRESS, {
+      requestParameters: {
+        groupId: "sg-0d921df5d84f7270a",
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: "-1",
+              groups: {},
+              ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] },
+              ipv6Ranges: {},
+              prefixListIds: {},
+            },
+          ],
+        },
+      },
+    }),
+    fires: ["security-group-changes", "security-group-open-all-ports"],
+  },
+  {
+    name: "Security group rule modified to ::/0 for all traffic",
+    record: variant(SG_INGRESS, {
+      eventName: "ModifySecurityGroupRules",
+      requestParameters: {
+        ModifySecurityGroupRulesRequest: {
+          GroupId: "sg-0d921df5d84f7270a",
+          SecurityGroupRule: {
+            SecurityGroupRuleId: "sgr-0a1b2c3d4e5f60718",
+            SecurityGroupRule: { IpProtocol: "-1", FromPort: -1, ToPort: -1, CidrIpv6: "::/0" },
+            tag: 1,
+          },
+        },
+      },
+    }),
+    fires: ["security-group-changes", "security-group-rule-open-all-ports"],
+  },
+  {
     name: "Security group rule modified to a private range",
     record: variant(SG_INGRESS, {
       eventName: "ModifySecurityGroupRules",

@@ -20,6 +20,8 @@ export const REGION = "eu-west-1";
 
 /** The region the mocks answer for (set by `setup({ region })`). */
 let mockRegion = REGION;
+/** The region of each explicit AWS provider by name: an invoke through one answers for it. */
+const providerRegions = new Map<string, string>();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Invoke = (inputs: any) => Record<string, unknown>;
@@ -171,6 +173,9 @@ export function setup(options?: {
       } {
         const parentUrn = parents.get(`${args.type}::${args.name}`);
         const parent = parentUrn ? keyOfUrn(parentUrn) : undefined;
+        if (args.type === "pulumi:providers:aws" && typeof args.inputs.region === "string") {
+          providerRegions.set(args.name, args.inputs.region);
+        }
         recorder.resources.push({
           type: args.type,
           name: args.name,
@@ -188,7 +193,11 @@ export function setup(options?: {
           const message = `Mock not implemented: ${args.token}`;
           throw Object.assign(new Error(message), { details: message });
         }
-        return invoke(args.inputs);
+        // A provider reference is `<urn>::<id>`; the URN's fourth part is the provider's name.
+        const providerRegion = args.provider
+          ? providerRegions.get(args.provider.split("::")[3])
+          : undefined;
+        return invoke(providerRegion ? { region: providerRegion, ...args.inputs } : args.inputs);
       },
     },
     options?.project ?? "aws-security-watch",

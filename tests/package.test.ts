@@ -1,0 +1,209 @@
+/**
+ * The package as a user gets it: `npm pack` of this repository (which builds dist/ through the
+ * `prepare` script), the tarball installed by npm into an empty folder, and a small program there
+ * that imports "aws-security-watch" from node_modules, builds the alert topics, the watcher and
+ * the remediator under Pulumi mocks, and reads back every function's uploaded archive.
+ *
+ * The Pulumi SDKs are the package's peers: the folder links them from this repository's
+ * node_modules (the registry install of @pulumi/aws alone takes minutes); the package itself comes
+ * from the tarball only.
+ */
+import { expect } from "chai";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { REMEDIATION_IDS } from "../core/types";
+
+const ROOT = path.resolve(__dirname, "..");
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+
+/** The user's program: mocks, the three components, and a report of each function's archive. */
+const PROGRAM = `
+const Module = require("module");
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+const resources = [];
+const ARN_PREFIX = { "aws:iam/role:Role": "arn:aws:iam::123456789012:role/", "aws:lambda/function:Function": "arn:aws:lambda:eu-west-1:123456789012:function:", "aws:kms/key:Key": "arn:aws:kms:eu-west-1:123456789012:key/" };
+const arnOf = (type, name) => (ARN_PREFIX[type] ?? "arn:aws:" + type.split(":")[1].split("/")[0] + ":eu-west-1:123456789012:") + name;
+pulumi.runtime.setMocks(
+  {
+    newResource(args) {
+      resources.push(args);
+      const name = args.inputs.name ?? args.name;
+      return {
+        id: args.name + "-id",
+        state: { ...args.inputs, name, arn: arnOf(args.type, name), url: "https://mock/" + name },
+      };
+    },
+    call(args) {
+      if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/u", userId: "U", id: "123456789012" };
+      if (args.token === "aws:index/getRegion:getRegion") return { name: "eu-west-1", region: "eu-west-1", id: "eu-west-1" };
+      if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+      throw new Error("Mock not implemented: " + args.token);
+    },
+  },
+  "user-program",
+  "dev",
+  false,
+);
+const asw = require("aws-security-watch");
+const topics = new asw.AlertTopicSet("alerts", {});
+const watcher = new asw.SecurityRuleWatcher("watch", { alertTopicArns: topics.alertTopicArns, homeRegion: "eu-west-1" });
+new asw.AutoRemediator("fix", {
+  resolutionTopicArn: topics.resolutionTopicArn,
+  failureAlarmTopicArn: topics.alertTopicArns.high,
+  watcher,
+  defaultMode: asw.RemediationMode.Enforce,
+});
+(async () => {
+  await require("@pulumi/pulumi/runtime/settings").waitForRPCs();
+  const report = { resolvedFrom: require.resolve("aws-security-watch"), functions: {} };
+  for (const r of resources.filter((r) => r.type === "aws:lambda/function:Function")) {
+    const assets = await r.inputs.code.assets;
+    const entries = Object.keys(assets);
+    const text = await assets["__index.js"].text;
+    // The function's environment, as Lambda sets it before the module loads.
+    Object.assign(process.env, r.inputs.environment.variables);
+    // Loaded as Lambda would load it: a module in a folder with nothing beside it.
+    // The runtime provides Node's own modules and the AWS SDK v3, nothing else.
+    const m = new Module("/var/task/__index.js");
+    m.filename = "/var/task/__index.js";
+    m.paths = [];
+    m.require = (id) => {
+      if (Module.isBuiltin(id)) return require(id);
+      if (id.startsWith("@aws-sdk/")) return require(require.resolve(id, { paths: [process.env.LAMBDA_RUNTIME_SDK] }));
+      throw new Error("the Lambda runtime does not provide " + id);
+    };
+    m._compile(text, m.filename);
+    report.functions[r.name] = { entries, handler: typeof m.exports.handler, bytes: text.length };
+  }
+  console.log(JSON.stringify(report));
+})().catch((e) => { console.error(e); process.exit(1); });
+`;
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false" },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+describe("the packed package, installed the way a user installs it", function () {
+  // npm pack runs the build (tsc) through `prepare`: minutes on a busy machine.
+  this.timeout(900_000);
+  let tmp: string;
+  let tarball: string;
+  let app: string;
+
+  before(() => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), "asw-pack-"));
+    const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", tmp], ROOT)) as {
+      filename: string;
+      files: { path: string }[];
+    }[];
+    tarball = path.join(tmp, packed[0].filename);
+    app = path.join(tmp, "app");
+    fs.mkdirSync(app);
+    fs.writeFileSync(
+      path.join(app, "package.json"),
+      JSON.stringify({ name: "user-program", version: "1.0.0", private: true }),
+    );
+    run(
+      "npm",
+      ["install", "--offline", "--no-audit", "--no-fund", "--legacy-peer-deps", tarball],
+      app,
+    );
+    fs.mkdirSync(path.join(app, "node_modules", "@pulumi"), { recursive: true });
+    for (const peer of ["pulumi", "aws"]) {
+      fs.symlinkSync(
+        fs.realpathSync(path.join(ROOT, "node_modules", "@pulumi", peer)),
+        path.join(app, "node_modules", "@pulumi", peer),
+        "dir",
+      );
+    }
+  });
+
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("ships the compiled entry, the lambdas, the licence and the README, and no TypeScript source", () => {
+    const installed = path.join(app, "node_modules", "aws-security-watch");
+    const files: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else files.push(path.relative(installed, full));
+      }
+    };
+    walk(installed);
+    for (const file of ["dist/lib.js", "dist/lib.d.ts", "LICENSE", "README.md", "package.json"]) {
+      expect(files, file).to.include(file);
+    }
+    const handlers = fs
+      .readdirSync(path.join(ROOT, "lambdas"))
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => `dist/lambdas/${f.replace(/\.ts$/, ".js")}`);
+    expect(files).to.include.members(handlers);
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
+    expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).to.contain(
+      "Apache License\n                           Version 2.0, January 2004",
+    );
+    expect(
+      JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")).version,
+    ).to.equal(pkg.version);
+  });
+
+  it("embeds the sources in every source map, so that stack traces resolve without the .ts files", () => {
+    const dist = path.join(app, "node_modules", "aws-security-watch", "dist");
+    const maps: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith(".js.map")) maps.push(full);
+      }
+    };
+    walk(dist);
+    expect(maps.length).to.be.at.least(20);
+    for (const file of maps) {
+      const map = JSON.parse(fs.readFileSync(file, "utf8")) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
+      expect(map.sourcesContent, file).to.have.length(map.sources.length);
+      const source = path.resolve(path.dirname(file), map.sources[0]);
+      const original = path.join(ROOT, path.relative(path.join(dist, ".."), source));
+      expect(map.sourcesContent![0], file).to.equal(fs.readFileSync(original, "utf8"));
+    }
+  });
+
+  it("builds every remediation function from node_modules: each archive is __index.js alone, and it loads", () => {
+    fs.writeFileSync(path.join(app, "program.js"), PROGRAM);
+    const report = JSON.parse(
+      execFileSync(process.execPath, ["program.js"], {
+        cwd: app,
+        encoding: "utf8",
+        env: { ...process.env, LAMBDA_RUNTIME_SDK: path.join(ROOT, "node_modules") },
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    ) as {
+      resolvedFrom: string;
+      functions: Record<string, { entries: string[]; handler: string; bytes: number }>;
+    };
+    expect(report.resolvedFrom).to.equal(
+      path.join(fs.realpathSync(app), "node_modules", "aws-security-watch", "dist", "lib.js"),
+    );
+    const names = Object.keys(report.functions).sort();
+    expect(names).to.deep.equal(REMEDIATION_IDS.map((id) => `fix-${id}-fn`).sort());
+    for (const name of names) {
+      const fn = report.functions[name];
+      expect(fn.entries, name).to.deep.equal(["__index.js"]);
+      expect(fn.handler, name).to.equal("function");
+      expect(fn.bytes, name).to.be.below(200_000);
+    }
+  });
+});

@@ -1,0 +1,243 @@
+/**
+ * The components as another language builds them: through the component provider's `construct`
+ * (what the provider in provider/ serves after `pulumi package add`), under Pulumi's mocks, with
+ * plain-JSON inputs as a Python program sends them (enums as their string values, maps as
+ * objects, the watcher as its rule names and ARNs). Each must register the same children, with
+ * the same inputs, as the TypeScript construction with the same values.
+ *
+ * Every component that lib.ts exports needs a sample below: a component added to lib.ts without
+ * one fails here, with the name to add.
+ */
+import { expect } from "chai";
+import { setup, settle, valueOf, REGION, ACCOUNT_ID, RecordedResource } from "./helpers/mocks";
+
+const recorder = setup();
+
+import * as pulumi from "@pulumi/pulumi";
+import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
+import * as lib from "../lib";
+import { providerOptions } from "../provider/options";
+
+const TS = "tsside";
+const PY = "pyside";
+const TOPICS = {
+  critical: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-critical`,
+  high: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high`,
+  medium: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-medium`,
+  info: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-info`,
+};
+const RESOLUTIONS = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-resolutions`;
+
+/** A component built both ways: the TypeScript arguments, and the JSON a Python program sends. */
+interface Sample {
+  /** The TypeScript construction (TypeScript values: enums, a watcher object). */
+  typescript: (name: string) => Promise<pulumi.ComponentResource>;
+  /** The inputs of `construct`, as plain JSON. */
+  json: () => Promise<Record<string, unknown>>;
+}
+
+/** The watcher both remediators are wired to, built once per test (from TypeScript). */
+let sharedWatcher: lib.SecurityRuleWatcher;
+const watcher = () =>
+  (sharedWatcher ??= new lib.SecurityRuleWatcher("shared", {
+    alertTopicArns: TOPICS,
+    homeRegion: REGION,
+    forwardGlobalEvents: false,
+  }));
+
+const SAMPLES: Record<string, Sample> = {
+  AuditTrail: {
+    typescript: async (name) =>
+      new lib.AuditTrail(name, { logRetentionDays: 400, insights: true, tags: { team: "sec" } }),
+    json: async () => ({ logRetentionDays: 400, insights: true, tags: { team: "sec" } }),
+  },
+  AlertTopicSet: {
+    typescript: async (name) =>
+      new lib.AlertTopicSet(name, {
+        subscriptions: { emails: { oncall: "oncall@example.com" } },
+        topics: {
+          critical: { subscriptions: { smsNumbers: { pager: "+14155550100" } } },
+          audit: { publishers: { eventBridge: false } },
+        },
+      }),
+    json: async () => ({
+      subscriptions: { emails: { oncall: "oncall@example.com" } },
+      topics: {
+        critical: { subscriptions: { smsNumbers: { pager: "+14155550100" } } },
+        audit: { publishers: { eventBridge: false } },
+      },
+    }),
+  },
+  SecurityRuleWatcher: {
+    typescript: async (name) =>
+      new lib.SecurityRuleWatcher(name, {
+        alertTopicArns: TOPICS,
+        homeRegion: REGION,
+        disabledDetections: ["vpc-changes"],
+        severityOverrides: { "root-usage": lib.Severity.High },
+      }),
+    json: async () => ({
+      alertTopicArns: TOPICS,
+      homeRegion: REGION,
+      disabledDetections: ["vpc-changes"],
+      severityOverrides: { "root-usage": "high" },
+    }),
+  },
+  CompositeAlarmGroup: {
+    typescript: async (name) =>
+      new lib.CompositeAlarmGroup(name, {
+        logGroupName: "/cloudtrail/trail",
+        alertTopicArns: TOPICS,
+        resolutionTopicArn: RESOLUTIONS,
+        disabledControls: ["vpc-changes"],
+        composites: {
+          "quiet-root": {
+            rule: {
+              allOf: [
+                { alarm: "root-usage" },
+                { alarm: "console-auth-failures", alarmState: lib.AlarmState.Ok },
+              ],
+            },
+            severity: lib.Severity.Critical,
+          },
+        },
+      }),
+    json: async () => ({
+      logGroupName: "/cloudtrail/trail",
+      alertTopicArns: TOPICS,
+      resolutionTopicArn: RESOLUTIONS,
+      disabledControls: ["vpc-changes"],
+      composites: {
+        "quiet-root": {
+          rule: {
+            allOf: [{ alarm: "root-usage" }, { alarm: "console-auth-failures", alarmState: "OK" }],
+          },
+          severity: "critical",
+        },
+      },
+    }),
+  },
+  AutoRemediator: {
+    typescript: async (name) =>
+      new lib.AutoRemediator(name, {
+        resolutionTopicArn: RESOLUTIONS,
+        failureAlarmTopicArn: TOPICS.high,
+        watcher: watcher(),
+        defaultMode: lib.RemediationMode.Enforce,
+        remediations: { [lib.RemediationId.UnshareSnapshot]: { mode: lib.RemediationMode.Off } },
+        trustedPrincipalArns: [`arn:aws:iam::${ACCOUNT_ID}:role/deployer`],
+      }),
+    // What a Python program passes: the watcher's outputs (maps of names and ARNs), resolved.
+    json: async () => ({
+      resolutionTopicArn: RESOLUTIONS,
+      failureAlarmTopicArn: TOPICS.high,
+      watcher: {
+        ruleNames: await resolveMap(watcher().ruleNames),
+        ruleArns: await resolveMap(watcher().ruleArns),
+        detectionRemediations: { ...watcher().detectionRemediations },
+        deadLetterQueueArn: await valueOf(watcher().deadLetterQueueArn),
+      },
+      defaultMode: "enforce",
+      remediations: { "unshare-snapshot": { mode: "off" } },
+      trustedPrincipalArns: [`arn:aws:iam::${ACCOUNT_ID}:role/deployer`],
+    }),
+  },
+};
+
+async function resolveMap(
+  outputs: Record<string, pulumi.Output<string>>,
+): Promise<Record<string, string>> {
+  const entries = await Promise.all(
+    Object.entries(outputs).map(async ([k, v]) => [k, await valueOf(v)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** Every resource under `parent` (children, grandchildren, ...), as comparable text. */
+function tree(parent: string, from: string, to: string): string[] {
+  const out: string[] = [];
+  const walk = (key: string): void => {
+    for (const child of recorder.resources.filter((r) => r.parent === key)) {
+      out.push(summary(child).split(from).join(to));
+      walk(`${child.type}::${child.name}`);
+    }
+  };
+  walk(parent);
+  return out.sort();
+}
+
+/** A resource's type, name and inputs; a Lambda archive by its file names only. */
+function summary(resource: RecordedResource): string {
+  const { code, ...inputs } = resource.inputs ?? {};
+  return JSON.stringify({
+    type: resource.type,
+    name: resource.name,
+    inputs,
+    code: code === undefined ? undefined : "archive",
+  });
+}
+
+describe("construction through the component provider (plain-JSON inputs, as from Python)", function () {
+  this.timeout(300_000);
+  const provider = new ComponentProvider(providerOptions());
+  const components = getPulumiComponents(lib).map((c) => c.name);
+
+  before(async () => {
+    await provider.getSchema(); // the analyzer's pass, once
+  });
+
+  beforeEach(() => recorder.reset());
+
+  it("has a sample for every component that lib.ts exports", () => {
+    const missing = components.filter((name) => !SAMPLES[name]);
+    expect(missing, "add a plain-JSON sample for these in tests/provider.test.ts").to.deep.equal(
+      [],
+    );
+  });
+
+  for (const name of Object.keys(SAMPLES)) {
+    it(`${name}: the same children and inputs as from TypeScript, and the schema's outputs`, async () => {
+      const sample = SAMPLES[name];
+      const type = `aws-security-watch:index:${name}`;
+      await sample.typescript(TS);
+      await settle();
+      const inputs = await sample.json();
+      const result = await provider.construct(PY, type, inputs as pulumi.Inputs, {});
+      await settle();
+
+      const fromTypeScript = tree(`${type}::${TS}`, TS, PY);
+      const fromProvider = tree(`${type}::${PY}`, TS, PY);
+      expect(fromTypeScript.length, "children from TypeScript").to.be.above(0);
+      expect(fromProvider).to.deep.equal(fromTypeScript);
+
+      const schema = JSON.parse(await provider.getSchema());
+      expect(Object.keys(result.state).sort()).to.deep.equal(
+        Object.keys(schema.resources[type].properties).sort(),
+      );
+      expect(await valueOf(result.urn)).to.contain(`${type}::${PY}`);
+    });
+  }
+
+  it("rejects what a Python program could get wrong, with one line naming the field", async () => {
+    const attempt = (inputs: Record<string, unknown>) =>
+      provider.construct(
+        "bad",
+        "aws-security-watch:index:SecurityRuleWatcher",
+        inputs as pulumi.Inputs,
+        {},
+      );
+    let message = "";
+    try {
+      await attempt({
+        alertTopicArns: TOPICS,
+        homeRegion: REGION,
+        disabledDetections: "vpc-changes",
+      });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.equal(
+      'SecurityRuleWatcher "bad": disabledDetections must be a list of detection ids, got the string "vpc-changes"',
+    );
+  });
+});
