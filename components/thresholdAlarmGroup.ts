@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { argsProblems, list, map, num, obj, str } from "../core/argsShape";
 import { planThresholds, PlannedThreshold, ThresholdOverride } from "../core/thresholds";
 
 export type { ThresholdOverride } from "../core/thresholds";
@@ -48,6 +49,28 @@ export interface ThresholdAlarmGroupArgs {
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  logGroupName: str("the AuditTrail logGroupName", true),
+  alertTopicArns: map(
+    "a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns)",
+    str("an SNS topic ARN"),
+    { required: true, known: true },
+  ),
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
+  disabled: list("a list of threshold detection ids", str("a threshold detection id")),
+  limits: map(
+    "a map of threshold detection id to { threshold, periodSeconds }",
+    obj("limits", {
+      threshold: num("a whole number of at least 1"),
+      periodSeconds: num("a number of seconds (60 or a multiple of 60)"),
+    }),
+    { known: true },
+  ),
+  namePrefix: str("a name prefix"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const DEFAULTS = {
   comparisonOperator: "GreaterThanOrEqualToThreshold",
   evaluationPeriods: 1,
@@ -76,6 +99,10 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
 
   constructor(name: string, args: ThresholdAlarmGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ThresholdAlarmGroup", name, {}, opts);
+    const shapeProblems = argsProblems("ThresholdAlarmGroup", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
 
     let plan: PlannedThreshold[];
     try {

@@ -104,4 +104,14 @@ describe("ThresholdAlarmGroup", () => {
     );
     expect(recorder.ofType(RULE)).to.deep.equal([]);
   });
+
+  it("checks the shape of plain-JSON arguments first, naming the field", () => {
+    expect(
+      () =>
+        new mod.ThresholdAlarmGroup("thr", {
+          ...ARGS,
+          disabled: "enumeration-per-principal" as unknown as string[],
+        }),
+    ).to.throw('ThresholdAlarmGroup "thr": disabled must be a list of threshold detection ids');
+  });
 });
