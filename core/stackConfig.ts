@@ -498,7 +498,7 @@ export function parseStackConfig(
     };
   }
   const thresholds: ThresholdsConfig = {
-    enabled: r.boolean(thresholdsRaw.enabled, "thresholds.enabled", true),
+    enabled: r.boolean(thresholdsRaw.enabled, "thresholds.enabled", false),
     disabled: r.strings(thresholdsRaw.disabled, "thresholds.disabled"),
     limits,
   };
