@@ -23,6 +23,7 @@ export const alarmNames = stack.alarms?.alarmNames;
 export const hubEventBusArn = stack.hub?.eventBusArn;
 export const spokeStackSets = stack.hub?.stackSetNames;
 export const spokeHeartbeatAlarm = stack.hub?.heartbeatAlarmName;
+export const thresholdRuleNames = stack.thresholds?.ruleNames;
 export const dashboardUrl = stack.operations?.dashboardUrl;
 export const incidentLogGroups = stack.remediator.logGroupNames;
 export const savedQueries = stack.operations?.queryDefinitionIds;

@@ -7,6 +7,7 @@ export * from "./components/auditTrail";
 export * from "./components/alertTopicSet";
 export * from "./components/securityRuleWatcher";
 export * from "./components/compositeAlarmGroup";
+export * from "./components/thresholdAlarmGroup";
 export * from "./components/autoRemediator";
 export * from "./components/organizationHub";
 export * from "./components/organizationSpoke";
@@ -51,6 +52,7 @@ export {
   memberRoleName,
   hubRoleName,
 } from "./core/org/memberRoles";
+export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thresholds";
 export * from "./components/operationsDashboard";
 export * from "./components/securityEventArchive";
 export * from "./components/chatChannels";

@@ -14,6 +14,7 @@ import { OrganizationHub, StackSetCallAs } from "./components/organizationHub";
 import { OrganizationSpoke } from "./components/organizationSpoke";
 import * as aws from "@pulumi/aws";
 import { regionalSpokeTemplate, templateBody } from "./core/org/spokeTemplate";
+import { ThresholdAlarmGroup } from "./components/thresholdAlarmGroup";
 import { OperationsDashboard } from "./components/operationsDashboard";
 import { SecurityEventArchive } from "./components/securityEventArchive";
 import {
@@ -32,6 +33,8 @@ export interface Stack {
   readonly watcher: SecurityRuleWatcher;
   /** The CIS alarms on the trail's log group, with the trail. */
   readonly alarms?: CompositeAlarmGroup;
+  /** The threshold detections per principal or source, with the trail (`thresholds.enabled`). */
+  readonly thresholds?: ThresholdAlarmGroup;
   readonly remediator: AutoRemediator;
   /** The organization hub (with `organization` in the configuration). */
   readonly hub?: OrganizationHub;
@@ -210,6 +213,18 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
+  const thresholds =
+    trailLogGroup && config.thresholds.enabled
+      ? new ThresholdAlarmGroup("thresholds", {
+          namePrefix: physical,
+          logGroupName: trailLogGroup,
+          alertTopicArns: topics.alertTopicArns,
+          resolutionTopicArn: topics.resolutionTopicArn,
+          disabled: config.thresholds.disabled,
+          limits: config.thresholds.limits,
+          tags,
+        })
+      : undefined;
   const chat = chatOn
     ? new ChatChannels("chat", {
         topicArn: topics.topicArns.chat,
@@ -238,6 +253,9 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
         : {}),
       ...(id === RemediationId.CancelKeyDeletion
         ? { protectedKeyArns: config.remediation.protectedKeyArns }
+        : {}),
+      ...(id === RemediationId.RemoveLambdaPermission
+        ? { partnerAccountIds: config.remediation.partnerAccountIds }
         : {}),
     };
   }
@@ -345,6 +363,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
     topics,
     watcher,
     alarms,
+    thresholds,
     remediator,
     operations,
     archive,

@@ -13,6 +13,8 @@ export const COST_TARGET_USD = 5;
 export interface Inventory {
   readonly metricAlarms: number;
   readonly compositeAlarms: number;
+  /** Contributor Insights rules (threshold detections) on the trail's log group. */
+  readonly contributorRules: number;
   readonly kmsKeys: number;
   readonly metricFilters: number;
   /** Metric filters with a default value publish a data point every hour: billed all month. */
@@ -75,6 +77,7 @@ export function inventoryOf(resources: readonly SnapshotResource[]): Inventory {
   return {
     metricAlarms: of("aws:cloudwatch/metricAlarm:MetricAlarm").length,
     compositeAlarms: of("aws:cloudwatch/compositeAlarm:CompositeAlarm").length,
+    contributorRules: of("aws:cloudwatch/contributorInsightRule:ContributorInsightRule").length,
     kmsKeys: of("aws:kms/key:Key").length,
     metricFilters: filters.length,
     metricFiltersWithDefault: filters.filter(
@@ -207,6 +210,17 @@ export function monthlyCost(
     item: "composite alarms",
     quantity: `${inv.compositeAlarms} alarms`,
     usd: inv.compositeAlarms * p("compositeAlarm"),
+  });
+  // Upper bound: every rule is charged as if it matched every event the trail delivers.
+  const matched = inv.trailToCloudWatchLogs ? inv.contributorRules * recorded : 0;
+  add({
+    service: "CloudWatch",
+    item: "Contributor Insights rules (threshold detections)",
+    quantity: `${inv.contributorRules} rules, at most ${(matched / 1_000_000).toFixed(1)} M events matched`,
+    usd:
+      inv.contributorRules * p("contributorInsightsRule") +
+      (matched / 1_000_000) * p("contributorInsightsEvents"),
+    driver: "thresholds.enabled",
   });
   const filterMetricMonths =
     inv.metricFiltersWithDefault +
@@ -394,6 +408,12 @@ export function runCost(
     insightTypes: ["ApiCallRateInsight", "ApiErrorRateInsight"],
   });
   const lightest = monthlyCost({ ...inventory, insightTypes: [], compositeAlarms: 0 });
+  // Each threshold detection is one Contributor Insights rule and one alarm.
+  const noThresholds = monthlyCost({
+    ...inventory,
+    contributorRules: 0,
+    metricAlarms: inventory.metricAlarms - inventory.contributorRules,
+  });
   print(
     `Method (AWS Config apart, below): the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
   );
@@ -423,9 +443,10 @@ export function runCost(
   const a = total(asBuilt);
   const b = total(withInsights);
   const c = total(lightest);
+  const d = total(noThresholds);
   const top = [...asBuilt].sort((x, y) => y.usd - x.usd).slice(0, 4);
   print(
-    `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}); ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false). Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
+    `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}); ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false); ${usd(d)} without the ${inventory.contributorRules} threshold detections (thresholds.enabled: false). Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
   );
   const config = runConfigCost(resources, print);
   return [
@@ -441,6 +462,12 @@ export function runCost(
       figure: `${usd(b)} / account-region-month`,
       target: `<= $${COST_TARGET_USD}`,
       pass: b <= COST_TARGET_USD,
+    },
+    {
+      name: "monthly list price, no threshold detections",
+      figure: `${usd(d)} / account-region-month`,
+      target: `<= $${COST_TARGET_USD}`,
+      pass: d <= COST_TARGET_USD,
     },
     {
       name: "monthly list price, no default composites",

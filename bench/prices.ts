@@ -76,6 +76,18 @@ export const PRICES = {
     source: "AWS CloudTrail pricing, Trails",
     checked: true,
   },
+  contributorInsightsRule: {
+    usd: 0.5,
+    unit: "Contributor Insights rule-month (CloudWatch Logs)",
+    source: "Amazon CloudWatch pricing, Contributor Insights",
+    checked: true,
+  },
+  contributorInsightsEvents: {
+    usd: 0.02,
+    unit: "1,000,000 log events matched by a Contributor Insights rule",
+    source: "Amazon CloudWatch pricing, Contributor Insights",
+    checked: true,
+  },
   insightsEvents: {
     usd: 0.35,
     unit: "100,000 events analysed (per Insights type)",

@@ -35,6 +35,12 @@ export interface RemediationOptions {
    * @default []
    */
   readonly protectedKeyArns?: pulumi.Input<string>[];
+  /**
+   * Accounts a Lambda function may be shared with besides this one (remove-lambda-permission
+   * only): AddPermission to any other account is undone.
+   * @default []
+   */
+  readonly partnerAccountIds?: string[];
 }
 
 /**
@@ -216,6 +222,7 @@ const REMEDIATION_OPTIONS = obj("an object with mode, allowedPublicPorts, protec
   mode: str("off, dry-run or enforce"),
   allowedPublicPorts: list("a list of port numbers", num("a port number")),
   protectedKeyArns: list("a list of KMS key ARNs", str(ARN)),
+  partnerAccountIds: list("a list of 12-digit account ids", str("an account id (a string)")),
 });
 /** The shape of the arguments (first validation pass). */
 const ARGS_SHAPE = {
@@ -543,6 +550,9 @@ export class AutoRemediator extends pulumi.ComponentResource {
                 excludedAccounts: args.crossAccount.excludedAccounts ?? [],
               },
             }
+          : {}),
+        ...(id === RemediationId.RemoveLambdaPermission
+          ? { partnerAccountIds: options.partnerAccountIds ?? [] }
           : {}),
       };
       const resultPolicy =

@@ -28,6 +28,14 @@
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
 import { RemediationId, Severity } from "./types";
+import { CREDENTIAL_ACCESS } from "./catalog/credentialAccess";
+import { DEFENSE_EVASION } from "./catalog/defenseEvasion";
+import { DISCOVERY } from "./catalog/discovery";
+import { EXECUTION } from "./catalog/execution";
+import { EXFILTRATION } from "./catalog/exfiltration";
+import { IMPACT } from "./catalog/impact";
+import { LATERAL_MOVEMENT } from "./catalog/lateralMovement";
+import { PERSISTENCE } from "./catalog/persistence";
 import { COMPLIANCE_DETECTIONS } from "./catalog/complianceDetections";
 
 /**
@@ -92,7 +100,8 @@ const ANY_PUBLIC_ACCESS_BLOCK_OFF = {
   ],
 };
 
-export const CATALOG: readonly Detection[] = [
+/** The first 40 detections: CIS 4.1-4.15, audit logging, credentials, exposure. */
+const FOUNDATION: readonly Detection[] = [
   // ---------------------------------------------------------------- CIS 4.1-4.15
   {
     id: "unauthorized-api-calls",
@@ -944,7 +953,7 @@ export const CATALOG: readonly Detection[] = [
     id: "account-public-access-block-removed",
     title: "S3 account public access block removed",
     description:
-      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard. Alert only: block-public-bucket restores bucket-level blocks, not the account's.",
+      "DeleteAccountPublicAccessBlock, or PutAccountPublicAccessBlock with a setting false: every bucket of the account loses the account-level guard. The remediation puts the four settings back.",
     severity: Severity.Critical,
     references: { mitre: ["T1530"] },
     eventPattern: {
@@ -969,6 +978,7 @@ export const CATALOG: readonly Detection[] = [
       resource: "account <account>",
       body: "Put the account-level public access block back (all four settings true).",
     },
+    remediation: RemediationId.BlockAccountPublicAccess,
   },
   {
     id: "s3-bucket-made-public",
@@ -1171,6 +1181,23 @@ export const CATALOG: readonly Detection[] = [
     },
     remediation: RemediationId.RestartConfigRecorder,
   },
+];
+
+/**
+ * Every detection: the foundation above, then one file per MITRE ATT&CK tactic under
+ * core/catalog/, then the AWS Config compliance detections (ids are unique across all of them;
+ * tests/catalog.test.ts checks it).
+ */
+export const CATALOG: readonly Detection[] = [
+  ...FOUNDATION,
+  ...CREDENTIAL_ACCESS,
+  ...EXECUTION,
+  ...PERSISTENCE,
+  ...LATERAL_MOVEMENT,
+  ...DEFENSE_EVASION,
+  ...EXFILTRATION,
+  ...IMPACT,
+  ...DISCOVERY,
   // AWS Config compliance changes (core/catalog/complianceDetections.ts)
   ...COMPLIANCE_DETECTIONS,
 ];

@@ -172,6 +172,62 @@ export function remediationStatements(
         })),
       ];
     }
+    case RemediationId.RemoveLambdaPermission:
+      return [
+        allow(
+          "RemoveFunctionPermissions",
+          ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
+          `arn:${p}:lambda:${r}:${a}:function:*`,
+        ),
+      ];
+    case RemediationId.RestrictFunctionUrl:
+      return [
+        allow(
+          "RestrictFunctionUrls",
+          ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+          `arn:${p}:lambda:${r}:${a}:function:*`,
+        ),
+      ];
+    case RemediationId.RestoreBucketVersioning:
+      return [
+        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets
+        // (every call also names this account as the expected bucket owner).
+        allow(
+          "RestoreVersioning",
+          ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
+          `arn:${p}:s3:::*`,
+          inAccount,
+        ),
+      ];
+    case RemediationId.RestoreEbsEncryption:
+      return [
+        // Account-level settings: no resource-level permission; this region's only.
+        allow(
+          "RestoreEbsEncryption",
+          ["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
+          "*",
+          inRegion,
+        ),
+      ];
+    case RemediationId.EnableGuardDuty:
+      return [
+        allow(
+          "EnableDetectors",
+          ["guardduty:GetDetector", "guardduty:UpdateDetector"],
+          `arn:${p}:guardduty:${r}:${a}:detector/*`,
+        ),
+      ];
+    case RemediationId.BlockAccountPublicAccess:
+      return [
+        // Account-level actions: no resource type in the Service Authorization Reference; the
+        // role's credentials reach only this account, and the calls are made in this region.
+        allow(
+          "BlockAccountPublicAccess",
+          ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"],
+          "*",
+          inRegion,
+        ),
+      ];
   }
 }
 

@@ -66,11 +66,27 @@ export interface AlarmsConfig {
   readonly includeDefaultComposites: boolean;
 }
 
+/** Limits of one threshold detection (core/thresholds.ts). */
+export interface ThresholdLimitConfig {
+  readonly threshold?: number;
+  readonly periodSeconds?: number;
+}
+
+/** Threshold detections per principal or source (Contributor Insights rules and their alarms). */
+export interface ThresholdsConfig {
+  /** Deploy them (with the trail): $0.50 a month per rule plus $0.10 per alarm. */
+  readonly enabled: boolean;
+  readonly disabled: string[];
+  readonly limits: Record<string, ThresholdLimitConfig>;
+}
+
 export interface RemediationConfig {
   readonly defaultMode: RemediationMode;
   readonly modes: Partial<Record<RemediationId, RemediationMode>>;
   readonly allowedPublicPorts: number[];
   readonly protectedKeyArns: string[];
+  /** Accounts Lambda functions may be shared with (remove-lambda-permission). */
+  readonly partnerAccountIds: string[];
   readonly exemptTag: { key: string; value: string };
   readonly trustedPrincipalArns: string[];
   readonly logRetentionDays: number;
@@ -140,6 +156,7 @@ export interface StackConfig {
   readonly trail: TrailConfig;
   readonly detections: DetectionsConfig;
   readonly alarms: AlarmsConfig;
+  readonly thresholds: ThresholdsConfig;
   readonly remediation: RemediationConfig;
   readonly operations: OperationsConfig;
   readonly chat: ChatConfig;
@@ -157,6 +174,7 @@ export const CONFIG_KEYS = [
   "trail",
   "detections",
   "alarms",
+  "thresholds",
   "remediation",
   "operations",
   "chat",
@@ -290,11 +308,13 @@ const KNOWN_FIELDS: Record<string, string[]> = {
   trail: [...Object.keys(DEFAULTS.trail), "organizationId"],
   detections: ["disabled", "severityOverrides", "forwardGlobalEvents"],
   alarms: ["disabledControls", "overrides", "suppressChildActions", "includeDefaultComposites"],
+  thresholds: ["enabled", "disabled", "limits"],
   remediation: [
     "defaultMode",
     "modes",
     "allowedPublicPorts",
     "protectedKeyArns",
+    "partnerAccountIds",
     "exemptTag",
     "trustedPrincipalArns",
     "logRetentionDays",
@@ -462,6 +482,27 @@ export function parseStackConfig(
       ),
     };
   }
+  const thresholdsRaw = r.object(get("thresholds"), "thresholds");
+  const limits: Record<string, ThresholdLimitConfig> = {};
+  for (const [id, value] of Object.entries(r.object(thresholdsRaw.limits, "thresholds.limits"))) {
+    const path = `thresholds.limits.${id}`;
+    const raw = r.object(value, path);
+    for (const key of Object.keys(raw)) {
+      if (!["threshold", "periodSeconds"].includes(key)) {
+        r.problems.push(`${path}.${key}: unknown setting; known: threshold, periodSeconds`);
+      }
+    }
+    limits[id] = {
+      threshold: r.optionalInteger(raw.threshold, `${path}.threshold`, 1, 1_000_000),
+      periodSeconds: r.optionalInteger(raw.periodSeconds, `${path}.periodSeconds`, 60, 86400),
+    };
+  }
+  const thresholds: ThresholdsConfig = {
+    enabled: r.boolean(thresholdsRaw.enabled, "thresholds.enabled", false),
+    disabled: r.strings(thresholdsRaw.disabled, "thresholds.disabled"),
+    limits,
+  };
+
   const alarms: AlarmsConfig = {
     disabledControls: r.strings(alarmsRaw.disabledControls, "alarms.disabledControls"),
     overrides,
@@ -521,6 +562,9 @@ export function parseStackConfig(
     allowedPublicPorts,
     protectedKeyArns: r.strings(remRaw.protectedKeyArns, "remediation.protectedKeyArns", (s) =>
       isKmsKeyArn(s) ? undefined : `"${s}" is not a KMS key ARN`,
+    ),
+    partnerAccountIds: r.strings(remRaw.partnerAccountIds, "remediation.partnerAccountIds", (s) =>
+      /^\d{12}$/.test(s) ? undefined : `"${s}" is not a 12-digit account id`,
     ),
     exemptTag,
     trustedPrincipalArns: r.strings(
@@ -687,6 +731,7 @@ export function parseStackConfig(
     trail,
     detections,
     alarms,
+    thresholds,
     remediation,
     operations,
     chat,

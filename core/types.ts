@@ -30,6 +30,12 @@ export enum RemediationId {
   CancelKeyDeletion = "cancel-key-deletion",
   RestartConfigRecorder = "restart-config-recorder",
   UnshareSnapshot = "unshare-snapshot",
+  RemoveLambdaPermission = "remove-lambda-permission",
+  RestrictFunctionUrl = "restrict-function-url",
+  RestoreBucketVersioning = "restore-bucket-versioning",
+  RestoreEbsEncryption = "restore-ebs-encryption",
+  EnableGuardDuty = "enable-guardduty",
+  BlockAccountPublicAccess = "block-account-public-access",
 }
 
 export const REMEDIATION_IDS: readonly RemediationId[] = Object.values(RemediationId);

@@ -13,6 +13,12 @@ import { createRestartAuditLoggingHandler } from "./restartAuditLogging";
 import { createRestartConfigRecorderHandler } from "./restartConfigRecorder";
 import { createRevokeWorldIngressHandler } from "./revokeWorldIngress";
 import { createUnshareSnapshotHandler } from "./unshareSnapshot";
+import { createBlockAccountPublicAccessHandler } from "./blockAccountPublicAccess";
+import { createEnableGuardDutyHandler } from "./enableGuardDuty";
+import { createRemoveLambdaPermissionHandler } from "./removeLambdaPermission";
+import { createRestoreBucketVersioningHandler } from "./restoreBucketVersioning";
+import { createRestoreEbsEncryptionHandler } from "./restoreEbsEncryption";
+import { createRestrictFunctionUrlHandler } from "./restrictFunctionUrl";
 
 export type { RemediationResult, RemediationSettings } from "./common";
 export type { RevokeWorldIngressSettings } from "./revokeWorldIngress";
@@ -33,6 +39,12 @@ export const HANDLER_FACTORIES: Record<RemediationId, Factory> = {
   [RemediationId.CancelKeyDeletion]: createCancelKeyDeletionHandler as Factory,
   [RemediationId.RestartConfigRecorder]: createRestartConfigRecorderHandler,
   [RemediationId.UnshareSnapshot]: createUnshareSnapshotHandler,
+  [RemediationId.RemoveLambdaPermission]: createRemoveLambdaPermissionHandler as Factory,
+  [RemediationId.RestrictFunctionUrl]: createRestrictFunctionUrlHandler,
+  [RemediationId.RestoreBucketVersioning]: createRestoreBucketVersioningHandler,
+  [RemediationId.RestoreEbsEncryption]: createRestoreEbsEncryptionHandler,
+  [RemediationId.EnableGuardDuty]: createEnableGuardDutyHandler,
+  [RemediationId.BlockAccountPublicAccess]: createBlockAccountPublicAccessHandler,
 };
 
 /** Defaults of the remediation-specific settings, merged under the caller's settings. */
@@ -44,4 +56,10 @@ export const DEFAULT_SETTINGS: Record<RemediationId, Record<string, unknown>> = 
   [RemediationId.CancelKeyDeletion]: { protectedKeyArns: [], enableAfterCancel: true },
   [RemediationId.RestartConfigRecorder]: {},
   [RemediationId.UnshareSnapshot]: {},
+  [RemediationId.RemoveLambdaPermission]: { partnerAccountIds: [] },
+  [RemediationId.RestrictFunctionUrl]: {},
+  [RemediationId.RestoreBucketVersioning]: {},
+  [RemediationId.RestoreEbsEncryption]: {},
+  [RemediationId.EnableGuardDuty]: {},
+  [RemediationId.BlockAccountPublicAccess]: {},
 };

@@ -33,7 +33,10 @@ import {
   DescribeImageAttributeCommand,
   DescribeSecurityGroupsCommand,
   DescribeSnapshotAttributeCommand,
+  DisableEbsEncryptionByDefaultCommand,
   EC2Client,
+  EnableEbsEncryptionByDefaultCommand,
+  GetEbsEncryptionByDefaultCommand,
   IpPermission,
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
@@ -44,6 +47,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import {
   CreateAccessKeyCommand,
+  CreateRoleCommand,
   CreateUserCommand,
   IAMClient,
   ListAccessKeysCommand,
@@ -60,11 +64,35 @@ import {
 import {
   CreateBucketCommand,
   DeletePublicAccessBlockCommand,
+  GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
   PutBucketTaggingCommand,
+  PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import {
+  CreateDetectorCommand,
+  GetDetectorCommand,
+  GuardDutyClient,
+  UpdateDetectorCommand,
+} from "@aws-sdk/client-guardduty";
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  CreateFunctionUrlConfigCommand,
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  RemovePermissionCommand,
+  UpdateFunctionUrlConfigCommand,
+} from "@aws-sdk/client-lambda";
+import {
+  DeletePublicAccessBlockCommand as DeleteAccountPublicAccessBlockCommand,
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
+  S3ControlClient,
+} from "@aws-sdk/client-s3-control";
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from "@aws-sdk/client-sns";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -952,6 +980,363 @@ const amiMadePublic: Scenario = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Lambda permissions and function URLs, bucket versioning, EBS default encryption, GuardDuty,
+// the account-level public access block (the `detect` branch's remediations). Their clients are
+// made from the context's endpoint and region when needed.
+
+/** The SDK clients these scenarios use, beyond the context's. */
+function moreClients(ctx: ScenarioContext) {
+  const config = clientConfig(ctx.endpoint, ctx.region);
+  return {
+    lambda: new LambdaClient(config),
+    guardduty: new GuardDutyClient(config),
+    // S3 Control puts the account id in the host name; an emulator endpoint cannot take that.
+    s3control: new S3ControlClient({
+      ...config,
+      endpointProvider: () => ({ url: new URL(ctx.endpoint) }),
+    }),
+  };
+}
+
+/** An empty but valid zip archive (end of central directory only): moto stores it as the code. */
+const EMPTY_ZIP = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+
+/** A function (and its execution role) for the Lambda scenarios. */
+async function createFunction(
+  ctx: ScenarioContext,
+  tags: Record<string, string> | undefined,
+): Promise<{ name: string; arn: string }> {
+  const name = uniqueName("orders-api");
+  const role = await ctx.clients.iam.send(
+    new CreateRoleCommand({
+      RoleName: `${name}-role`,
+      AssumeRolePolicyDocument: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      }),
+    }),
+  );
+  const fn = await moreClients(ctx).lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: "nodejs20.x",
+      Handler: "index.handler",
+      Role: role.Role!.Arn!,
+      Code: { ZipFile: EMPTY_ZIP },
+      Tags: tags,
+    }),
+  );
+  return { name, arn: fn.FunctionArn! };
+}
+
+/** The statement ids of a function's resource policy ([] when it has none). */
+async function statementIds(ctx: ScenarioContext, name: string): Promise<string[]> {
+  try {
+    const out = await moreClients(ctx).lambda.send(new GetPolicyCommand({ FunctionName: name }));
+    const policy = JSON.parse(out.Policy ?? "{}") as { Statement?: { Sid?: string }[] };
+    return (policy.Statement ?? []).map((s) => s.Sid ?? "");
+  } catch (error) {
+    if ((error as Error).name === "ResourceNotFoundException") return [];
+    throw error;
+  }
+}
+
+const lambdaPermissionPublic: Scenario = {
+  id: "lambda-permission-public",
+  title: "Lambda function opened to everyone (AddPermission to any principal)",
+  remediation: RemediationId.RemoveLambdaPermission,
+  taggable: true,
+  async setup(ctx, options) {
+    const { lambda } = moreClients(ctx);
+    const fn = await createFunction(ctx, options?.tags);
+    // The owner's own grant, which must stay: S3 notifications of one bucket.
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: fn.name,
+        StatementId: "s3-notifications",
+        Action: "lambda:InvokeFunction",
+        Principal: "s3.amazonaws.com",
+        SourceArn: "arn:aws:s3:::orders-inbox",
+      }),
+    );
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: fn.name,
+        StatementId: "public-invoke",
+        Action: "lambda:InvokeFunction",
+        Principal: "*",
+      }),
+    );
+    const record = attackerRecord(ctx, {
+      eventSource: "lambda.amazonaws.com",
+      eventName: "AddPermission20150331v2",
+      command: "lambda.add-permission",
+      requestParameters: {
+        functionName: fn.name,
+        statementId: "public-invoke",
+        action: "lambda:InvokeFunction",
+        principal: "*",
+      },
+      responseElements: {
+        statement: JSON.stringify({
+          Sid: "public-invoke",
+          Effect: "Allow",
+          Principal: "*",
+          Action: "lambda:InvokeFunction",
+          Resource: fn.arn,
+        }),
+      },
+    });
+    return { record, resource: fn.name };
+  },
+  async verify(ctx, { resource }) {
+    const sids = await statementIds(ctx, resource);
+    return {
+      safe: !sids.includes("public-invoke") && sids.includes("s3-notifications"),
+      detail: `function ${resource} policy statements: ${sids.join(", ") || "none"}`,
+    };
+  },
+  async fix(ctx, { resource }) {
+    await moreClients(ctx).lambda.send(
+      new RemovePermissionCommand({ FunctionName: resource, StatementId: "public-invoke" }),
+    );
+  },
+};
+
+const functionUrlPublic: Scenario = {
+  id: "lambda-function-url-public",
+  title: "Lambda function URL without authentication (AuthType NONE)",
+  remediation: RemediationId.RestrictFunctionUrl,
+  taggable: true,
+  async setup(ctx, options) {
+    const fn = await createFunction(ctx, options?.tags);
+    const url = await moreClients(ctx).lambda.send(
+      new CreateFunctionUrlConfigCommand({ FunctionName: fn.name, AuthType: "NONE" }),
+    );
+    const record = attackerRecord(ctx, {
+      eventSource: "lambda.amazonaws.com",
+      eventName: "CreateFunctionUrlConfig20211031",
+      command: "lambda.create-function-url-config",
+      requestParameters: { functionName: fn.name, authType: "NONE" },
+      responseElements: {
+        functionUrl: url.FunctionUrl,
+        functionArn: fn.arn,
+        authType: "NONE",
+        creationTime: url.CreationTime,
+      },
+    });
+    return { record, resource: fn.name };
+  },
+  async verify(ctx, { resource }) {
+    const url = await moreClients(ctx).lambda.send(
+      new GetFunctionUrlConfigCommand({ FunctionName: resource }),
+    );
+    return {
+      safe: url.AuthType === "AWS_IAM",
+      detail: `function ${resource} URL auth type ${url.AuthType}`,
+    };
+  },
+  async fix(ctx, { resource }) {
+    await moreClients(ctx).lambda.send(
+      new UpdateFunctionUrlConfigCommand({ FunctionName: resource, AuthType: "AWS_IAM" }),
+    );
+  },
+};
+
+const bucketVersioningSuspended: Scenario = {
+  id: "bucket-versioning-suspended",
+  title: "S3 bucket versioning suspended",
+  remediation: RemediationId.RestoreBucketVersioning,
+  taggable: true,
+  async setup(ctx, options) {
+    const { s3 } = ctx.clients;
+    const bucket = uniqueName("invoices");
+    await createBucket(ctx, bucket);
+    const tags = Object.entries(options?.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    if (tags.length > 0) {
+      await s3.send(new PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet: tags } }));
+    }
+    const versioning = (Status: "Enabled" | "Suspended") =>
+      s3.send(
+        new PutBucketVersioningCommand({ Bucket: bucket, VersioningConfiguration: { Status } }),
+      );
+    await versioning("Enabled");
+    await versioning("Suspended");
+    const record = attackerRecord(ctx, {
+      eventSource: "s3.amazonaws.com",
+      eventName: "PutBucketVersioning",
+      command: "s3api.put-bucket-versioning",
+      host: `s3.${ctx.region}.amazonaws.com`,
+      requestParameters: {
+        bucketName: bucket,
+        Host: `s3.${ctx.region}.amazonaws.com`,
+        versioning: "",
+        VersioningConfiguration: {
+          Status: "Suspended",
+          xmlns: "http://s3.amazonaws.com/doc/2006-03-01/",
+        },
+      },
+      responseElements: null,
+      extra: {
+        resources: [
+          { accountId: ctx.account, type: "AWS::S3::Bucket", ARN: `arn:aws:s3:::${bucket}` },
+        ],
+      },
+    });
+    return { record, resource: bucket };
+  },
+  async verify(ctx, { resource }) {
+    const out = await ctx.clients.s3.send(new GetBucketVersioningCommand({ Bucket: resource }));
+    return {
+      safe: out.Status === "Enabled",
+      detail: `bucket ${resource} versioning ${out.Status ?? "never enabled"}`,
+    };
+  },
+  async fix(ctx, { resource }) {
+    await ctx.clients.s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: resource,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+  },
+};
+
+const ebsEncryptionDisabled: Scenario = {
+  id: "ebs-encryption-by-default-disabled",
+  title: "EBS encryption by default disabled",
+  remediation: RemediationId.RestoreEbsEncryption,
+  taggable: false,
+  async setup(ctx) {
+    const { ec2 } = ctx.clients;
+    await ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+    await ec2.send(new DisableEbsEncryptionByDefaultCommand({}));
+    const record = attackerRecord(ctx, {
+      eventSource: "ec2.amazonaws.com",
+      eventName: "DisableEbsEncryptionByDefault",
+      command: "ec2.disable-ebs-encryption-by-default",
+      requestParameters: { DisableEbsEncryptionByDefaultRequest: "" },
+      responseElements: {
+        requestId: "",
+        DisableEbsEncryptionByDefaultResponse: {
+          xmlns: "http://ec2.amazonaws.com/doc/2016-11-15/",
+          ebsEncryptionByDefault: false,
+        },
+      },
+    });
+    return { record, resource: `account ${ctx.account}` };
+  },
+  async verify(ctx) {
+    const out = await ctx.clients.ec2.send(new GetEbsEncryptionByDefaultCommand({}));
+    return {
+      safe: out.EbsEncryptionByDefault === true,
+      detail: `EBS encryption by default ${out.EbsEncryptionByDefault ? "on" : "off"} in ${ctx.region}`,
+    };
+  },
+  async fix(ctx) {
+    await ctx.clients.ec2.send(new EnableEbsEncryptionByDefaultCommand({}));
+  },
+};
+
+const guardDutySuspended: Scenario = {
+  id: "guardduty-detector-suspended",
+  title: "GuardDuty detector suspended (UpdateDetector enable false)",
+  remediation: RemediationId.EnableGuardDuty,
+  taggable: true,
+  async setup(ctx, options) {
+    const { guardduty } = moreClients(ctx);
+    const created = await guardduty.send(
+      new CreateDetectorCommand({ Enable: true, Tags: options?.tags }),
+    );
+    const detectorId = created.DetectorId!;
+    await guardduty.send(new UpdateDetectorCommand({ DetectorId: detectorId, Enable: false }));
+    const record = attackerRecord(ctx, {
+      eventSource: "guardduty.amazonaws.com",
+      eventName: "UpdateDetector",
+      command: "guardduty.update-detector",
+      requestParameters: { detectorId, enable: false },
+      responseElements: null,
+    });
+    return { record, resource: detectorId };
+  },
+  async verify(ctx, { resource }) {
+    const out = await moreClients(ctx).guardduty.send(
+      new GetDetectorCommand({ DetectorId: resource }),
+    );
+    return { safe: out.Status === "ENABLED", detail: `detector ${resource} ${out.Status}` };
+  },
+  async fix(ctx, { resource }) {
+    await moreClients(ctx).guardduty.send(
+      new UpdateDetectorCommand({ DetectorId: resource, Enable: true }),
+    );
+  },
+};
+
+const accountPublicAccessBlockDeleted: Scenario = {
+  id: "account-public-access-block-deleted",
+  title: "S3 account-level public access block deleted",
+  remediation: RemediationId.BlockAccountPublicAccess,
+  taggable: false,
+  async setup(ctx) {
+    const { s3control } = moreClients(ctx);
+    await s3control.send(
+      new PutAccountPublicAccessBlockCommand({
+        AccountId: ctx.account,
+        PublicAccessBlockConfiguration: ALL_BLOCKED,
+      }),
+    );
+    await s3control.send(new DeleteAccountPublicAccessBlockCommand({ AccountId: ctx.account }));
+    const record = attackerRecord(ctx, {
+      eventSource: "s3.amazonaws.com",
+      eventName: "DeleteAccountPublicAccessBlock",
+      command: "s3control.delete-public-access-block",
+      host: `${ctx.account}.s3-control.${ctx.region}.amazonaws.com`,
+      requestParameters: {
+        accountId: ctx.account,
+        Host: `${ctx.account}.s3-control.${ctx.region}.amazonaws.com`,
+      },
+      responseElements: null,
+    });
+    return { record, resource: `account ${ctx.account}` };
+  },
+  async verify(ctx) {
+    try {
+      const out = await moreClients(ctx).s3control.send(
+        new GetAccountPublicAccessBlockCommand({ AccountId: ctx.account }),
+      );
+      const config = out.PublicAccessBlockConfiguration ?? {};
+      const off = Object.keys(ALL_BLOCKED).filter(
+        (key) => config[key as keyof typeof ALL_BLOCKED] !== true,
+      );
+      return {
+        safe: off.length === 0,
+        detail:
+          off.length === 0 ? "account: all four settings on" : `account: ${off.join(", ")} off`,
+      };
+    } catch (error) {
+      if ((error as Error).name === "NoSuchPublicAccessBlockConfiguration") {
+        return { safe: false, detail: `account ${ctx.account} has no public access block` };
+      }
+      throw error;
+    }
+  },
+  async fix(ctx) {
+    await moreClients(ctx).s3control.send(
+      new PutAccountPublicAccessBlockCommand({
+        AccountId: ctx.account,
+        PublicAccessBlockConfiguration: ALL_BLOCKED,
+      }),
+    );
+  },
+};
+
 /** Every scenario, keyed order: one or more per remediation. */
 export const SCENARIOS: readonly Scenario[] = [
   worldIngressScenario("sg-world-ssh-ipv4", "security group opened to 0.0.0.0/0 on port 22", {
@@ -977,6 +1362,12 @@ export const SCENARIOS: readonly Scenario[] = [
   configRecorderStopped,
   snapshotMadePublic,
   amiMadePublic,
+  lambdaPermissionPublic,
+  functionUrlPublic,
+  bucketVersioningSuspended,
+  ebsEncryptionDisabled,
+  guardDutySuspended,
+  accountPublicAccessBlockDeleted,
 ];
 
 /** The scenario with this id; throws with the known ids otherwise. */

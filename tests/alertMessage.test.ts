@@ -8,6 +8,7 @@ import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { Severity } from "../core/types";
 import { EVENT_SAMPLES, PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
+import { TACTIC_SAMPLES } from "./helpers/tacticSamples";
 
 const byId = (id: string): Detection => CATALOG.find((d) => d.id === id)!;
 
@@ -26,6 +27,13 @@ function allEvents(): { label: string; event: unknown }[] {
   }
   for (const sample of EVENT_SAMPLES) {
     events.push({ label: `event/${sample.name}`, event: sample.event });
+  }
+  for (const sample of TACTIC_SAMPLES) {
+    events.push({ label: `tactic/${sample.id}`, event: toEventBridgeEvent(sample.positive) });
+    events.push({
+      label: `tactic/${sample.id}/negative`,
+      event: toEventBridgeEvent(sample.negative),
+    });
   }
   return events;
 }

@@ -112,7 +112,7 @@ const CASES: [string, () => unknown, string][] = [
           deadLetterQueueArn: "arn:aws:sqs:eu-west-1:123456789012:dlq",
         },
       } as Loose),
-    'watcher.detectionRemediations.root-usage: "nuke-account" is not a remediation id; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot',
+    'watcher.detectionRemediations.root-usage: "nuke-account" is not a remediation id; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot, remove-lambda-permission, restrict-function-url, restore-bucket-versioning, restore-ebs-encryption, enable-guardduty, block-account-public-access',
   ],
   [
     "SecurityRuleWatcher with disabled detections as an output of a list",

@@ -162,6 +162,7 @@ describe("bench: cost calculator", () => {
   const small: Inventory = {
     metricAlarms: 2,
     compositeAlarms: 1,
+    contributorRules: 0,
     kmsKeys: 1,
     metricFilters: 0,
     metricFiltersWithDefault: 0,
@@ -197,6 +198,20 @@ describe("bench: cost calculator", () => {
     // alarms 2 x 0.10 + composite 0.50 + key 1.00 + 10,000 KMS requests 0.03
     // + 10 publishes (0.000005) + 10 emails (0.0002) + 20 GB-s (0.000333334) + 10 requests (0.000002)
     expect(total(monthlyCost(small, quiet))).to.be.closeTo(1.730540334, 1e-9);
+  });
+
+  it("prices Contributor Insights rules at $0.50 each plus $0.02 per million events matched", () => {
+    const lines = monthlyCost(
+      { ...small, trails: 1, trailToCloudWatchLogs: true, contributorRules: 5 },
+      { ...quiet, managementEventsPerMonth: 1_000_000, writeShare: 0.2 },
+    );
+    const rules = lines.find((l) => l.item.startsWith("Contributor Insights"))!;
+    expect(rules.quantity).to.equal("5 rules, at most 5.0 M events matched");
+    expect(rules.usd).to.be.closeTo(5 * 0.5 + 5 * 0.02, 1e-9);
+    const without = monthlyCost({ ...small, contributorRules: 5 }, quiet).find((l) =>
+      l.item.startsWith("Contributor Insights"),
+    )!;
+    expect(without.usd).to.be.closeTo(2.5, 1e-9);
   });
 
   it("Insights analyses write events twice and read events once (both types)", () => {
@@ -238,6 +253,7 @@ describe("bench: cost calculator", () => {
     const inv = inventoryOf([
       r("aws:cloudwatch/metricAlarm:MetricAlarm", "a1"),
       r("aws:cloudwatch/compositeAlarm:CompositeAlarm", "c1"),
+      r("aws:cloudwatch/contributorInsightRule:ContributorInsightRule", "cr1"),
       r("aws:kms/key:Key", "k1"),
       r("aws:kms/key:Key", "k2"),
       r("aws:cloudwatch/logMetricFilter:LogMetricFilter", "f1", {
@@ -261,6 +277,7 @@ describe("bench: cost calculator", () => {
     expect(inv).to.include({
       metricAlarms: 1,
       compositeAlarms: 1,
+      contributorRules: 1,
       kmsKeys: 2,
       metricFilters: 1,
       metricFiltersWithDefault: 1,

@@ -52,7 +52,14 @@ const custom: Detection = {
  * Sources whose events EventBridge receives in us-east-1 only: CloudTrail's global services, and
  * AWS Health, whose only catalog detection is about IAM credentials (a global event).
  */
-const GLOBAL_SOURCES = ["aws.iam", "aws.sts", "aws.organizations", "aws.signin", "aws.health"];
+const GLOBAL_SOURCES = [
+  "aws.iam",
+  "aws.sts",
+  "aws.organizations",
+  "aws.signin",
+  "aws.health",
+  "aws.account",
+];
 
 describe("detection catalog", () => {
   it("has at least 25 detections with unique kebab-case ids", () => {
@@ -174,6 +181,12 @@ describe("detection catalog", () => {
         "security-group-rule-open-all-ports",
       ],
       [RemediationId.RestartConfigRecorder]: ["config-recorder-stopped"],
+      [RemediationId.BlockAccountPublicAccess]: ["account-public-access-block-removed"],
+      [RemediationId.RemoveLambdaPermission]: ["lambda-permission-external"],
+      [RemediationId.RestrictFunctionUrl]: ["lambda-function-url-public"],
+      [RemediationId.EnableGuardDuty]: ["guardduty-detector-suspended"],
+      [RemediationId.RestoreEbsEncryption]: ["ebs-default-encryption-disabled"],
+      [RemediationId.RestoreBucketVersioning]: ["s3-versioning-suspended"],
     });
   });
 
@@ -184,7 +197,7 @@ describe("detection catalog", () => {
     expect(alertOnly.map((d) => [d.id, d.remediation])).to.deep.equal([
       ["access-key-flagged-compromised", undefined],
       ["rds-snapshot-made-public", undefined],
-      ["account-public-access-block-removed", undefined],
+      ["s3-mfa-delete-disabled", undefined],
     ]);
   });
 
@@ -208,6 +221,16 @@ describe("detection catalog", () => {
       "role-trust-policy-changed",
       "admin-policy-attached",
       "federation-token-created",
+      "console-signin-token-from-keys",
+      "saml-provider-changed",
+      "oidc-provider-changed",
+      "iam-user-created",
+      "iam-permissions-boundary-removed",
+      "account-left-organization",
+      "region-opt-in-changed",
+      "mfa-device-removed",
+      "password-policy-deleted",
+      "key-tested-by-secret-scanner",
     ]);
   });
 

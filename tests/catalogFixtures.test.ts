@@ -5,6 +5,7 @@ import { CATALOG } from "../core/catalog";
 import { toEventBridgeEvent } from "../core/cloudtrailEvent";
 import { matchesPattern } from "../core/eventPattern";
 import { EVENT_SAMPLES, PANTHER_DIR, pantherRecord, VARIANTS } from "./helpers/detectionSamples";
+import { TACTIC_SAMPLES } from "./helpers/tacticSamples";
 
 /** The ids of the catalog detections whose pattern matches the EventBridge event, sorted. */
 function firingOn(event: unknown): string[] {
@@ -219,7 +220,7 @@ const REVIEWED: readonly [string, string, string[]][] = [
   ],
   ["aws_iam_compromised_key_quarantine", "PutUserPolicy-false", ["iam-policy-changes"]],
   ["aws_iam_create_role", "IAM Role Not Created", ["admin-policy-attached", "iam-policy-changes"]],
-  ["aws_iam_create_user", "IAM User Created", []],
+  ["aws_iam_create_user", "IAM User Created", ["iam-user-created"]],
   ["aws_iam_create_user", "IAM User Not Created", ["admin-policy-attached", "iam-policy-changes"]],
   ["aws_iam_policy_modified", "IAM Policy Change", ["iam-policy-changes"]],
   ["aws_iam_policy_modified", "IAM Policy Change Error", []],
@@ -360,7 +361,11 @@ const REVIEWED: readonly [string, string, string[]][] = [
   ],
   ["aws_s3_delete_public_access_block", "Different S3 Event", []],
   ["aws_s3_delete_public_access_block", "Non-S3 Event", []],
-  ["aws_s3_disable_bucket_logging", "Bucket Logging Disabled Successfully", []],
+  [
+    "aws_s3_disable_bucket_logging",
+    "Bucket Logging Disabled Successfully",
+    ["s3-access-logging-disabled"],
+  ],
   ["aws_s3_disable_bucket_logging", "Bucket Logging Disabled - Failed", ["unauthorized-api-calls"]],
   ["aws_s3_disable_mfa_delete", "MFA Delete Disabled - Failed", ["unauthorized-api-calls"]],
   [
@@ -410,6 +415,28 @@ const REVIEWED: readonly [string, string, string[]][] = [
     ["login-profile-set-for-other-user"],
   ],
   ["aws_vpc_flow_logs_deleted", "Logs Deleted", ["vpc-flow-logs-deleted"]],
+  // Records of the tactic files' detections beyond their samples (tests/helpers/tacticSamples.ts).
+  ["aws_bedrock_guardrail_update_delete", "Guardrail Updated", ["bedrock-guardrail-changed"]],
+  [
+    "aws_cloudtrail_ses_check_identity_verifications",
+    "GetIdentityVerificationStatus Event",
+    ["ses-sending-recon"],
+  ],
+  [
+    "aws_cloudtrail_ses_check_ses_sending_enabled",
+    "CheckSendingEnabled Event",
+    ["ses-sending-recon"],
+  ],
+  ["aws_cloudtrail_ses_list_identities", "ListIdentities Event", ["ses-sending-recon"]],
+  ["aws_ec2_traffic_mirroring", "ModifyTrafficMirrorSession", ["traffic-mirroring-set-up"]],
+  ["aws_rds_automated_backup_deleted", "Cluster Automated Backup Deleted", ["rds-backups-deleted"]],
+  [
+    "aws_rds_deletion_protection_disabled",
+    "RDS Cluster Deletion Protection Disabled with Backup Changes - Critical",
+    ["rds-deletion-protection-disabled"],
+  ],
+  ["aws_saml_activity", "DeleteSAMLProvider", ["saml-provider-changed"]],
+  ["aws_saml_activity", "UpdateSAMLProvider", ["saml-provider-changed"]],
   ["aws_vpce_access_denied", "VPC Endpoint Access Denied", []],
   ["aws_vpce_access_denied", "Not VPC Endpoint Event", ["unauthorized-api-calls"]],
   ["aws_vpce_sensitive_api_calls", "CloudTrail API Call Via VPC Endpoint", ["cloudtrail-changes"]],
@@ -438,6 +465,12 @@ describe("catalog on real CloudTrail records (Panther fixtures)", () => {
       const set = firingByCall.get(call) ?? new Set<string>();
       ids.forEach((id) => set.add(id));
       firingByCall.set(call, set);
+    }
+    // The tactic samples are reviewed too (tests/catalogTactics.test.ts): each positive record
+    // shows its detection firing on that call.
+    for (const { id, positive } of TACTIC_SAMPLES) {
+      const call = `${positive.eventSource}:${positive.eventName}:${positive.errorCode ? "failed" : "ok"}`;
+      firingByCall.set(call, new Set([...(firingByCall.get(call) ?? []), id]));
     }
     const unexpected: string[] = [];
     for (const file of fs.readdirSync(PANTHER_DIR).filter((f) => f.endsWith(".json"))) {
@@ -473,6 +506,7 @@ describe("catalog on real CloudTrail records (Panther fixtures)", () => {
       ...REVIEWED.flatMap(([, , ids]) => ids),
       ...VARIANTS.flatMap((s) => s.fires),
       ...EVENT_SAMPLES.flatMap((s) => s.fires),
+      ...TACTIC_SAMPLES.map((s) => s.id),
     ]);
     expect(CATALOG.map((d) => d.id).filter((id) => !fired.has(id))).to.deep.equal([]);
   });

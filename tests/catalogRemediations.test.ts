@@ -30,7 +30,14 @@ import {
   planRevokeWorldIngressFromCompliance,
 } from "../lambdas/revokeWorldIngress";
 import { planUnshareSnapshot, planUnshareSnapshotFromCompliance } from "../lambdas/unshareSnapshot";
+import { planRemoveLambdaPermission } from "../lambdas/removeLambdaPermission";
+import { planRestrictFunctionUrl } from "../lambdas/restrictFunctionUrl";
+import { planRestoreBucketVersioning } from "../lambdas/restoreBucketVersioning";
+import { planRestoreEbsEncryption } from "../lambdas/restoreEbsEncryption";
+import { planEnableGuardDuty } from "../lambdas/enableGuardDuty";
+import { planBlockAccountPublicAccess } from "../lambdas/blockAccountPublicAccess";
 import { EVENT_SAMPLES, PANTHER_DIR, VARIANTS } from "./helpers/detectionSamples";
+import { TACTIC_SAMPLES } from "./helpers/tacticSamples";
 
 type PlanKind = "act" | "ignore" | "reject";
 // The plan functions take their own settings type; each receives the full settings below.
@@ -61,6 +68,12 @@ const PLANS: Record<RemediationId, PlanFunction> = {
   ),
   [RemediationId.RestartConfigRecorder]: planRestartConfigRecorder,
   [RemediationId.UnshareSnapshot]: either(planUnshareSnapshot, planUnshareSnapshotFromCompliance),
+  [RemediationId.RemoveLambdaPermission]: planRemoveLambdaPermission,
+  [RemediationId.RestrictFunctionUrl]: planRestrictFunctionUrl,
+  [RemediationId.RestoreBucketVersioning]: planRestoreBucketVersioning,
+  [RemediationId.RestoreEbsEncryption]: planRestoreEbsEncryption,
+  [RemediationId.EnableGuardDuty]: planEnableGuardDuty,
+  [RemediationId.BlockAccountPublicAccess]: planBlockAccountPublicAccess,
 };
 
 /** What the AutoRemediator gives a handler in enforce mode, plus the handler's own defaults. */
@@ -103,6 +116,8 @@ const MALFORMED_FIXTURES: Readonly<Record<string, string>> = {
     "snapshot id 'snap-1111' is not a snapshot id (snap- and 8 or 17 hex)",
   "aws_ami_modified_for_public_access/AMI Made Public":
     "image id 'ami-1111' is not an AMI id (ami- and 8 or 17 hex)",
+  "aws_ec2_ebs_encryption_disabled/DisableEbsEncryptionByDefault Event":
+    "DisableEbsEncryptionByDefault without eventID, userIdentity and account",
 };
 
 /**
@@ -181,6 +196,10 @@ function reviewedEvents(): LabelledEvent[] {
   }
   for (const sample of EVENT_SAMPLES) {
     events.push({ label: `event/${sample.name}`, event: sample.event });
+  }
+  for (const sample of TACTIC_SAMPLES) {
+    events.push({ label: `tactic/${sample.id}/positive`, event: wrap(sample.positive) });
+    events.push({ label: `tactic/${sample.id}/negative`, event: wrap(sample.negative) });
   }
   return events;
 }

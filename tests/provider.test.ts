@@ -129,6 +129,23 @@ const SAMPLES: Record<string, Sample> = {
       },
     }),
   },
+  ThresholdAlarmGroup: {
+    typescript: async (name) =>
+      new lib.ThresholdAlarmGroup(name, {
+        logGroupName: "/cloudtrail/trail",
+        alertTopicArns: TOPICS,
+        resolutionTopicArn: RESOLUTIONS,
+        disabled: ["bedrock-invocations-per-principal"],
+        limits: { "enumeration-per-principal": { threshold: 2000, periodSeconds: 600 } },
+      }),
+    json: async () => ({
+      logGroupName: "/cloudtrail/trail",
+      alertTopicArns: TOPICS,
+      resolutionTopicArn: RESOLUTIONS,
+      disabled: ["bedrock-invocations-per-principal"],
+      limits: { "enumeration-per-principal": { threshold: 2000, periodSeconds: 600 } },
+    }),
+  },
   AutoRemediator: {
     typescript: async (name) =>
       new lib.AutoRemediator(name, {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
-import { catalogTable } from "../scripts/catalogTable";
+import { catalogTable, thresholdTable } from "../scripts/catalogTable";
 
 const ROOT = path.resolve(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -14,6 +14,12 @@ describe("README", () => {
     const match = readme.match(/<!-- catalog:start -->\n([\s\S]*?)\n<!-- catalog:end -->/);
     expect(match, "catalog markers").to.not.equal(null);
     expect(match![1]).to.equal(catalogTable());
+  });
+
+  it("holds the threshold detection table as it is", () => {
+    const match = readme.match(/<!-- thresholds:start -->\n([\s\S]*?)\n<!-- thresholds:end -->/);
+    expect(match, "thresholds markers").to.not.equal(null);
+    expect(match![1]).to.equal(thresholdTable());
   });
 
   it("names only npm scripts that exist", () => {

@@ -111,6 +111,46 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
       { Null: { "ec2:Add/userId": "false" } },
     ],
   ],
+  [RemediationId.RemoveLambdaPermission]: [
+    [
+      "Allow",
+      ["lambda:GetPolicy", "lambda:ListTags", "lambda:RemovePermission"],
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
+    ],
+  ],
+  [RemediationId.RestrictFunctionUrl]: [
+    [
+      "Allow",
+      ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
+    ],
+  ],
+  [RemediationId.RestoreBucketVersioning]: [
+    [
+      "Allow",
+      ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
+      "arn:aws:s3:::*",
+      IN_ACCOUNT,
+    ],
+  ],
+  [RemediationId.RestoreEbsEncryption]: [
+    [
+      "Allow",
+      ["ec2:GetEbsEncryptionByDefault", "ec2:EnableEbsEncryptionByDefault"],
+      "*",
+      IN_REGION,
+    ],
+  ],
+  [RemediationId.EnableGuardDuty]: [
+    [
+      "Allow",
+      ["guardduty:GetDetector", "guardduty:UpdateDetector"],
+      "arn:aws:guardduty:eu-west-1:123456789012:detector/*",
+    ],
+  ],
+  [RemediationId.BlockAccountPublicAccess]: [
+    ["Allow", ["s3:GetAccountPublicAccessBlock", "s3:PutAccountPublicAccessBlock"], "*", IN_REGION],
+  ],
 };
 
 const COMMON: [string, string[], string, Json?][] = [
@@ -225,6 +265,10 @@ describe("remediationPolicy", () => {
       "ec2:DescribeImageAttribute",
       "config:DescribeConfigurationRecorderStatus",
       "config:StartConfigurationRecorder",
+      "ec2:GetEbsEncryptionByDefault",
+      "ec2:EnableEbsEncryptionByDefault",
+      "s3:GetAccountPublicAccessBlock",
+      "s3:PutAccountPublicAccessBlock",
     ];
     fc.assert(
       fc.property(

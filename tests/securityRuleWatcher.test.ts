@@ -329,7 +329,7 @@ describe("SecurityRuleWatcher", () => {
       [
         "a missing topic",
         { alertTopicArns: { critical: TOPICS.critical, high: TOPICS.high, medium: TOPICS.medium } },
-        "alertTopicArns.info is required: detections unauthorized-api-calls, security-group-changes, nacl-changes, route-table-changes, vpc-changes have severity info",
+        "alertTopicArns.info is required: detections unauthorized-api-calls, security-group-changes, nacl-changes, route-table-changes, vpc-changes, ssm-command-sent, ssm-session-opened, iam-user-created, ec2-instance-connect-key-sent have severity info",
       ],
       [
         "an unknown topic key",

@@ -25,6 +25,7 @@ const COMPONENTS = [
   "aws-security-watch:index:AuditTrail::audit",
   "aws-security-watch:index:SecurityRuleWatcher::watch",
   "aws-security-watch:index:CompositeAlarmGroup::cis",
+  "aws-security-watch:index:ThresholdAlarmGroup::thresholds",
   "aws-security-watch:index:AutoRemediator::remediate",
   "aws-security-watch:index:OperationsDashboard::ops",
   "aws-security-watch:index:SecurityEventArchive::archive",

@@ -41,7 +41,13 @@ describe("stack configuration", () => {
       organizationId: undefined,
     });
     expect(config.remediation.defaultMode).to.equal(RemediationMode.DryRun);
-    expect(Object.values(config.remediation.modes)).to.have.length(7);
+    expect(Object.values(config.remediation.modes)).to.have.length(13);
+    expect(config.remediation.partnerAccountIds).to.deep.equal([]);
+    expect(config.thresholds).to.deep.equal({
+      enabled: true,
+      disabled: [],
+      limits: { "enumeration-per-principal": { threshold: 500, periodSeconds: 300 } },
+    });
     expect(new Set(Object.values(config.remediation.modes))).to.deep.equal(
       new Set([RemediationMode.DryRun]),
     );
@@ -89,7 +95,7 @@ describe("stack configuration", () => {
         "  - trail.retention: unknown setting; known: enabled, logRetentionDays, bucketRetentionDays, insights, s3DataEvents, lambdaDataEvents, accessLogging, organization, organizationId",
         '  - trail.insights: expected true or false, got "yes"',
         '  - detections.severityOverrides.root-usage: expected one of critical, high, medium, info, got "urgent"',
-        "  - remediation.modes.nuke-account: unknown remediation; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot",
+        "  - remediation.modes.nuke-account: unknown remediation; known: revoke-world-ingress, quarantine-access-key, restart-audit-logging, block-public-bucket, cancel-key-deletion, restart-config-recorder, unshare-snapshot, remove-lambda-permission, restrict-function-url, restore-bucket-versioning, restore-ebs-encryption, enable-guardduty, block-account-public-access",
         "  - remediation.allowedPublicPorts[0]: expected a whole number from 0 to 65535, got 70000",
         '  - remediation.defaultMode: expected one of off, dry-run, enforce, got "on"',
         "  - tags.team: expected a string, got 5",

@@ -37,7 +37,13 @@ const BAD_TYPES: unknown[] = [undefined, null, 0, 123, true, false, {}, [], "", 
  */
 function hostileId(valid: string, id: RemediationId): fc.Arbitrary<unknown> {
   const at = (s: string, i: number, c: string) => s.slice(0, i) + c + s.slice(i);
-  const proto = id === RemediationId.RestartConfigRecorder ? [] : ["__proto__"];
+  // "__proto__" is a valid recorder name and a valid Lambda function name: acting on it is right.
+  const validNames = [
+    RemediationId.RestartConfigRecorder,
+    RemediationId.RemoveLambdaPermission,
+    RemediationId.RestrictFunctionUrl,
+  ];
+  const proto = validNames.includes(id) ? [] : ["__proto__"];
   return fc
     .oneof(
       fc.constantFrom<unknown>(

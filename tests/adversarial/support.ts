@@ -41,6 +41,29 @@ import {
   DescribeConfigurationRecorderStatusCommand,
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
+import {
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  ListTagsCommand as LambdaListTagsCommand,
+  RemovePermissionCommand,
+  UpdateFunctionUrlConfigCommand,
+} from "@aws-sdk/client-lambda";
+import {
+  GetDetectorCommand,
+  GuardDutyClient,
+  UpdateDetectorCommand,
+} from "@aws-sdk/client-guardduty";
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
+  S3ControlClient,
+} from "@aws-sdk/client-s3-control";
+import {
+  EnableEbsEncryptionByDefaultCommand,
+  GetEbsEncryptionByDefaultCommand,
+} from "@aws-sdk/client-ec2";
+import { GetBucketVersioningCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { RemediationId } from "../../core/types";
 import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
 import { serializeHandler } from "../helpers/serialize";
@@ -58,6 +81,11 @@ export const MUTATING = new Set([
   "StartConfigurationRecorder",
   "ModifySnapshotAttribute",
   "ModifyImageAttribute",
+  "RemovePermission",
+  "UpdateFunctionUrlConfig",
+  "PutBucketVersioning",
+  "EnableEbsEncryptionByDefault",
+  "UpdateDetector",
 ]);
 
 export interface HandlerCase {
@@ -113,6 +141,59 @@ export const CASES: Record<RemediationId, HandlerCase> = {
     setId: (e, v) => (e.detail.requestParameters.snapshotId = v),
     id: "snap-0123456789abcdef0",
   },
+  [RemediationId.RemoveLambdaPermission]: {
+    valid: () =>
+      record("lambda.amazonaws.com", "AddPermission20150331v2", {
+        functionName: "orders",
+        statementId: "open",
+        action: "lambda:InvokeFunction",
+        principal: "*",
+      }),
+    setId: (e, v) => (e.detail.requestParameters.functionName = v),
+    id: "orders",
+  },
+  [RemediationId.RestrictFunctionUrl]: {
+    valid: () =>
+      record("lambda.amazonaws.com", "CreateFunctionUrlConfig20211031", {
+        functionName: "orders",
+        authType: "NONE",
+      }),
+    setId: (e, v) => (e.detail.requestParameters.functionName = v),
+    id: "orders",
+  },
+  [RemediationId.RestoreBucketVersioning]: {
+    valid: () =>
+      record("s3.amazonaws.com", "PutBucketVersioning", {
+        bucketName: "invoices",
+        VersioningConfiguration: { Status: "Suspended" },
+      }),
+    setId: (e, v) => (e.detail.requestParameters.bucketName = v),
+    id: "invoices",
+  },
+  // An account-level setting: the account is its identifier.
+  [RemediationId.RestoreEbsEncryption]: {
+    valid: () => record("ec2.amazonaws.com", "DisableEbsEncryptionByDefault", {}),
+    setId: (e, v) => {
+      e.account = v;
+      e.detail.recipientAccountId = v;
+    },
+    id: "123456789012",
+  },
+  [RemediationId.EnableGuardDuty]: {
+    valid: () =>
+      record("guardduty.amazonaws.com", "UpdateDetector", {
+        detectorId: "12abc34d567e8fa901bc2d34e56789f0",
+        enable: false,
+      }),
+    setId: (e, v) => (e.detail.requestParameters.detectorId = v),
+    id: "12abc34d567e8fa901bc2d34e56789f0",
+  },
+  [RemediationId.BlockAccountPublicAccess]: {
+    valid: () =>
+      record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", { accountId: "123456789012" }),
+    setId: (e, v) => (e.detail.requestParameters.accountId = v),
+    id: "123456789012",
+  },
 };
 
 /** Answers of every read: the resource is still unsafe and untagged; every change succeeds. */
@@ -151,6 +232,23 @@ export function answerUnsafe(m: Record<string, Stub>): void {
     .on(DescribeConfigurationRecorderStatusCommand)
     .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
   m.cfg.on(StartConfigurationRecorderCommand).resolves({});
+  m.lambda.on(GetPolicyCommand).resolves({
+    Policy: JSON.stringify({ Statement: [{ Sid: "open", Principal: "*" }] }),
+  });
+  m.lambda.on(LambdaListTagsCommand).resolves({ Tags: {} });
+  m.lambda.on(RemovePermissionCommand).resolves({});
+  m.lambda.on(GetFunctionUrlConfigCommand).resolves({ AuthType: "NONE" });
+  m.lambda.on(UpdateFunctionUrlConfigCommand).resolves({});
+  m.s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
+  m.s3.on(PutBucketVersioningCommand).resolves({});
+  m.ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false });
+  m.ec2.on(EnableEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true });
+  m.gd.on(GetDetectorCommand).resolves({ Status: "DISABLED", Tags: {} });
+  m.gd.on(UpdateDetectorCommand).resolves({});
+  m.s3c
+    .on(GetAccountPublicAccessBlockCommand)
+    .rejects(awsError("NoSuchPublicAccessBlockConfiguration"));
+  m.s3c.on(PutAccountPublicAccessBlockCommand).resolves({});
 }
 
 /** The service clients the handlers use (SNS apart). */
@@ -161,6 +259,9 @@ export const SERVICE_CLIENTS = {
   s3: S3Client,
   kms: KMSClient,
   cfg: ConfigServiceClient,
+  lambda: LambdaClient,
+  gd: GuardDutyClient,
+  s3c: S3ControlClient,
 };
 
 export type Handler = (event: unknown) => Promise<unknown>;

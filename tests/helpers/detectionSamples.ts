@@ -73,7 +73,7 @@ export const VARIANTS: readonly Sample[] = [
       eventName: "UpdateDetector",
       requestParameters: { detectorId: "12abc34d567e8fa901bc2d34e56789f0", enable: false },
     }),
-    fires: ["guardduty-disabled"],
+    fires: ["guardduty-detector-suspended", "guardduty-disabled"],
   },
   {
     name: "GuardDuty detector updated, still enabled",
@@ -96,7 +96,7 @@ export const VARIANTS: readonly Sample[] = [
   {
     name: "Account leaves the organization",
     record: variant(["aws_cloudtrail_attempt_to_leave_org", "Failed Attempt to Leave Org"], {}),
-    fires: ["organizations-changes"],
+    fires: ["account-left-organization", "organizations-changes"],
   },
   {
     name: "Config recorder stopped",
@@ -121,7 +121,8 @@ export const VARIANTS: readonly Sample[] = [
     name: "Account public access block deleted",
     record: variant(S3_DELETE_PAB, {
       eventName: "DeleteAccountPublicAccessBlock",
-      requestParameters: { accountId: "123456789012" },
+      // The record's own account (recipientAccountId 111111111111).
+      requestParameters: { accountId: "111111111111" },
     }),
     fires: ["account-public-access-block-removed"],
   },

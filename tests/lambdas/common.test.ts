@@ -28,6 +28,15 @@ import {
   planRestartConfigRecorder,
 } from "../../lambdas/restartConfigRecorder";
 import { planUnshareSnapshot } from "../../lambdas/unshareSnapshot";
+import { planRemoveLambdaPermission } from "../../lambdas/removeLambdaPermission";
+import { planRestrictFunctionUrl } from "../../lambdas/restrictFunctionUrl";
+import { planRestoreBucketVersioning } from "../../lambdas/restoreBucketVersioning";
+import { planRestoreEbsEncryption } from "../../lambdas/restoreEbsEncryption";
+import { planEnableGuardDuty } from "../../lambdas/enableGuardDuty";
+import { planBlockAccountPublicAccess } from "../../lambdas/blockAccountPublicAccess";
+import { LambdaClient } from "@aws-sdk/client-lambda";
+import { GuardDutyClient } from "@aws-sdk/client-guardduty";
+import { S3ControlClient } from "@aws-sdk/client-s3-control";
 import {
   BAD_VALUES,
   baseSettings,
@@ -76,6 +85,54 @@ const PLANS: Record<RemediationId, { plan: (e: unknown) => { kind: string }; val
       plan: (e) => planUnshareSnapshot(e, SETTINGS),
       valid: () => fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
     },
+    [RemediationId.RemoveLambdaPermission]: {
+      plan: (e) => planRemoveLambdaPermission(e, { ...SETTINGS, partnerAccountIds: [] }),
+      valid: () =>
+        record("lambda.amazonaws.com", "AddPermission20150331v2", {
+          functionName: "my-fn",
+          statementId: "open",
+          action: "lambda:InvokeFunction",
+          principal: "*",
+        }),
+    },
+    [RemediationId.RestrictFunctionUrl]: {
+      plan: (e) => planRestrictFunctionUrl(e, SETTINGS),
+      valid: () =>
+        record("lambda.amazonaws.com", "CreateFunctionUrlConfig20211031", {
+          functionName: "my-fn",
+          authType: "NONE",
+        }),
+    },
+    [RemediationId.RestoreBucketVersioning]: {
+      plan: (e) => planRestoreBucketVersioning(e, SETTINGS),
+      valid: () =>
+        record("s3.amazonaws.com", "PutBucketVersioning", {
+          bucketName: "important-files-bucket",
+          VersioningConfiguration: { Status: "Suspended" },
+        }),
+    },
+    [RemediationId.RestoreEbsEncryption]: {
+      plan: (e) => planRestoreEbsEncryption(e, SETTINGS),
+      valid: () =>
+        record("ec2.amazonaws.com", "DisableEbsEncryptionByDefault", {
+          DisableEbsEncryptionByDefaultRequest: {},
+        }),
+    },
+    [RemediationId.EnableGuardDuty]: {
+      plan: (e) => planEnableGuardDuty(e, SETTINGS),
+      valid: () =>
+        record("guardduty.amazonaws.com", "UpdateDetector", {
+          detectorId: "12abc34d567e8fa901bc2d34e56789f0",
+          enable: false,
+        }),
+    },
+    [RemediationId.BlockAccountPublicAccess]: {
+      plan: (e) => planBlockAccountPublicAccess(e, SETTINGS),
+      valid: () =>
+        record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", {
+          accountId: "123456789012",
+        }),
+    },
   };
 
 /** A valid event broken at one required field. */
@@ -96,6 +153,9 @@ describe("malformed and unexpected events", () => {
     s3: S3Client,
     kms: KMSClient,
     cfg: ConfigServiceClient,
+    lambda: LambdaClient,
+    gd: GuardDutyClient,
+    s3c: S3ControlClient,
   });
 
   for (const id of Object.values(RemediationId)) {
@@ -142,7 +202,7 @@ describe("malformed and unexpected events", () => {
             Remediations: 1,
           });
           expect(Object.values(m).map((c) => c.calls().length)).to.deep.equal([
-            0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
           ]);
         }),
         { numRuns: 50 },

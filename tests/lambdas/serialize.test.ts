@@ -37,6 +37,29 @@ import {
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
 import { RemediationId } from "../../core/types";
+import {
+  GetFunctionUrlConfigCommand,
+  GetPolicyCommand,
+  LambdaClient,
+  ListTagsCommand as LambdaListTagsCommand,
+  RemovePermissionCommand,
+  UpdateFunctionUrlConfigCommand,
+} from "@aws-sdk/client-lambda";
+import {
+  GetDetectorCommand,
+  GuardDutyClient,
+  UpdateDetectorCommand,
+} from "@aws-sdk/client-guardduty";
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand,
+  S3ControlClient,
+} from "@aws-sdk/client-s3-control";
+import {
+  EnableEbsEncryptionByDefaultCommand,
+  GetEbsEncryptionByDefaultCommand,
+} from "@aws-sdk/client-ec2";
+import { GetBucketVersioningCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
 import { serializeHandler } from "../helpers/serialize";
 import {
@@ -97,6 +120,44 @@ const CASES: Record<RemediationId, { event: () => Json; mutating: string; settin
     event: () => fixture("aws_snapshot_made_public", "Snapshot Made Publicly Accessible"),
     mutating: "ModifySnapshotAttribute",
   },
+  [RemediationId.RemoveLambdaPermission]: {
+    event: () =>
+      record("lambda.amazonaws.com", "AddPermission20150331v2", {
+        functionName: "my-fn",
+        statementId: "open",
+        principal: "*",
+      }),
+    mutating: "RemovePermission",
+  },
+  [RemediationId.RestrictFunctionUrl]: {
+    event: () =>
+      record("lambda.amazonaws.com", "CreateFunctionUrlConfig20211031", {
+        functionName: "my-fn",
+        authType: "NONE",
+      }),
+    mutating: "UpdateFunctionUrlConfig",
+  },
+  [RemediationId.RestoreBucketVersioning]: {
+    event: () => fixture("aws_s3_suspend_versioning", "Versioning Suspended Successfully"),
+    mutating: "PutBucketVersioning",
+  },
+  [RemediationId.RestoreEbsEncryption]: {
+    event: () => record("ec2.amazonaws.com", "DisableEbsEncryptionByDefault", {}),
+    mutating: "EnableEbsEncryptionByDefault",
+  },
+  [RemediationId.EnableGuardDuty]: {
+    event: () =>
+      record("guardduty.amazonaws.com", "UpdateDetector", {
+        detectorId: "12abc34d567e8fa901bc2d34e56789f0",
+        enable: false,
+      }),
+    mutating: "UpdateDetector",
+  },
+  [RemediationId.BlockAccountPublicAccess]: {
+    event: () =>
+      record("s3.amazonaws.com", "DeleteAccountPublicAccessBlock", { accountId: "123456789012" }),
+    mutating: "PutPublicAccessBlock",
+  },
 };
 
 describe("serialized handlers (what Pulumi ships)", function () {
@@ -108,8 +169,11 @@ describe("serialized handlers (what Pulumi ships)", function () {
     s3: S3Client,
     kms: KMSClient,
     cfg: ConfigServiceClient,
+    lambda: LambdaClient,
+    gd: GuardDutyClient,
+    s3c: S3ControlClient,
   });
-  const clients = () => [m.ec2, m.iam, m.ct, m.s3, m.kms, m.cfg];
+  const clients = () => [m.ec2, m.iam, m.ct, m.s3, m.kms, m.cfg, m.lambda, m.gd, m.s3c];
   beforeEach(() => {
     m.ec2.on(DescribeSecurityGroupsCommand).resolves({
       SecurityGroups: [
@@ -145,6 +209,25 @@ describe("serialized handlers (what Pulumi ships)", function () {
       .on(DescribeConfigurationRecorderStatusCommand)
       .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
     m.cfg.on(StartConfigurationRecorderCommand).resolves({});
+    m.lambda.on(GetPolicyCommand).resolves({
+      Policy: JSON.stringify({ Statement: [{ Sid: "open", Principal: "*" }] }),
+    });
+    m.lambda.on(LambdaListTagsCommand).resolves({ Tags: {} });
+    m.lambda.on(RemovePermissionCommand).resolves({});
+    m.lambda
+      .on(GetFunctionUrlConfigCommand)
+      .resolves({ AuthType: "NONE", FunctionUrl: "https://x" });
+    m.lambda.on(UpdateFunctionUrlConfigCommand).resolves({});
+    m.s3.on(GetBucketVersioningCommand).resolves({ Status: "Suspended" });
+    m.s3.on(PutBucketVersioningCommand).resolves({});
+    m.ec2.on(GetEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: false });
+    m.ec2.on(EnableEbsEncryptionByDefaultCommand).resolves({ EbsEncryptionByDefault: true });
+    m.gd.on(GetDetectorCommand).resolves({ Status: "DISABLED", Tags: {} });
+    m.gd.on(UpdateDetectorCommand).resolves({});
+    m.s3c
+      .on(GetAccountPublicAccessBlockCommand)
+      .rejects(awsError("NoSuchPublicAccessBlockConfiguration"));
+    m.s3c.on(PutAccountPublicAccessBlockCommand).resolves({});
   });
   const sizes: Record<string, number> = {};
   after(() => console.log(`      serialized handler sizes (bytes): ${JSON.stringify(sizes)}`));
