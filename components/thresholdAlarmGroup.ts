@@ -68,7 +68,8 @@ const ARGS_SHAPE = {
     { known: true },
   ),
   namePrefix: str("a name prefix"),
-  tags: map("a map of tag key to value", str("a tag value")),
+  // Typed pulumi.Input<Record<...>>: the whole map may be an output.
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
 };
 
 const DEFAULTS = {

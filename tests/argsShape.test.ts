@@ -434,6 +434,37 @@ const CASES: [string, () => unknown, string][] = [
       } as Loose),
     'OrganizationSpoke "spoke": memberRoles.externalId is required (the OrganizationHub externalId)',
   ],
+  [
+    "ThresholdAlarmGroup with no arguments",
+    () => new (lib.ThresholdAlarmGroup as Loose)("thr"),
+    [
+      'ThresholdAlarmGroup "thr": logGroupName is required (the AuditTrail logGroupName)',
+      'ThresholdAlarmGroup "thr": alertTopicArns is required (a map of severity (critical, high, medium, info) to SNS topic ARN (AlertTopicSet alertTopicArns))',
+      'ThresholdAlarmGroup "thr": resolutionTopicArn is required (the AlertTopicSet resolutionTopicArn)',
+    ].join("\n"),
+  ],
+  [
+    "ThresholdAlarmGroup with a threshold as text",
+    () =>
+      new lib.ThresholdAlarmGroup("thr", {
+        logGroupName: "/cloudtrail/t",
+        alertTopicArns: TOPICS,
+        resolutionTopicArn: RESOLUTIONS,
+        limits: { "denied-calls-per-principal": { threshold: "7" } },
+      } as Loose),
+    'ThresholdAlarmGroup "thr": limits.denied-calls-per-principal.threshold must be a whole number of at least 1, got the string "7"',
+  ],
+  [
+    "ThresholdAlarmGroup with the limits as a list",
+    () =>
+      new lib.ThresholdAlarmGroup("thr", {
+        logGroupName: "/cloudtrail/t",
+        alertTopicArns: TOPICS,
+        resolutionTopicArn: RESOLUTIONS,
+        limits: [{ threshold: 7 }],
+      } as Loose),
+    'ThresholdAlarmGroup "thr": limits must be a map of threshold detection id to { threshold, periodSeconds }, got a list: a map is keyed by a stable label or id, not by position',
+  ],
 ];
 
 describe("the shape of every component's arguments, checked at run time", () => {
@@ -454,6 +485,25 @@ describe("the shape of every component's arguments, checked at run time", () => 
       expect(created).to.deep.equal([]);
     });
   }
+});
+
+describe("arguments typed as a whole Input", () => {
+  beforeEach(() => recorder.reset());
+
+  it("ThresholdAlarmGroup takes its tags as one output (its type is pulumi.Input<Record<...>>)", async () => {
+    new lib.ThresholdAlarmGroup("thr", {
+      logGroupName: "/cloudtrail/t",
+      alertTopicArns: TOPICS,
+      resolutionTopicArn: RESOLUTIONS,
+      tags: pulumi.output({ team: "sec" }),
+    });
+    await settle();
+    const alarms = recorder.resources.filter(
+      (r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm",
+    );
+    expect(alarms.length).to.be.above(0);
+    for (const alarm of alarms) expect(alarm.inputs.tags).to.deep.equal({ team: "sec" });
+  });
 });
 
 describe("argsShape (pure)", () => {
