@@ -148,6 +148,7 @@ export function memberContext(
     endpoint,
     region,
     account,
+    credentials,
     clients: {
       ec2: new EC2Client(config),
       iam: new IAMClient(config),

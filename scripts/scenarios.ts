@@ -154,6 +154,11 @@ export interface ScenarioContext {
   /** The account the endpoint acts as (moto: 123456789012). */
   account: string;
   clients: ScenarioClients;
+  /**
+   * Credentials of that account, when it is not the emulator's default one (the organization
+   * drill's member accounts): clients a scenario makes itself use them too.
+   */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
 /** Creates the context (and its clients) for an endpoint such as the one `startMoto` returns. */
@@ -987,7 +992,10 @@ const amiMadePublic: Scenario = {
 
 /** The SDK clients these scenarios use, beyond the context's. */
 function moreClients(ctx: ScenarioContext) {
-  const config = clientConfig(ctx.endpoint, ctx.region);
+  const config = {
+    ...clientConfig(ctx.endpoint, ctx.region),
+    ...(ctx.credentials ? { credentials: ctx.credentials } : {}),
+  };
   return {
     lambda: new LambdaClient(config),
     guardduty: new GuardDutyClient(config),

@@ -3,6 +3,7 @@ import { execFile } from "child_process";
 import * as path from "path";
 import { MEMBER_ACCOUNTS } from "../scripts/orgDrill";
 import { SCENARIOS } from "../scripts/scenarios";
+import { REMEDIATION_IDS } from "../core/types";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -19,7 +20,7 @@ describe("npm run drill -- --org (the organization drill of the README)", () => 
     for (const account of MEMBER_ACCOUNTS) {
       expect(stdout).to.match(
         new RegExp(
-          `${account}: stacks account CREATE_COMPLETE, eu-west-1 CREATE_COMPLETE, us-east-1 CREATE_COMPLETE; 7 member roles; rules (\\d+) in eu-west-1, (\\d+) in us-east-1`,
+          `${account}: stacks account CREATE_COMPLETE, eu-west-1 CREATE_COMPLETE, us-east-1 CREATE_COMPLETE; ${REMEDIATION_IDS.length} member roles; rules (\\d+) in eu-west-1, (\\d+) in us-east-1`,
         ),
       );
     }

@@ -6,6 +6,7 @@ import { toEventBridgeEvent } from "../core/cloudtrailEvent";
 import { Detection, resolveDetections } from "../core/detection";
 import { matchesPattern, MAX_PATTERN_LENGTH, validatePattern } from "../core/eventPattern";
 import {
+  centralOnlyDetections,
   ForwardingRule,
   forwardingRules,
   ForwardingScope,
@@ -16,7 +17,16 @@ import { EVENT_SAMPLES, PANTHER_DIR, VARIANTS } from "./helpers/detectionSamples
 
 const DETECTIONS = resolveDetections({ ruleNamePrefix: "asw-hub" });
 const RULES = forwardingRules(DETECTIONS);
-const GLOBAL_SOURCES = ["aws.health", "aws.iam", "aws.organizations", "aws.signin", "aws.sts"];
+const GLOBAL_SOURCES = [
+  "aws.account",
+  "aws.health",
+  "aws.iam",
+  "aws.organizations",
+  "aws.signin",
+  "aws.sts",
+];
+/** Not forwarded by the spokes: the hub's CIS metric-filter alarms cover them. */
+const CENTRAL_ONLY = centralOnlyDetections(DETECTIONS).map((d) => d.id);
 const OTHER_REGION = "eu-west-1";
 
 type Json = Record<string, unknown>;
@@ -30,8 +40,11 @@ function forwardedBy(rules: ForwardingRule[], event: Json): string[] {
   return rules.filter((r) => matchesPattern(r.eventPattern, event)).map((r) => r.key);
 }
 
+/** The forwarded detections that fire on `event`. */
 function firing(event: Json): Detection[] {
-  return DETECTIONS.filter((d) => matchesPattern(d.eventPattern, event));
+  return DETECTIONS.filter(
+    (d) => !CENTRAL_ONLY.includes(d.id) && matchesPattern(d.eventPattern, event),
+  );
 }
 
 /** Every real and hand-made event the catalog tests use, as EventBridge delivers it. */
@@ -183,11 +196,23 @@ describe("organization forwarding rules (core/org/forwarding.ts)", () => {
     );
   });
 
-  it("a catalog without source-less detections needs no rest rules", () => {
-    const sourced = DETECTIONS.filter((d) => d.eventPattern.source !== undefined);
-    const rules = forwardingRules(sourced);
-    expect(rules.filter((r) => r.key.endsWith("-rest") || r.key === "other-sources")).to.deep.equal(
-      [],
-    );
+  it("leaves out exactly the source-less detections (CIS 4.1 and 4.3, which the hub's metric-filter alarms cover)", () => {
+    expect(CENTRAL_ONLY).to.deep.equal(["unauthorized-api-calls", "root-usage"]);
+    for (const rule of RULES) {
+      expect(
+        rule.detectionIds.filter((id) => CENTRAL_ONLY.includes(id)),
+        rule.key,
+      ).to.deep.equal([]);
+      expect(rule.eventPattern.source, rule.key).to.be.an("array");
+    }
+    const cis = ["CIS 4.1", "CIS 4.3"];
+    for (const id of CENTRAL_ONLY) {
+      const d = DETECTIONS.find((x) => x.id === id)!;
+      expect(d.remediation, id).to.equal(undefined);
+      expect(
+        d.references.cis?.some((c) => cis.includes(c)),
+        id,
+      ).to.equal(true);
+    }
   });
 });

@@ -95,31 +95,6 @@ function detailTypesOf(pattern: EventPattern): string[] | undefined {
 
 const unique = (values: string[]): string[] => [...new Set(values)].sort();
 
-/**
- * A source-less pattern without its `detail.eventName` condition (a superset: the hub applies the
- * exact pattern), so that the rule can exclude the source's named events once, at its top.
- */
-function withoutEventName(pattern: EventPattern): EventPattern {
-  if (!isObject(pattern.detail) || pattern.detail.eventName === undefined) return pattern;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { eventName, ...detail } = pattern.detail;
-  return Object.keys(detail).length > 0
-    ? { ...pattern, detail }
-    : Object.fromEntries(Object.entries(pattern).filter(([k]) => k !== "detail"));
-}
-
-/** `top` and `branch` in one pattern (their `detail` objects merged; they share no field). */
-function mergeDetail(top: Json & { detail: Json }, branch: EventPattern): EventPattern {
-  const detail = isObject(branch.detail) ? { ...branch.detail, ...top.detail } : top.detail;
-  return { ...branch, ...top, detail };
-}
-
-/** `base` and the alternatives: merged when there is one, a top-level `$or` otherwise. */
-function withAlternatives(base: Json, alternatives: EventPattern[]): EventPattern {
-  if (alternatives.length === 1) return { ...alternatives[0], ...base };
-  return { ...base, $or: alternatives };
-}
-
 /** Cuts `names` (sorted) into chunks whose pattern stays within the length limit. */
 function chunks(names: string[], make: (chunk: string[]) => EventPattern): string[][] {
   const out: string[][] = [];
@@ -141,11 +116,26 @@ const serviceOf = (source: string): string =>
   source.replace(/^aws\./, "").replace(/[^a-z0-9]+/g, "-");
 
 /**
- * The forwarding rules for `detections` (the hub's resolved detections).
+ * The detections the spokes do not forward: those whose pattern names no source (in the catalog,
+ * `unauthorized-api-calls` and `root-usage`, alert-only, CIS 4.1 and 4.3). Forwarding them
+ * exactly once needs, per source, a second rule that excludes the source's named events, which
+ * made the regional template outgrow CloudFormation's 51,200-byte template body once the catalog
+ * passed 100 detections. In an organization their evidence is central anyway: the hub runs the
+ * CIS metric-filter alarms for exactly these controls on the organization trail's log group
+ * (`organization.trailLogGroupName`), minutes rather than seconds after the call; an event that a
+ * spoke forwards for another detection still meets them on the hub bus.
+ */
+export function centralOnlyDetections(detections: readonly Detection[]): Detection[] {
+  return detections.filter((d) => sourcesOf(d.eventPattern) === undefined);
+}
+
+/**
+ * The forwarding rules for `detections` (the hub's resolved detections): one set per source,
+ * every event name of the source's detections, each event forwarded by at most one rule. The
+ * {@link centralOnlyDetections} are left out.
  * @throws Error when a detection's pattern has a shape the builder cannot forward exactly
  */
 export function forwardingRules(detections: readonly Detection[]): ForwardingRule[] {
-  const sourceless = detections.filter((d) => sourcesOf(d.eventPattern) === undefined);
   const bySource = new Map<string, Detection[]>();
   for (const d of detections) {
     for (const source of sourcesOf(d.eventPattern) ?? []) {
@@ -153,8 +143,6 @@ export function forwardingRules(detections: readonly Detection[]): ForwardingRul
     }
   }
   const sources = [...bySource.keys()].sort();
-  const sourcelessTypes = sourceless.flatMap((d) => detailTypesOf(d.eventPattern) ?? []);
-  const sourcelessReadOnly = sourceless.some((d) => d.includeReadOnlyEvents === true);
   const rules: ForwardingRule[] = [];
 
   for (const source of sources) {
@@ -166,13 +154,13 @@ export function forwardingRules(detections: readonly Detection[]): ForwardingRul
     const types = own.map((d) => detailTypesOf(d.eventPattern));
     const detailType = types.some((t) => t === undefined)
       ? undefined
-      : unique([...types.flatMap((t) => t ?? []), ...sourcelessTypes]);
+      : unique(types.flatMap((t) => t ?? []));
     const nameLists = own.map((d) => eventNamesOf(d.eventPattern));
     const names = nameLists.some((n) => n === undefined)
       ? undefined
       : unique(nameLists.flatMap((n) => n ?? []));
-    const readOnly = own.some((d) => d.includeReadOnlyEvents === true) || sourcelessReadOnly;
-    const ids = [...own.map((d) => d.id), ...sourceless.map((d) => d.id)];
+    const readOnly = own.some((d) => d.includeReadOnlyEvents === true);
+    const ids = own.map((d) => d.id);
     const base = (): Json => ({
       source: [source],
       ...(detailType ? { "detail-type": detailType } : {}),
@@ -199,32 +187,6 @@ export function forwardingRules(detections: readonly Detection[]): ForwardingRul
         includeReadOnlyEvents: readOnly,
         detectionIds: ids,
       });
-    });
-    if (sourceless.length > 0) {
-      const branches = sourceless.map((d) => withoutEventName(d.eventPattern));
-      const top = { source: [source], detail: { eventName: [{ "anything-but": names }] } };
-      rules.push({
-        key: `${service}-rest`,
-        description: `Forwards to the hub: other ${source} events of ${sourceless.map((d) => d.id).join(", ")}`,
-        eventPattern:
-          branches.length === 1 ? mergeDetail(top, branches[0]) : { ...top, $or: branches },
-        scope,
-        includeReadOnlyEvents: sourcelessReadOnly,
-        detectionIds: sourceless.map((d) => d.id),
-      });
-    }
-  }
-  if (sourceless.length > 0) {
-    rules.push({
-      key: "other-sources",
-      description: `Forwards to the hub: events of other services (${sourceless.map((d) => d.id).join(", ")})`,
-      eventPattern: withAlternatives(
-        sources.length > 0 ? { source: [{ "anything-but": sources }] } : {},
-        sourceless.map((d) => d.eventPattern),
-      ),
-      scope: ForwardingScope.EveryRegion,
-      includeReadOnlyEvents: sourcelessReadOnly,
-      detectionIds: sourceless.map((d) => d.id),
     });
   }
   return rules;
