@@ -44,13 +44,17 @@ const DEFAULTS = {
  *   KMSInvalidStateException (moto: succeeds and leaves the key Disabled);
  * - CloudTrail StartLogging and StopLogging take a trail ARN as well as a name (moto: HTTP 500);
  * - EC2 DescribeSnapshots honours OwnerIds (`self` or account ids) and RestorableByUserIds (`all`
- *   or account ids) (moto: ignores both and lists every snapshot, its AMIs' included).
+ *   or account ids) (moto: ignores both and lists every snapshot, its AMIs' included);
+ * - DynamoDB conditional writes are atomic (moto's threaded server checks a condition and writes
+ *   without a lock, so two concurrent PutItem calls with `attribute_not_exists(id)` may both
+ *   succeed under load; in AWS exactly one does). The shim serializes DynamoDB writes.
  */
 export const MOTO_COMPAT_SHIMS: readonly string[] = [
   "KMS EnableKey/DisableKey/ScheduleKeyDeletion/CancelKeyDeletion accept a key ARN",
   "KMS CancelKeyDeletion of a key not pending deletion fails with KMSInvalidStateException",
   "CloudTrail StartLogging/StopLogging accept a trail ARN",
   "EC2 DescribeSnapshots honours OwnerIds and RestorableByUserIds",
+  "DynamoDB conditional writes are atomic (writes serialized)",
 ];
 
 const COMPAT_SITECUSTOMIZE = `"""moto 5.2.1 compatibility shims, written by aws-security-watch scripts/moto.ts."""
@@ -111,6 +115,21 @@ def _aws_security_watch_moto_compat():
         return ActionResult({"Snapshots": snapshots})
 
     ElasticBlockStore.describe_snapshots = describe_snapshots
+
+    import threading
+    from moto.dynamodb.models import DynamoDBBackend
+
+    write_lock = threading.RLock()
+
+    def atomic(method):
+        def wrapper(self, *args, **kwargs):
+            with write_lock:
+                return method(self, *args, **kwargs)
+
+        return wrapper
+
+    for name in ("put_item", "update_item", "delete_item", "transact_write_items"):
+        setattr(DynamoDBBackend, name, atomic(getattr(DynamoDBBackend, name)))
 
 
 _aws_security_watch_moto_compat()
