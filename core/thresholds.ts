@@ -50,6 +50,8 @@ export interface ThresholdDetection {
   readonly periodSeconds: number;
   /** What to do, for the alarm description. */
   readonly advice: string;
+  /** What is counted, plural, for the report's subject ("denied calls"): short, plain ASCII. */
+  readonly counted: string;
 }
 
 /** Keys: the caller and the address it called from. */
@@ -81,6 +83,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 5,
     periodSeconds: 300,
+    counted: "failed console sign-ins",
     advice:
       "Block the address (WAF, network ACL) if it is not yours, and check that every targeted user has MFA.",
   },
@@ -96,6 +99,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     filters: [{ Match: "$.errorCode", In: DENIED_ERROR_CODES }],
     threshold: 20,
     periodSeconds: 300,
+    counted: "denied calls",
     advice:
       "Look at what the principal tried (CloudTrail, filter on the principal): enumeration of services it never uses means a stolen key; deactivate it.",
   },
@@ -123,6 +127,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 50,
     periodSeconds: 300,
+    counted: "secret reads",
     advice:
       "If the principal is not an application that reads these secrets at this rate, rotate what it read and revoke its sessions.",
   },
@@ -141,6 +146,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 500,
     periodSeconds: 300,
+    counted: "List/Describe/Get calls",
     advice:
       "Security scanners and inventory tools do this too: trust their roles by raising the threshold, and investigate any other principal.",
   },
@@ -162,6 +168,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 1000,
     periodSeconds: 300,
+    counted: "model invocations",
     advice:
       "Compare with the application's usual volume; if the principal is not one of your model applications, revoke it and check Bedrock model access and quotas.",
   },
@@ -267,6 +274,9 @@ export function thresholdProblems(detection: ThresholdDetection, path: string): 
   }
   for (const key of [...detection.keys, ...detection.filters.map((f) => f.Match)]) {
     if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(key)) problems.push(`${path}: "${key}" is not a JSON path`);
+  }
+  if (!/^[ -~]{1,30}$/.test(detection.counted)) {
+    problems.push(`${path}.counted: 1 to 30 printable ASCII characters`);
   }
   problems.push(...limitProblems(path, detection.threshold, detection.periodSeconds));
   return problems;
