@@ -285,7 +285,11 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
     name: string,
     args: ThresholdAlarmGroupArgs,
     plan: PlannedThreshold[],
-    reporter: typeof DEFAULTS.reporter & ThresholdReporterArgs,
+    reporter: {
+      topContributors: number;
+      logRetentionDays: number;
+      topicKmsKeyArn?: pulumi.Input<string>;
+    },
     rules: aws.cloudwatch.ContributorInsightRule[],
   ) {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
