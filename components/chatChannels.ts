@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, obj, str } from "../core/argsShape";
 import { CATALOG } from "../core/catalog";
 import {
   buildAlertCardTransformer,
@@ -11,7 +12,7 @@ import { SEVERITIES, Severity } from "../core/types";
 
 /** A detection rule whose alerts go to chat. */
 export interface ChatDetectionArgs {
-  /** The EventBridge rule's name (SecurityRuleWatcher `rules[id].name`). */
+  /** The EventBridge rule's name (SecurityRuleWatcher `ruleNames[id]`). */
   readonly ruleName: pulumi.Input<string>;
   /**
    * The detection's effective severity (after the stack's overrides).
@@ -125,6 +126,38 @@ const DEFAULTS = {
   maximumRetryAttempts: 10,
 };
 
+const SEVERITY = "critical, high, medium or info";
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  topicArn: str("an SNS topic ARN (the AlertTopicSet topic of purpose chat)", true),
+  detections: map(
+    "a map of detection id to { ruleName, severity }",
+    obj("a chat detection { ruleName, severity }", {
+      ruleName: str("a rule name (SecurityRuleWatcher ruleNames[id])", true),
+      severity: str(SEVERITY),
+    }),
+    { required: true },
+  ),
+  minimumSeverity: str(SEVERITY),
+  resolutions: bool(),
+  ruleNamePrefix: str("a rule name prefix"),
+  deadLetterQueueArn: str("the SecurityRuleWatcher deadLetterQueueArn"),
+  slack: obj("an object { teamId, channelId }", {
+    teamId: str("a Slack workspace id", true),
+    channelId: str("a Slack channel id", true),
+  }),
+  teams: obj("an object { teamId, tenantId, channelId }", {
+    teamId: str("a Microsoft Teams team id (a UUID)", true),
+    tenantId: str("a Microsoft Entra tenant id (a UUID)", true),
+    channelId: str("a Teams channel id", true),
+  }),
+  guardrailPolicyArns: list("a list of IAM policy ARNs", str("an IAM policy ARN")),
+  loggingLevel: str("ERROR, INFO or NONE"),
+  userAuthorizationRequired: bool(),
+  consoleDomain: str("a host name"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 /** The read-only actions Chatbot's notifications need (CloudWatch graphs in alarm cards). */
 export const CHAT_ROLE_ACTIONS = ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"];
 
@@ -182,6 +215,10 @@ export class ChatChannels extends pulumi.ComponentResource {
 
   constructor(name: string, args: ChatChannelsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ChatChannels", name, {}, opts);
+    const shapeProblems = argsProblems("ChatChannels", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const settings = {
       minimumSeverity: args.minimumSeverity ?? DEFAULTS.minimumSeverity,
       resolutions: args.resolutions ?? DEFAULTS.resolutions,
@@ -200,6 +237,11 @@ export class ChatChannels extends pulumi.ComponentResource {
         `minimumSeverity: "${settings.minimumSeverity}" is not one of ${SEVERITIES.join(", ")}`,
       );
     }
+    if (!Object.values(ChatLoggingLevel).includes(settings.loggingLevel)) {
+      problems.push(
+        `loggingLevel: "${settings.loggingLevel}" is not one of ${Object.values(ChatLoggingLevel).join(", ")}`,
+      );
+    }
     const byId = new Map(CATALOG.map((d) => [d.id, d]));
     const detections: Detection[] = [];
     for (const [id, d] of Object.entries(args.detections)) {
@@ -207,6 +249,12 @@ export class ChatChannels extends pulumi.ComponentResource {
       if (!detection) {
         problems.push(
           `detections.${id}: not a catalog detection; chat cards are built from the catalog`,
+        );
+        continue;
+      }
+      if (d.severity !== undefined && !SEVERITIES.includes(d.severity)) {
+        problems.push(
+          `detections.${id}.severity: "${d.severity}" is not one of ${SEVERITIES.join(", ")}`,
         );
         continue;
       }

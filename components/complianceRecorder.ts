@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, num, str } from "../core/argsShape";
 import {
   CONFIG_RULES,
   ConfigRuleDefinition,
@@ -156,6 +157,32 @@ const DEFAULTS = {
   tags: {} as Record<string, string>,
 };
 
+const DAYS = "a number of days";
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn", true),
+  useExistingRecorder: bool(),
+  recordingFrequency: str(Object.values(RecordingFrequency).join(" or ")),
+  dailyResourceTypes: list(
+    "a list of resource types such as AWS::EC2::NetworkInterface",
+    str("a resource type"),
+  ),
+  recordGlobalResourceTypes: bool(),
+  createServiceLinkedRole: bool(),
+  deliveryBucketName: str("a bucket name (AuditTrail bucketName)"),
+  deliveryKeyPrefix: str("a key prefix such as config"),
+  deliveryKmsKeyArn: str("a KMS key ARN"),
+  snapshotDeliveryFrequency: str(`one of ${Object.values(SnapshotDeliveryFrequency).join(", ")}`),
+  bucketRetentionDays: num(DAYS),
+  forceDestroy: bool(),
+  ruleNamePrefix: str("a rule name prefix"),
+  disabledRules: list("a list of Config rule keys", str("a Config rule key")),
+  allowedPublicPorts: list("a list of port numbers", num("a port number")),
+  maxAccessKeyAgeDays: num(DAYS),
+  consoleDomain: str("a host name"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const KEY_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
 const RESOURCE_TYPE = /^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$/;
 const RULE_NAME = /^[A-Za-z0-9_-]+$/;
@@ -187,6 +214,10 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
 
   constructor(name: string, args: ComplianceRecorderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ComplianceRecorder", name, {}, opts);
+    const shapeProblems = argsProblems("ComplianceRecorder", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const defined = Object.fromEntries(
       Object.entries(args).filter(([, v]) => v !== undefined),
     ) as Partial<ComplianceRecorderArgs>;

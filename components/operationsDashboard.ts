@@ -1,12 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, map, num, obj, str } from "../core/argsShape";
 import { dashboardBody, DashboardQueue, dashboardProblems, dashboardUrl } from "../core/dashboard";
 import { logGroupsOf, queryDefinitionName, QueryLogGroups, SAVED_QUERIES } from "../core/queries";
 import { Severity } from "../core/types";
 
 /** A detection rule shown on the dashboard. */
 export interface DashboardRuleArgs {
-  /** The EventBridge rule's name (SecurityRuleWatcher `rules[id].name`). */
+  /** The EventBridge rule's name (SecurityRuleWatcher `ruleNames[id]`). */
   readonly ruleName: pulumi.Input<string>;
   /** The detection's effective severity: the alerts graph sums the rules by severity. */
   readonly severity: Severity;
@@ -32,20 +33,22 @@ export interface OperationsDashboardArgs {
   readonly trailLogGroupName?: pulumi.Input<string>;
   /**
    * Queues whose depth the dashboard shows, by label (the on-failure queue, the dead-letter
-   * queues), as SQS queue ARNs; the region is read from each ARN.
+   * queues), as SQS queue ARNs; the region is read from each ARN. The whole map may be an
+   * output (another component's map of ARNs).
    * @default {}
    */
-  readonly queueArns?: Record<string, pulumi.Input<string>>;
+  readonly queueArns?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Metric alarm ARNs by key (CIS alarms, threshold alarms, the remediation-failed alarm).
+   * Metric alarm ARNs by key (CIS alarms, threshold alarms, the remediation-failed alarm). The
+   * whole map may be an output (CompositeAlarmGroup `alarmArns`).
    * @default {}
    */
-  readonly alarmArns?: Record<string, pulumi.Input<string>>;
+  readonly alarmArns?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
-   * Composite alarm ARNs by key: shown first.
+   * Composite alarm ARNs by key: shown first. The whole map may be an output.
    * @default {}
    */
-  readonly compositeAlarmArns?: Record<string, pulumi.Input<string>>;
+  readonly compositeAlarmArns?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * The dashboard's name (1-255 of A-Z, a-z, 0-9, - and _); unique per account.
    * @default the component name
@@ -90,6 +93,33 @@ const DEFAULTS = {
   consoleDomain: "console.aws.amazon.com",
 };
 
+const ARN_MAP = { known: false };
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  rules: map(
+    "a map of detection id to { ruleName, severity }",
+    obj("a dashboard rule { ruleName, severity }", {
+      ruleName: str("a rule name (SecurityRuleWatcher ruleNames[id])", true),
+      severity: str("critical, high, medium or info", true),
+    }),
+  ),
+  incidentLogGroupNames: map(
+    "a map of remediation id to log group name (AutoRemediator logGroupNames)",
+    str("a log group name"),
+  ),
+  trailLogGroupName: str("the AuditTrail logGroupName"),
+  queueArns: map("a map of label to SQS queue ARN", str("an SQS queue ARN"), ARN_MAP),
+  alarmArns: map("a map of key to alarm ARN", str("an alarm ARN"), ARN_MAP),
+  compositeAlarmArns: map("a map of key to composite alarm ARN", str("an alarm ARN"), ARN_MAP),
+  dashboardName: str("a dashboard name"),
+  title: str("a heading"),
+  dashboard: bool(),
+  saveQueries: bool(),
+  queryFolder: str("a folder name"),
+  periodSeconds: num("a multiple of 60 seconds"),
+  consoleDomain: str("a host name"),
+};
+
 /** `arn:aws:sqs:<region>:<account>:<name>` as its name and region. */
 function queueOf(label: string, arn: string): DashboardQueue {
   const parts = arn.split(":");
@@ -115,6 +145,10 @@ export class OperationsDashboard extends pulumi.ComponentResource {
 
   constructor(name: string, args: OperationsDashboardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:OperationsDashboard", name, {}, opts);
+    const shapeProblems = argsProblems("OperationsDashboard", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const dashboardName = args.dashboardName ?? name;
     const settings = {
       saveQueries: args.saveQueries ?? DEFAULTS.saveQueries,
@@ -155,17 +189,20 @@ export class OperationsDashboard extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const ruleIds = Object.keys(rules);
     const remediations = Object.keys(incidentGroups);
-    const queueLabels = Object.keys(args.queueArns ?? {});
+    // The ARN maps may be outputs as a whole (another component's map, from any language): their
+    // keys are read inside the apply, in their order.
+    const arnMap = (m: OperationsDashboardArgs["queueArns"]) =>
+      pulumi.output(m ?? {}) as pulumi.Output<Record<string, string>>;
     const body = pulumi
       .all([
         region,
         pulumi.all(ruleIds.map((id) => rules[id].ruleName)),
         pulumi.all(remediations.map((id) => incidentGroups[id])),
-        pulumi.all(queueLabels.map((label) => args.queueArns![label])),
-        pulumi.all(Object.values(args.alarmArns ?? {})),
-        pulumi.all(Object.values(args.compositeAlarmArns ?? {})),
+        arnMap(args.queueArns),
+        arnMap(args.alarmArns).apply((m) => Object.values(m)),
+        arnMap(args.compositeAlarmArns).apply((m) => Object.values(m)),
       ])
-      .apply(([r, ruleNames, logGroups, queueArns, alarms, composites]) =>
+      .apply(([r, ruleNames, logGroups, queues, alarms, composites]) =>
         JSON.stringify(
           dashboardBody({
             title: settings.title,
@@ -175,7 +212,7 @@ export class OperationsDashboard extends pulumi.ComponentResource {
               severity: rules[ruleIds[i]].severity,
             })),
             remediations,
-            queues: queueArns.map((arn, i) => queueOf(queueLabels[i], arn)),
+            queues: Object.entries(queues).map(([label, arn]) => queueOf(label, arn)),
             alarmArns: alarms,
             compositeAlarmArns: composites,
             incidentLogGroups: logGroups,

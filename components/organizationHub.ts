@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, bool, list, map, num, obj, str } from "../core/argsShape";
 import { resolveDetections } from "../core/detection";
 import { hubBusPolicy, hubBusPolicyProblems } from "../core/org/busPolicy";
 import {
@@ -139,6 +140,40 @@ const DEFAULTS = {
   tags: {} as Record<string, string>,
 };
 
+const ACCOUNT_IDS = list("a list of account ids", str("a 12-digit account id"));
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  organizationId: str("an organization id (o-...)", true),
+  organizationalUnitIds: list(
+    "a list of OU ids (ou-...) or the root id (r-...)",
+    str("an OU or root id"),
+    { required: true },
+  ),
+  regions: list("a list of region names such as eu-west-1", str("a region name"), {
+    required: true,
+  }),
+  externalId: str("an external id (2-1224 characters)", true),
+  eventBusName: str("an event bus name"),
+  organizationalUnitPaths: list(
+    "a list of organization paths (o-xxx/r-xxxx/ou-xxxx-xxxxxxxx/)",
+    str("an organization path"),
+  ),
+  admittedAccounts: ACCOUNT_IDS,
+  excludedAccounts: ACCOUNT_IDS,
+  disabledDetections: list("a list of detection ids", str("a detection id")),
+  remediations: list("a list of remediation ids", str("a remediation id")),
+  deployStackSets: bool(),
+  callAs: str("SELF or DELEGATED_ADMIN"),
+  rollout: obj("an object { failureTolerancePercentage, maxConcurrentPercentage }", {
+    failureTolerancePercentage: num("a percentage"),
+    maxConcurrentPercentage: num("a percentage"),
+  }),
+  expectedAccounts: num("a number of accounts"),
+  alarmTopicArn: str("an SNS topic ARN"),
+  heartbeatLogRetentionDays: num("a number of days"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const OU_OR_ROOT = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
@@ -173,6 +208,10 @@ export class OrganizationHub extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrganizationHubArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:OrganizationHub", name, {}, opts);
+    const shapeProblems = argsProblems("OrganizationHub", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const s = {
       ...DEFAULTS,
       ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, describeValue, map, obj, ShapeKind, str } from "../core/argsShape";
 
 /** The parameters of the per-account spoke template (the member roles). */
 export interface MemberRoleParametersArgs {
@@ -49,6 +50,26 @@ export interface OrganizationSpokeArgs {
   readonly tags?: Record<string, string>;
 }
 
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  hubEventBusArn: str("an event bus ARN (OrganizationHub eventBusArn)", true),
+  regionalTemplateBody: str("a template body (OrganizationHub regionalTemplateBody)", true),
+  regionProviders: map(
+    "a map of region to aws.Provider",
+    { kind: ShapeKind.Any, expected: "an aws.Provider", required: true },
+    { required: true },
+  ),
+  accountTemplateBody: str("a template body (OrganizationHub accountTemplateBody)"),
+  memberRoles: obj("an object { hubAccountId, organizationId, externalId }", {
+    hubAccountId: str("the hub account id", true),
+    organizationId: str("an organization id (o-...)", true),
+    externalId: str("the OrganizationHub externalId", true),
+  }),
+  accountStackRegion: str("a region name (a key of regionProviders)"),
+  stackNamePrefix: str("a stack name prefix"),
+  tags: map("a map of tag key to value", str("a tag value")),
+};
+
 const DEFAULTS = { stackNamePrefix: "asw-spoke", tags: {} as Record<string, string> };
 
 /**
@@ -66,6 +87,10 @@ export class OrganizationSpoke extends pulumi.ComponentResource {
 
   constructor(name: string, args: OrganizationSpokeArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:OrganizationSpoke", name, {}, opts);
+    const shapeProblems = argsProblems("OrganizationSpoke", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const prefix = args.stackNamePrefix ?? DEFAULTS.stackNamePrefix;
     const tags = args.tags ?? DEFAULTS.tags;
     const regions = Object.keys(args.regionProviders ?? {});
@@ -75,6 +100,15 @@ export class OrganizationSpoke extends pulumi.ComponentResource {
         "regionProviders: give one provider per region of the spoke",
         this,
       );
+    }
+    for (const region of regions) {
+      const provider: unknown = args.regionProviders[region];
+      if (!pulumi.ProviderResource.isInstance(provider)) {
+        throw new pulumi.ResourceError(
+          `regionProviders.${region} must be an aws.Provider (a provider resource for that region), got ${describeValue(provider)}`,
+          this,
+        );
+      }
     }
     if (args.accountTemplateBody !== undefined && args.memberRoles === undefined) {
       throw new pulumi.ResourceError(

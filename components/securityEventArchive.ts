@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { argsProblems, list, num, str } from "../core/argsShape";
 import { archivePattern } from "../core/archivePattern";
 import { CATALOG } from "../core/catalog";
 import { EventPattern, validatePattern } from "../core/eventPattern";
@@ -33,6 +34,17 @@ export interface SecurityEventArchiveArgs {
 
 const DEFAULTS = { retentionDays: 90 };
 
+/** The shape of the arguments (first validation pass). */
+const ARGS_SHAPE = {
+  eventPatterns: list(
+    "a list of event patterns, each a JSON text",
+    str("an event pattern as a JSON text", true),
+  ),
+  retentionDays: num("a number of days, 0 to keep events indefinitely"),
+  archiveName: str("an archive name"),
+  eventSourceArn: str("an event bus ARN"),
+};
+
 /**
  * An EventBridge archive of the security events the detections match, so that an event missed
  * or mishandled (a rule disabled, a remediation off, a target failing past its retries) can be
@@ -55,6 +67,10 @@ export class SecurityEventArchive extends pulumi.ComponentResource {
     opts?: pulumi.ComponentResourceOptions,
   ) {
     super("aws-security-watch:index:SecurityEventArchive", name, {}, opts);
+    const shapeProblems = argsProblems("SecurityEventArchive", name, args, ARGS_SHAPE);
+    if (shapeProblems.length > 0) {
+      throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
+    }
     const retentionDays = args.retentionDays ?? DEFAULTS.retentionDays;
     const archiveName = args.archiveName ?? name;
 

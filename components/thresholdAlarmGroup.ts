@@ -121,7 +121,8 @@ const ARGS_SHAPE = {
     topContributors: num("a whole number from 1 to 20"),
     logRetentionDays: num("a number of days CloudWatch Logs accepts (365)"),
   }),
-  tags: map("a map of tag key to value", str("a tag value")),
+  // Typed pulumi.Input<Record<...>>: the whole map may be an output.
+  tags: map("a map of tag key to value", str("a tag value"), { known: false }),
 };
 
 const DEFAULTS = {

@@ -14,6 +14,7 @@ import { setup, settle, valueOf, REGION, ACCOUNT_ID, RecordedResource } from "./
 const recorder = setup();
 
 import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
 import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/experimental";
 import * as lib from "../lib";
 import { providerOptions } from "../provider/options";
@@ -27,6 +28,17 @@ const TOPICS = {
   info: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-info`,
 };
 const RESOLUTIONS = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-resolutions`;
+const CHAT_TOPIC = `arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-chat`;
+const TEAMS = {
+  teamId: "5a3c1d2e-0b4f-4e6a-9c8d-7f1e2a3b4c5d",
+  tenantId: "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",
+  channelId: "19:abc123@thread.tacv2",
+};
+
+/** Event patterns as a Python program passes them: JSON texts (those of three detections). */
+const PATTERNS = ["root-usage", "cloudtrail-changes", "security-group-changes"].map((id) =>
+  JSON.stringify(lib.CATALOG.find((d) => d.id === id)!.eventPattern),
+);
 
 /** A component built both ways: the TypeScript arguments, and the JSON a Python program sends. */
 interface Sample {
@@ -161,6 +173,96 @@ const SAMPLES: Record<string, Sample> = {
       trustedPrincipalArns: [`arn:aws:iam::${ACCOUNT_ID}:role/deployer`],
     }),
   },
+  ComplianceRecorder: {
+    typescript: async (name) =>
+      new lib.ComplianceRecorder(name, {
+        resolutionTopicArn: RESOLUTIONS,
+        recordingFrequency: lib.RecordingFrequency.Continuous,
+        dailyResourceTypes: ["AWS::EC2::NetworkInterface"],
+        snapshotDeliveryFrequency: lib.SnapshotDeliveryFrequency.SixHours,
+        disabledRules: ["access-keys-rotated"],
+        allowedPublicPorts: [443],
+        maxAccessKeyAgeDays: 60,
+        tags: { team: "sec" },
+      }),
+    json: async () => ({
+      resolutionTopicArn: RESOLUTIONS,
+      recordingFrequency: "CONTINUOUS",
+      dailyResourceTypes: ["AWS::EC2::NetworkInterface"],
+      snapshotDeliveryFrequency: "Six_Hours",
+      disabledRules: ["access-keys-rotated"],
+      allowedPublicPorts: [443],
+      maxAccessKeyAgeDays: 60,
+      tags: { team: "sec" },
+    }),
+  },
+  OperationsDashboard: {
+    typescript: async (name) =>
+      new lib.OperationsDashboard(name, {
+        rules: {
+          "root-usage": { ruleName: "w-root-usage", severity: lib.Severity.Critical },
+          "console-auth-failures": { ruleName: "w-console-auth", severity: lib.Severity.Medium },
+        },
+        incidentLogGroupNames: { "revoke-world-ingress": "/aws/lambda/revoke" },
+        trailLogGroupName: "/cloudtrail/trail",
+        queueArns: { failures: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:failures` },
+        alarmArns: { "4.3": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:cis-4.3` },
+        compositeAlarmArns: {
+          "quiet-root": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:quiet-root`,
+        },
+        periodSeconds: 60,
+      }),
+    json: async () => ({
+      rules: {
+        "root-usage": { ruleName: "w-root-usage", severity: "critical" },
+        "console-auth-failures": { ruleName: "w-console-auth", severity: "medium" },
+      },
+      incidentLogGroupNames: { "revoke-world-ingress": "/aws/lambda/revoke" },
+      trailLogGroupName: "/cloudtrail/trail",
+      queueArns: { failures: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:failures` },
+      alarmArns: { "4.3": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:cis-4.3` },
+      compositeAlarmArns: {
+        "quiet-root": `arn:aws:cloudwatch:${REGION}:${ACCOUNT_ID}:alarm:quiet-root`,
+      },
+      periodSeconds: 60,
+    }),
+  },
+  SecurityEventArchive: {
+    typescript: async (name) =>
+      new lib.SecurityEventArchive(name, { eventPatterns: PATTERNS, retentionDays: 30 }),
+    json: async () => ({ eventPatterns: PATTERNS, retentionDays: 30 }),
+  },
+  ChatChannels: {
+    typescript: async (name) =>
+      new lib.ChatChannels(name, {
+        topicArn: CHAT_TOPIC,
+        detections: {
+          "root-usage": { ruleName: "w-root-usage" },
+          "console-auth-failures": { ruleName: "w-console-auth", severity: lib.Severity.High },
+          "vpc-changes": { ruleName: "w-vpc-changes" },
+        },
+        minimumSeverity: lib.Severity.High,
+        deadLetterQueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:w-dlq`,
+        slack: { teamId: "T07EA123LEP", channelId: "C07EZ1ABC23" },
+        teams: TEAMS,
+        loggingLevel: lib.ChatLoggingLevel.Info,
+        tags: { team: "sec" },
+      }),
+    json: async () => ({
+      topicArn: CHAT_TOPIC,
+      detections: {
+        "root-usage": { ruleName: "w-root-usage" },
+        "console-auth-failures": { ruleName: "w-console-auth", severity: "high" },
+        "vpc-changes": { ruleName: "w-vpc-changes" },
+      },
+      minimumSeverity: "high",
+      deadLetterQueueArn: `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:w-dlq`,
+      slack: { teamId: "T07EA123LEP", channelId: "C07EZ1ABC23" },
+      teams: TEAMS,
+      loggingLevel: "INFO",
+      tags: { team: "sec" },
+    }),
+  },
 };
 
 const HUB_ARGS = {
@@ -175,6 +277,28 @@ SAMPLES.OrganizationHub = {
   typescript: async (name) =>
     new lib.OrganizationHub(name, { ...HUB_ARGS, callAs: lib.StackSetCallAs.DelegatedAdmin }),
   json: async () => ({ ...HUB_ARGS, callAs: "DELEGATED_ADMIN" }),
+};
+
+/** The spoke's providers, built once (a program's own providers, for two regions). */
+let spokeProviders: Record<string, aws.Provider> | undefined;
+const providers = () =>
+  (spokeProviders ??= Object.fromEntries(
+    ["us-east-1", "eu-west-1"].map((r) => [r, new aws.Provider(`spoke-${r}`, { region: r })]),
+  ));
+const SPOKE_ARGS = {
+  hubEventBusArn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/asw-hub`,
+  regionalTemplateBody: '{"Resources":{}}',
+  accountTemplateBody: '{"Resources":{}}',
+  memberRoles: { hubAccountId: ACCOUNT_ID, organizationId: "o-a1b2c3d4e5", externalId: "asw-test" },
+  accountStackRegion: "eu-west-1",
+};
+// `regionProviders` holds provider resources: a program in another language passes references to
+// its own aws providers, which the provider's construct receives as the resource objects (what
+// `construct` is handed here). Every other input is plain JSON.
+SAMPLES.OrganizationSpoke = {
+  typescript: async (name) =>
+    new lib.OrganizationSpoke(name, { ...SPOKE_ARGS, regionProviders: providers() }),
+  json: async () => ({ ...SPOKE_ARGS, regionProviders: providers() }),
 };
 
 async function resolveMap(
@@ -199,13 +323,14 @@ function tree(parent: string, from: string, to: string): string[] {
   return out.sort();
 }
 
-/** A resource's type, name and inputs; a Lambda archive by its file names only. */
+/** A resource's type, name, inputs and provider; a Lambda archive by its file names only. */
 function summary(resource: RecordedResource): string {
   const { code, ...inputs } = resource.inputs ?? {};
   return JSON.stringify({
     type: resource.type,
     name: resource.name,
     inputs,
+    provider: resource.provider,
     code: code === undefined ? undefined : "archive",
   });
 }
@@ -250,6 +375,27 @@ describe("construction through the component provider (plain-JSON inputs, as fro
       expect(await valueOf(result.urn)).to.contain(`${type}::${PY}`);
     });
   }
+
+  it("OperationsDashboard: ARN maps given whole as outputs (a Python program passing another component's map) build the same dashboard", async () => {
+    const type = "aws-security-watch:index:OperationsDashboard";
+    await SAMPLES.OperationsDashboard.typescript(TS);
+    await settle();
+    const plain = await SAMPLES.OperationsDashboard.json();
+    // What the provider hands the constructor for `alarm_arns=cis.alarm_arns`: one Output of a map.
+    const inputs = {
+      ...plain,
+      queueArns: pulumi.output(plain.queueArns as Record<string, string>),
+      alarmArns: pulumi.output(plain.alarmArns as Record<string, string>),
+      compositeAlarmArns: pulumi.output(plain.compositeAlarmArns as Record<string, string>),
+    };
+    await provider.construct(PY, type, inputs as pulumi.Inputs, {});
+    await settle();
+    const fromTypeScript = tree(`${type}::${TS}`, TS, PY);
+    expect(fromTypeScript.join("\n"))
+      .to.contain("alarm:quiet-root")
+      .and.to.contain("alarm:cis-4.3");
+    expect(tree(`${type}::${PY}`, TS, PY)).to.deep.equal(fromTypeScript);
+  });
 
   it("rejects what a Python program could get wrong, with one line naming the field", async () => {
     const attempt = (inputs: Record<string, unknown>) =>
