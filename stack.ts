@@ -222,6 +222,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
           resolutionTopicArn: topics.resolutionTopicArn,
           disabled: config.thresholds.disabled,
           limits: config.thresholds.limits,
+          reporter: { topicKmsKeyArn: topics.kmsKeyArn },
           tags,
         })
       : undefined;

@@ -343,7 +343,9 @@ export function monthlyCost(
   const gbSeconds = a.remediationsPerMonth * a.remediationSeconds * (inv.functionMemoryMb / 1024);
   add({
     service: "Lambda",
-    item: `${inv.functions} remediation functions`,
+    // The threshold reporter runs once per threshold alarm (a few times a month at most): its
+    // invocations are within the remediations' rounding; every function idle costs nothing.
+    item: `${inv.functions} functions (remediations${inv.contributorRules > 0 ? ", threshold reporter" : ""})`,
     quantity: `${a.remediationsPerMonth} invocations, ${gbSeconds.toFixed(1)} GB-s`,
     usd:
       (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),

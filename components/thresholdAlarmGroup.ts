@@ -1,8 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-import { argsProblems, list, map, num, obj, str } from "../core/argsShape";
-import { planThresholds, PlannedThreshold, ThresholdOverride } from "../core/thresholds";
+import { argsProblems, bool, list, map, num, obj, str } from "../core/argsShape";
+import {
+  alarmStateChangePattern,
+  planThresholds,
+  PlannedThreshold,
+  reportedAlarms,
+  thresholdReporterPolicy,
+  ThresholdOverride,
+} from "../core/thresholds";
+import { thresholdReporterFactory } from "../lambdas/thresholdReporter";
+import { handlerOnlyCodePaths } from "./autoRemediator";
 
 export type { ThresholdOverride } from "../core/thresholds";
 
@@ -18,6 +27,39 @@ export interface ThresholdLimitArgs {
    * @default the detection's own, 300 for every shipped one
    */
   readonly periodSeconds?: number;
+}
+
+/**
+ * The threshold report (lambdas/thresholdReporter.ts): on ALARM, a function reads the alarm's
+ * Contributor Insights rule and publishes one message naming the top contributors (principal or
+ * address, with their counts) to the detection's severity topic. The alarm's own notification
+ * still arrives first (raw, without the contributor); the report follows it.
+ */
+export interface ThresholdReporterArgs {
+  /**
+   * Deploy the reporter: a function, its role, log group, on-failure queue and one EventBridge
+   * rule. It costs nothing while no alarm fires.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * The customer-managed KMS key the alert topics are encrypted with (AlertTopicSet
+   * `kmsKeyArn`): the role may use it only through SNS in this region, for the topics it
+   * publishes to. The key policy must admit IAM-authorized publishers of this account
+   * (AlertTopicSet `allowIamPublishers`, on by default).
+   * @default none: the topics are not encrypted with a customer-managed key
+   */
+  readonly topicKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Contributors named in each report, 1 to 20.
+   * @default 5
+   */
+  readonly topContributors?: number;
+  /**
+   * Days the function's log group keeps its lines (one per report or rejected event).
+   * @default 365
+   */
+  readonly logRetentionDays?: number;
 }
 
 export interface ThresholdAlarmGroupArgs {
@@ -45,6 +87,11 @@ export interface ThresholdAlarmGroupArgs {
    * @default the component name
    */
   readonly namePrefix?: string;
+  /**
+   * The report that names the top contributors of an alarm (see `ThresholdReporterArgs`).
+   * @default { enabled: true }: on whenever the group has alarms (alertTopicArns are required)
+   */
+  readonly reporter?: ThresholdReporterArgs;
   /** Tags of the rules and alarms. @default {} */
   readonly tags?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
@@ -68,6 +115,12 @@ const ARGS_SHAPE = {
     { known: true },
   ),
   namePrefix: str("a name prefix"),
+  reporter: obj("an object { enabled, topicKmsKeyArn, topContributors, logRetentionDays }", {
+    enabled: bool(),
+    topicKmsKeyArn: str("a KMS key ARN"),
+    topContributors: num("a whole number from 1 to 20"),
+    logRetentionDays: num("a number of days CloudWatch Logs accepts (365)"),
+  }),
   // Typed pulumi.Input<Record<...>>: the whole map may be an output.
   tags: map("a map of tag key to value", str("a tag value"), { known: false }),
 };
@@ -76,6 +129,18 @@ const DEFAULTS = {
   comparisonOperator: "GreaterThanOrEqualToThreshold",
   evaluationPeriods: 1,
   treatMissingData: "notBreaching",
+  reporter: {
+    enabled: true,
+    topContributors: 5,
+    logRetentionDays: 365,
+    timeoutSeconds: 30,
+    memorySizeMb: 256,
+    runtime: "nodejs22.x",
+    maximumRetryAttempts: 2,
+    maximumEventAgeSeconds: 3600,
+    failureQueueRetentionSeconds: 1209600,
+    sdk: { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
+  },
 } as const;
 
 /**
@@ -97,6 +162,12 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
   public readonly ruleNames: Record<string, pulumi.Output<string>>;
   /** Alarm ARN per threshold detection id. */
   public readonly alarmArns: Record<string, pulumi.Output<string>>;
+  /** The reporter function (undefined when `reporter.enabled` is false). */
+  public readonly reporterFunction?: aws.lambda.Function;
+  /** The reporter's on-failure queue: events it rejected or could not report. */
+  public readonly reporterFailureQueueArn?: pulumi.Output<string>;
+  /** The reporter's log group. */
+  public readonly reporterLogGroupName?: pulumi.Output<string>;
 
   constructor(name: string, args: ThresholdAlarmGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ThresholdAlarmGroup", name, {}, opts);
@@ -123,6 +194,15 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
     if (missing.length > 0) {
       throw new pulumi.ResourceError(
         `alertTopicArns: no topic for severity ${missing.join(", ")}; add one or disable the threshold detections of that severity`,
+        this,
+      );
+    }
+
+    const reporter = { ...DEFAULTS.reporter, ...args.reporter };
+    const top = reporter.topContributors;
+    if (!Number.isInteger(top) || top < 1 || top > 20) {
+      throw new pulumi.ResourceError(
+        `reporter.topContributors: ${top} must be a whole number from 1 to 20`,
         this,
       );
     }
@@ -178,11 +258,212 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
       this.alarmArns[p.id] = alarm.arn;
     }
 
+    if (reporter.enabled && plan.length > 0) {
+      const built = this.buildReporter(name, args, plan, reporter, Object.values(this.rules));
+      this.reporterFunction = built.fn;
+      this.reporterFailureQueueArn = built.queue.arn;
+      this.reporterLogGroupName = built.logGroup.name;
+    }
+
     this.registerOutputs({
       rules: this.rules,
       alarms: this.alarms,
       ruleNames: this.ruleNames,
       alarmArns: this.alarmArns,
+      reporterFunction: this.reporterFunction,
+      reporterFailureQueueArn: this.reporterFailureQueueArn,
+      reporterLogGroupName: this.reporterLogGroupName,
     });
+  }
+
+  /**
+   * The reporter: function (serialized handler), role, log group, on-failure queue, and the
+   * EventBridge rule on exactly the group's alarms going to ALARM, with a permission for that
+   * rule only. The alarms keep their own actions: the raw notification still arrives if the
+   * reporter fails, and the report follows it.
+   */
+  private buildReporter(
+    name: string,
+    args: ThresholdAlarmGroupArgs,
+    plan: PlannedThreshold[],
+    reporter: {
+      topContributors: number;
+      logRetentionDays: number;
+      topicKmsKeyArn?: pulumi.Input<string>;
+    },
+    rules: aws.cloudwatch.ContributorInsightRule[],
+  ) {
+    const identity = aws.getCallerIdentityOutput({}, { parent: this });
+    const region = aws.getRegionOutput({}, { parent: this });
+    const partition = aws.getPartitionOutput({}, { parent: this });
+    const severities = [...new Set(plan.map((p) => p.severity))].sort();
+    const topicArns = Object.fromEntries(
+      severities.map((s) => [s, args.alertTopicArns[s]]),
+    ) as Record<string, pulumi.Input<string>>;
+    const prefix = `${name}-reporter`;
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${prefix}-logs`,
+      { retentionInDays: reporter.logRetentionDays, tags: args.tags },
+      { parent: this },
+    );
+    const queue = new aws.sqs.Queue(
+      `${prefix}-failures`,
+      {
+        sqsManagedSseEnabled: true,
+        messageRetentionSeconds: DEFAULTS.reporter.failureQueueRetentionSeconds,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const eventRule = new aws.cloudwatch.EventRule(
+      `${prefix}-rule`,
+      {
+        description: "aws-security-watch: threshold alarms into ALARM, to the threshold reporter",
+        eventPattern: JSON.stringify(alarmStateChangePattern(plan.map((p) => p.alarmName))),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${prefix}-failures-policy`,
+      {
+        queueUrl: queue.url,
+        policy: pulumi.jsonStringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "sqs:*",
+              Resource: queue.arn,
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+            {
+              Sid: "EventBridgeDeadLetters",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: queue.arn,
+              Condition: { ArnEquals: { "aws:SourceArn": eventRule.arn } },
+            },
+          ],
+        }),
+      },
+      { parent: this },
+    );
+
+    const role = new aws.iam.Role(
+      `${prefix}-role`,
+      {
+        description: "aws-security-watch threshold reporter",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${prefix}-role-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([
+            partition.partition,
+            identity.accountId,
+            region.region,
+            pulumi.all(Object.values(topicArns)),
+            logGroup.arn,
+            queue.arn,
+            reporter.topicKmsKeyArn,
+          ])
+          .apply(([p, account, r, topics, logGroupArn, queueArn, keyArn]) =>
+            JSON.stringify(
+              thresholdReporterPolicy({
+                partition: p,
+                account,
+                region: r,
+                ruleNames: plan.map((t) => t.ruleName),
+                topicArns: topics,
+                logGroupArn,
+                failureQueueArn: queueArn,
+                topicKmsKeyArn: keyArn,
+              }),
+            ),
+          ),
+      },
+      { parent: this },
+    );
+
+    const fn = new aws.lambda.CallbackFunction(
+      `${prefix}-fn`,
+      {
+        description: "aws-security-watch: names the top contributors of a threshold alarm",
+        callbackFactory: thresholdReporterFactory({
+          alarms: reportedAlarms(plan),
+          topContributors: reporter.topContributors,
+          sdk: { ...DEFAULTS.reporter.sdk },
+        }),
+        role: role.arn,
+        runtime: DEFAULTS.reporter.runtime,
+        timeout: DEFAULTS.reporter.timeoutSeconds,
+        memorySize: DEFAULTS.reporter.memorySizeMb,
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            REPORTER_SETTINGS: pulumi.jsonStringify({
+              topicArns,
+              account: identity.accountId,
+              region: region.region,
+              partition: partition.partition,
+            }),
+          },
+        },
+        codePathOptions: handlerOnlyCodePaths(),
+        tags: args.tags,
+      },
+      { parent: this, dependsOn: [rolePolicy, logGroup, ...rules] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${prefix}-invoke-config`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: DEFAULTS.reporter.maximumRetryAttempts,
+        maximumEventAgeInSeconds: DEFAULTS.reporter.maximumEventAgeSeconds,
+        destinationConfig: { onFailure: { destination: queue.arn } },
+      },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+    const permission = new aws.lambda.Permission(
+      `${prefix}-invoke`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceArn: eventRule.arn,
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${prefix}-target`,
+      {
+        rule: eventRule.name,
+        targetId: "threshold-reporter",
+        arn: fn.arn,
+        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+        deadLetterConfig: { arn: queue.arn },
+      },
+      { parent: this, dependsOn: [permission] },
+    );
+    return { fn, queue, logGroup };
   }
 }

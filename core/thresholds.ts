@@ -50,6 +50,8 @@ export interface ThresholdDetection {
   readonly periodSeconds: number;
   /** What to do, for the alarm description. */
   readonly advice: string;
+  /** What is counted, plural, for the report's subject ("denied calls"): short, plain ASCII. */
+  readonly counted: string;
 }
 
 /** Keys: the caller and the address it called from. */
@@ -81,6 +83,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 5,
     periodSeconds: 300,
+    counted: "failed console sign-ins",
     advice:
       "Block the address (WAF, network ACL) if it is not yours, and check that every targeted user has MFA.",
   },
@@ -96,6 +99,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     filters: [{ Match: "$.errorCode", In: DENIED_ERROR_CODES }],
     threshold: 20,
     periodSeconds: 300,
+    counted: "denied calls",
     advice:
       "Look at what the principal tried (CloudTrail, filter on the principal): enumeration of services it never uses means a stolen key; deactivate it.",
   },
@@ -123,6 +127,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 50,
     periodSeconds: 300,
+    counted: "secret reads",
     advice:
       "If the principal is not an application that reads these secrets at this rate, rotate what it read and revoke its sessions.",
   },
@@ -141,6 +146,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 500,
     periodSeconds: 300,
+    counted: "List/Describe/Get calls",
     advice:
       "Security scanners and inventory tools do this too: trust their roles by raising the threshold, and investigate any other principal.",
   },
@@ -162,6 +168,7 @@ export const THRESHOLD_CATALOG: readonly ThresholdDetection[] = [
     ],
     threshold: 1000,
     periodSeconds: 300,
+    counted: "model invocations",
     advice:
       "Compare with the application's usual volume; if the principal is not one of your model applications, revoke it and check Bedrock model access and quotas.",
   },
@@ -267,6 +274,9 @@ export function thresholdProblems(detection: ThresholdDetection, path: string): 
   }
   for (const key of [...detection.keys, ...detection.filters.map((f) => f.Match)]) {
     if (!/^\$(\.[A-Za-z0-9_]+)+$/.test(key)) problems.push(`${path}: "${key}" is not a JSON path`);
+  }
+  if (!/^[ -~]{1,30}$/.test(detection.counted)) {
+    problems.push(`${path}.counted: 1 to 30 printable ASCII characters`);
   }
   problems.push(...limitProblems(path, detection.threshold, detection.periodSeconds));
   return problems;
@@ -417,4 +427,135 @@ export function contributorCounts(
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** One alarm as the threshold reporter (lambdas/thresholdReporter.ts) reads it: plain data. */
+export interface ReportedAlarmData {
+  id: string;
+  ruleName: string;
+  title: string;
+  description: string;
+  severity: string;
+  per: string;
+  counted: string;
+  threshold: number;
+  periodSeconds: number;
+  mitre: string[];
+  advice: string;
+}
+
+/**
+ * The reporter's alarm map (alarm name -> what to report) of a plan: the only alarms the
+ * reporter answers for.
+ */
+export function reportedAlarms(
+  plan: readonly PlannedThreshold[],
+  catalog: readonly ThresholdDetection[] = THRESHOLD_CATALOG,
+): Record<string, ReportedAlarmData> {
+  const out: Record<string, ReportedAlarmData> = {};
+  for (const p of plan) {
+    const d = catalog.find((c) => c.id === p.id);
+    if (!d) throw new Error(`reportedAlarms: unknown threshold detection "${p.id}"`);
+    out[p.alarmName] = {
+      id: p.id,
+      ruleName: p.ruleName,
+      title: d.title,
+      description: d.description,
+      severity: p.severity,
+      per: d.per,
+      counted: d.counted,
+      threshold: p.threshold,
+      periodSeconds: p.periodSeconds,
+      mitre: [...d.mitre],
+      advice: d.advice,
+    };
+  }
+  return out;
+}
+
+/**
+ * The EventBridge pattern of the reporter's rule: CloudWatch's state changes of exactly these
+ * alarms, into ALARM (OK goes to the resolutions topic by the alarm's own action).
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-and-eventbridge.html
+ */
+export function alarmStateChangePattern(alarmNames: readonly string[]): Record<string, unknown> {
+  return {
+    source: ["aws.cloudwatch"],
+    "detail-type": ["CloudWatch Alarm State Change"],
+    detail: { alarmName: [...alarmNames].sort(), state: { value: ["ALARM"] } },
+  };
+}
+
+/** What the reporter's role may touch. */
+export interface ReporterPolicyInput {
+  readonly partition: string;
+  readonly account: string;
+  readonly region: string;
+  /** The group's Contributor Insights rules. */
+  readonly ruleNames: readonly string[];
+  /** The severity topics the group's alarms use. */
+  readonly topicArns: readonly string[];
+  /** The function's own log group (without `:*`). */
+  readonly logGroupArn: string;
+  /** The on-failure queue. */
+  readonly failureQueueArn: string;
+  /** The topics' customer-managed key, if they are encrypted with one. */
+  readonly topicKmsKeyArn?: string;
+}
+
+/**
+ * The reporter role's policy: read the group's rules' reports, publish to the severity topics in
+ * use, write its own logs, send to its on-failure queue, and (with a topic key) use the key only
+ * through SNS in this region for those topics (`kms:ViaService`,
+ * `kms:EncryptionContext:aws:sns:topicArn`). `cloudwatch:GetInsightRuleReport` takes the rule's
+ * ARN (`insight-rule/<name>`).
+ */
+export function thresholdReporterPolicy(input: ReporterPolicyInput): {
+  Version: "2012-10-17";
+  Statement: Record<string, unknown>[];
+} {
+  const { partition: p, account: a, region: r } = input;
+  const topics = [...new Set(input.topicArns)].sort();
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadRuleReports",
+        Effect: "Allow",
+        Action: ["cloudwatch:GetInsightRuleReport"],
+        Resource: [...input.ruleNames]
+          .sort()
+          .map((n) => `arn:${p}:cloudwatch:${r}:${a}:insight-rule/${n}`),
+      },
+      { Sid: "PublishReports", Effect: "Allow", Action: ["sns:Publish"], Resource: topics },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${input.logGroupArn}:*`,
+      },
+      {
+        Sid: "OnFailureDestination",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage"],
+        Resource: input.failureQueueArn,
+      },
+      ...(input.topicKmsKeyArn
+        ? [
+            {
+              Sid: "UseTopicKey",
+              Effect: "Allow",
+              Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+              Resource: input.topicKmsKeyArn,
+              Condition: {
+                StringEquals: {
+                  "kms:ViaService": `sns.${r}.amazonaws.com`,
+                  "kms:EncryptionContext:aws:sns:topicArn": topics,
+                },
+              },
+            },
+          ]
+        : []),
+    ],
+  };
 }

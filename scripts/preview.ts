@@ -140,9 +140,14 @@ function keySettings(recorder: Recorder): string[] {
   const routing = rules.filter((r) =>
     r.parent?.startsWith("aws-security-watch:index:ComplianceRecorder::"),
   );
+  // The ThresholdAlarmGroup's rule routes its alarms to the threshold reporter; no detection either.
+  const reporting = rules.filter((r) =>
+    r.parent?.startsWith("aws-security-watch:index:ThresholdAlarmGroup::"),
+  );
   lines.push(
-    `EventBridge rules: ${rules.length - forwarded.length - routing.length} detections in the stack's region` +
+    `EventBridge rules: ${rules.length - forwarded.length - routing.length - reporting.length} detections in the stack's region` +
       (routing.length ? `, ${routing.length} AWS Config resolution rule` : "") +
+      (reporting.length ? `, ${reporting.length} threshold-report rule` : "") +
       (forwarded.length
         ? `, ${forwarded.length} forwarding rules in us-east-1 (global-service events)`
         : ""),

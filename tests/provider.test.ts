@@ -137,6 +137,7 @@ const SAMPLES: Record<string, Sample> = {
         resolutionTopicArn: RESOLUTIONS,
         disabled: ["bedrock-invocations-per-principal"],
         limits: { "enumeration-per-principal": { threshold: 2000, periodSeconds: 600 } },
+        reporter: { topContributors: 3, logRetentionDays: 90 },
       }),
     json: async () => ({
       logGroupName: "/cloudtrail/trail",
@@ -144,6 +145,7 @@ const SAMPLES: Record<string, Sample> = {
       resolutionTopicArn: RESOLUTIONS,
       disabled: ["bedrock-invocations-per-principal"],
       limits: { "enumeration-per-principal": { threshold: 2000, periodSeconds: 600 } },
+      reporter: { topContributors: 3, logRetentionDays: 90 },
     }),
   },
   AutoRemediator: {

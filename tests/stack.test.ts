@@ -186,10 +186,19 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
   });
 
   it("deploys every remediation in dry-run, as the dev stack promises", () => {
-    const functions = recorder.ofType("aws:lambda/function:Function");
+    const functions = recorder
+      .ofType("aws:lambda/function:Function")
+      .filter((f) => !f.parent?.startsWith("aws-security-watch:index:ThresholdAlarmGroup::"));
     expect(functions.map((f) => f.inputs.description).sort()).to.deep.equal(
       REMEDIATION_IDS.map((id) => `aws-security-watch: ${id} (dry-run)`).sort(),
     );
+    // Besides them, the threshold detections' reporter (the dev stack turns thresholds on).
+    expect(
+      recorder
+        .ofType("aws:lambda/function:Function")
+        .filter((f) => f.parent?.startsWith("aws-security-watch:index:ThresholdAlarmGroup::"))
+        .map((f) => f.name),
+    ).to.deep.equal(["thresholds-reporter-fn"]);
   });
 
   it("turns on the Security Hub controls the package covers", () => {

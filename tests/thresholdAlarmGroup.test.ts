@@ -1,6 +1,7 @@
 import { expect } from "chai";
 
 import { insightRuleBody, THRESHOLD_CATALOG } from "../core/thresholds";
+import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
 import { setup, settle, valueOf } from "./helpers/mocks";
 
 const recorder = setup();
@@ -11,6 +12,21 @@ type Args = import("../components/thresholdAlarmGroup").ThresholdAlarmGroupArgs;
 const GROUP = "aws-security-watch:index:ThresholdAlarmGroup";
 const RULE = "aws:cloudwatch/contributorInsightRule:ContributorInsightRule";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const FUNCTION = "aws:lambda/function:Function";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const EVENT_RULE = "aws:cloudwatch/eventRule:EventRule";
+const REPORTER_CHILDREN = [
+  "aws:cloudwatch/logGroup:LogGroup::thr-reporter-logs",
+  "aws:sqs/queue:Queue::thr-reporter-failures",
+  "aws:sqs/queuePolicy:QueuePolicy::thr-reporter-failures-policy",
+  `${EVENT_RULE}::thr-reporter-rule`,
+  "aws:iam/role:Role::thr-reporter-role",
+  `${ROLE_POLICY}::thr-reporter-role-policy`,
+  `${FUNCTION}::thr-reporter-fn`,
+  "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::thr-reporter-invoke-config",
+  "aws:lambda/permission:Permission::thr-reporter-invoke",
+  "aws:cloudwatch/eventTarget:EventTarget::thr-reporter-target",
+];
 const TOPIC = (s: string) => `arn:aws:sns:eu-west-1:123456789012:alerts-${s}`;
 const RESOLUTIONS = "arn:aws:sns:eu-west-1:123456789012:resolutions";
 
@@ -37,10 +53,13 @@ describe("ThresholdAlarmGroup", () => {
     await settle();
     const children = recorder.childrenOf(GROUP, "thr").map((r) => `${r.type}::${r.name}`);
     expect(children.sort()).to.deep.equal(
-      THRESHOLD_CATALOG.flatMap((d) => [
-        `${RULE}::thr-rule-${d.id}`,
-        `${ALARM}::thr-alarm-${d.id}`,
-      ]).sort(),
+      [
+        ...THRESHOLD_CATALOG.flatMap((d) => [
+          `${RULE}::thr-rule-${d.id}`,
+          `${ALARM}::thr-alarm-${d.id}`,
+        ]),
+        ...REPORTER_CHILDREN,
+      ].sort(),
     );
     for (const d of THRESHOLD_CATALOG) {
       const rule = recorder.get(RULE, `thr-rule-${d.id}`).inputs;
@@ -113,5 +132,235 @@ describe("ThresholdAlarmGroup", () => {
           disabled: "enumeration-per-principal" as unknown as string[],
         }),
     ).to.throw('ThresholdAlarmGroup "thr": disabled must be a list of threshold detection ids');
+  });
+
+  describe("the reporter", () => {
+    const ARN = (service: string, rest: string) =>
+      `arn:aws:${service}:eu-west-1:123456789012:${rest}`;
+
+    it("is off on request: no function, no rule, nothing but rules and alarms", async () => {
+      new mod.ThresholdAlarmGroup("thr", { ...ARGS, reporter: { enabled: false } });
+      await settle();
+      expect(recorder.ofType(FUNCTION)).to.deep.equal([]);
+      expect(recorder.ofType(EVENT_RULE)).to.deep.equal([]);
+      expect(recorder.childrenOf(GROUP, "thr")).to.have.length(2 * THRESHOLD_CATALOG.length);
+    });
+
+    it("listens to exactly the group's alarms going to ALARM", async () => {
+      new mod.ThresholdAlarmGroup("thr", {
+        ...ARGS,
+        namePrefix: "watch-dev",
+        disabled: ["bedrock-invocations-per-principal"],
+      });
+      await settle();
+      const rule = recorder.get(EVENT_RULE, "thr-reporter-rule").inputs;
+      expect(JSON.parse(rule.eventPattern)).to.deep.equal({
+        source: ["aws.cloudwatch"],
+        "detail-type": ["CloudWatch Alarm State Change"],
+        detail: {
+          alarmName: [
+            "watch-dev-console-signin-failures-per-ip",
+            "watch-dev-denied-calls-per-principal",
+            "watch-dev-enumeration-per-principal",
+            "watch-dev-secret-reads-per-principal",
+          ],
+          state: { value: ["ALARM"] },
+        },
+      });
+      const permission = recorder.get("aws:lambda/permission:Permission", "thr-reporter-invoke");
+      expect(permission.inputs).to.deep.include({
+        action: "lambda:InvokeFunction",
+        principal: "events.amazonaws.com",
+        sourceArn: ARN("events", "rule/thr-reporter-rule"),
+        function: "thr-reporter-fn",
+      });
+      const target = recorder.get(
+        "aws:cloudwatch/eventTarget:EventTarget",
+        "thr-reporter-target",
+      ).inputs;
+      expect(target).to.deep.include({
+        rule: "thr-reporter-rule",
+        arn: ARN("lambda", "function:thr-reporter-fn"),
+        deadLetterConfig: { arn: ARN("sqs", "thr-reporter-failures") },
+      });
+      // The alarms keep their own actions: the raw alarm notification still arrives.
+      const alarm = recorder.get(ALARM, "thr-alarm-denied-calls-per-principal").inputs;
+      expect(alarm.alarmActions).to.deep.equal([TOPIC("medium")]);
+      expect(alarm.okActions).to.deep.equal([RESOLUTIONS]);
+    });
+
+    it("has a least-privilege role: statement by statement", async () => {
+      new mod.ThresholdAlarmGroup("thr", {
+        ...ARGS,
+        namePrefix: "watch-dev",
+        disabled: ["console-signin-failures-per-ip", "secret-reads-per-principal"],
+        reporter: { topicKmsKeyArn: ARN("kms", "key/k-1") },
+      });
+      await settle();
+      const policy = JSON.parse(
+        await valueOf(recorder.get(ROLE_POLICY, "thr-reporter-role-policy").inputs.policy),
+      );
+      expect(policy.Statement).to.deep.equal([
+        {
+          Sid: "ReadRuleReports",
+          Effect: "Allow",
+          Action: ["cloudwatch:GetInsightRuleReport"],
+          Resource: [
+            ARN("cloudwatch", "insight-rule/watch-dev-bedrock-invocations-per-principal"),
+            ARN("cloudwatch", "insight-rule/watch-dev-denied-calls-per-principal"),
+            ARN("cloudwatch", "insight-rule/watch-dev-enumeration-per-principal"),
+          ],
+        },
+        // Only the medium topic: every remaining detection is medium.
+        {
+          Sid: "PublishReports",
+          Effect: "Allow",
+          Action: ["sns:Publish"],
+          Resource: [TOPIC("medium")],
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${ARN("logs", "log-group:thr-reporter-logs")}:*`,
+        },
+        {
+          Sid: "OnFailureDestination",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: ARN("sqs", "thr-reporter-failures"),
+        },
+        {
+          Sid: "UseTopicKey",
+          Effect: "Allow",
+          Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+          Resource: ARN("kms", "key/k-1"),
+          Condition: {
+            StringEquals: {
+              "kms:ViaService": "sns.eu-west-1.amazonaws.com",
+              "kms:EncryptionContext:aws:sns:topicArn": [TOPIC("medium")],
+            },
+          },
+        },
+      ]);
+    });
+
+    it("grants no key without a topic key", async () => {
+      new mod.ThresholdAlarmGroup("thr", ARGS);
+      await settle();
+      const policy = JSON.parse(
+        await valueOf(recorder.get(ROLE_POLICY, "thr-reporter-role-policy").inputs.policy),
+      );
+      expect(policy.Statement.map((s: { Sid: string }) => s.Sid)).to.deep.equal([
+        "ReadRuleReports",
+        "PublishReports",
+        "WriteOwnLogs",
+        "OnFailureDestination",
+      ]);
+      expect(policy.Statement[1].Resource).to.deep.equal([TOPIC("high"), TOPIC("medium")]);
+    });
+
+    it("deploys the function with its log group, timeout, on-failure queue (SSE, TLS-only)", async () => {
+      new mod.ThresholdAlarmGroup("thr", ARGS);
+      await settle();
+      const fn = recorder.get(FUNCTION, "thr-reporter-fn").inputs;
+      expect(fn).to.deep.include({ timeout: 30, runtime: "nodejs22.x" });
+      expect(fn.loggingConfig).to.deep.include({ logGroup: "thr-reporter-logs" });
+      expect(fn.role).to.equal("arn:aws:iam::123456789012:role/thr-reporter-role");
+      expect(
+        recorder.get("aws:cloudwatch/logGroup:LogGroup", "thr-reporter-logs").inputs
+          .retentionInDays,
+      ).to.equal(365);
+      const invoke = recorder.get(
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+        "thr-reporter-invoke-config",
+      ).inputs;
+      expect(invoke).to.deep.include({
+        functionName: "thr-reporter-fn",
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 3600,
+      });
+      expect(invoke.destinationConfig).to.deep.equal({
+        onFailure: { destination: ARN("sqs", "thr-reporter-failures") },
+      });
+      const queue = recorder.get("aws:sqs/queue:Queue", "thr-reporter-failures").inputs;
+      expect(queue.sqsManagedSseEnabled).to.equal(true);
+      const queuePolicy = JSON.parse(
+        await valueOf(
+          recorder.get("aws:sqs/queuePolicy:QueuePolicy", "thr-reporter-failures-policy").inputs
+            .policy,
+        ),
+      );
+      expect(queuePolicy.Statement).to.deep.equal([
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "sqs:*",
+          Resource: ARN("sqs", "thr-reporter-failures"),
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+        {
+          Sid: "EventBridgeDeadLetters",
+          Effect: "Allow",
+          Principal: { Service: "events.amazonaws.com" },
+          Action: "sqs:SendMessage",
+          Resource: ARN("sqs", "thr-reporter-failures"),
+          Condition: { ArnEquals: { "aws:SourceArn": ARN("events", "rule/thr-reporter-rule") } },
+        },
+      ]);
+    });
+
+    it("ships a handler that rejects another group's alarm and knows its topics from the environment", async () => {
+      new mod.ThresholdAlarmGroup("thr", { ...ARGS, namePrefix: "watch-dev" });
+      await settle();
+      const fn = recorder.get(FUNCTION, "thr-reporter-fn").inputs;
+      const env = await valueOf(fn.environment);
+      const deployed = JSON.parse(env.variables.REPORTER_SETTINGS);
+      expect(deployed).to.deep.equal({
+        topicArns: { high: TOPIC("high"), medium: TOPIC("medium") },
+        account: "123456789012",
+        region: "eu-west-1",
+        partition: "aws",
+      });
+      const entries = await archiveEntries(fn.code);
+      const handler = handlerOf(entries["__index.js"], env.variables);
+      const lines: string[] = [];
+      const write = process.stdout.write;
+      process.stdout.write = ((chunk: string) => {
+        lines.push(String(chunk));
+        return true;
+      }) as typeof process.stdout.write;
+      let error: Error | undefined;
+      try {
+        await handler({
+          id: "e-1",
+          source: "aws.cloudwatch",
+          "detail-type": "CloudWatch Alarm State Change",
+          account: "123456789012",
+          region: "eu-west-1",
+          resources: ["arn:aws:cloudwatch:eu-west-1:123456789012:alarm:other-alarm"],
+          detail: { alarmName: "other-alarm", state: { value: "ALARM" } },
+        });
+      } catch (e) {
+        error = e as Error;
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(error?.message).to.equal(
+        "threshold-reporter: rejected event: the alarm is not one of this group's",
+      );
+      expect(JSON.parse(lines.join(""))).to.deep.include({
+        type: "rejected",
+        alarmName: "other-alarm",
+      });
+    });
+
+    it("rejects a contributor count out of range before creating anything", () => {
+      expect(
+        () => new mod.ThresholdAlarmGroup("thr", { ...ARGS, reporter: { topContributors: 50 } }),
+      ).to.throw("reporter.topContributors: 50 must be a whole number from 1 to 20");
+      expect(recorder.ofType(RULE)).to.deep.equal([]);
+    });
   });
 });
