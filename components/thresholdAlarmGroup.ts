@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
+import { SEVERITIES } from "../core/types";
 import { argsProblems, bool, list, map, num, obj, str } from "../core/argsShape";
 import {
   alarmStateChangePattern,
@@ -463,6 +464,30 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
         deadLetterConfig: { arn: queue.arn },
       },
       { parent: this, dependsOn: [permission] },
+    );
+    // An event the reporter rejected or could not report waits in the queue for a human: say so,
+    // to the high topic (the remediation-failure alarm's), else the most severe topic in use.
+    const inUse = SEVERITIES.filter((s) => severities.includes(s));
+    const alarmTopic = args.alertTopicArns.high ?? topicArns[inUse[0]];
+    new aws.cloudwatch.MetricAlarm(
+      `${prefix}-failures-alarm`,
+      {
+        alarmDescription:
+          "aws-security-watch: the threshold reporter rejected an alarm event or could not report its contributors; the event is kept in the reporter's on-failure queue for a human.",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [alarmTopic],
+        okActions: [args.resolutionTopicArn],
+        tags: args.tags,
+      },
+      { parent: this },
     );
     return { fn, queue, logGroup };
   }

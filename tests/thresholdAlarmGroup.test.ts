@@ -26,6 +26,7 @@ const REPORTER_CHILDREN = [
   "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig::thr-reporter-invoke-config",
   "aws:lambda/permission:Permission::thr-reporter-invoke",
   "aws:cloudwatch/eventTarget:EventTarget::thr-reporter-target",
+  `${ALARM}::thr-reporter-failures-alarm`,
 ];
 const TOPIC = (s: string) => `arn:aws:sns:eu-west-1:123456789012:alerts-${s}`;
 const RESOLUTIONS = "arn:aws:sns:eu-west-1:123456789012:resolutions";
@@ -309,6 +310,19 @@ describe("ThresholdAlarmGroup", () => {
           Condition: { ArnEquals: { "aws:SourceArn": ARN("events", "rule/thr-reporter-rule") } },
         },
       ]);
+      // Nothing waits in that queue unnoticed: an alarm on its depth pages the high topic.
+      const alarm = recorder.get(ALARM, "thr-reporter-failures-alarm").inputs;
+      expect(alarm).to.deep.include({
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        statistic: "Maximum",
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+      });
+      expect(alarm.dimensions).to.deep.equal({ QueueName: "thr-reporter-failures" });
+      expect(alarm.alarmActions).to.deep.equal([TOPIC("high")]);
+      expect(alarm.okActions).to.deep.equal([RESOLUTIONS]);
     });
 
     it("ships a handler that rejects another group's alarm and knows its topics from the environment", async () => {
