@@ -302,6 +302,9 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
               ? { "remediation on-failure": remediator.failureQueueArn }
               : {}),
             "alert dead letters": watcher.deadLetterQueueArn,
+            ...(thresholds?.reporterFailureQueueArn
+              ? { "threshold reporter on-failure": thresholds.reporterFailureQueueArn }
+              : {}),
           },
           alarmArns: {
             ...Object.fromEntries(
@@ -310,6 +313,7 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
             ...(remediator.failureAlarmArn
               ? { "remediation-failed": remediator.failureAlarmArn }
               : {}),
+            ...(thresholds?.alarmArns ?? {}),
           },
           compositeAlarmArns: Object.fromEntries(
             Object.entries(alarms?.alarmArns ?? {}).filter(([k]) => compositeKeys.has(k)),

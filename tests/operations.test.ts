@@ -67,7 +67,7 @@ describe("operations in the dev stack (Pulumi.dev.yaml under mocks)", () => {
     expect(invoke.inputs.destinationConfig.onSuccess).to.equal(undefined);
   });
 
-  it("the dashboard body: every rule by its severity, every remediation, both queues, every alarm, the incident log groups", () => {
+  it("the dashboard body: every rule by its severity, every remediation, every queue, every alarm (CIS, threshold, composite), the incident log groups", () => {
     const dashboard = recorder.get("aws:cloudwatch/dashboard:Dashboard", "ops-dashboard").inputs;
     expect(dashboard.dashboardName).to.equal("asw-test");
     const body = JSON.parse(dashboard.dashboardBody);
@@ -90,14 +90,25 @@ describe("operations in the dev stack (Pulumi.dev.yaml under mocks)", () => {
     expect(queues.metrics.map((m: unknown[]) => (m[4] as { label: string }).label)).to.deep.equal([
       "remediation on-failure",
       "alert dead letters",
+      "threshold reporter on-failure",
     ]);
     const alarms: string[] = widget("Alarms").alarms;
     const composites = Object.keys(stack.alarms!.compositeAlarms);
     expect(alarms.slice(0, composites.length).map((a) => a.split(":alarm:")[1])).to.deep.equal(
       composites.map((k) => `asw-test-${k}`),
     );
-    expect(alarms).to.have.length(Object.keys(stack.alarms!.alarmArns).length + 1);
+    const thresholdIds = Object.keys(stack.thresholds!.alarmArns);
+    expect(thresholdIds.length).to.be.greaterThan(0);
+    expect(alarms).to.have.length(
+      Object.keys(stack.alarms!.alarmArns).length + 1 + thresholdIds.length,
+    );
     expect(alarms.some((a) => a.includes("remediate-failures-alarm"))).to.equal(true);
+    for (const id of thresholdIds) {
+      expect(
+        alarms.some((a) => a.endsWith(`:alarm:asw-test-${id}`)),
+        id,
+      ).to.equal(true);
+    }
     const log = widget("Latest incident records");
     const groups = REMEDIATION_IDS.map(
       (id) =>
