@@ -55,7 +55,7 @@ export function runLambdaSize(archives: Archives, print: (line: string) => void)
   const maxEntries = Math.max(...rows.map((r) => r.entries));
   return [
     {
-      name: "Lambda __index.js size (7 functions)",
+      name: `Lambda __index.js size (${rows.length} functions)`,
       figure: `${kb(smallest.bytes)} - ${kb(largest.bytes)} (largest ${largest.fn.replace(/^remediate-|-fn$/g, "")})`,
       target: `<= ${kb(INDEX_LIMIT_BYTES)}`,
       pass: rows.every((r) => r.bytes <= INDEX_LIMIT_BYTES),
