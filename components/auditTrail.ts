@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { hardenBucket } from "./hardenedBucket";
 import { argsProblems, bool, list, map, num, str } from "../core/argsShape";
 import {
   AccountContext,
@@ -542,9 +543,13 @@ export class AuditTrail extends pulumi.ComponentResource {
         { forceDestroy, tags },
         { parent: this },
       );
-      this.hardenBucket(`${name}-access-log-bucket`, accessLogBucket, lifecycle, {
-        sseAlgorithm: "AES256",
-      });
+      hardenBucket(
+        this,
+        `${name}-access-log-bucket`,
+        accessLogBucket,
+        { sseAlgorithm: "AES256" },
+        lifecycleRules(lifecycle),
+      );
       accessLogBucketName = accessLogBucket.bucket;
     } else if (accessLogging) {
       accessLogBucketName = pulumi.output(settings.accessLogBucketName as pulumi.Input<string>);
@@ -556,10 +561,13 @@ export class AuditTrail extends pulumi.ComponentResource {
     const trailDependencies: pulumi.Resource[] = [];
     if (createBucket) {
       const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy, tags }, { parent: this });
-      const hardening = this.hardenBucket(`${name}-bucket`, bucket, lifecycle, {
-        sseAlgorithm: "aws:kms",
-        kmsMasterKeyId: kmsKeyArn,
-      });
+      const hardening = hardenBucket(
+        this,
+        `${name}-bucket`,
+        bucket,
+        { sseAlgorithm: "aws:kms", kmsMasterKeyId: kmsKeyArn },
+        lifecycleRules(lifecycle),
+      );
       const policy = new aws.s3.BucketPolicy(
         `${name}-bucket-policy`,
         {
@@ -713,61 +721,5 @@ export class AuditTrail extends pulumi.ComponentResource {
       logGroupArn: this.logGroupArn,
       accessLogBucketName: this.accessLogBucketName,
     });
-  }
-
-  /**
-   * Public access blocked, ACLs off (BucketOwnerEnforced), versioning, default encryption and
-   * lifecycle for a log bucket; children named `<prefix>-<role>`.
-   */
-  private hardenBucket(
-    prefix: string,
-    bucket: aws.s3.Bucket,
-    lifecycle: { ia: number; glacier: number; expiry: number; noncurrent: number },
-    encryption: { sseAlgorithm: string; kmsMasterKeyId?: pulumi.Input<string> },
-  ): {
-    publicAccessBlock: aws.s3.BucketPublicAccessBlock;
-    encryption: aws.s3.BucketServerSideEncryptionConfiguration;
-  } {
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${prefix}-public-access-block`,
-      {
-        bucket: bucket.bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${prefix}-ownership`,
-      { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${prefix}-versioning`,
-      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
-    );
-    const sse = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${prefix}-encryption`,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: encryption,
-            bucketKeyEnabled: encryption.sseAlgorithm === "aws:kms",
-          },
-        ],
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${prefix}-lifecycle`,
-      { bucket: bucket.bucket, rules: lifecycleRules(lifecycle) },
-      // Noncurrent-version rules need versioning in place first.
-      { parent: this, dependsOn: [versioning] },
-    );
-    return { publicAccessBlock, encryption: sse };
   }
 }

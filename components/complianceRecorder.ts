@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { hardenBucket } from "./hardenedBucket";
 import { argsProblems, bool, list, map, num, str } from "../core/argsShape";
 import {
   CONFIG_RULES,
@@ -369,59 +370,24 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
       { forceDestroy: s.forceDestroy, tags },
       { parent: this },
     );
-    const block = new aws.s3.BucketPublicAccessBlock(
-      `${prefix}-public-access-block`,
-      {
-        bucket: bucket.bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketOwnershipControls(
-      `${prefix}-ownership`,
-      { bucket: bucket.bucket, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      { parent: this },
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${prefix}-versioning`,
-      { bucket: bucket.bucket, versioningConfiguration: { status: "Enabled" } },
-      { parent: this },
-    );
     const kms = s.deliveryKmsKeyArn !== undefined;
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${prefix}-encryption`,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: kms
-              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: s.deliveryKmsKeyArn }
-              : { sseAlgorithm: "AES256" },
-            bucketKeyEnabled: kms,
-          },
-        ],
-      },
-      { parent: this },
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${prefix}-lifecycle`,
-      {
-        bucket: bucket.bucket,
-        rules: [
-          {
-            id: "expire",
-            status: "Enabled",
-            filter: { prefix: "" },
-            expiration: { days: s.bucketRetentionDays },
-            noncurrentVersionExpiration: { noncurrentDays: 90 },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
-      { parent: this, dependsOn: [versioning] },
+    const { publicAccessBlock: block } = hardenBucket(
+      this,
+      prefix,
+      bucket,
+      kms
+        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: s.deliveryKmsKeyArn }
+        : { sseAlgorithm: "AES256" },
+      [
+        {
+          id: "expire",
+          status: "Enabled",
+          filter: { prefix: "" },
+          expiration: { days: s.bucketRetentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: 90 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        },
+      ],
     );
     const policy = new aws.s3.BucketPolicy(
       `${prefix}-policy`,
