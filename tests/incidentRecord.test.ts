@@ -12,52 +12,22 @@ import {
   parseIncidentLines,
   recordsSince,
 } from "../core/incidentRecord";
+import { PINNED_INCIDENT_FIELDS } from "./helpers/incidentSchema";
 
 const ROOT = path.resolve(__dirname, "..");
 const DRILL_RUN = path.join(ROOT, "tests", "fixtures", "incidents", "drill-run.jsonl");
 
-/** The contract on the coordination board, field by field and in order (schema version 1). */
-const PINNED = [
-  "type",
-  "schemaVersion",
-  "eventId",
-  "eventTime",
-  "eventName",
-  "account",
-  "region",
-  "principal",
-  "sourceIp",
-  "userAgent",
-  "detection",
-  "attackIds",
-  "remediation",
-  "mode",
-  "resource",
-  "decision",
-  "stateBefore",
-  "stateAfter",
-  "actions",
-  "outcome",
-  "message",
-  "published",
-  "error",
-  "durationMs",
-  "latencyMs",
-  "functionName",
-  "functionVersion",
-];
-
 describe("incident record schema (version 1)", () => {
   it("is pinned: these fields, in this order", () => {
     expect(INCIDENT_SCHEMA_VERSION).to.equal(1);
-    expect(INCIDENT_FIELDS.map((f) => f.name)).to.deep.equal(PINNED);
+    expect(INCIDENT_FIELDS.map((f) => f.name)).to.deep.equal(PINNED_INCIDENT_FIELDS);
   });
 
   it("the records the serialized handlers wrote in the drill have exactly these fields, of these types", () => {
     const records = parseIncidentLines(fs.readFileSync(DRILL_RUN, "utf8").split("\n"));
     expect(records).to.have.length(10);
     for (const record of records) {
-      expect(Object.keys(record)).to.deep.equal(PINNED);
+      expect(Object.keys(record)).to.deep.equal(PINNED_INCIDENT_FIELDS);
       expect(record.schemaVersion).to.equal(INCIDENT_SCHEMA_VERSION);
       expect(INCIDENT_OUTCOMES).to.include(record.outcome);
       for (const field of INCIDENT_FIELDS) {
