@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --only <name>] [-- --runs N]`: runs the benchmarks and prints their figures,
- * each with its method and target, then a summary table for the README's performance section.
+ * `npm run bench [-- --only <name>] [--build-runs N] [--handler-runs N]`: runs the benchmarks and
+ * prints their figures, each with its method and target, then a summary table. Each part run
+ * writes `bench/results/<part>.json` (its figures and detail), which `npm run docs` renders into
+ * docs/performance.md: commit it after a real run on the machine the document names.
  *
  *   build     stack build time under mocks, and its growth with the number of detections
  *   size      serialized __index.js size and archive entries per remediation function
@@ -12,7 +14,16 @@
  *
  * `latency` and `calls` share one emulator session (either runs both).
  */
-import { Figure, ROOT, ensureCompiled, machine, table, takeSnapshot, verdict } from "./common";
+import {
+  Figure,
+  ROOT,
+  ensureCompiled,
+  machine,
+  table,
+  takeSnapshot,
+  verdict,
+  writeResult,
+} from "./common";
 import { runAwsCalls } from "./awsCalls";
 import { runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
@@ -81,19 +92,32 @@ async function main(): Promise<void> {
   const wants = (name: BenchmarkName): boolean =>
     options.only === undefined || options.only === name;
   const figures: Figure[] = [];
+  const command = (part: BenchmarkName): string => {
+    const flags = [`--only ${part}`];
+    if (part === "build") flags.push(`--build-runs ${options.buildRuns}`);
+    if (part === "latency") flags.push(`--handler-runs ${options.handlerRuns}`);
+    return `npm run bench -- ${flags.join(" ")}`;
+  };
+  /** Keeps a part's figures for the summary and writes bench/results/<part>.json. */
+  const record = (part: BenchmarkName, rows: Figure[], data?: Record<string, unknown>): void => {
+    figures.push(...rows);
+    const file = writeResult(part, command(part), rows, data);
+    print(`(${part}: ${rows.length} figures written to ${file.slice(ROOT.length + 1)})`);
+  };
   print(`aws-security-watch benchmarks: ${machine()}`);
 
   if (wants("build")) {
     print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
-    figures.push(
-      ...(await runStackBuild(
+    record(
+      "build",
+      await runStackBuild(
         {
           runs: options.buildRuns,
           tsNode: options.only === undefined || options.only === "build",
           growthRuns: 3,
         },
         print,
-      )),
+      ),
     );
   }
   if (wants("size") || wants("cost")) {
@@ -101,11 +125,12 @@ async function main(): Promise<void> {
     const snapshot = await takeSnapshot(false);
     if (wants("size")) {
       print("\n== 3. Serialized handler size per remediation");
-      figures.push(...runLambdaSize(snapshot.archives, print));
+      record("size", runLambdaSize(snapshot.archives, print));
     }
     if (wants("cost")) {
       print("\n== 6. Monthly list-price cost of the default stack");
-      figures.push(...runCost(snapshot.resources, print));
+      const cost = runCost(snapshot.resources, print);
+      record("cost", cost.figures, cost.data);
     }
   }
   if (wants("latency") || wants("calls")) {
@@ -118,20 +143,20 @@ async function main(): Promise<void> {
       print,
     );
     if (wants("latency")) {
-      figures.push(...result.figures);
+      record("latency", result.figures);
     }
     if (wants("calls")) {
       print("\n== 5. AWS calls per remediation against the minimum");
-      figures.push(...runAwsCalls(result.calls, print));
+      record("calls", runAwsCalls(result.calls, print));
     }
   }
 
   if (wants("org")) {
-    figures.push(...(await runOrgBench(print)));
+    record("org", await runOrgBench(print));
   }
 
-  const command = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
-  print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const summaryCommand = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
+  print(`\n== Summary (\`${summaryCommand}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   print(`Machine: ${machine()}`);
   print(summary(figures));
 }
