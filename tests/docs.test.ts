@@ -1,0 +1,145 @@
+/**
+ * The documents (README.md, CONTRIBUTING.md, docs/) against the code: every generated block is
+ * what its generator writes now (`npm run docs -- --check`), no count is typed by hand outside a
+ * generated block, the README stays a front door, every command and link they name exists, and
+ * the figures they render come from recorded runs.
+ */
+import { expect } from "chai";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { GENERATORS, ROOT, documents, render, run } from "../scripts/docs";
+import { configReference } from "../scripts/docSources";
+import { CONFIG_NOTES } from "../scripts/configNotes";
+
+const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
+const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
+/** The text of a document outside its generated blocks. */
+const handWritten = (text: string): string =>
+  text.replace(/<!-- generated:[a-z0-9-]+ -->\n[\s\S]*?<!-- \/generated -->/g, "");
+
+describe("the documents (npm run docs)", () => {
+  it("holds every generated block as its generator writes it now", () => {
+    expect(run({ check: true })).to.deep.equal([]);
+  });
+
+  it("`npm run docs -- --check` exits 0 on the repository", function () {
+    this.timeout(120_000);
+    const out = spawnSync(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", "scripts/docs.ts", "--check"],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(out.stderr).to.equal("");
+    expect(out.status).to.equal(0);
+    expect(out.stdout).to.contain("is up to date");
+  });
+
+  it("catches a stale block and an unknown one, naming the file and the block", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asw-docs-"));
+    try {
+      fs.mkdirSync(path.join(dir, "docs"));
+      const fresh = render("<!-- generated:thresholds -->\n<!-- /generated -->\n", GENERATORS).text;
+      fs.writeFileSync(path.join(dir, "README.md"), fresh);
+      fs.writeFileSync(
+        path.join(dir, "docs", "detections.md"),
+        fresh.replace(/\| 5 in 5 min \|/, "| 7 in 5 min |") +
+          "<!-- generated:nope -->\nx\n<!-- /generated -->\n",
+      );
+      expect(run({ check: true, root: dir })).to.deep.equal([
+        { file: "docs/detections.md", block: "thresholds", kind: "stale" },
+        { file: "docs/detections.md", block: "nope", kind: "unknown" },
+      ]);
+      // Writing repairs the stale block and leaves the unknown one for a person.
+      run({ check: false, root: dir });
+      expect(fs.readFileSync(path.join(dir, "docs", "detections.md"), "utf8")).to.contain(
+        "| 5 in 5 min |",
+      );
+      expect(run({ check: true, root: dir })).to.deep.equal([
+        { file: "docs/detections.md", block: "nope", kind: "unknown" },
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("types no count of what the code holds outside a generated block", () => {
+    const counted =
+      /\b\d[\d,]*\s+(?:event detections|detections|remediations|remediation functions|components|EventBridge rules|rules|functions|resources|CIS alarms|threshold detections|managed rules)\b/g;
+    const found = documents().flatMap((file) =>
+      [...handWritten(read(file)).matchAll(counted)].map((m) => `${file}: "${m[0]}"`),
+    );
+    expect(found).to.deep.equal([]);
+  });
+
+  it("keeps the README a front door of at most 250 lines that links every page of docs/", () => {
+    const readme = read("README.md");
+    expect(readme.split("\n").length).to.be.at.most(250);
+    for (const file of documents().filter((f) => f.startsWith("docs/"))) {
+      expect(readme, file).to.contain(`](${file})`);
+    }
+    expect(readme).to.contain("](CONTRIBUTING.md)");
+  });
+
+  it("links only files that exist", () => {
+    const broken: string[] = [];
+    for (const file of documents()) {
+      for (const m of read(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
+        const target = m[1];
+        if (/^[a-z]+:/.test(target)) continue;
+        if (!fs.existsSync(path.join(ROOT, path.dirname(file), target))) {
+          broken.push(`${file}: ${target}`);
+        }
+      }
+    }
+    expect(broken).to.deep.equal([]);
+  });
+
+  it("names only npm scripts that exist, and the test command CI runs", () => {
+    const named = documents().flatMap((file) =>
+      [...read(file).matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]),
+    );
+    expect(named).to.include.members(["drill", "preview", "detect", "bench", "lint", "docs"]);
+    for (const script of named) {
+      expect(pkg.scripts, script).to.have.property(script);
+    }
+    expect(read("README.md")).to.contain("npm test");
+    expect(pkg.scripts.test).to.match(/^mocha /);
+    expect(pkg.scripts.docs).to.equal("ts-node --transpile-only scripts/docs.ts");
+    const ci = read(path.join(".ci", "run"));
+    expect(ci).to.match(/^npm ci\b/m);
+    expect(ci).to.match(/^npm test$/m);
+  });
+
+  it("describes only configuration keys the stack file has", () => {
+    const keys = new Set(configReference().map((r) => r.key));
+    const rows = configReference();
+    const fields = new Set<string>();
+    let current = "";
+    for (const r of rows) {
+      current = r.key || current;
+      fields.add(r.field ? `${current}.${r.field}` : current);
+    }
+    expect(keys.size).to.be.greaterThan(5);
+    expect(Object.keys(CONFIG_NOTES).filter((k) => !fields.has(k))).to.deep.equal([]);
+  });
+
+  it("renders figures only from recorded runs, each naming its command, date and machine", () => {
+    const dir = path.join(ROOT, "bench", "results");
+    const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
+    expect(files).to.include.members(["cost.json", "drill.json", "drill-org.json"]);
+    for (const file of files) {
+      const r = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+      expect(r.part, file).to.equal(file.replace(/\.json$/, ""));
+      expect(r.command, file).to.match(/^npm run (bench|drill)\b/);
+      expect(Date.parse(r.measuredAt), file).to.not.be.NaN;
+      expect(r.node, file).to.match(/^v\d+/);
+      expect(r.machine, file).to.match(/CPUs/);
+      expect(r.rows, file).to.be.an("array");
+    }
+    const drill = JSON.parse(fs.readFileSync(path.join(dir, "drill.json"), "utf8"));
+    expect(drill.data.ok).to.equal(true);
+    expect(drill.data.lines.at(-1)).to.match(/^(\d+) of \1 attacks detected, undone/);
+  });
+});
