@@ -10,7 +10,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GENERATORS, ROOT, documents, render, run } from "../scripts/docs";
-import { configReference } from "../scripts/docSources";
+import { configReference, remediationDocs } from "../scripts/docSources";
 import { CONFIG_NOTES } from "../scripts/configNotes";
 
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -112,6 +112,20 @@ describe("the documents (npm run docs)", () => {
     expect(ci).to.match(/^npm test$/m);
   });
 
+  it("says what every remediation undoes, and only of remediations that exist", () => {
+    const doc = read("docs/remediations.md");
+    const table = doc.slice(
+      doc.indexOf("| remediation | trigger |"),
+      doc.indexOf("\n\n", doc.indexOf("| remediation | trigger |")),
+    );
+    const named = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    expect(named.sort()).to.deep.equal(
+      remediationDocs()
+        .map((r) => r.id)
+        .sort(),
+    );
+  });
+
   it("describes only configuration keys the stack file has", () => {
     const keys = new Set(configReference().map((r) => r.key));
     const rows = configReference();
@@ -133,7 +147,7 @@ describe("the documents (npm run docs)", () => {
       const r = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
       expect(r.part, file).to.equal(file.replace(/\.json$/, ""));
       expect(r.command, file).to.match(/^npm run (bench|drill)\b/);
-      expect(Date.parse(r.measuredAt), file).to.not.be.NaN;
+      expect(Number.isNaN(Date.parse(r.measuredAt)), file).to.equal(false);
       expect(r.node, file).to.match(/^v\d+/);
       expect(r.machine, file).to.match(/CPUs/);
       expect(r.rows, file).to.be.an("array");
