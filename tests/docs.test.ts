@@ -96,6 +96,26 @@ describe("the documents (npm run docs)", () => {
     expect(broken).to.deep.equal([]);
   });
 
+  it("names only files and folders of the repository that exist", () => {
+    const top = "components|core|lambdas|remediations|scripts|bench|tests|provider|examples|docs";
+    const named = new RegExp(`(?<![\\w/.<-])((?:${top})/[\\w./*-]*[\\w/*])`, "g");
+    const missing: string[] = [];
+    for (const file of documents()) {
+      for (const m of read(file).matchAll(named)) {
+        const p = m[1];
+        const base = p.replace(/\*.*$/, "");
+        const exists = [p, `${p}.ts`].some((c) => fs.existsSync(path.join(ROOT, c)));
+        const prefix = () =>
+          fs.existsSync(path.join(ROOT, path.dirname(base))) &&
+          fs
+            .readdirSync(path.join(ROOT, path.dirname(base)))
+            .some((f) => f.startsWith(path.basename(base)));
+        if (!exists && !(p.includes("*") && prefix())) missing.push(`${file}: ${p}`);
+      }
+    }
+    expect(missing).to.deep.equal([]);
+  });
+
   it("names only npm scripts that exist, and the test command CI runs", () => {
     const named = documents().flatMap((file) =>
       [...read(file).matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]),
