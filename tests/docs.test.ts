@@ -82,14 +82,26 @@ describe("the documents (npm run docs)", () => {
     expect(readme).to.contain("](CONTRIBUTING.md)");
   });
 
-  it("links only files that exist", () => {
+  it("links only files that exist, and headings of theirs that exist", () => {
+    // GitHub's anchor of a heading: lower case, punctuation dropped, spaces to hyphens.
+    const slug = (heading: string) =>
+      heading
+        .toLowerCase()
+        .replace(/[^\w\s-]/g, "")
+        .trim()
+        .replace(/\s/g, "-");
+    const anchors = (file: string) =>
+      [...read(file).matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1]));
     const broken: string[] = [];
     for (const file of documents()) {
-      for (const m of read(file).matchAll(/\]\(([^)#\s]+)(#[^)]*)?\)/g)) {
-        const target = m[1];
+      for (const m of read(file).matchAll(/\]\(([^)#\s]*)(#[^)]*)?\)/g)) {
+        const [target, anchor] = [m[1], m[2]];
         if (/^[a-z]+:/.test(target)) continue;
-        if (!fs.existsSync(path.join(ROOT, path.dirname(file), target))) {
+        const linked = target === "" ? file : path.join(path.dirname(file), target);
+        if (!fs.existsSync(path.join(ROOT, linked))) {
           broken.push(`${file}: ${target}`);
+        } else if (anchor && linked.endsWith(".md") && !anchors(linked).includes(anchor.slice(1))) {
+          broken.push(`${file}: ${target}${anchor}`);
         }
       }
     }
