@@ -3,24 +3,21 @@
  * source of truth, so that when a source moves (the remediation registry, the SecurityWatch stack
  * file schema) only its adapter changes, never the documents or the generator.
  *
- *   remediationDocs()  the remediations: today core/types.ts REMEDIATION_IDS,
- *                      core/remediationPolicies.ts and lambdas/index.ts DEFAULT_SETTINGS, plus the
- *                      catalog's detection links; repoint it at remediations/registry.ts
- *   configReference()  the keys of `Pulumi.<stack>.yaml`: today the interfaces of
- *                      core/stackConfig.ts and core/org/orgConfig.ts (names and TSDoc) and the
- *                      defaults `parseStackConfig` applies to an empty stack file; repoint it at
- *                      the SecurityWatch stack file's JSON Schema
+ *   remediationDocs()  the remediations: the registry (remediations/registry.ts) when it exists,
+ *                      else core/types.ts REMEDIATION_IDS, core/remediationPolicies.ts and
+ *                      lambdas/index.ts DEFAULT_SETTINGS with the catalog's detection links
+ *   configReference()  the keys of `Pulumi.<stack>.yaml`: SecurityWatch's WATCH_SPEC
+ *                      (components/securityWatchArgs.ts) when it exists, else the interfaces of
+ *                      core/stackConfig.ts and core/org/orgConfig.ts (names and TSDoc) with the
+ *                      defaults `parseStackConfig` applies to an empty stack file
  *   componentReference()  the components' arguments and outputs, from schema.json
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
 import { CATALOG } from "../core/catalog";
-import { remediationStatements } from "../core/remediationPolicies";
-import { CONFIG_KEYS, parseStackConfig } from "../core/stackConfig";
-import { REMEDIATION_IDS } from "../core/types";
-import { DEFAULT_SETTINGS } from "../lambdas/index";
 import { CONFIG_NOTES } from "./configNotes";
+import { REMEDIATION_NOTES } from "./remediationNotes";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -36,23 +33,98 @@ export interface RemediationDoc {
   readonly deniedActions: string[];
   /** Its own settings and their defaults. */
   readonly settings: Record<string, unknown>;
+  /** What it undoes, and on what ("" when nothing says it yet). */
+  readonly undoes: string;
+  /** What it never touches ("" when nothing says it). */
+  readonly neverTouches: string;
+  /** What a compromised function could still do with its role ("" when nothing says it). */
+  readonly roleCanStill: string;
 }
 
+/** A remediation as the registry (remediations/registry.ts) declares it; only what the docs read. */
+interface RegistrySpec {
+  readonly id: string;
+  readonly title: string;
+  statements(ctx: { partition: string; account: string; region: string }): {
+    Effect: string;
+    Action: readonly string[];
+  }[];
+  readonly settings: Readonly<Record<string, { readonly default: unknown }>>;
+  readonly detections: readonly string[];
+  readonly configRules?: readonly string[];
+  readonly docs?: { undoes: string; neverTouches: string; roleCanStill: string };
+}
+
+const REGISTRY = "remediations/registry.ts";
+const POLICY_CONTEXT = { partition: "aws", account: "123456789012", region: "eu-west-1" };
+
+/**
+ * Where the remediations are described: the registry once it exists (remediations/registry.ts),
+ * else today's core/types.ts, core/remediationPolicies.ts and lambdas/index.ts.
+ */
+export function remediationSource(): "registry" | "tables" {
+  return fs.existsSync(path.join(ROOT, REGISTRY)) ? "registry" : "tables";
+}
+
+const actionsOf = (statements: { Effect: string; Action: readonly string[] }[], effect: string) => [
+  ...new Set(statements.filter((s) => s.Effect === effect).flatMap((s) => [...s.Action])),
+];
+
 export function remediationDocs(): RemediationDoc[] {
-  const ctx = { partition: "aws", account: "123456789012", region: "eu-west-1" };
+  return remediationSource() === "registry" ? fromRegistry() : fromTables();
+}
+
+function fromRegistry(): RemediationDoc[] {
+  // Loaded by path, so that this file compiles before and after the registry lands.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { REMEDIATIONS } = require(path.join(ROOT, REGISTRY)) as { REMEDIATIONS: RegistrySpec[] };
+  return REMEDIATIONS.map((spec) => {
+    const statements = spec.statements(POLICY_CONTEXT);
+    const note = REMEDIATION_NOTES[spec.id];
+    return {
+      id: spec.id,
+      detections: [...spec.detections],
+      configDetections: (spec.configRules ?? []).map((k) => `config-${k}`),
+      allowedActions: actionsOf(statements, "Allow"),
+      deniedActions: actionsOf(statements, "Deny"),
+      settings: Object.fromEntries(Object.entries(spec.settings).map(([k, v]) => [k, v.default])),
+      undoes: spec.docs?.undoes ?? (note ? `${note.trigger}: ${note.action}` : ""),
+      neverTouches: spec.docs?.neverTouches ?? "",
+      roleCanStill: spec.docs?.roleCanStill ?? note?.roleCanStill ?? "",
+    };
+  });
+}
+
+function fromTables(): RemediationDoc[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { REMEDIATION_IDS } = require(path.join(ROOT, "core/types.ts")) as {
+    REMEDIATION_IDS: readonly string[];
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const policies = require(path.join(ROOT, "core/remediationPolicies.ts")) as {
+    remediationStatements(
+      id: string,
+      ctx: typeof POLICY_CONTEXT,
+    ): { Effect: string; Action: readonly string[] }[];
+  };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DEFAULT_SETTINGS } = require(path.join(ROOT, "lambdas/index.ts")) as {
+    DEFAULT_SETTINGS: Record<string, Record<string, unknown>>;
+  };
   return REMEDIATION_IDS.map((id) => {
-    const statements = remediationStatements(id, ctx);
-    const actions = (effect: string): string[] => [
-      ...new Set(statements.filter((s) => s.Effect === effect).flatMap((s) => [...s.Action])),
-    ];
+    const statements = policies.remediationStatements(id, POLICY_CONTEXT);
     const wired = CATALOG.filter((d) => d.remediation === id);
+    const note = REMEDIATION_NOTES[id];
     return {
       id,
       detections: wired.filter((d) => !d.id.startsWith("config-")).map((d) => d.id),
       configDetections: wired.filter((d) => d.id.startsWith("config-")).map((d) => d.id),
-      allowedActions: actions("Allow"),
-      deniedActions: actions("Deny"),
-      settings: DEFAULT_SETTINGS[id],
+      allowedActions: actionsOf(statements, "Allow"),
+      deniedActions: actionsOf(statements, "Deny"),
+      settings: DEFAULT_SETTINGS[id] ?? {},
+      undoes: note ? `${note.trigger}: ${note.action} (reads first: ${note.stateReadFirst})` : "",
+      neverTouches: "",
+      roleCanStill: note?.roleCanStill ?? "",
     };
   });
 }
@@ -107,26 +179,79 @@ function shown(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** A key of the stack file as SecurityWatch's WATCH_SPEC describes it (core/configSpec.ts). */
+interface SpecNode {
+  readonly kind: string;
+  readonly description: string;
+  readonly default?: unknown;
+  readonly required?: boolean;
+  readonly fields?: Readonly<Record<string, SpecNode>>;
+}
+
+const WATCH_ARGS = "components/securityWatchArgs.ts";
+
+/**
+ * Where the stack file's keys are described: SecurityWatch's WATCH_SPEC once it exists
+ * (components/securityWatchArgs.ts), else today's core/stackConfig.ts.
+ */
+export function configSource(): "watch-spec" | "stack-config" {
+  return fs.existsSync(path.join(ROOT, WATCH_ARGS)) ? "watch-spec" : "stack-config";
+}
+
 export function configReference(): ConfigKeyDoc[] {
+  const region: ConfigKeyDoc = {
+    key: "(aws:region)",
+    field: "",
+    default: "required",
+    description:
+      "The region watched (the `aws` namespace); global-service events come from us-east-1.",
+  };
+  return [region, ...(configSource() === "watch-spec" ? fromWatchSpec() : fromStackConfig())];
+}
+
+function fromWatchSpec(): ConfigKeyDoc[] {
+  // Loaded by path, so that this file compiles before and after SecurityWatch lands.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const spec = (require(path.join(ROOT, WATCH_ARGS)) as { WATCH_SPEC: SpecNode }).WATCH_SPEC;
+  const fallback = (node: SpecNode): string =>
+    node.default !== undefined ? shown(node.default) : node.required ? "required" : "none";
+  const rows: ConfigKeyDoc[] = [];
+  for (const [key, node] of Object.entries(spec.fields ?? {})) {
+    const fields = Object.entries(node.fields ?? {});
+    if (fields.length === 0) {
+      rows.push({ key, field: "", default: fallback(node), description: node.description });
+      continue;
+    }
+    fields.forEach(([name, f], i) =>
+      rows.push({
+        key: i === 0 ? key : "",
+        field: name,
+        default: fallback(f),
+        description: i === 0 ? `${node.description}: ${f.description}` : f.description,
+      }),
+    );
+  }
+  return rows;
+}
+
+function fromStackConfig(): ConfigKeyDoc[] {
   const interfaces = new Map([
     ...interfacesOf("core/stackConfig.ts"),
     ...interfacesOf("core/org/orgConfig.ts"),
   ]);
-  const defaults = parseStackConfig(() => undefined, "eu-west-1") as unknown as Record<
+  // Loaded by path: SecurityWatch replaces this module (see configSource).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const stackConfig = require(path.join(ROOT, "core/stackConfig.ts")) as {
+    CONFIG_KEYS: readonly string[];
+    parseStackConfig(get: (key: string) => unknown, region: string): unknown;
+  };
+  const defaults = stackConfig.parseStackConfig(() => undefined, "eu-west-1") as Record<
     string,
     unknown
   >;
   const top = interfaces.get("StackConfig") ?? [];
-  const rows: ConfigKeyDoc[] = [
-    {
-      key: "(aws:region)",
-      field: "",
-      default: "required",
-      description:
-        "The region watched (the `aws` namespace); global-service events come from us-east-1.",
-    },
-  ];
-  for (const key of CONFIG_KEYS) {
+  const rows: ConfigKeyDoc[] = [];
+  for (const key of stackConfig.CONFIG_KEYS) {
     const member = top.find((m) => m.name === key);
     const fields = member ? interfaces.get(member.type.replace(/\s/g, "")) : undefined;
     const value = defaults[key];

@@ -194,6 +194,29 @@ function remediationTable(): string {
   ].join("\n");
 }
 
+function remediationUndoesTable(): string {
+  const docs = remediationDocs();
+  const never = docs.some((r) => r.neverTouches !== "");
+  return [
+    `| remediation | what it undoes |${never ? " what it never touches |" : ""}`,
+    `|---|---|${never ? "---|" : ""}`,
+    ...docs.map(
+      (r) =>
+        `| ${code(r.id)} | ${r.undoes.replace(/\|/g, "\\|")} |${never ? ` ${r.neverTouches.replace(/\|/g, "\\|")} |` : ""}`,
+    ),
+  ].join("\n");
+}
+
+function remediationRoleTable(): string {
+  return [
+    "| role | can still, and why it is not narrower |",
+    "|---|---|",
+    ...remediationDocs()
+      .filter((r) => r.roleCanStill !== "")
+      .map((r) => `| ${code(r.id)} | ${r.roleCanStill.replace(/\|/g, "\\|")} |`),
+  ].join("\n");
+}
+
 function configRulesTable(): string {
   return [
     "| rule key | managed rule | detection | live detections of the same problem | remediation | controls |",
@@ -350,6 +373,8 @@ export const GENERATORS: Generators = {
   "cis-controls": cisTable,
   "config-rules": configRulesTable,
   remediations: remediationTable,
+  "remediation-undoes": remediationUndoesTable,
+  "remediation-roles": remediationRoleTable,
   "config-reference": configTable,
   "component-reference": componentsReference,
   "incident-schema": incidentSchemaTable,

@@ -10,8 +10,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GENERATORS, ROOT, documents, render, run } from "../scripts/docs";
-import { configReference, remediationDocs } from "../scripts/docSources";
+import { configReference, configSource, remediationDocs } from "../scripts/docSources";
 import { CONFIG_NOTES } from "../scripts/configNotes";
+import { REMEDIATION_NOTES } from "../scripts/remediationNotes";
 
 const read = (file: string): string => fs.readFileSync(path.join(ROOT, file), "utf8");
 const pkg = JSON.parse(read("package.json")) as { scripts: Record<string, string> };
@@ -144,18 +145,11 @@ describe("the documents (npm run docs)", () => {
     expect(ci).to.match(/^npm test$/m);
   });
 
-  it("says what every remediation undoes, and only of remediations that exist", () => {
-    const doc = read("docs/remediations.md");
-    const table = doc.slice(
-      doc.indexOf("| remediation | trigger |"),
-      doc.indexOf("\n\n", doc.indexOf("| remediation | trigger |")),
-    );
-    const named = [...table.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
-    expect(named.sort()).to.deep.equal(
-      remediationDocs()
-        .map((r) => r.id)
-        .sort(),
-    );
+  it("says what every remediation undoes, and describes only remediations that exist", () => {
+    const docs = remediationDocs();
+    expect(docs.filter((r) => r.undoes === "").map((r) => r.id)).to.deep.equal([]);
+    const ids = docs.map((r) => r.id);
+    expect(Object.keys(REMEDIATION_NOTES).filter((id) => !ids.includes(id))).to.deep.equal([]);
   });
 
   it("describes only configuration keys the stack file has", () => {
@@ -168,7 +162,11 @@ describe("the documents (npm run docs)", () => {
       fields.add(r.field ? `${current}.${r.field}` : current);
     }
     expect(keys.size).to.be.greaterThan(5);
-    expect(Object.keys(CONFIG_NOTES).filter((k) => !fields.has(k))).to.deep.equal([]);
+    // The notes fill in descriptions only for today's core/stackConfig.ts (SecurityWatch's spec
+    // describes every key itself).
+    const notes = configSource() === "stack-config" ? Object.keys(CONFIG_NOTES) : [];
+    expect(notes.filter((k) => !fields.has(k))).to.deep.equal([]);
+    expect(rows.filter((r) => r.field !== "" && r.description === "")).to.deep.equal([]);
   });
 
   it("renders figures only from recorded runs, each naming its command, date and machine", () => {
