@@ -32,7 +32,14 @@ import { incidentSchemaTable } from "../core/incidentRecord";
 import { SAVED_QUERIES } from "../core/queries";
 import { THRESHOLD_CATALOG } from "../core/thresholds";
 import { thresholdTable } from "./catalogTable";
-import { componentReference, configReference, publicApi, remediationDocs } from "./docSources";
+import {
+  componentReference,
+  configReference,
+  configSource,
+  publicApi,
+  remediationDocs,
+  remediationSource,
+} from "./docSources";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -217,6 +224,48 @@ function remediationRoleTable(): string {
   ].join("\n");
 }
 
+function configSourceText(): string {
+  return configSource() === "watch-spec"
+    ? "The keys are SecurityWatch's arguments, described once in `components/securityWatchArgs.ts` " +
+        "(`WATCH_SPEC`): its checks, its defaults and this table come from that description."
+    : "Read and validated in one place, `core/stackConfig.ts` (the organization's keys in " +
+        "`core/org/orgConfig.ts`). This table comes from their typed interfaces (names and TSDoc, " +
+        "with `scripts/configNotes.ts` where a field has no TSDoc yet) and from the defaults " +
+        "`parseStackConfig` gives an empty stack file.";
+}
+
+function remediationSteps(): string {
+  if (remediationSource() === "registry") {
+    return [
+      "A remediation is one folder and one line of the registry:",
+      "",
+      "1. `remediations/<id>/`: `handler.ts` (a factory of plain settings returning the handler; the",
+      "   decision a pure function tested on real records; the run loop is `lambdas/runtime/`),",
+      "   `policy.ts` (the IAM statements of exactly its calls), `spec.ts` (its id, settings with",
+      "   their defaults and docs, detections, Config rules, minimum calls, and its docs: what it",
+      "   undoes, never touches, what its role can still do) and `scenario.ts` (its drill scenario);",
+      "2. its spec added to `REMEDIATIONS` in `remediations/registry.ts`;",
+      "3. its tests (emulator, adversarial) beside the others under `tests/`.",
+    ].join("\n");
+  }
+  return [
+    "Today a remediation is spread over these files (a registry of remediations is replacing them",
+    "with its folder under `remediations/` and one line of the registry):",
+    "",
+    "1. its id in `core/types.ts` (`RemediationId`);",
+    "2. its handler in `remediations/<id>/handler.ts` (a factory of plain settings returning the",
+    "   handler; the decision a pure function tested on real records; the run loop it uses is under",
+    "   `lambdas/runtime/`), registered in `lambdas/index.ts` (`HANDLER_FACTORIES`, `DEFAULT_SETTINGS`);",
+    "3. its IAM statements in `core/remediationPolicies.ts` (`remediationStatements`: only the calls",
+    "   the handler makes, on the narrowest resources IAM allows);",
+    "4. its settings in `core/stackConfig.ts` and `components/autoRemediator.ts`;",
+    "5. its detection links in the catalog (`remediation:` of the detections it answers);",
+    "6. its drill scenario in `scripts/scenarios.ts`, and its emulator tests under `tests/lambdas/`",
+    "   and `tests/adversarial/`;",
+    "7. what it undoes and what its role can still do in `scripts/remediationNotes.ts`.",
+  ].join("\n");
+}
+
 function configRulesTable(): string {
   return [
     "| rule key | managed rule | detection | live detections of the same problem | remediation | controls |",
@@ -376,6 +425,8 @@ export const GENERATORS: Generators = {
   "remediation-undoes": remediationUndoesTable,
   "remediation-roles": remediationRoleTable,
   "config-reference": configTable,
+  "config-source": configSourceText,
+  "remediation-steps": remediationSteps,
   "component-reference": componentsReference,
   "incident-schema": incidentSchemaTable,
   "saved-queries": savedQueriesTable,
