@@ -9,6 +9,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import { GENERATORS, ROOT, documents, render, run } from "../scripts/docs";
 import { configReference, configSource, remediationDocs } from "../scripts/docSources";
 import { CONFIG_NOTES } from "../scripts/configNotes";
@@ -185,5 +186,34 @@ describe("the documents (npm run docs)", () => {
     const drill = JSON.parse(fs.readFileSync(path.join(dir, "drill.json"), "utf8"));
     expect(drill.data.ok).to.equal(true);
     expect(drill.data.lines.at(-1)).to.match(/^(\d+) of \1 attacks detected, undone/);
+  });
+
+  it("shows a TypeScript example in the README that type-checks against lib.ts", function () {
+    this.timeout(300_000);
+    const blocks = [...read("README.md").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).to.have.length(1);
+    const dir = fs.mkdtempSync(path.join(ROOT, ".scratch-readme-"));
+    try {
+      const file = path.join(dir, "example.ts");
+      const lib = path.relative(dir, path.join(ROOT, "lib")).split(path.sep).join("/");
+      fs.writeFileSync(file, blocks[0].replace(/from "aws-security-watch"/g, `from "${lib}"`));
+      const program = ts.createProgram([file], {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        moduleResolution: ts.ModuleResolutionKind.Node10,
+        strict: true,
+        noUnusedLocals: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        noEmit: true,
+        types: ["node"],
+      });
+      const problems = ts
+        .getPreEmitDiagnostics(program)
+        .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      expect(problems).to.deep.equal([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
