@@ -18,6 +18,44 @@ export interface Figure {
   readonly figure: string;
   readonly target: string;
   readonly pass: boolean | undefined;
+  /** The figure as a number, where it is one (for bench/results and the docs). */
+  readonly value?: number;
+  /** The unit of `value` (`ms`, `x`, `bytes`...). */
+  readonly unit?: string;
+}
+
+/** Where each part writes its machine-readable results (committed from a real run). */
+export const RESULTS_DIR = path.join(ROOT, "bench", "results");
+
+/** What bench/results/<part>.json holds: the part, when and where it ran, and its rows. */
+export interface Results<Row = unknown> {
+  readonly part: string;
+  readonly measuredAt: string;
+  readonly node: string;
+  readonly machine: string;
+  readonly command: string;
+  readonly rows: readonly Row[];
+}
+
+/** Writes bench/results/<part>.json (or under `dir`) and returns its path. */
+export function writeResults<Row>(
+  part: string,
+  rows: readonly Row[],
+  command: string,
+  dir: string = RESULTS_DIR,
+): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${part}.json`);
+  const results: Results<Row> = {
+    part,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    machine: machine(),
+    command,
+    rows,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 }
 
 /** The median of a non-empty list (mean of the two middle values for an even length). */
@@ -200,53 +238,4 @@ export async function takeSnapshot(enforce: boolean): Promise<Snapshot> {
   const file = path.join(OUT_DIR, `snapshot-${enforce ? "enforce" : "dev"}.json`);
   await runDriver(["snapshot", "--out", file, ...(enforce ? ["--enforce"] : [])]);
   return JSON.parse(fs.readFileSync(file, "utf8")) as Snapshot;
-}
-
-/** Where each part of the bench writes its machine-readable result (committed, read by the docs). */
-export const RESULTS_DIR = path.join(ROOT, "bench", "results");
-
-/**
- * The result of one bench part as `bench/results/<part>.json`: what `npm run docs` renders, so that
- * no figure in a document is typed by hand. `rows` are the summary figures; `data` holds the
- * part's detail (cost lines, inventory counts...).
- */
-export interface BenchResult {
-  readonly part: string;
-  readonly measuredAt: string;
-  readonly node: string;
-  readonly machine: string;
-  readonly command: string;
-  readonly rows: readonly Figure[];
-  readonly data?: Record<string, unknown>;
-}
-
-/** Writes `bench/results/<part>.json` and returns its path. */
-export function writeResult(
-  part: string,
-  command: string,
-  rows: readonly Figure[],
-  data?: Record<string, unknown>,
-  dir = RESULTS_DIR,
-): string {
-  const result: BenchResult = {
-    part,
-    measuredAt: new Date().toISOString(),
-    node: process.version,
-    machine: machine(),
-    command,
-    rows,
-    ...(data ? { data } : {}),
-  };
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${part}.json`);
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  return file;
-}
-
-/** Reads `bench/results/<part>.json`, or undefined when the part was never recorded. */
-export function readResult(part: string, dir = RESULTS_DIR): BenchResult | undefined {
-  const file = path.join(dir, `${part}.json`);
-  return fs.existsSync(file)
-    ? (JSON.parse(fs.readFileSync(file, "utf8")) as BenchResult)
-    : undefined;
 }

@@ -429,7 +429,7 @@ export const total = (lines: readonly LineItem[]): number =>
 export const usd = (value: number): string =>
   value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 
-/** What the cost part records in bench/results/cost.json (rendered by `npm run docs`). */
+/** What the cost part records in bench/results/cost-model.json (rendered by `npm run docs`). */
 export interface CostData extends Record<string, unknown> {
   readonly inventory: Inventory;
   readonly assumptions: Assumptions;
@@ -439,7 +439,20 @@ export interface CostData extends Record<string, unknown> {
   readonly totals: Readonly<Record<string, number>>;
 }
 
+/** The cost part's figures (printed, with every price, assumption and line). */
 export function runCost(
+  resources: readonly SnapshotResource[],
+  print: (line: string) => void,
+): Figure[] {
+  return costRun(resources, print).figures;
+}
+
+/** The cost model of a build: what bench/results/cost-model.json holds for the docs. */
+export function costModel(resources: readonly SnapshotResource[]): CostData {
+  return costRun(resources, () => undefined).data;
+}
+
+function costRun(
   resources: readonly SnapshotResource[],
   print: (line: string) => void,
 ): { figures: Figure[]; data: CostData } {

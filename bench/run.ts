@@ -14,6 +14,7 @@
  *
  * `latency` and `calls` share one emulator session (either runs both).
  */
+import * as path from "path";
 import {
   Figure,
   ROOT,
@@ -22,10 +23,10 @@ import {
   table,
   takeSnapshot,
   verdict,
-  writeResult,
+  writeResults,
 } from "./common";
 import { runAwsCalls } from "./awsCalls";
-import { runCost } from "./cost";
+import { costModel, runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
@@ -92,45 +93,42 @@ async function main(): Promise<void> {
   const wants = (name: BenchmarkName): boolean =>
     options.only === undefined || options.only === name;
   const figures: Figure[] = [];
-  const command = (part: BenchmarkName): string => {
-    const flags = [`--only ${part}`];
-    if (part === "build") flags.push(`--build-runs ${options.buildRuns}`);
-    if (part === "latency") flags.push(`--handler-runs ${options.handlerRuns}`);
-    return `npm run bench -- ${flags.join(" ")}`;
-  };
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   /** Keeps a part's figures for the summary and writes bench/results/<part>.json. */
-  const record = (part: BenchmarkName, rows: Figure[], data?: Record<string, unknown>): void => {
-    figures.push(...rows);
-    const file = writeResult(part, command(part), rows, data);
-    print(`(${part}: ${rows.length} figures written to ${file.slice(ROOT.length + 1)})`);
+  const record = (part: string, rows: readonly unknown[]): void => {
+    print(`(results: ${path.relative(ROOT, writeResults(part, rows, command))})`);
   };
   print(`aws-security-watch benchmarks: ${machine()}`);
 
   if (wants("build")) {
     print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
-    record(
-      "build",
-      await runStackBuild(
-        {
-          runs: options.buildRuns,
-          tsNode: options.only === undefined || options.only === "build",
-          growthRuns: 3,
-        },
-        print,
-      ),
+    const built = await runStackBuild(
+      {
+        runs: options.buildRuns,
+        tsNode: options.only === undefined || options.only === "build",
+        growthRuns: 3,
+      },
+      print,
     );
+    figures.push(...built);
+    record("build", built);
   }
   if (wants("size") || wants("cost")) {
     ensureCompiled();
     const snapshot = await takeSnapshot(false);
     if (wants("size")) {
       print("\n== 3. Serialized handler size per remediation");
-      record("size", runLambdaSize(snapshot.archives, print));
+      const size = runLambdaSize(snapshot.archives, print);
+      figures.push(...size);
+      record("size", size);
     }
     if (wants("cost")) {
       print("\n== 6. Monthly list-price cost of the default stack");
       const cost = runCost(snapshot.resources, print);
-      record("cost", cost.figures, cost.data);
+      figures.push(...cost);
+      record("cost", cost);
+      // The model behind the figures (inventory, assumptions, lines), for docs/performance.md.
+      record("cost-model", [costModel(snapshot.resources)]);
     }
   }
   if (wants("latency") || wants("calls")) {
@@ -143,20 +141,24 @@ async function main(): Promise<void> {
       print,
     );
     if (wants("latency")) {
+      figures.push(...result.figures);
       record("latency", result.figures);
     }
     if (wants("calls")) {
       print("\n== 5. AWS calls per remediation against the minimum");
-      record("calls", runAwsCalls(result.calls, print));
+      const calls = runAwsCalls(result.calls, print);
+      figures.push(...calls);
+      record("calls", calls);
     }
   }
 
   if (wants("org")) {
-    record("org", await runOrgBench(print));
+    const org = await runOrgBench(print);
+    figures.push(...org);
+    record("org", org);
   }
 
-  const summaryCommand = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
-  print(`\n== Summary (\`${summaryCommand}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   print(`Machine: ${machine()}`);
   print(summary(figures));
 }

@@ -13,7 +13,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BenchResult, Figure, readResult, verdict } from "../bench/common";
+import { Figure, RESULTS_DIR, Results, verdict } from "../bench/common";
 import type { CostData } from "../bench/cost";
 import { CATALOG } from "../core/catalog";
 import { CONFIG_RULES } from "../core/catalog/configRules";
@@ -338,26 +338,46 @@ function publicApiTable(): string {
 
 // Bench and drill results (bench/results/<part>.json) ---------------------------------------
 
-function result(part: string): BenchResult | undefined {
-  return readResult(part);
+/** `bench/results/<part>.json`, or undefined when the part was never recorded. */
+export function result(part: string, dir = RESULTS_DIR): Results | undefined {
+  const file = path.join(dir, `${part}.json`);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Results) : undefined;
 }
 
 function costData(): CostData | undefined {
-  return result("cost")?.data as CostData | undefined;
+  return result("cost-model")?.rows[0] as CostData | undefined;
 }
 
-function provenance(r: BenchResult): string {
+function provenance(r: Results): string {
   return `Measured by \`${r.command}\` on ${r.measuredAt.slice(0, 10)} (${r.machine}).`;
 }
 
-function figuresTable(rows: readonly Figure[]): string {
+const cellText = (v: unknown): string =>
+  (typeof v === "string" ? v : (JSON.stringify(v) ?? "")).replace(/\|/g, "\\|");
+
+const isFigure = (row: unknown): row is Figure =>
+  typeof row === "object" && row !== null && "name" in row && "figure" in row;
+
+/** A part's rows: its figures (name, value, target, verdict), or any other rows by their keys. */
+function rowsTable(rows: readonly unknown[]): string {
+  if (rows.length > 0 && rows.every(isFigure)) {
+    return [
+      "| figure | value | target | |",
+      "|---|---|---|---|",
+      ...rows.map(
+        (f) =>
+          `| ${cellText(f.name)} | ${cellText(f.figure)} | ${cellText(f.target)} | ${verdict(f.pass).toLowerCase()} |`,
+      ),
+    ].join("\n");
+  }
+  const objects = rows.filter(
+    (r): r is Record<string, unknown> => typeof r === "object" && r !== null,
+  );
+  const keys = [...new Set(objects.flatMap((r) => Object.keys(r)))];
   return [
-    "| figure | value | target | |",
-    "|---|---|---|---|",
-    ...rows.map(
-      (f) =>
-        `| ${f.name.replace(/\|/g, "\\|")} | ${f.figure.replace(/\|/g, "\\|")} | ${f.target.replace(/\|/g, "\\|")} | ${verdict(f.pass).toLowerCase()} |`,
-    ),
+    `| ${keys.join(" | ")} |`,
+    `|${keys.map(() => "---|").join("")}`,
+    ...objects.map((r) => `| ${keys.map((k) => cellText(r[k])).join(" | ")} |`),
   ].join("\n");
 }
 
@@ -367,7 +387,7 @@ function benchBlock(part: string): () => string {
     if (r === undefined) {
       return `Not measured yet: run \`npm run bench -- --only ${part}\` and then \`npm run docs\`.`;
     }
-    return `${provenance(r)}\n\n${figuresTable(r.rows)}`;
+    return `${provenance(r)}\n\n${rowsTable(r.rows)}`;
   };
 }
 
@@ -400,10 +420,10 @@ function drillBlock(part: "drill" | "drill-org"): () => string {
     const r = result(part);
     const shown = part === "drill" ? "npm run drill" : "npm run drill -- --org";
     const command = `${shown}${part === "drill" ? " --" : ""} --record`;
-    if (r === undefined || !Array.isArray(r.data?.lines)) {
+    if (r === undefined || r.rows.length === 0) {
       return `Not recorded yet: run \`${command}\` and then \`npm run docs\`.`;
     }
-    const lines = r.data.lines as string[];
+    const lines = r.rows as string[];
     return [
       `The output of \`${shown}\` (recorded ${r.measuredAt.slice(0, 10)}, ${r.machine}):`,
       "",

@@ -7,7 +7,8 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { readResult, writeResult } from "../bench/common";
+import { writeResults } from "../bench/common";
+import { result } from "../scripts/docs";
 import { Assumptions, DEFAULT_ASSUMPTIONS, Inventory, monthlyCost, total } from "../bench/cost";
 import { criticalAlertSizes, smsParts, SMS_PART_BYTES } from "../bench/smsParts";
 
@@ -104,17 +105,16 @@ describe("bench: result files", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asw-results-"));
     try {
       const rows = [{ name: "x", figure: "1 s", target: "< 2 s", pass: true }];
-      const file = writeResult("size", "npm run bench -- --only size", rows, { n: 1 }, dir);
+      const file = writeResults("size", rows, "npm run bench -- --only size", dir);
       expect(file).to.equal(path.join(dir, "size.json"));
-      const back = readResult("size", dir)!;
+      const back = result("size", dir)!;
       expect(back.part).to.equal("size");
       expect(back.command).to.equal("npm run bench -- --only size");
       expect(back.rows).to.deep.equal(rows);
-      expect(back.data).to.deep.equal({ n: 1 });
       expect(back.node).to.equal(process.version);
       expect(back.machine).to.match(/CPUs/);
       expect(Date.now() - Date.parse(back.measuredAt)).to.be.within(0, 60_000);
-      expect(readResult("org", dir)).to.equal(undefined);
+      expect(result("org", dir)).to.equal(undefined);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -173,7 +173,12 @@ describe("the documents (npm run docs)", () => {
   it("renders figures only from recorded runs, each naming its command, date and machine", () => {
     const dir = path.join(ROOT, "bench", "results");
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
-    expect(files).to.include.members(["cost.json", "drill.json", "drill-org.json"]);
+    expect(files).to.include.members([
+      "cost.json",
+      "cost-model.json",
+      "drill.json",
+      "drill-org.json",
+    ]);
     for (const file of files) {
       const r = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
       expect(r.part, file).to.equal(file.replace(/\.json$/, ""));
@@ -184,8 +189,9 @@ describe("the documents (npm run docs)", () => {
       expect(r.rows, file).to.be.an("array");
     }
     const drill = JSON.parse(fs.readFileSync(path.join(dir, "drill.json"), "utf8"));
-    expect(drill.data.ok).to.equal(true);
-    expect(drill.data.lines.at(-1)).to.match(/^(\d+) of \1 attacks detected, undone/);
+    expect(drill.rows.at(-1)).to.match(/^(\d+) of \1 attacks detected, undone/);
+    const org = JSON.parse(fs.readFileSync(path.join(dir, "drill-org.json"), "utf8"));
+    expect(org.rows.at(-1)).to.match(/^(\d+) of \1 attacks in member accounts/);
   });
 
   it("shows a TypeScript example in the README that type-checks against lib.ts", function () {
