@@ -92,23 +92,29 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
     ],
     [
       "Allow",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       {
         StringEquals: { "aws:ResourceAccount": "123456789012", "ec2:Remove/group": "all" },
       },
     ],
     [
       "Deny",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       { Null: { "ec2:Add/group": "false" } },
     ],
     [
       "Deny",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       { Null: { "ec2:Add/userId": "false" } },
+    ],
+    [
+      "Allow",
+      ["ec2:ModifyImageAttribute"],
+      "arn:aws:ec2:eu-west-1::image/*",
+      { StringEquals: { "aws:ResourceAccount": "123456789012" }, Bool: { "ec2:Public": "true" } },
     ],
   ],
   [RemediationId.RemoveLambdaPermission]: [
