@@ -127,8 +127,14 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
   [RemediationId.RestrictFunctionUrl]: [
     [
       "Allow",
-      ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+      ["lambda:GetFunctionUrlConfig", "lambda:ListTags"],
       "arn:aws:lambda:eu-west-1:123456789012:function:*",
+    ],
+    [
+      "Allow",
+      ["lambda:UpdateFunctionUrlConfig"],
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
+      { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
     ],
   ],
   [RemediationId.RestoreBucketVersioning]: [
