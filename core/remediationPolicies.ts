@@ -66,7 +66,10 @@ export function remediationStatements(
 ): RemediationPolicyStatement[] {
   const { partition: p, account: a, region: r } = ctx;
   const inRegion = { StringEquals: { "aws:RequestedRegion": r } };
-  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
+  // Bucket ARNs carry neither account nor region: both as conditions.
+  const inAccountAndRegion = {
+    StringEquals: { "aws:ResourceAccount": a, "aws:RequestedRegion": r },
+  };
   switch (id) {
     case RemediationId.RevokeWorldIngress:
       return [
@@ -108,7 +111,8 @@ export function remediationStatements(
       ];
     case RemediationId.BlockPublicBucket:
       return [
-        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets.
+        // aws:ResourceAccount keeps it to this account's buckets, aws:RequestedRegion to the
+        // buckets of this region (the events of other regions' buckets never reach it).
         allow(
           "BlockPublicAccess",
           [
@@ -118,7 +122,7 @@ export function remediationStatements(
             "s3:PutBucketPublicAccessBlock",
           ],
           `arn:${p}:s3:::*`,
-          inAccount,
+          inAccountAndRegion,
         ),
       ];
     case RemediationId.CancelKeyDeletion:
@@ -205,13 +209,13 @@ export function remediationStatements(
       ];
     case RemediationId.RestoreBucketVersioning:
       return [
-        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets
-        // (every call also names this account as the expected bucket owner).
+        // This account's buckets in this region (every call also names this account as the
+        // expected bucket owner).
         allow(
           "RestoreVersioning",
           ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
           `arn:${p}:s3:::*`,
-          inAccount,
+          inAccountAndRegion,
         ),
       ];
     case RemediationId.RestoreEbsEncryption:

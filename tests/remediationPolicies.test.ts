@@ -15,7 +15,9 @@ const CTX = {
 };
 
 const IN_REGION = { StringEquals: { "aws:RequestedRegion": "eu-west-1" } };
-const IN_ACCOUNT = { StringEquals: { "aws:ResourceAccount": "123456789012" } };
+const IN_ACCOUNT = {
+  StringEquals: { "aws:ResourceAccount": "123456789012", "aws:RequestedRegion": "eu-west-1" },
+};
 
 /**
  * Exactly the calls each handler makes (see lambdas/<name>.ts), resource by resource, with the
