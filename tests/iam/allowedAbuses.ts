@@ -53,11 +53,18 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
     canStill: "set any IAM user's access key Active **or** Inactive",
     why: "IAM has no condition key on the requested status: the permission that deactivates can reactivate",
     example: (a, r) =>
-      req("reactivate a quarantined key", "iam:UpdateAccessKey", `arn:aws:iam::${a}:user/deploy-bot`, a, r),
+      req(
+        "reactivate a quarantined key",
+        "iam:UpdateAccessKey",
+        `arn:aws:iam::${a}:user/deploy-bot`,
+        a,
+        r,
+      ),
   },
   {
     remediation: RemediationId.RestartAuditLogging,
-    canStill: "put any event selectors on the account's trails in its regions (so also weaken them)",
+    canStill:
+      "put any event selectors on the account's trails in its regions (so also weaken them)",
     why: "CloudTrail has no condition key on the selectors put",
     example: (a, r) =>
       req(
@@ -70,10 +77,17 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
   },
   {
     remediation: RemediationId.BlockPublicBucket,
-    canStill: "put any public access block (also all four off) on any bucket of the account",
+    canStill:
+      "put any public access block (also all four off) on any bucket of the account, in its regions",
     why: "S3 has no condition key on the block's settings",
     example: (a, r) =>
-      req("turn a bucket's block off", "s3:PutBucketPublicAccessBlock", "arn:aws:s3:::data-bucket", a, r),
+      req(
+        "turn a bucket's block off",
+        "s3:PutBucketPublicAccessBlock",
+        "arn:aws:s3:::data-bucket",
+        a,
+        r,
+      ),
   },
   {
     remediation: RemediationId.CancelKeyDeletion,
@@ -90,7 +104,8 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
   },
   {
     remediation: RemediationId.UnshareSnapshot,
-    canStill: "change the launch permissions of an AMI of the account while it is public (also add accounts)",
+    canStill:
+      "change the launch permissions of an AMI of the account while it is public (also add accounts)",
     why: "`ec2:ModifyImageAttribute` carries no `ec2:Add/*` or `ec2:Remove/*` key; `ec2:Public` = true confines it to AMIs that are public already. Snapshots: only removing the group `all` (`ec2:Remove/group`), adding anyone explicitly denied",
     example: (a, r) =>
       req(
@@ -104,7 +119,8 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
   },
   {
     remediation: RemediationId.RemoveLambdaPermission,
-    canStill: "remove any statement of any function's resource policy in the account, in its regions",
+    canStill:
+      "remove any statement of any function's resource policy in the account, in its regions",
     why: "`lambda:RemovePermission` has no condition key on the statement removed",
     example: (a, r) =>
       req(
@@ -131,10 +147,16 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
   },
   {
     remediation: RemediationId.RestoreBucketVersioning,
-    canStill: "suspend versioning on any bucket of the account",
+    canStill: "suspend versioning on any bucket of the account, in its regions",
     why: "S3 has no condition key on the versioning status put",
     example: (a, r) =>
-      req("suspend a bucket's versioning", "s3:PutBucketVersioning", "arn:aws:s3:::data-bucket", a, r),
+      req(
+        "suspend a bucket's versioning",
+        "s3:PutBucketVersioning",
+        "arn:aws:s3:::data-bucket",
+        a,
+        r,
+      ),
   },
   {
     remediation: RemediationId.EnableGuardDuty,
@@ -151,13 +173,14 @@ export const ALLOWED_ABUSES: readonly AllowedAbuse[] = [
   },
   {
     remediation: RemediationId.BlockAccountPublicAccess,
-    canStill: "put any account-level public access block (also all four off, which is also how it is deleted)",
+    canStill:
+      "put any account-level public access block (also all four off, which is also how it is deleted)",
     why: "S3 has no condition key on the block's settings; `s3:PutAccountPublicAccessBlock` also authorizes its deletion",
     example: (a, r) =>
       req("turn the account's block off", "s3:PutAccountPublicAccessBlock", "*", a, r),
   },
   {
-    canStill: "publish any text to the resolutions topic (a forged \"REMEDIATED\")",
+    canStill: 'publish any text to the resolutions topic (a forged "REMEDIATED")',
     why: "SNS has no condition key on the message; subscribers should trust the incident record and the CloudTrail event id, which the message names",
     example: (a, r, ctx) =>
       req(

@@ -43,7 +43,10 @@ function memberRole(id: RemediationId, account = "111111111111"): RoleUnderTest 
     account,
     trustPolicy: {},
     policies: [
-      { name: id, policy: memberRolePolicy(id, { partition: "aws", account, regions: SPOKE_REGIONS }) },
+      {
+        name: id,
+        policy: memberRolePolicy(id, { partition: "aws", account, regions: SPOKE_REGIONS }),
+      },
     ],
   };
 }
@@ -81,18 +84,27 @@ describe("IAM policy regressions, through the simulator", () => {
     });
 
     it("denies making a private AMI public or sharing it, and any AMI of another account", async () => {
-      for (const context of [
+      const contexts: Record<string, string | string[]>[] = [
         { "ec2:Public": "false" },
         { "ec2:Add/group": ["all"], "ec2:Public": "false" },
         { "ec2:Add/userId": ["999988887777"], "ec2:Public": "false" },
-      ]) {
-        const decision = await evaluate(role, request("ec2:ModifyImageAttribute", image, { context }));
+      ];
+      for (const context of contexts) {
+        const decision = await evaluate(
+          role,
+          request("ec2:ModifyImageAttribute", image, { context }),
+        );
         expect(decision, JSON.stringify(context)).to.equal("ImplicitlyDenied");
       }
       expect(
         await evaluate(
           role,
-          request("ec2:ModifyImageAttribute", image, { context: { "ec2:Public": "true" } }, "999988887777"),
+          request(
+            "ec2:ModifyImageAttribute",
+            image,
+            { context: { "ec2:Public": "true" } },
+            "999988887777",
+          ),
         ),
       ).to.equal("ImplicitlyDenied");
     });
@@ -101,7 +113,9 @@ describe("IAM policy regressions, through the simulator", () => {
       expect(
         await evaluate(
           role,
-          request("ec2:ModifySnapshotAttribute", snapshot, { context: { "ec2:Remove/group": ["all"] } }),
+          request("ec2:ModifySnapshotAttribute", snapshot, {
+            context: { "ec2:Remove/group": ["all"] },
+          }),
         ),
       ).to.equal("Allowed");
       expect(
@@ -115,7 +129,9 @@ describe("IAM policy regressions, through the simulator", () => {
       expect(
         await evaluate(
           role,
-          request("ec2:ModifySnapshotAttribute", snapshot, { context: { "ec2:Add/group": ["all"] } }),
+          request("ec2:ModifySnapshotAttribute", snapshot, {
+            context: { "ec2:Add/group": ["all"] },
+          }),
         ),
       ).to.equal("ExplicitlyDenied");
     });
@@ -133,13 +149,21 @@ describe("IAM policy regressions, through the simulator", () => {
         "ec2:ModifySnapshotAttribute",
         "arn:aws:ec2:{r}::snapshot/snap-0123456789abcdef0",
       ],
-      [RemediationId.RestartAuditLogging, "cloudtrail:StartLogging", "arn:aws:cloudtrail:{r}:111111111111:trail/main"],
+      [
+        RemediationId.RestartAuditLogging,
+        "cloudtrail:StartLogging",
+        "arn:aws:cloudtrail:{r}:111111111111:trail/main",
+      ],
       [
         RemediationId.CancelKeyDeletion,
         "kms:CancelKeyDeletion",
         "arn:aws:kms:{r}:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab",
       ],
-      [RemediationId.RemoveLambdaPermission, "lambda:RemovePermission", "arn:aws:lambda:{r}:111111111111:function:f"],
+      [
+        RemediationId.RemoveLambdaPermission,
+        "lambda:RemovePermission",
+        "arn:aws:lambda:{r}:111111111111:function:f",
+      ],
       [
         RemediationId.EnableGuardDuty,
         "guardduty:UpdateDetector",
@@ -153,7 +177,9 @@ describe("IAM policy regressions, through the simulator", () => {
         const at = (region: string): IamRequest => ({
           ...request(action, pattern.replace("{r}", region), {}, "111111111111"),
           region,
-          ...(id === RemediationId.UnshareSnapshot ? { context: { "ec2:Remove/group": ["all"] } } : {}),
+          ...(id === RemediationId.UnshareSnapshot
+            ? { context: { "ec2:Remove/group": ["all"] } }
+            : {}),
         });
         expect(await evaluate(role, at("ap-southeast-2"))).to.equal("Allowed");
         expect(await evaluate(role, at("me-south-1"))).to.equal("ImplicitlyDenied");
@@ -163,7 +189,12 @@ describe("IAM policy regressions, through the simulator", () => {
     it("quarantine-access-key: IAM is global, still allowed (its endpoint signs for us-east-1)", async () => {
       const role = memberRole(RemediationId.QuarantineAccessKey);
       const update = {
-        ...request("iam:UpdateAccessKey", "arn:aws:iam::111111111111:user/alice", {}, "111111111111"),
+        ...request(
+          "iam:UpdateAccessKey",
+          "arn:aws:iam::111111111111:user/alice",
+          {},
+          "111111111111",
+        ),
         region: "us-east-1",
       };
       expect(await evaluate(role, update)).to.equal("Allowed");

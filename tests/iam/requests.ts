@@ -96,8 +96,14 @@ function permissionKeys(
     if (values.length) keys[key] = [...(keys[key] ?? []), ...values];
   };
   for (const op of ["Add", "Remove"] as const) {
-    add(`ec2:${op}/group`, (c[op] ?? []).flatMap((p) => (p.Group ? [p.Group] : [])));
-    add(`ec2:${op}/userId`, (c[op] ?? []).flatMap((p) => (p.UserId ? [p.UserId] : [])));
+    add(
+      `ec2:${op}/group`,
+      (c[op] ?? []).flatMap((p) => (p.Group ? [p.Group] : [])),
+    );
+    add(
+      `ec2:${op}/userId`,
+      (c[op] ?? []).flatMap((p) => (p.UserId ? [p.UserId] : [])),
+    );
   }
   const type = String(input.OperationType ?? "").toLowerCase();
   if (type === "add" || type === "remove") {

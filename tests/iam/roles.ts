@@ -39,9 +39,9 @@ export function stackRoles(recorder: Recorder, stack: string, account: string): 
       trustPolicy: parse(role.inputs.assumeRolePolicy),
       policies: [
         ...attached.map((p) => ({ name: p.name, policy: parse(p.inputs.policy) })),
-        ...((role.inputs.inlinePolicies as { name: string; policy: string }[] | undefined) ?? []).map(
-          (p) => ({ name: p.name, policy: parse(p.policy) }),
-        ),
+        ...(
+          (role.inputs.inlinePolicies as { name: string; policy: string }[] | undefined) ?? []
+        ).map((p) => ({ name: p.name, policy: parse(p.policy) })),
       ],
     };
   });

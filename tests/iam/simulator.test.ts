@@ -55,13 +55,15 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
   let orgCalls: RecordedCall[] = [];
   const tally = new Map<string, Tally>();
   const count = (role: RoleUnderTest, kind: keyof Tally, r: IamRequest) => {
-    const t = tally.get(role.key) ?? {
+    // A spoke role is the same in every member account: counted once, over the accounts.
+    const key = role.key.replace(/@\d{12}$/, ` (${MEMBER_ACCOUNTS.length} member accounts)`);
+    const t = tally.get(key) ?? {
       allowed: new Set<string>(),
       denied: new Set<string>(),
       knowinglyAllowed: new Set<string>(),
     };
-    t[kind].add(requestKey(r));
-    tally.set(role.key, t);
+    t[kind].add(`${role.account} ${requestKey(r)}`);
+    tally.set(key, t);
   };
 
   before(async () => {
@@ -106,7 +108,10 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
 
   const roleOf = (stack: StackIam, arn: string): RoleUnderTest => {
     const role = stack.roles.find((r) => r.arn === arn);
-    if (!role) throw new Error(`no role ${arn} in the stack (known: ${stack.roles.map((r) => r.arn).join(", ")})`);
+    if (!role)
+      throw new Error(
+        `no role ${arn} in the stack (known: ${stack.roles.map((r) => r.arn).join(", ")})`,
+      );
     return role;
   };
   const orgIdOf = (stack: StackIam) => stack.directory.organization?.id;
@@ -118,13 +123,18 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
       // The drill's resolutions go to an inbox topic: the deployed function publishes to its own.
       const deployed = stack.resolutionTopics.get(call.functionRoleArn);
       const effective =
-        call.command === "Publish" && deployed ? { ...call, input: { ...call.input, TopicArn: deployed } } : call;
+        call.command === "Publish" && deployed
+          ? { ...call, input: { ...call.input, TopicArn: deployed } }
+          : call;
       const earlier = calls.slice(0, i).filter((c) => c.functionRoleArn === call.functionRoleArn);
       const role = roleOf(stack, principalOf(call));
       for (const request of requestsOfCall(effective, stack.directory, earlier)) {
         const decision = await evaluate(role, request, { organizationId: orgIdOf(stack) });
         if (decision === "Allowed") count(role, "allowed", request);
-        else failures.push(`${role.key}: ${decision} ${request.action} on ${request.resource}: ${request.label}`);
+        else
+          failures.push(
+            `${role.key}: ${decision} ${request.action} on ${request.resource}: ${request.label}`,
+          );
       }
     }
     return failures;
@@ -151,7 +161,10 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
         for (const request of requests) {
           const decision = await evaluate(role, request, { organizationId: orgIdOf(stack) });
           if (decision === "Allowed") count(role, "allowed", request);
-          else failures.push(`${role.key}: ${decision} ${request.action} on ${request.resource}: ${request.label}`);
+          else
+            failures.push(
+              `${role.key}: ${decision} ${request.action} on ${request.resource}: ${request.label}`,
+            );
         }
       }
     }
@@ -169,15 +182,33 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
       resource: roleArn,
       resourceAccount: roleArn.split(":")[4],
       region: REGION,
-      context: { "aws:ResourceOrgID": ORG, "sts:ExternalId": "aws-security-watch-o-a1b2c3d4e5", ...extra },
+      context: {
+        "aws:ResourceOrgID": ORG,
+        "sts:ExternalId": "aws-security-watch-o-a1b2c3d4e5",
+        ...extra,
+      },
       resourcePolicy: org.directory.trustPolicies[roleArn],
     });
     const own = member(MEMBER_ACCOUNTS[0], RemediationId.RevokeWorldIngress);
     expect(await evaluate(hubRole, assume(own), { organizationId: ORG })).to.equal("Allowed");
     const cases: [string, IamRequest, string | undefined][] = [
-      ["another remediation's member role", assume(member(MEMBER_ACCOUNTS[0], RemediationId.QuarantineAccessKey)), ORG],
+      [
+        "another remediation's member role",
+        assume(member(MEMBER_ACCOUNTS[0], RemediationId.QuarantineAccessKey)),
+        ORG,
+      ],
       ["a wrong external id", assume(own, { "sts:ExternalId": "guess" }), ORG],
-      ["a role of that name outside the organization", { ...assume(member(OUTSIDE_ACCOUNT, RemediationId.RevokeWorldIngress)), context: { "sts:ExternalId": "aws-security-watch-o-a1b2c3d4e5", "aws:ResourceOrgID": "o-other12345" } }, ORG],
+      [
+        "a role of that name outside the organization",
+        {
+          ...assume(member(OUTSIDE_ACCOUNT, RemediationId.RevokeWorldIngress)),
+          context: {
+            "sts:ExternalId": "aws-security-watch-o-a1b2c3d4e5",
+            "aws:ResourceOrgID": "o-other12345",
+          },
+        },
+        ORG,
+      ],
     ];
     for (const [why, request, orgId] of cases) {
       const decision = await evaluate(hubRole, request, { organizationId: orgId });
@@ -190,7 +221,8 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
   function abuseContext(stack: StackIam, role: RoleUnderTest) {
     const name = role.arn.split("/").pop() as string;
     const remediation = REMEDIATION_IDS.find(
-      (id) => name === `asw-member-${id}` || name === `asw-hub-${id}` || name === `remediate-${id}-role`,
+      (id) =>
+        name === `asw-member-${id}` || name === `asw-hub-${id}` || name === `remediate-${id}-role`,
     );
     const resolutionTopicArn = stack.resolutionTopics.get(role.arn);
     return {
@@ -217,8 +249,13 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
       for (const role of stack.roles) {
         roles++;
         for (const abuse of abusesFor(abuseContext(stack, role))) {
-          const decision: Decision = await evaluate(role, abuse.request, { organizationId: orgIdOf(stack) });
-          if (decision === "Allowed") failures.push(`${role.key}: ${abuse.id} (${abuse.request.action} on ${abuse.request.resource})`);
+          const decision: Decision = await evaluate(role, abuse.request, {
+            organizationId: orgIdOf(stack),
+          });
+          if (decision === "Allowed")
+            failures.push(
+              `${role.key}: ${abuse.id} (${abuse.request.action} on ${abuse.request.resource})`,
+            );
           else count(role, "denied", abuse.request);
         }
       }
@@ -234,7 +271,9 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
       for (const role of stack.roles) {
         const ctx = abuseContext(stack, role);
         if (!ctx.remediation) continue;
-        for (const abuse of ALLOWED_ABUSES.filter((a) => (a.remediation ?? ctx.remediation) === ctx.remediation)) {
+        for (const abuse of ALLOWED_ABUSES.filter(
+          (a) => (a.remediation ?? ctx.remediation) === ctx.remediation,
+        )) {
           if (!abuse.remediation && !ctx.resolutionTopicArn) continue; // member roles publish nothing
           const request = abuse.example(role.account, REGION, ctx);
           const decision = await evaluate(role, request, { organizationId: orgIdOf(stack) });

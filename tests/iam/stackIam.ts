@@ -7,8 +7,8 @@
  * reports of the deployed rules to the deployed topics).
  */
 import type { Recorder } from "../helpers/mocks";
-import type { IamRequest, ResourceDirectory } from "./requests";
-import { type PolicyJson, type RoleUnderTest, spokeRoles, stackRoles } from "./roles";
+import { type IamRequest, type ResourceDirectory, requestsOfCall } from "./requests";
+import { type PolicyJson, resolveCfn, type RoleUnderTest, spokeRoles, stackRoles } from "./roles";
 
 export interface StackIam {
   readonly roles: RoleUnderTest[];
@@ -81,6 +81,13 @@ export function stackIam(
   const trustPolicies: Record<string, PolicyJson> = {};
   for (const role of roles) trustPolicies[role.arn] = role.trustPolicy;
 
+  const directory: ResourceDirectory = {
+    topicKeys,
+    topicPolicies,
+    keyPolicies,
+    trustPolicies,
+    ...(options.organization ? { organization: options.organization } : {}),
+  };
   const serviceCalls = new Map<string, IamRequest[]>();
   const resolutionTopics = new Map<string, string>();
   const tables = new Map<string, string>();
@@ -103,7 +110,9 @@ export function stackIam(
     if (!role) throw new Error(`no role ${id}`);
     return `arn:aws:iam::${account}:role/${role.inputs.name ?? role.name}`;
   };
-  const invokeConfigs = recorder.ofType("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig");
+  const invokeConfigs = recorder.ofType(
+    "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  );
   for (const fn of recorder.ofType("aws:lambda/function:Function")) {
     const roleArn = roleArnById(String(fn.inputs.role));
     const fnName = fn.inputs.name ?? fn.name;
@@ -115,7 +124,9 @@ export function stackIam(
       request(`Lambda runtime: create ${fnName}'s log stream`, "logs:CreateLogStream", stream),
       request(`Lambda runtime: write ${fnName}'s logs`, "logs:PutLogEvents", stream),
     );
-    const config = invokeConfigs.find((c) => c.inputs.functionName === fnName || c.inputs.functionName === fn.name);
+    const config = invokeConfigs.find(
+      (c) => c.inputs.functionName === fnName || c.inputs.functionName === fn.name,
+    );
     for (const [kind, dest] of Object.entries(config?.inputs.destinationConfig ?? {})) {
       const arn = (dest as { destination: string }).destination;
       push(serviceCalls, roleArn, request(`Lambda: ${kind} destination`, deliveryAction(arn), arn));
@@ -128,16 +139,30 @@ export function stackIam(
     if (env.REPORTER_SETTINGS) {
       // The threshold reporter: a report of each deployed rule, to the deployed topics.
       const settings = JSON.parse(env.REPORTER_SETTINGS) as { topicArns: Record<string, string> };
-      for (const rule of recorder.ofType("aws:cloudwatch/contributorInsightRule:ContributorInsightRule")) {
+      for (const rule of recorder.ofType(
+        "aws:cloudwatch/contributorInsightRule:ContributorInsightRule",
+      )) {
         const name = rule.inputs.ruleName ?? rule.name;
         push(
           serviceCalls,
           roleArn,
-          request(`report of ${name}`, "cloudwatch:GetInsightRuleReport", `arn:aws:cloudwatch:${region}:${account}:insight-rule/${name}`),
+          request(
+            `report of ${name}`,
+            "cloudwatch:GetInsightRuleReport",
+            `arn:aws:cloudwatch:${region}:${account}:insight-rule/${name}`,
+          ),
         );
       }
       for (const topic of new Set(Object.values(settings.topicArns))) {
-        push(serviceCalls, roleArn, request(`report to ${topic}`, "sns:Publish", topic));
+        // As the reporter's SNS client sends it: the topic's key is used through SNS too.
+        const publish = {
+          client: "SNSClient",
+          command: "Publish",
+          input: { TopicArn: topic },
+          region,
+          functionRoleArn: roleArn,
+        };
+        push(serviceCalls, roleArn, ...requestsOfCall(publish, directory));
       }
     }
   }
@@ -159,18 +184,49 @@ export function stackIam(
     push(
       serviceCalls,
       roleArnById(target.inputs.roleArn),
-      request(`EventBridge: rule ${target.inputs.rule} to ${target.inputs.arn}`, "events:PutEvents", target.inputs.arn),
+      request(
+        `EventBridge: rule ${target.inputs.rule} to ${target.inputs.arn}`,
+        "events:PutEvents",
+        target.inputs.arn,
+      ),
     );
+  }
+  // In each member account, EventBridge forwards with the spoke's role to the hub's bus, whose
+  // policy (cross-account) must admit it too.
+  const busPolicies = new Map(
+    recorder
+      .ofType("aws:cloudwatch/eventBusPolicy:EventBusPolicy")
+      .map((p) => [p.inputs.eventBusName, parse(p.inputs.policy)] as const),
+  );
+  for (const set of recorder.ofType("aws:cloudformation/stackSet:StackSet")) {
+    const params = set.inputs.parameters as Record<string, string>;
+    const template = JSON.parse(set.inputs.templateBody) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    for (const member of options.memberAccounts ?? []) {
+      for (const [logical, resource] of Object.entries(template.Resources)) {
+        if (resource.Type !== "AWS::Events::Rule") continue;
+        for (const target of (resource.Properties.Targets ?? []) as Record<string, unknown>[]) {
+          const role = (target.RoleArn as { "Fn::GetAtt"?: string[] } | undefined)?.["Fn::GetAtt"];
+          if (!role) continue;
+          const bus = resolveCfn(target.Arn, params) as string;
+          const roleArn = `arn:aws:iam::${member}:role/${set.name}-${role[0]}`;
+          const busName = bus.split("/").pop() as string;
+          push(serviceCalls, roleArn, {
+            ...request(
+              `EventBridge in ${member}: rule ${logical} to the hub bus`,
+              "events:PutEvents",
+              bus,
+            ),
+            resourcePolicy: busPolicies.get(busName) ?? busPolicies.get(bus),
+          });
+        }
+      }
+    }
   }
   return {
     roles,
-    directory: {
-      topicKeys,
-      topicPolicies,
-      keyPolicies,
-      trustPolicies,
-      ...(options.organization ? { organization: options.organization } : {}),
-    },
+    directory,
     serviceCalls,
     resolutionTopics,
     tables,
