@@ -14,6 +14,7 @@ import type { RoleUnderTest } from "./roles";
 const ACCOUNT = "123456789012";
 const REGION = "eu-west-1";
 const SPOKE_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2"];
+const TOPIC_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 
 function functionRole(id: RemediationId): RoleUnderTest {
   return {
@@ -30,6 +31,7 @@ function functionRole(id: RemediationId): RoleUnderTest {
           region: REGION,
           resolutionTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:resolutions`,
           logGroupArn: `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:fn`,
+          kmsKeyArn: TOPIC_KEY,
         }),
       },
     ],
@@ -225,6 +227,23 @@ describe("IAM policy regressions, through the simulator", () => {
         });
       expect(await evaluate(role, update("AWS_IAM"))).to.equal("Allowed");
       expect(await evaluate(role, update("NONE"))).to.equal("ImplicitlyDenied");
+    });
+  });
+
+  describe("the topic key (kms:EncryptionContext, which the simulator's validation drops, evaluated)", () => {
+    const role = functionRole(RemediationId.RevokeWorldIngress);
+    const viaSns = (topic: string, via = `sns.${REGION}.amazonaws.com`): IamRequest =>
+      request("kms:GenerateDataKey", TOPIC_KEY, {
+        context: { "kms:ViaService": via, "kms:EncryptionContext:aws:sns:topicArn": topic },
+      });
+    it("allows SNS to use it for the resolutions topic only", async () => {
+      const topic = (name: string) => `arn:aws:sns:${REGION}:${ACCOUNT}:${name}`;
+      expect(await evaluate(role, viaSns(topic("resolutions")))).to.equal("Allowed");
+      expect(await evaluate(role, viaSns(topic("alerts-critical")))).to.equal("ImplicitlyDenied");
+      expect(
+        await evaluate(role, viaSns(topic("resolutions"), "s3.eu-west-1.amazonaws.com")),
+      ).to.equal("ImplicitlyDenied");
+      expect(await evaluate(role, request("kms:Decrypt", TOPIC_KEY))).to.equal("ImplicitlyDenied");
     });
   });
 });
