@@ -7,7 +7,9 @@
  *   functions assuming the member roles of the spoke templates), recorded at the SDK's `send`
  *   against the emulator, mapped to its IAM action, resource ARN, account, region and request
  *   condition keys; plus the calls AWS services make with the roles (Lambda's logs and
- *   destinations, CloudTrail's log delivery, EventBridge's forwarding, the threshold reports).
+ *   destinations, CloudTrail's log delivery, EventBridge's forwarding, the threshold reports,
+ *   AWS Chatbot's reads with the chat role: chat is off in Pulumi.dev.yaml, so its channels are
+ *   built as the stack builds them when it is on).
  * - DENIED: the abuse calls of tests/iam/abuses.ts, for every role.
  * - ALLOWED, knowingly: the abuses IAM cannot tell apart from the fix (tests/iam/allowedAbuses.ts,
  *   the README's "What a remediation role can still do").
@@ -16,7 +18,7 @@
  * printed at the end.
  */
 import { expect } from "chai";
-import { setup } from "../helpers/mocks";
+import { settle, setup } from "../helpers/mocks";
 
 const recorder = setup();
 
@@ -51,6 +53,7 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
   this.timeout(900_000);
   let dev: StackIam;
   let org: StackIam;
+  let chat: StackIam;
   let devCalls: RecordedCall[] = [];
   let orgCalls: RecordedCall[] = [];
   const tally = new Map<string, Tally>();
@@ -66,6 +69,40 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
     tally.set(key, t);
   };
 
+  /** The ChatChannels of the dev stack with Slack and Teams on; AWS Chatbot reads alarms with its role. */
+  async function buildChat(): Promise<StackIam> {
+    const { ChatChannels } = await import("../../components/chatChannels");
+    new ChatChannels("chat", {
+      topicArn: `arn:aws:sns:${REGION}:${HUB_ACCOUNT}:alerts-chat`,
+      detections: { "root-usage": { ruleName: "asw-test-root-usage" } },
+      deadLetterQueueArn: `arn:aws:sqs:${REGION}:${HUB_ACCOUNT}:watch-dlq`,
+      slack: { teamId: "T07EA123LEP", channelId: "C07EZ1ABC23" },
+      teams: {
+        teamId: "5f1b1a3e-2c4d-4e6f-8a9b-0c1d2e3f4a5b",
+        tenantId: "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+        channelId: "19:a1b2c3d4e5f6@thread.tacv2",
+      },
+    });
+    await settle();
+    const built = stackIam(recorder, { stack: "dev", account: HUB_ACCOUNT, region: REGION });
+    // What AWS Chatbot reads to render an alarm notification (its NotificationsOnly policy).
+    for (const role of built.roles) {
+      built.serviceCalls.set(
+        role.arn,
+        ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"].map(
+          (action) => ({
+            label: `AWS Chatbot: ${action}`,
+            action,
+            resource: "*",
+            resourceAccount: HUB_ACCOUNT,
+            region: REGION,
+          }),
+        ),
+      );
+    }
+    return built;
+  }
+
   before(async () => {
     const recording = recordFunctionCalls();
     try {
@@ -76,6 +113,9 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
       );
       devCalls = recording.calls.splice(0);
       dev = stackIam(recorder, { stack: "dev", account: HUB_ACCOUNT, region: REGION });
+      recorder.reset();
+      // Chat is off in Pulumi.dev.yaml: its channels as the stack builds them when it is on.
+      chat = await buildChat();
       recorder.reset();
       const orgRows = await runOrgDrill(() => undefined);
       expect(orgRows.filter((r) => !r.ok).map((r) => `${r.scenario}: ${r.problem}`)).to.deep.equal(
@@ -155,7 +195,7 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
 
   it("allows the calls AWS services make with the roles (logs, destinations, log delivery, forwarding, reports)", async () => {
     const failures: string[] = [];
-    for (const stack of [dev, org]) {
+    for (const stack of [dev, chat, org]) {
       for (const [arn, requests] of stack.serviceCalls) {
         const role = roleOf(stack, arn);
         for (const request of requests) {
@@ -245,7 +285,7 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
   it("denies every abuse call, for every role", async () => {
     const failures: string[] = [];
     let roles = 0;
-    for (const stack of [dev, org]) {
+    for (const stack of [dev, chat, org]) {
       for (const role of stack.roles) {
         roles++;
         for (const abuse of abusesFor(abuseContext(stack, role))) {
@@ -260,8 +300,9 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
         }
       }
     }
-    // 16 dev roles; 13 hub function roles, and per member account 13 member roles + the forwarder.
-    expect(roles).to.equal(16 + 13 + MEMBER_ACCOUNTS.length * 14);
+    // 16 dev roles and the chat role; 13 hub function roles, and per member account 13 member
+    // roles and the forwarder.
+    expect(roles).to.equal(16 + 1 + 13 + MEMBER_ACCOUNTS.length * 14);
     expect(failures).to.deep.equal([]);
   });
 
