@@ -37,8 +37,6 @@ export interface RemediationDoc {
   readonly undoes: string;
   /** What it never touches ("" when nothing says it). */
   readonly neverTouches: string;
-  /** What a compromised function could still do with its role ("" when nothing says it). */
-  readonly roleCanStill: string;
 }
 
 /** A remediation as the registry (remediations/registry.ts) declares it; only what the docs read. */
@@ -52,7 +50,7 @@ interface RegistrySpec {
   readonly settings: Readonly<Record<string, { readonly default: unknown }>>;
   readonly detections: readonly string[];
   readonly configRules?: readonly string[];
-  readonly docs?: { undoes: string; neverTouches: string; roleCanStill: string };
+  readonly docs?: { undoes: string; neverTouches: string };
 }
 
 const REGISTRY = "remediations/registry.ts";
@@ -90,7 +88,6 @@ function fromRegistry(): RemediationDoc[] {
       settings: Object.fromEntries(Object.entries(spec.settings).map(([k, v]) => [k, v.default])),
       undoes: spec.docs?.undoes ?? (note ? `${note.trigger}: ${note.action}` : ""),
       neverTouches: spec.docs?.neverTouches ?? "",
-      roleCanStill: spec.docs?.roleCanStill ?? note?.roleCanStill ?? "",
     };
   });
 }
@@ -124,7 +121,6 @@ function fromTables(): RemediationDoc[] {
       settings: DEFAULT_SETTINGS[id] ?? {},
       undoes: note ? `${note.trigger}: ${note.action} (reads first: ${note.stateReadFirst})` : "",
       neverTouches: "",
-      roleCanStill: note?.roleCanStill ?? "",
     };
   });
 }

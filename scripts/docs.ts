@@ -31,6 +31,7 @@ import { Detection } from "../core/detection";
 import { incidentSchemaTable } from "../core/incidentRecord";
 import { SAVED_QUERIES } from "../core/queries";
 import { THRESHOLD_CATALOG } from "../core/thresholds";
+import { allowedAbuseRows } from "../tests/iam/allowedAbuses";
 import { thresholdTable } from "./catalogTable";
 import {
   componentReference,
@@ -214,13 +215,19 @@ function remediationUndoesTable(): string {
   ].join("\n");
 }
 
+/**
+ * What each role can still do: the allowed abuses that the IAM simulator test proves ALLOWED on
+ * every role of the remediation (tests/iam/allowedAbuses.ts), so that no row outlives its
+ * permission.
+ */
 function remediationRoleTable(): string {
   return [
-    "| role | can still, and why it is not narrower |",
-    "|---|---|",
-    ...remediationDocs()
-      .filter((r) => r.roleCanStill !== "")
-      .map((r) => `| ${code(r.id)} | ${r.roleCanStill.replace(/\|/g, "\\|")} |`),
+    "| role | can still | why it is not narrower |",
+    "|---|---|---|",
+    ...allowedAbuseRows().map(
+      (r) =>
+        `| ${r.role === "every role" ? r.role : code(r.role)} | ${cellText(r.canStill)} | ${cellText(r.why)} |`,
+    ),
   ].join("\n");
 }
 
@@ -243,9 +250,11 @@ function remediationSteps(): string {
       "   decision a pure function tested on real records; the run loop is `lambdas/runtime/`),",
       "   `policy.ts` (the IAM statements of exactly its calls), `spec.ts` (its id, settings with",
       "   their defaults and docs, detections, Config rules, minimum calls, and its docs: what it",
-      "   undoes, never touches, what its role can still do) and `scenario.ts` (its drill scenario);",
+      "   undoes, never touches) and `scenario.ts` (its drill scenario);",
       "2. its spec added to `REMEDIATIONS` in `remediations/registry.ts`;",
-      "3. its tests (emulator, adversarial) beside the others under `tests/`.",
+      "3. what its role can still do that IAM cannot tell from the fix, in",
+      "   `tests/iam/allowedAbuses.ts` (the IAM simulator test proves each row);",
+      "4. its tests (emulator, adversarial) beside the others under `tests/`.",
     ].join("\n");
   }
   return [
@@ -262,7 +271,8 @@ function remediationSteps(): string {
     "5. its detection links in the catalog (`remediation:` of the detections it answers);",
     "6. its drill scenario in `scripts/scenarios.ts`, and its emulator tests under `tests/lambdas/`",
     "   and `tests/adversarial/`;",
-    "7. what it undoes and what its role can still do in `scripts/remediationNotes.ts`.",
+    "7. what it undoes in `scripts/remediationNotes.ts`, and what its role can still do (the",
+    "   abuses IAM cannot tell from the fix, proven by the simulator) in `tests/iam/allowedAbuses.ts`.",
   ].join("\n");
 }
 
