@@ -198,7 +198,9 @@ describe("the documents (npm run docs)", () => {
     this.timeout(300_000);
     const blocks = [...read("README.md").matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks).to.have.length(1);
-    const dir = fs.mkdtempSync(path.join(ROOT, ".scratch-readme-"));
+    // Inside the repository (so that the import resolves), in the gitignored .scratch/.
+    fs.mkdirSync(path.join(ROOT, ".scratch"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(ROOT, ".scratch", "readme-"));
     try {
       const file = path.join(dir, "example.ts");
       const lib = path.relative(dir, path.join(ROOT, "lib")).split(path.sep).join("/");
