@@ -10,6 +10,7 @@ import {
   WATCH_KEYS,
   WatchSettings,
 } from "./components/securityWatch";
+import { didYouMean } from "./core/configSpec";
 import { WatchParts } from "./components/securityWatchParts";
 
 export { CONFIG_DELIVERY_PREFIX, subscriptionLabel } from "./components/securityWatchParts";
@@ -48,7 +49,9 @@ export function stackConfigProblems(
   }
   for (const key of keys ?? []) {
     if (!WATCH_KEYS.includes(key)) {
-      problems.push(`${CONFIG_NAMESPACE}:${key}: unknown key; known: ${WATCH_KEYS.join(", ")}`);
+      problems.push(
+        `${CONFIG_NAMESPACE}:${key}: unknown key${didYouMean(key, WATCH_KEYS)}; known: ${WATCH_KEYS.join(", ")}`,
+      );
     }
   }
   const args = stackArgs(get);

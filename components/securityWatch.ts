@@ -105,10 +105,13 @@ function crossProblems(args: Record<string, unknown>, at: (key: string) => strin
       }).map((p) => `${at("organization")}.${p}`),
     );
   }
-  for (const key of ["organizationalUnitIds", "regions"]) {
-    if (Array.isArray(org[key]) && (org[key] as unknown[]).length === 0) {
-      problems.push(`${at(`organization.${key}`)}: must not be empty`);
-    }
+  if (Array.isArray(org.organizationalUnitIds) && org.organizationalUnitIds.length === 0) {
+    problems.push(
+      `${at("organization.organizationalUnitIds")}: name the OUs (ou-...) or the root (r-...) to deploy the spokes to`,
+    );
+  }
+  if (Array.isArray(org.regions) && org.regions.length === 0) {
+    problems.push(`${at("organization.regions")}: list the regions the spokes cover`);
   }
   const m = org.managementAccount;
   if (isMap(m)) {

@@ -537,7 +537,7 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
     severityOverrides: mapOf("Severity per detection id", oneOf("A severity", SEVERITIES), {
       keys: DETECTION_IDS,
       keyNoun: "detection",
-      keysHint: "npm run catalog lists them",
+      keysHint: "npm run catalog lists the detection ids",
       default: {},
     }),
     forwardGlobalEvents: flag("Forward global-service events from us-east-1", true),
@@ -590,7 +590,7 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
         expected: "a tag key (not empty)",
         required: true,
       }),
-      value: text("The tag value", { required: true }),
+      value: text("The tag value", { required: true, expected: "a tag value" }),
     }),
     trustedPrincipalArns: listOf(
       "Principals whose changes are never remediated",

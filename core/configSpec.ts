@@ -54,6 +54,25 @@ const EXPECTED: Record<ShapeKind, string> = {
   [ShapeKind.Any]: "anything",
 };
 
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** ` (did you mean "alerts"?)` when one known key is within two edits of `key`, else "". */
+export function didYouMean(key: string, known: readonly string[]): string {
+  const close = known.filter((k) => distance(key.toLowerCase(), k.toLowerCase()) <= 2);
+  return close.length === 1 ? ` (did you mean "${close[0]}"?)` : "";
+}
+
 /** `root` + `key`: `aws-security-watch:` + `trail` is `aws-security-watch:trail`. */
 function child(path: string, key: string, root: boolean): string {
   return root ? `${path}${key}` : `${path}.${key}`;
@@ -142,20 +161,23 @@ export function specProblems(path: string, value: unknown, spec: KeySpec, root =
         }
       }
       for (const [key, v] of Object.entries(value)) {
+        if (v === undefined) continue; // an absent key (a required one is reported above)
         const at = child(path, key, root);
         if (spec.kind === ShapeKind.Object) {
           const field = spec.fields?.[key];
           if (!field) {
+            const known = Object.keys(spec.fields ?? {});
             problems.push(
-              `${at}: unknown setting; known: ${Object.keys(spec.fields ?? {}).join(", ")}`,
+              `${at}: unknown setting${didYouMean(key, known)}; known: ${known.join(", ")}`,
             );
             continue;
           }
           problems.push(...specProblems(at, v, field));
         } else {
           if (spec.keys && !spec.keys.includes(key)) {
-            const known = spec.keysHint ?? spec.keys.join(", ");
-            problems.push(`${at}: unknown ${spec.keyNoun ?? "key"}; known: ${known}`);
+            const known = spec.keysHint ?? `known: ${spec.keys.join(", ")}`;
+            const noun = spec.keyNoun ?? "key";
+            problems.push(`${at}: unknown ${noun}${didYouMean(key, spec.keys)}; ${known}`);
             continue;
           }
           if (spec.values) problems.push(...specProblems(at, v, spec.values));
