@@ -12,6 +12,7 @@ export * from "./components/autoRemediator";
 export * from "./components/organizationHub";
 export * from "./components/organizationSpoke";
 export * from "./components/complianceRecorder";
+export * from "./components/securityWatch";
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
 export { CATALOG } from "./core/catalog";

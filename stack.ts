@@ -6,8 +6,10 @@
  */
 import {
   SecurityWatch,
+  securityWatchParts,
   securityWatchProblems,
   WATCH_KEYS,
+  watchSettings,
   WatchSettings,
 } from "./components/securityWatch";
 import { didYouMean } from "./core/configSpec";
@@ -87,21 +89,7 @@ export function buildStack(
       `Invalid stack configuration (Pulumi.<stack>.yaml):\n  - ${problems.join("\n  - ")}`,
     );
   }
-  const watch = new SecurityWatch("security-watch", { ...stackArgs(get), homeRegion: awsRegion });
-  return {
-    config: watch.settings,
-    watch,
-    topics: watch.topics,
-    audit: watch.audit,
-    watcher: watch.watcher,
-    alarms: watch.alarms,
-    thresholds: watch.thresholds,
-    remediator: watch.remediator,
-    hub: watch.hub,
-    spokes: watch.spokes,
-    operations: watch.operations,
-    archive: watch.archive,
-    chat: watch.chat,
-    compliance: watch.compliance,
-  };
+  const args = { ...stackArgs(get), homeRegion: awsRegion };
+  const watch = new SecurityWatch("security-watch", args);
+  return { config: watchSettings(args), watch, ...securityWatchParts(watch) };
 }

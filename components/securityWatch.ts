@@ -11,18 +11,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolveSpec, specProblems } from "../core/configSpec";
 import { hubBusPolicyProblems } from "../core/org/busPolicy";
-import { AlertTopicSet } from "./alertTopicSet";
-import { AuditTrail } from "./auditTrail";
-import { AutoRemediator, RemediationGroupArgs } from "./autoRemediator";
-import { ChatChannels } from "./chatChannels";
-import { ComplianceRecorder } from "./complianceRecorder";
-import { CompositeAlarmGroup } from "./compositeAlarmGroup";
-import { OperationsDashboard } from "./operationsDashboard";
-import { OrganizationHub } from "./organizationHub";
-import { OrganizationSpoke } from "./organizationSpoke";
-import { SecurityEventArchive } from "./securityEventArchive";
-import { SecurityRuleWatcher } from "./securityRuleWatcher";
-import { ThresholdAlarmGroup } from "./thresholdAlarmGroup";
+import { RemediationGroupArgs } from "./autoRemediator";
 import {
   SecurityWatchArgs,
   TopicSubscriptionsArgs,
@@ -160,6 +149,8 @@ export function watchSettings(args: SecurityWatchArgs): WatchSettings {
   return { ...resolved, homeRegion, remediation: remediation ?? {} };
 }
 
+const PARTS = new WeakMap<SecurityWatch, parts.WatchParts>();
+
 /**
  * The whole chain for one account and region: alert topics, the trail (and AWS Config's
  * delivery prefix in its bucket), the detections with their forwarding, the spokes of the
@@ -171,22 +162,6 @@ export function watchSettings(args: SecurityWatchArgs): WatchSettings {
  * deployed stack is not replaced; one SecurityWatch per stack.
  */
 export class SecurityWatch extends pulumi.ComponentResource {
-  /** The settings as deployed (arguments with defaults). */
-  public readonly settings: WatchSettings;
-  public readonly topics: AlertTopicSet;
-  /** The trail, unless `trail.enabled` is false. */
-  public readonly audit?: AuditTrail;
-  public readonly watcher: SecurityRuleWatcher;
-  public readonly alarms?: CompositeAlarmGroup;
-  public readonly thresholds?: ThresholdAlarmGroup;
-  public readonly remediator: AutoRemediator;
-  public readonly hub?: OrganizationHub;
-  public readonly spokes?: OrganizationSpoke;
-  public readonly operations?: OperationsDashboard;
-  public readonly archive?: SecurityEventArchive;
-  public readonly chat?: ChatChannels;
-  public readonly compliance?: ComplianceRecorder;
-
   /** ARN of the trail (undefined without a trail). */
   public readonly trailArn?: pulumi.Output<string>;
   /** The trail's bucket. */
@@ -238,17 +213,13 @@ export class SecurityWatch extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(problems.map((p) => prefix + p).join("\n"), this);
     }
     const settings = watchSettings(args ?? {});
-    this.settings = settings;
     // The children were the stack's own before this component: alias them to their old place.
     const child: pulumi.ComponentResourceOptions = {
       parent: this,
       aliases: [{ parent: pulumi.rootStackResource }],
     };
     const built = parts.buildWatch(settings, child);
-    Object.assign(this, built);
-    this.topics = built.topics;
-    this.watcher = built.watcher;
-    this.remediator = built.remediator;
+    PARTS.set(this, built);
 
     this.trailArn = built.audit?.trailArn;
     this.trailBucket = built.audit?.bucketName;
@@ -295,4 +266,15 @@ export class SecurityWatch extends pulumi.ComponentResource {
       configRuleNames: this.configRuleNames,
     });
   }
+}
+
+/**
+ * The components a SecurityWatch deployed (the alert topics, the watcher, the remediator, ...),
+ * for a TypeScript program that wires more resources to them. (Kept off the class: the
+ * multi-language schema has no type for a component-valued output.)
+ */
+export function securityWatchParts(watch: SecurityWatch): parts.WatchParts {
+  const found = PARTS.get(watch);
+  if (!found) throw new Error("securityWatchParts: not a SecurityWatch built in this program");
+  return found;
 }

@@ -32,6 +32,7 @@ import { RemediationGroupArgs } from "./autoRemediator";
 import { RecordingFrequency, SnapshotDeliveryFrequency } from "./complianceRecorder";
 import { SlackChannelArgs, TeamsChannelArgs } from "./chatChannels";
 import { StackSetCallAs } from "./organizationHub";
+import { ThresholdLimitArgs } from "./thresholdAlarmGroup";
 
 /** Subscriptions of one alert topic, beside the shared ones. */
 export interface TopicSubscriptionsArgs {
@@ -186,20 +187,6 @@ export interface WatchAlarmsArgs {
    * @default true
    */
   readonly includeDefaultComposites?: boolean;
-}
-
-/** Limits of one threshold detection. */
-export interface ThresholdLimitArgs {
-  /**
-   * Events of one principal or source in one period that raise the alarm.
-   * @default the detection's (core/thresholds.ts)
-   */
-  readonly threshold?: number;
-  /**
-   * The period in seconds.
-   * @default the detection's (core/thresholds.ts)
-   */
-  readonly periodSeconds?: number;
 }
 
 /** Threshold detections per principal or source (`thresholds`): ThresholdAlarmGroup. */
