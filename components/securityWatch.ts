@@ -62,9 +62,38 @@ function isMap(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** Two values of one list that would make the same subscription label (one would be lost). */
+function labelProblems(path: string, values: unknown): string[] {
+  if (!Array.isArray(values)) return [];
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const value of values.filter((v): v is string => typeof v === "string")) {
+    const label = parts.subscriptionLabel(value);
+    const first = seen.get(label);
+    if (first === undefined) seen.set(label, value);
+    else if (first !== value) {
+      problems.push(
+        `${path}: "${first}" and "${value}" both make the subscription label "${label}"; keep one of them`,
+      );
+    }
+  }
+  return problems;
+}
+
 /** The checks across keys (after each key's own, which WATCH_SPEC makes). */
 function crossProblems(args: Record<string, unknown>, at: (key: string) => string): string[] {
   const problems: string[] = [];
+  const alerts = isMap(args.alerts) ? args.alerts : {};
+  const topics = isMap(alerts.topics) ? alerts.topics : {};
+  for (const [where, group] of [
+    ["alerts", alerts],
+    ...Object.entries(topics).map(([t, v]) => [`alerts.topics.${t}`, v] as const),
+  ] as const) {
+    if (!isMap(group)) continue;
+    for (const list of ["emails", "sms", "httpsEndpoints"]) {
+      problems.push(...labelProblems(at(`${where}.${list}`), group[list]));
+    }
+  }
   const trail = isMap(args.trail) ? args.trail : {};
   if (trail.isOrganizationTrail === true && trail.organizationId === undefined) {
     problems.push(
