@@ -150,6 +150,7 @@ describe("SecurityWatch: the stack file's keys, checked once", () => {
     try {
       const index = require.resolve("../index");
       delete require.cache[index];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       expect(errorOf(() => require(index))).to.equal(
         [
           "Invalid stack configuration (Pulumi.<stack>.yaml):",
