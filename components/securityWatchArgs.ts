@@ -476,8 +476,8 @@ const strings = (description: string, item: KeySpec): KeySpec => listOf(descript
 const emails = strings("Email addresses", text("an email address", { rule: EMAIL_ADDRESS }));
 const sms = strings("E.164 phone numbers", text("a phone number", { rule: E164_PHONE_NUMBER }));
 const https = strings("HTTPS endpoints", text("an https:// URL", { rule: HTTPS_URL }));
-const slackId = (what: string) =>
-  text(what, { pattern: "^[A-Z0-9]{9,11}$", expected: `${what} (T0123ABCD, C0123ABCD)` });
+const slackId = (what: string, example: string) =>
+  text(what, { pattern: "^[A-Z0-9]{9,11}$", expected: `${what} (${example})` });
 const uuid = (what: string) =>
   text(what, {
     pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
@@ -606,7 +606,10 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
   chat: group("Chat channels (AWS Chatbot)", {
     slack: group(
       "A Slack channel",
-      { teamId: slackId("a Slack workspace id"), channelId: slackId("a Slack channel id") },
+      {
+        teamId: slackId("a Slack workspace id", "T0123ABCD"),
+        channelId: slackId("a Slack channel id", "C0123ABCD"),
+      },
       { optional: true },
     ),
     teams: group(
@@ -702,7 +705,7 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
         }),
         required: true,
         expected:
-          "how the management account is covered (service-managed StackSets skip it): set accountId and roleArn, or watched: false",
+          "service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false",
       },
       trailLogGroupName: text("The hub's copy of the organization trail's log group", {
         pattern: "^[\\w#/.-]{1,512}$",

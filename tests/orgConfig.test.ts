@@ -112,7 +112,7 @@ describe("organization configuration (SecurityWatch hub mode)", () => {
       { ...ORG, managementAccount: undefined },
       undefined,
       [
-        "organization.managementAccount: required (how the management account is covered (service-managed StackSets skip it): set accountId and roleArn, or watched: false)",
+        "organization.managementAccount: required (service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false)",
       ],
     ],
     [

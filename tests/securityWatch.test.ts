@@ -107,7 +107,7 @@ describe("SecurityWatch: the stack file's keys, checked once", () => {
       "aws-security-watch:organization.organizationalUnitIds: required (the OUs (ou-...) or the root (r-...) to deploy the spokes to)",
       "aws-security-watch:organization.regions: required (the regions the spokes cover)",
       "aws-security-watch:organization.externalId: required (an external id (2-1224 characters of letters, digits and +=,.@:/-_))",
-      "aws-security-watch:organization.managementAccount: required (how the management account is covered (service-managed StackSets skip it): set accountId and roleArn, or watched: false)",
+      "aws-security-watch:organization.managementAccount: required (service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false)",
       "aws-security-watch:organization.organizationId: expected an organization id (o-...), got the number 123456789012 (YAML reads it as a number: quote it)",
     ]);
     expect(recorder.resources).to.deep.equal([]);
