@@ -32,7 +32,7 @@ import {
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { everyRemediationIn } from "../core/remediationModes";
 import { setup, settle } from "../tests/helpers/mocks";
-import { memberCredentials } from "../lambdas/crossAccount";
+import { memberCredentials } from "../lambdas/runtime/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
 import { startMoto, useMotoEnvironment } from "../scripts/moto";
 import {
