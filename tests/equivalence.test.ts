@@ -18,6 +18,22 @@ import {
   INVENTORY_STACKS,
   InventoryEntry,
 } from "../scripts/inventory";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The aliases each resource is registered with (`type::name` -> alias specs), as the engine gets them. */
+const aliases = new Map<string, unknown[]>();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const monitor = pulumi.runtime.getMonitor() as any;
+const register = monitor.registerResource.bind(monitor);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+monitor.registerResource = (req: any, callback: any) => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const list = (req.getAliasesList?.() ?? []).map((a: any) =>
+    JSON.parse(JSON.stringify(a.toObject())),
+  );
+  aliases.set(`${req.getType()}::${req.getName()}`, list);
+  return register(req, callback);
+};
 
 const WATCH = "aws-security-watch:index:SecurityWatch::security-watch";
 const key = (e: InventoryEntry) => `${e.type}::${e.name}`;
@@ -43,6 +59,15 @@ for (const stack of INVENTORY_STACKS) {
       const now = new Map(after.map((e) => [key(e), e.inputs]));
       const changed = old.filter((e) => now.get(key(e)) !== e.inputs).map(key);
       expect(changed).to.deep.equal([]);
+    });
+
+    it("moves the old roots with an alias to the stack's root, so a deployed stack is not replaced", () => {
+      const roots = old.filter((e) => e.parent === null).map(key);
+      const spec = { name: "", type: "", stack: "", project: "", noparent: true };
+      expect(Object.fromEntries(roots.map((k) => [k, aliases.get(k)]))).to.deep.equal(
+        Object.fromEntries(roots.map((k) => [k, [{ spec }]])),
+      );
+      // Their children need none of their own: the engine derives them from the parent's alias.
     });
 
     it("keeps every parent; the old roots are SecurityWatch's children", () => {
