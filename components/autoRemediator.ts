@@ -41,6 +41,13 @@ export interface RemediationOptions {
    * @default []
    */
   readonly partnerAccountIds?: string[];
+  /**
+   * Organizations a Lambda function may be shared with through `*` limited by `principalOrgID`
+   * (remove-lambda-permission only), besides the hub's own (`crossAccount.organizationId`): a
+   * grant limited to any other organization is undone.
+   * @default []
+   */
+  readonly partnerOrganizationIds?: string[];
 }
 
 /**
@@ -223,6 +230,7 @@ const REMEDIATION_OPTIONS = obj("an object with mode, allowedPublicPorts, protec
   allowedPublicPorts: list("a list of port numbers", num("a port number")),
   protectedKeyArns: list("a list of KMS key ARNs", str(ARN)),
   partnerAccountIds: list("a list of 12-digit account ids", str("an account id (a string)")),
+  partnerOrganizationIds: list("a list of organization ids", str("an organization id (o-...)")),
 });
 /** The shape of the arguments (first validation pass). */
 const ARGS_SHAPE = {
@@ -552,7 +560,10 @@ export class AutoRemediator extends pulumi.ComponentResource {
             }
           : {}),
         ...(id === RemediationId.RemoveLambdaPermission
-          ? { partnerAccountIds: options.partnerAccountIds ?? [] }
+          ? {
+              partnerAccountIds: options.partnerAccountIds ?? [],
+              partnerOrganizationIds: options.partnerOrganizationIds ?? [],
+            }
           : {}),
       };
       const resultPolicy =
