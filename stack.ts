@@ -229,6 +229,8 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
   const chat = chatOn
     ? new ChatChannels("chat", {
         topicArn: topics.topicArns.chat,
+        topicKmsKeyArn: topics.kmsKeyArn,
+        resolutionTopicArn: topics.resolutionTopicArn,
         detections: Object.fromEntries(
           watcher.detections.map((d) => [
             d.id,
@@ -278,7 +280,6 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
           excludedAccounts: org.excludedAccounts,
         }
       : undefined,
-    ...(chat && config.chat.resolutions ? { resultEventBusArn: chat.resultEventBusArn } : {}),
     tags,
   });
 
