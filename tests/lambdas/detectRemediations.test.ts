@@ -48,6 +48,8 @@ import {
   createBlockAccountPublicAccessHandler,
   planBlockAccountPublicAccess,
 } from "../../remediations/block-account-public-access/handler";
+import { CATALOG } from "../../core/catalog";
+import { matchesPattern } from "../../core/eventPattern";
 import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
 const SETTINGS = {
@@ -428,6 +430,115 @@ describe("enable-guardduty", () => {
       name: "UpdateDetector",
       input: { DetectorId: ID, Enable: true },
     });
+  });
+
+  /** S3 protection and EKS runtime monitoring's add-on turned off; the detector stays enabled. */
+  const PLANS_OFF = {
+    detectorId: ID,
+    features: [
+      { name: "S3_DATA_EVENTS", status: "DISABLED" },
+      {
+        name: "RUNTIME_MONITORING",
+        status: "ENABLED",
+        additionalConfiguration: [{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }],
+      },
+    ],
+  };
+
+  it("protection plans turned off while the detector stays enabled: act, on exactly those plans (features and legacy dataSources)", () => {
+    expect(planEnableGuardDuty(update(PLANS_OFF), SETTINGS)).to.deep.include({
+      kind: "act",
+      found: "protection plans turned off: S3_DATA_EVENTS, RUNTIME_MONITORING",
+      target: {
+        detectorId: ID,
+        suspended: false,
+        features: [
+          { name: "S3_DATA_EVENTS", additional: [] },
+          { name: "RUNTIME_MONITORING", additional: ["EKS_ADDON_MANAGEMENT"] },
+        ],
+      },
+    });
+    const legacy = update({
+      detectorId: ID,
+      dataSources: { s3Logs: { enable: false }, kubernetes: { auditLogs: { enable: false } } },
+    });
+    expect(planEnableGuardDuty(legacy, SETTINGS)).to.deep.include({
+      kind: "act",
+      found: "protection plans turned off: S3_DATA_EVENTS, EKS_AUDIT_LOGS",
+    });
+    const on = update({
+      detectorId: ID,
+      features: [{ name: "S3_DATA_EVENTS", status: "ENABLED" }],
+    });
+    expect(planEnableGuardDuty(on, SETTINGS).kind).to.equal("ignore");
+    const bad = update({ detectorId: ID, features: [{ name: "s3 data", status: "DISABLED" }] });
+    expect(planEnableGuardDuty(bad, SETTINGS).kind).to.equal("reject");
+  });
+
+  it("the detection fires on plans turned off, and not on plans turned on", () => {
+    const detection = CATALOG.find((d) => d.id === "guardduty-detector-suspended")!;
+    expect(matchesPattern(detection.eventPattern, update(PLANS_OFF))).to.equal(true);
+    const legacy = update({ detectorId: ID, dataSources: { s3Logs: { enable: false } } });
+    expect(matchesPattern(detection.eventPattern, legacy)).to.equal(true);
+    const on = update({
+      detectorId: ID,
+      features: [{ name: "S3_DATA_EVENTS", status: "ENABLED" }],
+    });
+    expect(matchesPattern(detection.eventPattern, on)).to.equal(false);
+  });
+
+  it("restores the plans still off (one UpdateDetector), and is already safe once they are on", async () => {
+    m.gd.on(GetDetectorCommand).resolves({
+      Status: "ENABLED",
+      Tags: {},
+      Features: [
+        { Name: "S3_DATA_EVENTS", Status: "DISABLED" },
+        {
+          Name: "RUNTIME_MONITORING",
+          Status: "ENABLED",
+          AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "DISABLED" }],
+        },
+      ],
+    });
+    m.gd.on(UpdateDetectorCommand).resolves({});
+    const handler = createEnableGuardDutyHandler(SETTINGS);
+    const { result } = await captureLogs(() => handler(update(PLANS_OFF)));
+    expect(result?.outcome).to.equal("remediated");
+    expect(sent(m.gd)).to.deep.equal([
+      { name: "GetDetector", input: { DetectorId: ID } },
+      {
+        name: "UpdateDetector",
+        input: {
+          DetectorId: ID,
+          Enable: true,
+          Features: [
+            { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
+            {
+              Name: "RUNTIME_MONITORING",
+              Status: "ENABLED",
+              AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "ENABLED" }],
+            },
+          ],
+        },
+      },
+    ]);
+    m.gd.on(GetDetectorCommand).resolves({
+      Status: "ENABLED",
+      Features: [
+        { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
+        {
+          Name: "RUNTIME_MONITORING",
+          Status: "ENABLED",
+          AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "ENABLED" }],
+        },
+      ],
+    });
+    const later = update(PLANS_OFF);
+    later.detail.eventID = "7b2c3d4e-0000-4000-8000-000000000002";
+    m.gd.resetHistory();
+    const again = await captureLogs(() => handler(later));
+    expect(again.result?.outcome).to.equal("already-safe");
+    expect(sent(m.gd).map((c) => c.name)).to.deep.equal(["GetDetector"]);
   });
 });
 
