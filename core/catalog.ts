@@ -48,6 +48,15 @@ const PUBLIC_GRANT_HEADERS = [
 ];
 
 /**
+ * A grant header value that ends with AllUsers or AuthenticatedUsers (the one grantee, or the
+ * last one), quoted or not.
+ */
+const PUBLIC_GRANT_VALUES = ["AllUsers", "AuthenticatedUsers"].flatMap((g) => [
+  { suffix: `global/${g}"` },
+  { suffix: `global/${g}` },
+]);
+
+/**
  * What kind of event a detection matches, which decides the fields its alert can show
  * (core/detection.ts, commonFieldsOf). Defined here rather than in core/detection.ts, which
  * imports the catalog, so that the catalog can use it without an import cycle; core/detection.ts
@@ -1026,16 +1035,14 @@ const FOUNDATION: readonly Detection[] = [
               },
             },
           },
-          // The grant headers of PutBucketAcl (x-amz-grant-read: uri="http://acs…/AllUsers",
-          // possibly among other grantees, comma-separated): recorded as request parameters.
+          // The grant headers of PutBucketAcl (x-amz-grant-read: uri="http://acs…/AllUsers"),
+          // recorded as request parameters. No wildcard (30 such rules per bus, not adjustable)
+          // and the pattern's 2,048 characters: the public grantee alone or last in the header
+          // (suffix); one before another grantee is seen by the remediation's own reading of
+          // the request and by the AWS Config rule, not by this pattern.
           ...PUBLIC_GRANT_HEADERS.map((header) => ({
             eventName: ["PutBucketAcl"],
-            requestParameters: {
-              [header]: [
-                { wildcard: "*acs.amazonaws.com/groups/global/AllUsers*" },
-                { wildcard: "*acs.amazonaws.com/groups/global/AuthenticatedUsers*" },
-              ],
-            },
+            requestParameters: { [header]: PUBLIC_GRANT_VALUES },
           })),
           {
             eventName: ["PutBucketPolicy"],
