@@ -10,10 +10,19 @@
 import { causedBy, isObject, partitionOf, accountOf, str, type Json, type Plan } from "./event";
 import { accountClients, errorName, withDeadline } from "./clients";
 import { accountRefusal, memberCredentials } from "./crossAccount";
-import { type AttributeValue, type Recorded, eventRecord } from "./idempotency";
+import {
+  type AttributeValue,
+  type Recorded,
+  type ResourceRecord,
+  eventKey,
+  eventRecord,
+  resourceRecord,
+} from "./idempotency";
 import { FIELD_MAX, clip, metricLine, resolutionMessage } from "./messages";
 import {
   CONFIG_COMPLIANCE,
+  type ChangedParts,
+  type Inspection,
   type InvocationContext,
   type Outcome,
   type RemediationResult,
@@ -140,71 +149,117 @@ export function makeHandler<T>(
     let actions: string[] = [];
     let stateBefore = "";
     let stateAfter = "";
-    let applying = false;
     let resumed = false;
     let claimed = false;
-    const store = table
-      ? eventRecord(
-          client(ddb.DynamoDBClient, ownAccount, home),
-          ddb,
-          table,
-          `${id}#${facts.account}#${facts.eventId}`,
-          deadline,
-        )
-      : undefined;
-    let recorded: Recorded | undefined;
-    // A second item per resource: what the last live event on it came to, so that AWS Config's
-    // later evaluation of the same change neither acts twice nor sends a second message.
-    const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
-    const resourceKey = { id: { S: `${id}#${facts.account}#res#${clip(resource, 900)}` } };
+    /** The changes an earlier delivery of this event recorded it was about to make. */
+    let takenOver: string[] | undefined;
+    /** Set when the outcome changes the per-resource record (a trusted change, an undo). */
+    let changed: Promise<ChangedParts> | undefined;
     const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
+    const replay = isObject(event) ? str(event["replay-name"]) : undefined;
+    const key = { id, account: facts.account, eventId: facts.eventId, mode, replay };
+    const target = plan.kind === "act" ? plan.target : undefined;
+    const store =
+      db && table
+        ? eventRecord(
+            db,
+            ddb,
+            table,
+            eventKey(key, [facts.principal, resource, found, target ?? null]),
+            deadline,
+            context?.awsRequestId ?? "",
+          )
+        : undefined;
+    let recorded: Recorded | undefined;
+    // AWS Config planners read, and live outcomes write, the per-resource record.
+    const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
+    const keeps = !!remediator.planResource && !!db && !!table;
+    const records = new Map<string, Promise<ResourceRecord>>();
+    const exempted = (name: string): Promise<ResourceRecord> => {
+      let read = records.get(name);
+      if (!read) {
+        read = keeps
+          ? resourceRecord(db!, ddb, table!, `${id}#${facts.account}#res#${clip(name, 900)}`).read()
+          : Promise.resolve({ exempt: new Map<string, string>() });
+        records.set(name, read);
+      }
+      return read;
+    };
+    const ctx: RunContext = {
+      facts,
+      client: (Client, region) => client(Client, facts.account, region),
+      get resumed() {
+        return resumed;
+      },
+      exempted,
+    };
+    const partsOf = (t: T): Promise<ChangedParts> =>
+      remediator.changedParts
+        ? remediator.changedParts(t, ctx)
+        : Promise.resolve({ resource, parts: ["*"] });
+    const quiet = <R>(p: Promise<R>) => (p.catch(() => undefined), p);
 
-    const decide = async (): Promise<[Outcome, string]> => {
-      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
-      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      const claim = await store?.claim();
-      if (claim && "recorded" in claim) {
-        recorded = claim.recorded;
-        return [recorded[0].outcome, recorded[0].message];
+    const { eventId, eventName, time: eventTime, principal, region, account } = facts;
+    let result: RemediationResult | undefined;
+    let outcome: string | undefined;
+    let published = "";
+    let error = "";
+    /** Not fatal: the idempotency record could not be written after the decision. */
+    let note = "";
+    const why = (err: unknown) =>
+      `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
+    const record = (values: Record<string, AttributeValue>) =>
+      inTime(Promise.resolve(store?.set(values))).catch((err) => {
+        note ||= `the idempotency record was not updated: ${why(err)}`;
+      });
+    const claim = async (): Promise<boolean> => {
+      const won = await store?.claim();
+      if (won && "recorded" in won) {
+        recorded = won.recorded;
+        return false;
       }
-      claimed = true;
-      resumed = claim?.resumed ?? false;
-      const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
-      if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
-      const live =
-        fromConfig && db
-          ? (
-              await db.send(
-                new ddb.GetItemCommand({
-                  TableName: table,
-                  Key: resourceKey,
-                  ConsistentRead: true,
-                }),
-              )
-            ).Item
-          : undefined;
-      const liveNote = live
-        ? `the live event ${live.eventId?.S ?? "?"} on ${resource} (${live.outcome?.S ?? "?"})`
-        : "";
-      if (live?.outcome?.S === "exempt") {
-        return ["exempt", `Left as is, as ${liveNote} was: ${live.message?.S ?? ""}`];
-      }
+      claimed = !!won;
+      resumed = won?.resumed ?? false;
+      takenOver = won?.intent;
+      return true;
+    };
+
+    /** After a won claim: the reads' answer, the exemption tag, dry-run, then the change. */
+    const act = async (
+      t: T,
+      live: Promise<ResourceRecord> | undefined,
+      inspection: Promise<Inspection>,
+    ): Promise<[Outcome, string]> => {
+      const earlier = takenOver;
+      const byEarlier = (what: string[]) => {
+        actions = what;
+        return `${resource} is safe: an earlier delivery of this event made the change (${what.join("; ")}) and stopped before it recorded the outcome.`;
+      };
       try {
-        const ctx: RunContext = {
-          facts,
-          client: (Client, region) => client(Client, facts.account, region),
-          resumed,
-        };
-        const state = await remediator.inspect(plan.target, ctx);
+        const record = live ? await live : undefined;
+        const whole = record?.exempt.get("*");
+        if (whole) {
+          return [
+            "exempt",
+            `Left as is, as the live event ${whole} on ${resource} was: its change was made by a trusted principal.`,
+          ];
+        }
+        const state = await inspection;
         stateBefore = state.state ?? (state.done ? state.message : "");
         stateAfter = stateBefore;
-        if (state.done === "already-safe" && live?.outcome?.S === "remediated") {
-          return ["duplicate", `AWS Config evaluated the change that ${liveNote} undid.`];
+        if (state.done === "already-safe" && record?.remediatedBy) {
+          return [
+            "duplicate",
+            `AWS Config evaluated the change that the live event ${record.remediatedBy} on ${resource} undid.`,
+          ];
+        }
+        if (state.done === "already-safe" && earlier?.length) {
+          return ["remediated", byEarlier(earlier)];
         }
         if (state.done === "already-safe" && resumed) {
-          const earlier =
+          const note =
             "An earlier delivery of this event stopped while acting: it may have made it safe.";
-          return [state.done, `${state.message} ${earlier}`];
+          return [state.done, `${state.message} ${note}`];
         }
         if (state.done) return [state.done, state.message];
         if (state.tags?.get(tag.key) === tag.value) {
@@ -220,12 +275,18 @@ export function makeHandler<T>(
             `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
           ];
         }
-        applying = true;
-        const done = await state.apply();
-        if (done === undefined)
+        // The intent beside the change: a delivery that takes over knows it may have been made.
+        const noted = store?.intent(state.actions).catch((err) => {
+          note ||= `the intent was not recorded: ${why(err)}`;
+        });
+        const [done] = await Promise.all([state.apply(), noted]);
+        if (done === undefined) {
+          if (earlier?.length) return ["remediated", byEarlier(earlier)];
           return ["already-safe", `Nothing was left to change on ${resource}.`];
+        }
         actions = state.actions;
         stateAfter = state.after ?? "";
+        if (keeps && !fromConfig) changed = quiet(partsOf(t));
         return ["remediated", done];
       } catch (err) {
         if (!gone.includes(errorName(err))) throw err;
@@ -233,19 +294,37 @@ export function makeHandler<T>(
       }
     };
 
-    const { eventId, eventName, time: eventTime, principal, region, account } = facts;
-    let result: RemediationResult | undefined;
-    let outcome: string | undefined;
-    let published = "";
-    let error = "";
-    /** Not fatal: the idempotency record could not be written after the decision. */
-    let note = "";
-    const why = (err: unknown) =>
-      `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-    const record = (values: Record<string, AttributeValue>) =>
-      inTime(Promise.resolve(store?.set(values))).catch((err) => {
-        note ||= `the idempotency record was not updated: ${why(err)}`;
+    const decide = async (): Promise<[Outcome, string]> => {
+      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
+      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
+      const t = plan.target;
+      const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
+      if (trusted) {
+        if (keeps && !fromConfig) changed = quiet(partsOf(t));
+        if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      }
+      // The claim beside the reads: only the delivery that wins it goes on to change anything.
+      const live = fromConfig ? quiet(exempted(resource)) : undefined;
+      const inspection = quiet(remediator.inspect(t, ctx));
+      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      return await act(t, live, inspection);
+    };
+
+    /** The per-resource record after a live outcome (parts exempted, or undone). */
+    const keepResource = async (kind: "exempt" | "remediated") => {
+      const parts = await changed;
+      if (!parts || !db || !table) return;
+      const rec = resourceRecord(
+        db,
+        ddb,
+        table,
+        `${id}#${account}#res#${clip(parts.resource, 900)}`,
+      );
+      await inTime(rec.write(kind, eventId, parts.parts)).catch((err) => {
+        note ||= `the resource record was not updated: ${why(err)}`;
       });
+    };
     try {
       const [decided, message] = await inTime(decide());
       outcome = decided;
@@ -260,56 +339,48 @@ export function makeHandler<T>(
       };
       if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
         let body: string;
+        let publish: boolean;
+        const writes: Promise<unknown>[] = [];
         if (recorded) {
-          [done, body, published] = recorded;
-          if (published) done = { ...done, outcome: "duplicate", actions: [] };
+          [done, body, publish] = recorded;
+          if (!publish) done = { ...done, outcome: "duplicate", actions: [] };
           outcome = done.outcome;
         } else {
           body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
-          await record({
-            status: { S: "done" },
-            result: { S: JSON.stringify(done) },
-            message: { S: body },
-            // Nothing to publish (AWS Config re-evaluating a live event's change): a later
-            // delivery reads the record at once instead of waiting for this one's lease.
-            ...(done.outcome === "duplicate" ? { leaseUntil: { N: "0" } } : {}),
-          });
+          publish = done.outcome !== "duplicate";
+          // The outcome beside the publish: one write, whatever the publish answers.
+          writes.push(
+            record({
+              status: { S: "done" },
+              result: { S: JSON.stringify(done) },
+              message: { S: body },
+            }),
+          );
+          if (changed && (done.outcome === "exempt" || done.outcome === "remediated")) {
+            writes.push(keepResource(done.outcome));
+          }
         }
-        if (!published && done.outcome !== "duplicate") {
+        let unpublished = false;
+        if (publish) {
           try {
             const topic = client(sns.SNSClient, ownAccount, home);
             const input = { TopicArn: topicArn, ...JSON.parse(body) };
             published = (await inTime(topic.send(new sns.PublishCommand(input)))).MessageId ?? "-";
-            await record({ published: { S: published } });
           } catch (err) {
             error = `could not publish the resolution message: ${why(err)}`;
-            // Done deciding: a later delivery may publish at once.
-            await record({ leaseUntil: { N: "0" } });
+            unpublished = true;
           }
         }
-        if (!fromConfig && db && ["remediated", "exempt"].includes(done.outcome)) {
-          const now = Math.floor(Date.now() / 1000);
-          await inTime(
-            db.send(
-              new ddb.PutItemCommand({
-                TableName: table,
-                Item: {
-                  ...resourceKey,
-                  eventId: { S: eventId },
-                  outcome: { S: done.outcome },
-                  message: { S: clip(done.message, FIELD_MAX) },
-                  expiresAt: { N: String(now + 86400) },
-                },
-              }),
-            ),
-          ).catch(() => undefined);
-        }
+        await Promise.all(writes);
+        // A later delivery publishes it (after the outcome written above, never before it).
+        if (unpublished) await record({ status: { S: "unpublished" }, leaseUntil: { N: "0" } });
+        else if (recorded && publish) await record({ status: { S: "done" } });
       }
       result = done;
     } catch (err) {
       error = `remediation of ${resource} failed: ${why(err)}`;
       // A later delivery takes the event over (and finishes what this one began).
-      if (claimed) await record({ status: { S: "failed" }, applying: { BOOL: applying } });
+      if (claimed) await record({ status: { S: "failed" } });
     }
     outcome = error ? "failed" : outcome;
     error ||= note;
