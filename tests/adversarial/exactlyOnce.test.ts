@@ -12,7 +12,7 @@
  */
 import { expect } from "chai";
 import { randomUUID } from "crypto";
-import { ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import {
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
@@ -45,7 +45,6 @@ import {
 import { serializeHandler } from "../helpers/serialize";
 import { captureLogs, type Json } from "../lambdas/harness";
 import { type Call, interceptKills, MUTATING } from "./support";
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 
 const REGION = "eu-west-1";
 const OWN_ROLE_ARN = "arn:aws:iam::123456789012:role/security-watch-remediator";
@@ -285,4 +284,170 @@ describe("adversarial: a kill at every call position, then Lambda's retries", fu
       }
     });
   }
+});
+
+describe("adversarial: AWS Config after live outcomes leaves what trusted changes made (D5)", function () {
+  this.timeout(300_000);
+  const { state, handlerFor, invoke } = emulator();
+  const world = (port: number) => ({
+    IpProtocol: "tcp",
+    FromPort: port,
+    ToPort: port,
+    IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+  });
+
+  /** Opens `port` to the world on the group, and returns the CloudTrail record of the call. */
+  async function open(group: { GroupId?: string; GroupName?: string }, port: number, by?: string) {
+    await state.ctx.clients.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({ ...group, IpPermissions: [world(port)] }),
+    );
+    const record = attackerRecord(state.ctx, {
+      eventSource: "ec2.amazonaws.com",
+      eventName: "AuthorizeSecurityGroupIngress",
+      command: "ec2.authorize-security-group-ingress",
+      requestParameters: {
+        ...(group.GroupId ? { groupId: group.GroupId } : { groupName: group.GroupName }),
+        ipPermissions: {
+          items: [
+            {
+              ipProtocol: "tcp",
+              fromPort: port,
+              toPort: port,
+              ipRanges: { items: [{ cidrIp: "0.0.0.0/0" }] },
+            },
+          ],
+        },
+      },
+      responseElements: { requestId: "", _return: true },
+    });
+    return wrapAsEventBridge(by ? asAssumedRole(record, by) : record);
+  }
+  async function openPorts(groupId: string): Promise<number[]> {
+    const out = await state.ctx.clients.ec2.send(
+      new DescribeSecurityGroupsCommand({ GroupIds: [groupId] }),
+    );
+    return (out.SecurityGroups?.[0]?.IpPermissions ?? [])
+      .filter((p) => (p.IpRanges ?? []).some((r) => r.CidrIp === "0.0.0.0/0"))
+      .map((p) => p.FromPort ?? -1)
+      .sort((a, b) => a - b);
+  }
+  const configEvent = async (groupId: string) =>
+    complianceChangeEvent({
+      ...(await evaluateSecurityGroup(state.ctx, groupId, PORTS)),
+      account: state.ctx.account,
+      region: REGION,
+      ruleName: "asw-sg-open-ports",
+    });
+
+  for (const byName of [false, true]) {
+    it(
+      byName
+        ? "(c) a trusted change naming the group by groupName is kept under the group's id, which AWS Config names"
+        : "(b) trusted opens 8080 (exempt), the attacker opens 22 (revoked): AWS Config's evaluation leaves 8080",
+      async () => {
+        const name = `d5-${randomUUID().slice(0, 8)}`;
+        const { GroupId } = await state.ctx.clients.ec2.send(
+          new CreateSecurityGroupCommand({ GroupName: name, Description: "d5" }),
+        );
+        const handler = await handlerFor(
+          RemediationId.RevokeWorldIngress,
+          RemediationMode.Enforce,
+          [TRUSTED_ROLE],
+        );
+        const trusted = await open(byName ? { GroupName: name } : { GroupId }, 8080, TRUSTED_ROLE);
+        expect((await invoke(handler, trusted)).outcome).to.equal("exempt");
+        const attack = await open({ GroupId }, 22);
+        expect((await invoke(handler, attack)).outcome).to.equal("remediated");
+        expect(await openPorts(GroupId!)).to.deep.equal([8080]);
+
+        const late = await invoke(handler, await configEvent(GroupId!));
+        expect(late.outcome).to.equal("exempt");
+        expect(late.message).to.equal(
+          `Left as is: each world-open permission on ${GroupId} was opened by a trusted change: 0.0.0.0/0 tcp:8080 (${trusted.detail.eventID}).`,
+        );
+        expect(await openPorts(GroupId!)).to.deep.equal([8080]);
+
+        // The attacker opens 3389 later: Config revokes that one only, and says what it left.
+        await state.ctx.clients.ec2.send(
+          new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [world(3389)] }),
+        );
+        const next = await invoke(handler, await configEvent(GroupId!));
+        expect(next.outcome).to.equal("remediated");
+        expect(next.message).to.equal(
+          `Revoked 0.0.0.0/0 tcp:3389 on ${GroupId}. Left as is for trusted changes: 0.0.0.0/0 tcp:8080 (${trusted.detail.eventID}).`,
+        );
+        expect(await openPorts(GroupId!)).to.deep.equal([8080]);
+      },
+    );
+  }
+
+  it("(a) the account-level snapshot evaluation unshares the attacker's snapshot and leaves the one a trusted principal made public", async () => {
+    const { ec2 } = state.ctx.clients;
+    const publicSnapshot = async () => {
+      const volume = await ec2.send(
+        new CreateVolumeCommand({ AvailabilityZone: `${REGION}a`, Size: 8 }),
+      );
+      const { SnapshotId } = await ec2.send(
+        new CreateSnapshotCommand({ VolumeId: volume.VolumeId!, Description: "d5" }),
+      );
+      await ec2.send(
+        new ModifySnapshotAttributeCommand({
+          SnapshotId,
+          Attribute: "createVolumePermission",
+          OperationType: "add",
+          GroupNames: ["all"],
+        }),
+      );
+      return SnapshotId!;
+    };
+    const isPublic = async (SnapshotId: string) =>
+      (
+        await ec2.send(
+          new DescribeSnapshotAttributeCommand({ SnapshotId, Attribute: "createVolumePermission" }),
+        )
+      ).CreateVolumePermissions?.some((p) => p.Group === "all") ?? false;
+    const handler = await handlerFor(RemediationId.UnshareSnapshot, RemediationMode.Enforce, [
+      TRUSTED_ROLE,
+    ]);
+    const shared = await publicSnapshot();
+    const record = attackerRecord(state.ctx, {
+      eventSource: "ec2.amazonaws.com",
+      eventName: "ModifySnapshotAttribute",
+      command: "ec2.modify-snapshot-attribute",
+      requestParameters: {
+        snapshotId: shared,
+        createVolumePermission: { add: { items: [{ group: "all" }] } },
+        attributeType: "CREATE_VOLUME_PERMISSION",
+      },
+      responseElements: { requestId: "", _return: true },
+    });
+    const trusted = wrapAsEventBridge(asAssumedRole(record, TRUSTED_ROLE));
+    expect((await invoke(handler, trusted)).outcome).to.equal("exempt");
+    const leaked = await publicSnapshot();
+
+    const evaluation = complianceChangeEvent({
+      ...(await evaluateSnapshots(state.ctx)),
+      account: state.ctx.account,
+      region: REGION,
+      ruleName: "asw-ebs-public-snapshot",
+    });
+    const late = await invoke(handler, evaluation);
+    expect(late.outcome).to.equal("remediated");
+    expect(late.message).to.equal(
+      `Removed public access (group all) from ${leaked}. Left as is (exemption tag or trusted change): ${shared} (trusted change ${trusted.detail.eventID}).`,
+    );
+    expect([await isPublic(shared), await isPublic(leaked)]).to.deep.equal([true, false]);
+    // Evaluated again: only the trusted one is public, and it stays.
+    const again = await invoke(
+      handler,
+      complianceChangeEvent({
+        ...(await evaluateSnapshots(state.ctx)),
+        account: state.ctx.account,
+        region: REGION,
+        ruleName: "asw-ebs-public-snapshot",
+      }),
+    );
+    expect(again.outcome).to.equal("exempt");
+    expect(await isPublic(shared)).to.equal(true);
+  });
 });
