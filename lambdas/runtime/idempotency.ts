@@ -10,7 +10,6 @@
  * included: explanations belong in the doc comment above a function.
  */
 import { errorName } from "./clients";
-import type { Json } from "./event";
 import type { RemediationResult } from "./remediator";
 
 /** Serialize this module by value even from node_modules (see Pulumi's closure serializer). */
@@ -33,126 +32,13 @@ export interface Claimed {
   intent?: string[];
 }
 
-/**
- * The idempotency key of one event: remediation, account, event id, plus what the decision
- * depends on, so that no earlier outcome decides for an event it was not: the mode (a dry-run
- * outcome never blocks a later enforce run), the EventBridge replay (`npm run replay` decides
- * again, once per replay) and a digest of the principal, the resource and the change (the same
- * event id from a trusted principal, or naming another resource, is another decision).
- */
-export function eventKey(
-  parts: { id: string; account: string; eventId: string; mode: string; replay?: string },
-  decisive: unknown,
-): string {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const crypto: typeof import("crypto") = require("crypto");
-  const digest = crypto
-    .createHash("sha256")
-    .update(JSON.stringify(decisive))
-    .digest("hex")
-    .slice(0, 32);
-  const replay = parts.replay && /^[\w.-]{1,64}$/.test(parts.replay) ? `#r:${parts.replay}` : "";
-  return `${parts.id}#${parts.account}#${parts.eventId}#${parts.mode}#${digest}${replay}`;
-}
-
-/**
- * The idempotency record `id` of one event in `table`, for the invocation `owner` (its Lambda
- * request id, which Lambda's retries of a failed invocation keep; "" when unknown).
- * - `claim`: one conditional UpdateItem (no record, a failed one, or one in progress whose lease
- *   has lapsed) that keeps what an earlier delivery recorded (its intent). Lost, the record it
- *   met (ReturnValuesOnConditionCheckFailure) says: done, the outcome (to publish again when it
- *   is this invocation's own earlier attempt); unpublished, the outcome to publish under a
- *   conditional lease; in progress, wait and try again until the deadline.
- * - `intent`: the mutating calls about to be made, recorded beside them, so that a delivery that
- *   takes over from one that died knows it may have changed the resource.
- * - `set`: fields (the outcome, a failure), under a condition when given.
- */
-export function eventRecord(
-  db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
-  ddb: typeof import("@aws-sdk/client-dynamodb"),
-  table: string,
-  id: string,
-  deadline: number,
-  owner: string,
-) {
-  const base = { TableName: table, Key: { id: { S: id } } };
-  const lease = () => ({ N: String(deadline + 4000) });
-  const now = () => ({ N: String(Date.now()) });
-  const won = (sent: Promise<unknown>) =>
-    sent.then(
-      () => true,
-      (err) => {
-        if (errorName(err) === "ConditionalCheckFailedException") return false;
-        throw err;
-      },
-    );
-  const update = (values: Record<string, AttributeValue>, condition?: string, extra?: Json) => {
-    const keys = Object.keys(values);
-    return new ddb.UpdateItemCommand({
-      ...base,
-      UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
-      ExpressionAttributeValues: Object.fromEntries([
-        ...keys.map((k) => [`:${k}`, values[k]]),
-        ...(condition?.includes(":now") ? [[":now", now()]] : []),
-        ...Object.entries(extra ?? {}),
-      ]),
-      ...(condition
-        ? { ReturnValues: "ALL_OLD", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }
-        : {}),
-    } as ConstructorParameters<typeof ddb.UpdateItemCommand>[0]);
-  };
-  const set = (values: Record<string, AttributeValue>, condition?: string) =>
-    db.send(update(values, condition));
-  const claim = async (): Promise<Claimed | { recorded: Recorded }> => {
-    for (;;) {
-      let old: Record<string, { S?: string }> | undefined;
-      const sent = db.send(
-        update(
-          {
-            status: { S: "in-progress" },
-            leaseUntil: lease(),
-            owner: { S: owner },
-            expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
-          },
-          "attribute_not_exists(id) OR #status = :failed OR (#status = :status AND leaseUntil < :now)",
-          { ":failed": { S: "failed" } },
-        ),
-      );
-      const claimed = await won(
-        sent.then(
-          (out) => (old = out.Attributes as typeof old),
-          (err) => {
-            old = (err as { Item?: typeof old }).Item;
-            throw err;
-          },
-        ),
-      );
-      if (claimed) {
-        const intent = old?.intent?.S ? (JSON.parse(old.intent.S) as string[]) : undefined;
-        return { resumed: !!intent || old?.status?.S === "in-progress", intent };
-      }
-      const item =
-        old ?? (await db.send(new ddb.GetItemCommand({ ...base, ConsistentRead: true }))).Item;
-      const status = item?.status?.S;
-      const again = status === "done" && owner !== "" && item?.owner?.S === owner;
-      if (
-        status === "done" ||
-        (status === "unpublished" && (await won(set({ leaseUntil: lease() }, "leaseUntil < :now"))))
-      ) {
-        const result = JSON.parse(item?.result?.S ?? "{}") as RemediationResult;
-        return { recorded: [result, item?.message?.S ?? "", status === "unpublished" || again] };
-      }
-      if (Date.now() + 500 > deadline) {
-        throw new Error("another delivery of this event is being handled; retry later");
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  };
-  const intent = (actions: string[]) =>
-    set({ intent: { S: JSON.stringify(actions.slice(0, 20)) } });
-  return { claim, intent, set };
+/** The key parts of one event (see `eventKey` in the records below). */
+export interface EventKey {
+  id: string;
+  account: string;
+  eventId: string;
+  mode: string;
+  replay?: string;
 }
 
 /** The parts of a resource left as is for trusted changes (part label -> event id), and the last event that undid a change on it. */
@@ -161,57 +47,147 @@ export interface ResourceRecord {
   remediatedBy?: string;
 }
 
-/** Attribute names of the per-resource record: `x:<part>` holds the event that exempted the part. */
-const PART = "x:";
-
 /**
- * The per-resource record `id` (the resource's canonical id, as AWS Config names it): `read`
- * it (strongly consistent), or after a live outcome `write` it: exempt adds the event's parts,
- * remediated removes them (they are undone; a trusted change later makes them exempt again) and
- * names the event.
+ * The records of one function in `table`:
+ * - `key(parts, decisive)`: the idempotency key of one event: remediation, account, event id,
+ *   plus what the decision depends on, so that no earlier outcome decides for an event it was
+ *   not: the mode (a dry-run outcome never blocks a later enforce run), the EventBridge replay
+ *   (`npm run replay` decides again, once per replay) and a digest of `decisive` (principal,
+ *   resource and change: the same event id from a trusted principal, or naming another
+ *   resource, is another decision).
+ * - `event(id, deadline, owner)`: the record of one event, for the invocation `owner` (its
+ *   Lambda request id, which Lambda's retries of a failed invocation keep; "" when unknown).
+ *   `claim`: one conditional UpdateItem (no record, a failed one, or one in progress whose
+ *   lease has lapsed) that keeps what an earlier delivery recorded (its intent). Lost, the
+ *   record it met (ReturnValuesOnConditionCheckFailure) says: done, the outcome (to publish
+ *   again when it is this invocation's own earlier attempt); unpublished, the outcome to publish
+ *   under a conditional lease; in progress, wait and try again until the deadline. `intent`:
+ *   the mutating calls about to be made, recorded beside them, so that a delivery that takes
+ *   over from one that died knows it may have changed the resource. `set`: fields, under a
+ *   condition when given.
+ * - `resource(id)`: the per-resource record under the resource's canonical id (as AWS Config
+ *   names it): `read` (strongly consistent), or after a live outcome `write`: exempt adds the
+ *   event's parts (attributes `x:<part>` naming the event), remediated removes them (undone; a
+ *   trusted change makes them exempt again) and names the event.
  */
-export function resourceRecord(
+export function records(
   db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
   ddb: typeof import("@aws-sdk/client-dynamodb"),
   table: string,
-  id: string,
 ) {
-  const Key = { id: { S: id } };
-  const read = async (): Promise<ResourceRecord> => {
-    const item = (
-      await db.send(new ddb.GetItemCommand({ TableName: table, Key, ConsistentRead: true }))
-    ).Item;
-    const exempt = new Map<string, string>();
-    for (const [name, value] of Object.entries(item ?? {})) {
-      if (name.startsWith(PART) && value.S) exempt.set(name.slice(PART.length), value.S);
-    }
-    return { exempt, remediatedBy: item?.remediatedBy?.S };
+  const fail = (err: unknown) => {
+    if (errorName(err) === "ConditionalCheckFailedException") return false;
+    throw err;
   };
-  const write = (outcome: "exempt" | "remediated", eventId: string, parts: string[]) => {
-    const names: Record<string, string> = { "#e": "expiresAt" };
-    parts.slice(0, 50).forEach((p, i) => (names[`#p${i}`] = `${PART}${p.slice(0, 200)}`));
-    const refs = Object.keys(names).filter((n) => n !== "#e");
-    const values: Record<string, AttributeValue> = {
-      ":e": { N: String(Math.floor(Date.now() / 1000) + 90 * 86400) },
-      ":v": { S: eventId },
+  const key = (k: EventKey, decisive: unknown) => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const hash = (require("crypto") as typeof import("crypto")).createHash("sha256");
+    const digest = hash.update(JSON.stringify(decisive)).digest("hex").slice(0, 32);
+    const replay = k.replay && /^[\w.-]{1,64}$/.test(k.replay) ? `#r:${k.replay}` : "";
+    return `${k.id}#${k.account}#${k.eventId}#${k.mode}#${digest}${replay}`;
+  };
+  const event = (id: string, deadline: number, owner: string) => {
+    const base = { TableName: table, Key: { id: { S: id } } };
+    const lease = () => ({ N: String(deadline + 4000) });
+    const set = (values: Record<string, AttributeValue>, condition?: string) => {
+      const keys = Object.keys(values);
+      return db.send(
+        new ddb.UpdateItemCommand({
+          ...base,
+          UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
+          ExpressionAttributeValues: Object.fromEntries([
+            ...keys.map((k) => [`:${k}`, values[k]]),
+            ...[
+              [":now", { N: String(Date.now()) }],
+              [":failed", { S: "failed" }],
+            ].filter(([name]) => condition?.includes(name as string)),
+          ]),
+          ...(condition
+            ? { ReturnValues: "ALL_OLD", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }
+            : {}),
+        }),
+      );
     };
-    let expression: string;
-    if (outcome === "exempt") {
-      expression = `SET #e = :e, ${refs.map((r) => `${r} = :v`).join(", ")}`;
-    } else {
-      names["#r"] = "remediatedBy";
-      expression = `SET #e = :e, #r = :v${refs.length ? ` REMOVE ${refs.join(", ")}` : ""}`;
-    }
-    if (outcome === "exempt" && refs.length === 0) return Promise.resolve(undefined);
-    return db.send(
-      new ddb.UpdateItemCommand({
-        TableName: table,
-        Key,
-        UpdateExpression: expression,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    const claim = async (): Promise<Claimed | { recorded: Recorded }> => {
+      for (;;) {
+        let old: Record<string, { S?: string }> | undefined;
+        const won = await set(
+          {
+            status: { S: "in-progress" },
+            leaseUntil: lease(),
+            owner: { S: owner },
+            expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
+          },
+          "attribute_not_exists(id) OR #status = :failed OR (#status = :status AND leaseUntil < :now)",
+        ).then(
+          (out) => ((old = out.Attributes), true),
+          (err) => fail(((old = (err as { Item?: typeof old }).Item), err)),
+        );
+        if (won) {
+          const intent = old?.intent?.S ? (JSON.parse(old.intent.S) as string[]) : undefined;
+          return { resumed: !!intent || old?.status?.S === "in-progress", intent };
+        }
+        const item =
+          old ?? (await db.send(new ddb.GetItemCommand({ ...base, ConsistentRead: true }))).Item;
+        const status = item?.status?.S;
+        if (
+          status === "done" ||
+          (status === "unpublished" &&
+            (await set({ leaseUntil: lease() }, "leaseUntil < :now").then(() => true, fail)))
+        ) {
+          const again = status === "unpublished" || (owner !== "" && item?.owner?.S === owner);
+          const result = JSON.parse(item?.result?.S ?? "{}") as RemediationResult;
+          return { recorded: [result, item?.message?.S ?? "", again] };
+        }
+        if (Date.now() + 500 > deadline) {
+          throw new Error("another delivery of this event is being handled; retry later");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    };
+    const intent = (actions: string[]) =>
+      set({ intent: { S: JSON.stringify(actions.slice(0, 20)) } });
+    return { claim, intent, set };
   };
-  return { read, write };
+  const resource = (id: string) => {
+    const Key = { id: { S: id } };
+    const read = async (): Promise<ResourceRecord> => {
+      const got = await db.send(
+        new ddb.GetItemCommand({ TableName: table, Key, ConsistentRead: true }),
+      );
+      const exempt = new Map<string, string>();
+      for (const [name, value] of Object.entries(got.Item ?? {})) {
+        if (name.startsWith("x:") && value.S) exempt.set(name.slice(2), value.S);
+      }
+      return { exempt, remediatedBy: got.Item?.remediatedBy?.S };
+    };
+    const write = (outcome: "exempt" | "remediated", eventId: string, parts: string[]) => {
+      const names = Object.fromEntries(
+        parts.slice(0, 50).map((p, i) => [`#p${i}`, `x:${p.slice(0, 200)}`]),
+      );
+      const refs = Object.keys(names);
+      const sets = outcome === "exempt" ? refs.map((r) => `, ${r} = :v`).join("") : ", #r = :v";
+      const removes = outcome === "exempt" || !refs.length ? "" : ` REMOVE ${refs.join(", ")}`;
+      return db.send(
+        new ddb.UpdateItemCommand({
+          TableName: table,
+          Key,
+          UpdateExpression: `SET #e = :e${sets}${removes}`,
+          ExpressionAttributeNames: {
+            ...names,
+            "#e": "expiresAt",
+            ...(outcome === "exempt" ? {} : { "#r": "remediatedBy" }),
+          },
+          ExpressionAttributeValues: {
+            ":e": { N: String(Math.floor(Date.now() / 1000) + 90 * 86400) },
+            ":v": { S: eventId },
+          },
+        }),
+      );
+    };
+    return { read, write };
+  };
+  return { key, event, resource };
 }

@@ -10,19 +10,11 @@
 import { causedBy, isObject, partitionOf, accountOf, str, type Json, type Plan } from "./event";
 import { accountClients, errorName, withDeadline } from "./clients";
 import { accountRefusal, memberCredentials } from "./crossAccount";
-import {
-  type AttributeValue,
-  type Recorded,
-  type ResourceRecord,
-  eventKey,
-  eventRecord,
-  resourceRecord,
-} from "./idempotency";
+import { type AttributeValue, type Recorded, type ResourceRecord, records } from "./idempotency";
 import { FIELD_MAX, clip, metricLine, resolutionMessage } from "./messages";
 import {
   CONFIG_COMPLIANCE,
   type ChangedParts,
-  type Inspection,
   type InvocationContext,
   type Outcome,
   type RemediationResult,
@@ -41,14 +33,23 @@ export const deploymentOnlyModule = true;
  *    may not act for, ends in one `rejected` line and a thrown error, before any AWS call.
  * 2. mode off, ignored events (failed calls, own role), trusted principals (every form of the
  *    ARN): no AWS read.
- * 3. the idempotency record (`idempotencyTableName`): a conditional write keyed by remediation,
- *    account and event id claims the event; a delivery that finds it done re-sends the recorded
- *    message if it was never published, else reports `duplicate` and changes nothing; one that
- *    finds it in progress waits for it, within the time budget.
- * 4. inspect (read), exemption tag, dry-run, apply; within the time budget (the SDK clients
- *    have their own timeouts and attempts too).
- * 5. the outcome and the message are recorded, then published (one resolution message), then
- *    the message id is recorded.
+ * 3. the idempotency record (`idempotencyTableName`), claimed by one conditional write beside the
+ *    reads (`inspect`), so that a run costs the round trips of the floor (read, change, publish):
+ *    the key is remediation, account, event id, mode, the EventBridge replay and a digest of
+ *    principal, resource and change (a dry-run outcome never blocks an enforce run, a replay
+ *    decides again, a trusted principal's event id or another resource never decides for the
+ *    attacker's). A delivery that finds it done reports `duplicate` and changes nothing (unless
+ *    it is Lambda's retry of the invocation that wrote it, or the message was never published:
+ *    then it publishes the recorded message); one that finds it in progress waits for it,
+ *    within the time budget. Trusted principals are claimed too (one EXEMPT message).
+ * 4. exemption tag, dry-run, then the change, with the intent recorded beside it: a delivery
+ *    that takes over from one that died knows the change may have been made, and reports what
+ *    was done (REMEDIATED), not ALREADY SAFE. All within the time budget (the SDK clients have
+ *    their own timeouts and attempts too).
+ * 5. the outcome is recorded beside the publish (one resolution message; at least once: a kill
+ *    after the publish makes Lambda's retry send it again); after a live outcome, remediations
+ *    that AWS Config also reports on record per resource (canonical id) the parts a trusted
+ *    change made, which their AWS Config planners leave as is, and the event that undid one.
  * Every event gets one incident record and one metric line; a failure is thrown after them.
  *
  * The incident record and the metric line are written to stdout as one JSON object per line,
@@ -155,35 +156,33 @@ export function makeHandler<T>(
     let takenOver: string[] | undefined;
     /** Set when the outcome changes the per-resource record (a trusted change, an undo). */
     let changed: Promise<ChangedParts> | undefined;
-    const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
+    const kept = table
+      ? records(client(ddb.DynamoDBClient, ownAccount, home), ddb, table)
+      : undefined;
     const replay = isObject(event) ? str(event["replay-name"]) : undefined;
-    const key = { id, account: facts.account, eventId: facts.eventId, mode, replay };
     const target = plan.kind === "act" ? plan.target : undefined;
-    const store =
-      db && table
-        ? eventRecord(
-            db,
-            ddb,
-            table,
-            eventKey(key, [facts.principal, resource, found, target ?? null]),
-            deadline,
-            context?.awsRequestId ?? "",
-          )
-        : undefined;
+    const store = kept?.event(
+      kept.key({ id, account: facts.account, eventId: facts.eventId, mode, replay }, [
+        facts.principal,
+        resource,
+        found,
+        target ?? null,
+      ]),
+      deadline,
+      context?.awsRequestId ?? "",
+    );
     let recorded: Recorded | undefined;
-    // AWS Config planners read, and live outcomes write, the per-resource record.
     const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
-    const keeps = !!remediator.planResource && !!db && !!table;
-    const records = new Map<string, Promise<ResourceRecord>>();
+    const keeps = !!remediator.planResource && !!store;
+    const perResource = (name: string) =>
+      kept!.resource(`${id}#${facts.account}#res#${clip(name, 900)}`);
+    const reads = new Map<string, Promise<ResourceRecord>>();
     const exempted = (name: string): Promise<ResourceRecord> => {
-      let read = records.get(name);
-      if (!read) {
-        read = keeps
-          ? resourceRecord(db!, ddb, table!, `${id}#${facts.account}#res#${clip(name, 900)}`).read()
-          : Promise.resolve({ exempt: new Map<string, string>() });
-        records.set(name, read);
+      if (!reads.has(name)) {
+        const empty = { exempt: new Map<string, string>() };
+        reads.set(name, keeps ? perResource(name).read() : Promise.resolve(empty));
       }
-      return read;
+      return reads.get(name)!;
     };
     const ctx: RunContext = {
       facts,
@@ -193,11 +192,14 @@ export function makeHandler<T>(
       },
       exempted,
     };
-    const partsOf = (t: T): Promise<ChangedParts> =>
-      remediator.changedParts
-        ? remediator.changedParts(t, ctx)
-        : Promise.resolve({ resource, parts: ["*"] });
     const quiet = <R>(p: Promise<R>) => (p.catch(() => undefined), p);
+    const partsOf = (t: T) => {
+      if (keeps && !fromConfig) {
+        changed = quiet(
+          remediator.changedParts?.(t, ctx) ?? Promise.resolve({ resource, parts: ["*"] }),
+        );
+      }
+    };
 
     const { eventId, eventName, time: eventTime, principal, region, account } = facts;
     let result: RemediationResult | undefined;
@@ -212,6 +214,7 @@ export function makeHandler<T>(
       inTime(Promise.resolve(store?.set(values))).catch((err) => {
         note ||= `the idempotency record was not updated: ${why(err)}`;
       });
+    /** Whether this delivery won the claim (else `recorded` holds the earlier outcome). */
     const claim = async (): Promise<boolean> => {
       const won = await store?.claim();
       if (won && "recorded" in won) {
@@ -224,43 +227,46 @@ export function makeHandler<T>(
       return true;
     };
 
-    /** After a won claim: the reads' answer, the exemption tag, dry-run, then the change. */
-    const act = async (
-      t: T,
-      live: Promise<ResourceRecord> | undefined,
-      inspection: Promise<Inspection>,
-    ): Promise<[Outcome, string]> => {
-      const earlier = takenOver;
-      const byEarlier = (what: string[]) => {
-        actions = what;
-        return `${resource} is safe: an earlier delivery of this event made the change (${what.join("; ")}) and stopped before it recorded the outcome.`;
-      };
+    const decide = async (): Promise<[Outcome, string]> => {
+      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
+      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
+      const t = plan.target;
+      if (settings.trustedPrincipalArns.some((arn) => causedBy(facts, arn))) {
+        partsOf(t);
+        if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      }
+      const live = fromConfig ? quiet(exempted(resource)) : undefined;
+      const inspection = quiet(remediator.inspect(t, ctx));
+      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      const earlier = takenOver?.length
+        ? (): [Outcome, string] => {
+            actions = takenOver!;
+            return [
+              "remediated",
+              `${resource} is safe: an earlier delivery of this event made the change (${actions.join("; ")}) and stopped before it recorded the outcome.`,
+            ];
+          }
+        : undefined;
       try {
-        const record = live ? await live : undefined;
-        const whole = record?.exempt.get("*");
+        const rec = await live;
+        const whole = rec?.exempt.get("*");
         if (whole) {
           return [
             "exempt",
-            `Left as is, as the live event ${whole} on ${resource} was: its change was made by a trusted principal.`,
+            `Left as is, as the live event ${whole} on ${resource} was: a trusted principal made the change.`,
           ];
         }
         const state = await inspection;
         stateBefore = state.state ?? (state.done ? state.message : "");
         stateAfter = stateBefore;
-        if (state.done === "already-safe" && record?.remediatedBy) {
+        if (state.done === "already-safe" && rec?.remediatedBy) {
           return [
             "duplicate",
-            `AWS Config evaluated the change that the live event ${record.remediatedBy} on ${resource} undid.`,
+            `AWS Config evaluated the change that the live event ${rec.remediatedBy} on ${resource} undid.`,
           ];
         }
-        if (state.done === "already-safe" && earlier?.length) {
-          return ["remediated", byEarlier(earlier)];
-        }
-        if (state.done === "already-safe" && resumed) {
-          const note =
-            "An earlier delivery of this event stopped while acting: it may have made it safe.";
-          return [state.done, `${state.message} ${note}`];
-        }
+        if (state.done === "already-safe" && earlier) return earlier();
         if (state.done) return [state.done, state.message];
         if (state.tags?.get(tag.key) === tag.value) {
           return [
@@ -275,18 +281,16 @@ export function makeHandler<T>(
             `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
           ];
         }
-        // The intent beside the change: a delivery that takes over knows it may have been made.
-        const noted = store?.intent(state.actions).catch((err) => {
+        const intent = store?.intent(state.actions).catch((err) => {
           note ||= `the intent was not recorded: ${why(err)}`;
         });
-        const [done] = await Promise.all([state.apply(), noted]);
+        const [done] = await Promise.all([state.apply(), intent]);
         if (done === undefined) {
-          if (earlier?.length) return ["remediated", byEarlier(earlier)];
-          return ["already-safe", `Nothing was left to change on ${resource}.`];
+          return earlier?.() ?? ["already-safe", `Nothing was left to change on ${resource}.`];
         }
         actions = state.actions;
         stateAfter = state.after ?? "";
-        if (keeps && !fromConfig) changed = quiet(partsOf(t));
+        partsOf(t);
         return ["remediated", done];
       } catch (err) {
         if (!gone.includes(errorName(err))) throw err;
@@ -294,37 +298,6 @@ export function makeHandler<T>(
       }
     };
 
-    const decide = async (): Promise<[Outcome, string]> => {
-      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
-      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      const t = plan.target;
-      const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
-      if (trusted) {
-        if (keeps && !fromConfig) changed = quiet(partsOf(t));
-        if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
-        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
-      }
-      // The claim beside the reads: only the delivery that wins it goes on to change anything.
-      const live = fromConfig ? quiet(exempted(resource)) : undefined;
-      const inspection = quiet(remediator.inspect(t, ctx));
-      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
-      return await act(t, live, inspection);
-    };
-
-    /** The per-resource record after a live outcome (parts exempted, or undone). */
-    const keepResource = async (kind: "exempt" | "remediated") => {
-      const parts = await changed;
-      if (!parts || !db || !table) return;
-      const rec = resourceRecord(
-        db,
-        ddb,
-        table,
-        `${id}#${account}#res#${clip(parts.resource, 900)}`,
-      );
-      await inTime(rec.write(kind, eventId, parts.parts)).catch((err) => {
-        note ||= `the resource record was not updated: ${why(err)}`;
-      });
-    };
     try {
       const [decided, message] = await inTime(decide());
       outcome = decided;
@@ -348,7 +321,6 @@ export function makeHandler<T>(
         } else {
           body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
           publish = done.outcome !== "duplicate";
-          // The outcome beside the publish: one write, whatever the publish answers.
           writes.push(
             record({
               status: { S: "done" },
@@ -356,8 +328,17 @@ export function makeHandler<T>(
               message: { S: body },
             }),
           );
-          if (changed && (done.outcome === "exempt" || done.outcome === "remediated")) {
-            writes.push(keepResource(done.outcome));
+          const kind = done.outcome;
+          if (changed && (kind === "exempt" || kind === "remediated")) {
+            const write = async () => {
+              const { resource: name, parts } = await changed!;
+              await inTime(perResource(name).write(kind, eventId, parts));
+            };
+            writes.push(
+              write().catch((err) => {
+                note ||= `the resource record was not updated: ${why(err)}`;
+              }),
+            );
           }
         }
         let unpublished = false;
@@ -372,14 +353,12 @@ export function makeHandler<T>(
           }
         }
         await Promise.all(writes);
-        // A later delivery publishes it (after the outcome written above, never before it).
         if (unpublished) await record({ status: { S: "unpublished" }, leaseUntil: { N: "0" } });
         else if (recorded && publish) await record({ status: { S: "done" } });
       }
       result = done;
     } catch (err) {
       error = `remediation of ${resource} failed: ${why(err)}`;
-      // A later delivery takes the event over (and finishes what this one began).
       if (claimed) await record({ status: { S: "failed" } });
     }
     outcome = error ? "failed" : outcome;
