@@ -587,6 +587,7 @@ export type Recorded = [RemediationResult, string, string];
  * and unpublished with its owner gone (one delivery wins a conditional lease to publish), gives
  * the recorded outcome; in progress, it waits and tries again until the deadline. `set` updates
  * fields, under a condition when given.
+ * @internal Its types name the DynamoDB client, which a consumer of the package does not have.
  */
 export function eventRecord(
   db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
