@@ -56,6 +56,7 @@ export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thres
 export * from "./components/operationsDashboard";
 export * from "./components/securityEventArchive";
 export * from "./components/chatChannels";
+export * from "./components/webhookNotifier";
 export { dashboardBody, dashboardUrl, DashboardInput } from "./core/dashboard";
 export { SAVED_QUERIES, LATEST_INCIDENTS_QUERY, SavedQuery, QueryLogGroups } from "./core/queries";
 export { INCIDENT_FIELDS, INCIDENT_SCHEMA_VERSION, IncidentField } from "./core/incidentRecord";
@@ -67,3 +68,9 @@ export {
   ChatCard,
 } from "./core/chatCard";
 export { archivePattern, ArchivePatternStage } from "./core/archivePattern";
+export {
+  neutraliseForSlack,
+  neutraliseForTeams,
+  neutraliseForJson,
+  stripControls,
+} from "./core/neutralise";
