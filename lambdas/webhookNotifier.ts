@@ -146,7 +146,7 @@ export function payloadFor(kind: string, card: WebhookCard): Record<string, unkn
     const t = neutraliseForSlack(title);
     const b = neutraliseForSlack(body);
     return {
-      text: `${t}\n${b}`,
+      text: b ? `${t}\n${b}` : t,
       blocks: [
         { type: "header", text: { type: "plain_text", text: clipText(stripForHeader(t), 150) } },
         ...(b ? [{ type: "section", text: { type: "mrkdwn", text: b } }] : []),
