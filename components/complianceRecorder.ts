@@ -17,6 +17,7 @@ import {
   configBucketPolicy,
   configServiceLinkedRoleArn,
 } from "../core/compliancePolicies";
+import { KMS_KEY_ARN, problemWith } from "../core/validation";
 
 /** How often AWS Config records a configuration item of a changed resource. */
 export enum RecordingFrequency {
@@ -459,6 +460,8 @@ function validate(
   args: ComplianceRecorderArgs,
 ): string[] {
   const problems: string[] = [];
+  const keyProblem = problemWith("deliveryKmsKeyArn", args.deliveryKmsKeyArn, KMS_KEY_ARN);
+  if (keyProblem) problems.push(keyProblem);
   const keys = CONFIG_RULES.map((r) => r.key);
   if (!Object.values(RecordingFrequency).includes(s.recordingFrequency)) {
     problems.push(
