@@ -169,14 +169,12 @@ export function payloadFor(kind: string, card: WebhookCard): Record<string, unkn
             version: "1.4",
             body: [
               { type: "TextBlock", text: t, weight: "Bolder", size: "Medium", wrap: true },
-              ...b
-                .split("\n")
-                .map((line) => ({
-                  type: "TextBlock",
-                  text: line || " ",
-                  wrap: true,
-                  spacing: "None",
-                })),
+              ...b.split("\n").map((line) => ({
+                type: "TextBlock",
+                text: line || " ",
+                wrap: true,
+                spacing: "None",
+              })),
             ],
           },
         },
