@@ -101,6 +101,8 @@ const DEFAULTS = {
   memorySizeMb: 128,
 };
 
+type Settings = typeof DEFAULTS & WebhookNotifierArgs;
+
 const ARGS_SHAPE = {
   topicArns: map("a map of label to SNS topic ARN", str("an SNS topic ARN"), { required: true }),
   secretArn: str("a Secrets Manager secret ARN", true),
@@ -158,7 +160,7 @@ export class WebhookNotifier extends pulumi.ComponentResource {
   }
 
   /** The queue, log group, role, function, subscriptions and the alarm. */
-  private build(name: string, args: WebhookNotifierArgs, s: typeof DEFAULTS & WebhookNotifierArgs) {
+  private build(name: string, args: WebhookNotifierArgs, s: Settings) {
     const parent = { parent: this };
     const region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent).partition;
@@ -226,6 +228,45 @@ export class WebhookNotifier extends pulumi.ComponentResource {
       },
       parent,
     );
+    const fn = this.notifier(name, args, s, { role, rolePolicy, logGroup, queue });
+    const alarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-dlq-alarm`,
+      {
+        alarmDescription:
+          "aws-security-watch: a message could not be posted to a chat webhook after every attempt; it waits in the webhook notifier's dead-letter queue (redrive it once the webhook works).",
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: queue.name },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.failureAlarmTopicArn],
+        okActions: args.resolutionTopicArn ? [args.resolutionTopicArn] : [],
+        tags: args.tags,
+      },
+      parent,
+    );
+    return { fn, queue, logGroup, alarm };
+  }
+
+  /** The function, its invoke configuration, and one permission and subscription per topic. */
+  private notifier(
+    name: string,
+    args: WebhookNotifierArgs,
+    s: Settings,
+    deps: {
+      role: aws.iam.Role;
+      rolePolicy: aws.iam.RolePolicy;
+      logGroup: aws.cloudwatch.LogGroup;
+      queue: aws.sqs.Queue;
+    },
+  ): aws.lambda.CallbackFunction<unknown, unknown> {
+    const { role, rolePolicy, logGroup, queue } = deps;
+    const parent = { parent: this };
+    const topicLabels = Object.keys(args.topicArns).sort();
     const channels = Object.fromEntries(
       Object.keys(args.channels)
         .sort()
@@ -290,27 +331,7 @@ export class WebhookNotifier extends pulumi.ComponentResource {
         { parent: this, dependsOn: [permission] },
       );
     }
-    const alarm = new aws.cloudwatch.MetricAlarm(
-      `${name}-dlq-alarm`,
-      {
-        alarmDescription:
-          "aws-security-watch: a message could not be posted to a chat webhook after every attempt; it waits in the webhook notifier's dead-letter queue (redrive it once the webhook works).",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: queue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.failureAlarmTopicArn],
-        okActions: args.resolutionTopicArn ? [args.resolutionTopicArn] : [],
-        tags: args.tags,
-      },
-      parent,
-    );
-    return { fn, queue, logGroup, alarm };
+    return fn;
   }
 }
 
