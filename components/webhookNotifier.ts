@@ -88,6 +88,76 @@ export interface WebhookNotifierArgs {
   readonly tags?: Record<string, pulumi.Input<string>>;
 }
 
+/**
+ * The webhooks of a whole chain (SecurityWatch's `webhooks` key, the stack file's
+ * `aws-security-watch:webhooks`): WebhookNotifier's arguments less the topics, which the chain
+ * supplies from its AlertTopicSet.
+ */
+export interface WebhooksArgs {
+  /** ARN of the Secrets Manager secret holding the URLs (a JSON object, one key per channel). */
+  readonly secretArn: pulumi.Input<string>;
+  /**
+   * The customer-managed KMS key of the secret.
+   * @default the AWS-managed key `aws/secretsmanager`
+   */
+  readonly secretKmsKeyArn?: pulumi.Input<string>;
+  /** The channels by label: each label is a key of the secret's JSON object. */
+  readonly channels: Record<string, WebhookChannelArgs>;
+  /**
+   * The topics posted, by purpose: severities (`critical`, `high`, `medium`, `info`) and
+   * `resolutions`.
+   * @default ["critical", "high", "resolutions"]
+   */
+  readonly topics?: string[];
+  /**
+   * Attempts per post.
+   * @default 4
+   */
+  readonly maximumAttempts?: number;
+  /**
+   * Log the cards instead of posting them.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+}
+
+/** The topics a chain's webhooks post by default. */
+export const DEFAULT_WEBHOOK_TOPICS = ["critical", "high", "resolutions"];
+
+/**
+ * WebhookNotifier's arguments for a chain: `webhooks` (the stack file's key) with the topics of
+ * the chain's AlertTopicSet (`topicArns` by purpose, `resolutions` included). Throws an Error
+ * naming `webhooks.topics` when a topic is not one of the set's.
+ */
+export function webhookNotifierArgs(
+  webhooks: WebhooksArgs,
+  topicArns: Record<string, pulumi.Input<string>>,
+  extra: {
+    readonly tags?: Record<string, pulumi.Input<string>>;
+    readonly logRetentionDays?: number;
+  } = {},
+): WebhookNotifierArgs {
+  const wanted = webhooks.topics ?? DEFAULT_WEBHOOK_TOPICS;
+  const unknown = wanted.filter((t) => !(t in topicArns));
+  if (unknown.length > 0) {
+    throw new Error(
+      `webhooks.topics: ${unknown.map((t) => JSON.stringify(t)).join(", ")} not a topic of the alert topic set; known: ${Object.keys(topicArns).join(", ")}`,
+    );
+  }
+  return {
+    topicArns: Object.fromEntries(wanted.map((t) => [t, topicArns[t]])),
+    secretArn: webhooks.secretArn,
+    secretKmsKeyArn: webhooks.secretKmsKeyArn,
+    channels: webhooks.channels,
+    failureAlarmTopicArn: topicArns.high ?? topicArns[wanted[0]],
+    resolutionTopicArn: topicArns.resolutions,
+    maximumAttempts: webhooks.maximumAttempts,
+    dryRun: webhooks.dryRun,
+    logRetentionDays: extra.logRetentionDays,
+    tags: extra.tags,
+  };
+}
+
 const DEFAULTS = {
   maximumAttempts: 4,
   dryRun: false,

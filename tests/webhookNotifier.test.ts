@@ -248,6 +248,36 @@ describe("WebhookNotifier", () => {
     });
   }
 
+  it("builds from a chain's webhooks key and its topic set (what SecurityWatch passes)", async () => {
+    const { webhookNotifierArgs } = await import("../components/webhookNotifier");
+    const set = {
+      critical: topic("critical"),
+      high: topic("high"),
+      medium: topic("medium"),
+      info: topic("info"),
+      resolutions: topic("resolutions"),
+    };
+    const args = webhookNotifierArgs(
+      { secretArn: SECRET, channels: { secops: { kind: WebhookKind.Slack } } },
+      set,
+      { tags: { team: "sec" } },
+    );
+    expect(args.topicArns).to.deep.equal({
+      critical: topic("critical"),
+      high: topic("high"),
+      resolutions: topic("resolutions"),
+    });
+    expect(args.failureAlarmTopicArn).to.equal(topic("high"));
+    expect(args.resolutionTopicArn).to.equal(topic("resolutions"));
+    await build(args);
+    expect(recorder.ofType("aws:sns/topicSubscription:TopicSubscription")).to.have.length(3);
+    expect(() =>
+      webhookNotifierArgs({ secretArn: SECRET, channels: {}, topics: ["hgh"] }, set),
+    ).to.throw(
+      'webhooks.topics: "hgh" not a topic of the alert topic set; known: critical, high, medium, info, resolutions',
+    );
+  });
+
   it("rejects a missing secret by the shape check, naming the field", async () => {
     const { secretArn: _omitted, ...rest } = ARGS;
     void _omitted;
