@@ -105,12 +105,12 @@ const TEMPLATE_TSCONFIG = {
 const TEMPLATE_DEPENDENCIES = { "@pulumi/pulumi": "latest", "@pulumi/aws": "latest" };
 const TEMPLATE_DEV_DEPENDENCIES = { "@types/node": "latest" };
 
-/** The README's first TypeScript example program (section "Use the components in your own ..."). */
+/** The README's TypeScript example program (its section "A short example (TypeScript)"). */
 function readmeProgram(): string {
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.indexOf("## Use the components in your own Pulumi program");
-  const block = /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
-  if (section < 0 || !block) throw new Error("README: no TypeScript example program found");
+  const section = readme.indexOf("## A short example (TypeScript)");
+  const block = section < 0 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
+  if (!block) throw new Error('README: no section "A short example (TypeScript)" with a ts block');
   return block[1];
 }
 
