@@ -35,6 +35,7 @@ export {
   AutoRemediatorArgs,
   CrossAccountArgs,
   ExemptTag,
+  RemediationGroupArgs,
   RemediationOptions,
   RemediationRuleSource,
 } from "./components/autoRemediator";
@@ -78,6 +79,23 @@ export {
   webhookNotifierArgs,
   DEFAULT_WEBHOOK_TOPICS,
 } from "./components/webhookNotifier";
+export {
+  SecurityWatch,
+  SecurityWatchArgs,
+  TopicSubscriptionsArgs,
+  WatchAlertsArgs,
+  WatchTrailArgs,
+  WatchDetectionsArgs,
+  AlarmOverrideArgs,
+  WatchAlarmsArgs,
+  WatchThresholdsArgs,
+  WatchOperationsArgs,
+  WatchChatArgs,
+  WatchComplianceArgs,
+  ManagementAccountArgs,
+  WatchOrganizationArgs,
+  securityWatchParts,
+} from "./components/securityWatch";
 // Building blocks.
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";

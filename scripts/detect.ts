@@ -11,7 +11,7 @@
  *
  * `--stack dev` matches the detections that stack deploys instead of the whole catalog: its
  * `Pulumi.<name>.yaml` (in the working directory) is read and validated as the program reads it
- * (core/stackConfig.ts), so disabled ids fire nothing, severity overrides change the alert's
+ * (stack.ts, SecurityWatch's checks), so disabled ids fire nothing, severity overrides change the alert's
  * severity, and the stack's custom detections (`detections.custom`, when the configuration has
  * them) fire too.
  *
@@ -25,7 +25,7 @@ import { renderAlert } from "../core/alertMessage";
 import { CATALOG } from "../core/catalog";
 import { CloudTrailEventBridgeEvent, eventsFromJson } from "../core/cloudtrailEvent";
 import { Detection, resolveDetections } from "../core/detection";
-import { parseStackConfig } from "../core/stackConfig";
+import type { Severity } from "../core/types";
 import { matchesPattern } from "../core/eventPattern";
 
 const USAGE = "usage: detect <file|-> [--json] [--stack <name>]";
@@ -49,22 +49,24 @@ export function stackDetections(stack: string, dir: string): Detection[] {
     config?: Record<string, unknown>;
   };
   const config = doc.config ?? {};
-  let parsed: ReturnType<typeof parseStackConfig>;
-  try {
-    parsed = parseStackConfig(
-      (key) => config[`aws-security-watch:${key}`],
-      config["aws:region"] as string | undefined,
-    );
-  } catch (error) {
-    throw new Error(`Pulumi.${stack}.yaml: ${(error as Error).message}`);
-  }
-  const detections = parsed.detections as typeof parsed.detections & {
+  // The stack program's own reader (required here: it loads the Pulumi SDKs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require("../stack") as typeof import("../stack");
+  const get = (key: string) => config[`${program.CONFIG_NAMESPACE}:${key}`];
+  const keys = Object.keys(config)
+    .filter((k) => k.startsWith(`${program.CONFIG_NAMESPACE}:`))
+    .map((k) => k.slice(program.CONFIG_NAMESPACE.length + 1));
+  const problems = program.stackConfigProblems(get, config["aws:region"], keys);
+  if (problems.length > 0) throw new Error(`Pulumi.${stack}.yaml: ${problems.join("; ")}`);
+  const detections = (program.stackArgs(get).detections ?? {}) as {
+    readonly disabled?: string[];
+    readonly severityOverrides?: Record<string, Severity>;
     readonly custom?: readonly Detection[];
   };
   try {
     return resolveDetections({
-      disabled: detections.disabled,
-      severityOverrides: detections.severityOverrides,
+      disabled: detections.disabled ?? [],
+      severityOverrides: detections.severityOverrides ?? {},
       custom: detections.custom ?? [],
     });
   } catch (error) {
