@@ -71,6 +71,15 @@ export {
   TeamsChannelArgs,
 } from "./components/chatChannels";
 export {
+  WebhookNotifier,
+  WebhookNotifierArgs,
+  WebhookChannelArgs,
+  WebhookKind,
+  WebhooksArgs,
+  webhookNotifierArgs,
+  DEFAULT_WEBHOOK_TOPICS,
+} from "./components/webhookNotifier";
+export {
   SecurityWatch,
   SecurityWatchArgs,
   TopicSubscriptionsArgs,
@@ -161,3 +170,9 @@ export {
 export { fillCard, resolutionCard } from "./lambdas/chatCardRenderer";
 export { neutralise, NeutraliseOptions } from "./core/neutralise";
 export { archivePattern, ArchivePatternStage } from "./core/archivePattern";
+export {
+  neutraliseForSlack,
+  neutraliseForTeams,
+  neutraliseForJson,
+  stripControls,
+} from "./core/neutralise";

@@ -24,6 +24,7 @@ import {
   fieldPath,
   problemWith,
 } from "../core/validation";
+import { isChatWebhookUrl } from "../core/webhookPolicies";
 
 /** An HTTPS endpoint subscribed to a topic. */
 export interface HttpsSubscription {
@@ -293,7 +294,12 @@ function subscriptionProblems(path: string, set: SubscriptionSet | undefined): s
   ];
   each("emails", set.emails, value(EMAIL_ADDRESS));
   each("smsNumbers", set.smsNumbers, value(E164_PHONE_NUMBER));
-  each("httpsEndpoints", set.httpsEndpoints, (p, e) => [problemWith(`${p}.url`, e.url, HTTPS_URL)]);
+  each("httpsEndpoints", set.httpsEndpoints, (p, e) => [
+    problemWith(`${p}.url`, e.url, HTTPS_URL),
+    typeof e.url === "string" && isChatWebhookUrl(e.url)
+      ? `${p}.url is a Slack or Microsoft Teams incoming webhook: SNS cannot deliver to it (it never confirms the subscription, so nothing arrives); keep the URL in a Secrets Manager secret and post with WebhookNotifier (secretArn, channels)`
+      : undefined,
+  ]);
   each("lambdaFunctions", set.lambdaFunctions, (p, e) => [
     problemWith(`${p}.functionArn`, e.functionArn, LAMBDA_FUNCTION_ARN),
   ]);

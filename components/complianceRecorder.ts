@@ -17,6 +17,7 @@ import {
   configBucketPolicy,
   configServiceLinkedRoleArn,
 } from "../core/compliancePolicies";
+import { KMS_KEY_ARN, problemWith } from "../core/validation";
 
 /** How often AWS Config records a configuration item of a changed resource. */
 export enum RecordingFrequency {
@@ -212,6 +213,8 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
   public readonly deliveryBucketName?: pulumi.Output<string>;
   /** The EventBridge rule that routes COMPLIANT-after-NON_COMPLIANT to the resolutions topic. */
   public readonly resolutionRuleArn: pulumi.Output<string>;
+  /** The queue (SSE-SQS) of the resolutions EventBridge could not deliver to the topic. */
+  public readonly resolutionDeadLetterQueueArn: pulumi.Output<string>;
 
   constructor(name: string, args: ComplianceRecorderArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ComplianceRecorder", name, {}, opts);
@@ -335,6 +338,24 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // A resolution EventBridge could not deliver (topic policy, key) waits here, not lost.
+    const dlq = new aws.sqs.Queue(
+      `${name}-resolved-dlq`,
+      { sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600, tags },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-resolved-dlq-policy`,
+      {
+        queueUrl: dlq.url,
+        policy: pulumi
+          .all([dlq.arn, resolved.arn])
+          .apply(([queueArn, ruleArn]) =>
+            JSON.stringify(resolvedDeadLetterPolicy(queueArn, ruleArn)),
+          ),
+      },
+      { parent: this },
+    );
     new aws.cloudwatch.EventTarget(
       `${name}-resolved-target`,
       {
@@ -343,10 +364,12 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
         arn: args.resolutionTopicArn,
         inputTransformer: complianceResolvedTransformer(s.consoleDomain),
         retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+        deadLetterConfig: { arn: dlq.arn },
       },
       { parent: this },
     );
     this.resolutionRuleArn = resolved.arn;
+    this.resolutionDeadLetterQueueArn = dlq.arn;
 
     this.registerOutputs({
       rules: this.rules,
@@ -354,6 +377,7 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
       recorderName: this.recorderName,
       deliveryBucketName: this.deliveryBucketName,
       resolutionRuleArn: this.resolutionRuleArn,
+      resolutionDeadLetterQueueArn: this.resolutionDeadLetterQueueArn,
     });
   }
 
@@ -436,6 +460,8 @@ function validate(
   args: ComplianceRecorderArgs,
 ): string[] {
   const problems: string[] = [];
+  const keyProblem = problemWith("deliveryKmsKeyArn", args.deliveryKmsKeyArn, KMS_KEY_ARN);
+  if (keyProblem) problems.push(keyProblem);
   const keys = CONFIG_RULES.map((r) => r.key);
   if (!Object.values(RecordingFrequency).includes(s.recordingFrequency)) {
     problems.push(
@@ -511,4 +537,29 @@ function validate(
     }
   }
   return problems;
+}
+
+/** TLS only; EventBridge may send the resolution rule's undeliverable events, that rule only. */
+export function resolvedDeadLetterPolicy(queueArn: string, ruleArn: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: queueArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: { ArnEquals: { "aws:SourceArn": ruleArn } },
+      },
+    ],
+  };
 }

@@ -57,9 +57,10 @@ export interface SecurityRuleWatcherArgs {
    * CloudTrail delivers events of global services (IAM, STS, Organizations, console sign-in) to
    * EventBridge in us-east-1 only. When the home region is another one, forward them: a rule per
    * global detection in us-east-1 sends matching events to the home region's default event bus,
-   * where the home rule matches them. Set false if another stack already forwards them.
+   * where the home rule matches them. Set false if another stack already forwards them. Not with
+   * `eventBusName`: an organization hub's spokes forward them to its bus.
    * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-service-event.html#eb-service-event-cloudtrail
-   * @default true
+   * @default true, false with `eventBusName`
    */
   readonly forwardGlobalEvents?: boolean;
   /**
@@ -248,6 +249,11 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
       throw new pulumi.ResourceError((error as Error).message, this);
     }
     const problems = [
+      ...(args.eventBusName !== undefined && args.forwardGlobalEvents === true
+        ? [
+            `SecurityRuleWatcher ${JSON.stringify(name)}: forwardGlobalEvents forwards us-east-1's global-service events to this account's default bus, which a watcher on eventBusName (an organization hub's bus) does not read; the member accounts' spokes forward them to the hub: leave forwardGlobalEvents unset or false`,
+          ]
+        : []),
       ...topicProblems(args.alertTopicArns, detections),
       ...rangeProblem(
         "deadLetterRetentionSeconds",
@@ -337,7 +343,7 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     this.forwardingRules = {};
     const globalDetections = detections.filter((d) => d.global);
     if (
-      settings.forwardGlobalEvents &&
+      (args.forwardGlobalEvents ?? args.eventBusName === undefined) &&
       homeRegion !== GLOBAL_EVENTS_REGION &&
       globalDetections.length > 0
     ) {

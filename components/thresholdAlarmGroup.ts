@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 
 import { SEVERITIES } from "../core/types";
 import { argsProblems, bool, list, map, num, obj, str } from "../core/argsShape";
+import { KMS_KEY_ARN, problemWith } from "../core/validation";
 import {
   alarmStateChangePattern,
   planThresholds,
@@ -207,6 +208,9 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
         this,
       );
     }
+
+    const keyProblem = problemWith("reporter.topicKmsKeyArn", reporter.topicKmsKeyArn, KMS_KEY_ARN);
+    if (keyProblem) throw new pulumi.ResourceError(keyProblem, this);
 
     this.rules = {};
     this.alarms = {};

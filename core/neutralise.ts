@@ -21,6 +21,14 @@
  * `ascii: true` gives printable ASCII only (SNS subjects, e.g. an email subject): the same
  * characters become ASCII stand-ins (`(at)`, `(`, `)`, `'`) and anything else `?`.
  *
+ *
+ * Channel encodings (webhooks, lambdas/webhookNotifier.ts): where the text goes into a Slack or
+ * Teams message body that the package writes itself, `neutraliseForSlack` / `neutraliseForTeams`
+ * escape it the way that channel documents (Slack: `&`, `<`, `>` as entities, mentions broken by
+ * a word joiner; Teams: angle quotes, markdown links broken), after the same removal of control,
+ * bidi and zero-width characters (`stripControls`). `neutralise` is the channel-agnostic form for
+ * text whose renderer the package does not control (AWS Chatbot's client markdown, SNS subjects).
+ *
  * Plain module, no imports: serialized into the Lambda functions that render cards and messages.
  */
 
@@ -75,4 +83,61 @@ export function neutralise(text: unknown, options: NeutraliseOptions = {}): stri
   const out = options.ascii ? s.replace(/[^\x20-\x7e]/g, "?") : s;
   if (out.length <= max) return out;
   return `${out.slice(0, max - 14).replace(/[\ud800-\udbff]$/, "")}...(truncated)`;
+}
+
+/** Invisible or layout-changing code points that a message never needs. */
+export function isInvisible(code: number): boolean {
+  return (
+    (code < 0x20 && code !== 0x0a) ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x202a && code <= 0x202e) ||
+    (code >= 0x2060 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
+
+/** The text without control and invisible characters; CR/CRLF become LF, tab a space. */
+export function stripControls(text: string): string {
+  let out = "";
+  for (const ch of String(text).replace(/\r\n?/g, "\n").replace(/\t/g, " ")) {
+    if (!isInvisible(ch.codePointAt(0) as number)) out += ch;
+  }
+  return out;
+}
+
+/** The word joiner (U+2060): invisible, breaks a mention without changing what a person reads. */
+const WORD_JOINER = "\u2060";
+
+/** Breaks markdown links `[text](url)` and images `![alt](url)`: `[text] (url)` is plain text. */
+export function breakMarkdownLinks(text: string): string {
+  return text.replace(/\]\s*\(/g, "] (");
+}
+
+/** Text safe inside a Slack `text` or `mrkdwn` field. */
+export function neutraliseForSlack(text: string): string {
+  return breakMarkdownLinks(stripControls(text))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/@(here|channel|everyone|all)\b/gi, `@${WORD_JOINER}$1`);
+}
+
+/** Text safe inside a Microsoft Teams Adaptive Card TextBlock or MessageCard `text`. */
+export function neutraliseForTeams(text: string): string {
+  return breakMarkdownLinks(stripControls(text))
+    .replace(/</g, "\u2039")
+    .replace(/>/g, "\u203a")
+    .replace(/@(?=\w)/g, `@${WORD_JOINER}`);
+}
+
+/** Text for a generic JSON webhook: JSON encoding escapes the rest. */
+export function neutraliseForJson(text: string): string {
+  return stripControls(text);
+}
+
+/** At most `max` characters (code points), with an ellipsis when cut. */
+export function clipText(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join("")}\u2026`;
 }

@@ -1,7 +1,7 @@
 /**
  * Which detections fire on a CloudTrail record, and the alert each would send.
  *
- *   npx ts-node --transpile-only scripts/detect.ts <file|-> [--json]
+ *   npx ts-node --transpile-only scripts/detect.ts <file|-> [--json] [--stack <name>]
  *
  * The input is one CloudTrail record, a CloudTrail log file (`{"Records": [...]}`), an
  * EventBridge event, or a JSON array of these; `-` reads standard input. Records are wrapped as
@@ -9,17 +9,70 @@
  * the EventBridge pattern evaluator (core/eventPattern.ts). `--json` prints
  * `[{"event": <eventID>, "detections": [{"id", "severity", "remediation", "subject", "body"}]}]`.
  *
+ * `--stack dev` matches the detections that stack deploys instead of the whole catalog: its
+ * `Pulumi.<name>.yaml` (in the working directory) is read and validated as the program reads it
+ * (stack.ts, SecurityWatch's checks), so disabled ids fire nothing, severity overrides change the alert's
+ * severity, and the stack's custom detections (`detections.custom`, when the configuration has
+ * them) fire too.
+ *
  * Exit codes: 0 when the input was read (whether or not a detection fires), 2 on a usage error
  * or an unreadable / malformed input.
  */
 import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
 import { renderAlert } from "../core/alertMessage";
 import { CATALOG } from "../core/catalog";
 import { CloudTrailEventBridgeEvent, eventsFromJson } from "../core/cloudtrailEvent";
-import { Detection } from "../core/detection";
+import { Detection, resolveDetections } from "../core/detection";
+import type { Severity } from "../core/types";
 import { matchesPattern } from "../core/eventPattern";
 
-const USAGE = "usage: detect <file|-> [--json]";
+const USAGE = "usage: detect <file|-> [--json] [--stack <name>]";
+
+/**
+ * The detections stack `stack` deploys: its Pulumi.<stack>.yaml in `dir`, validated by the stack
+ * configuration reader, applied to the catalog as the watcher applies it.
+ */
+export function stackDetections(stack: string, dir: string): Detection[] {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) {
+    const known = fs
+      .readdirSync(dir)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((f): f is string => f !== undefined);
+    throw new Error(
+      `--stack ${stack}: no Pulumi.${stack}.yaml in ${dir} (stacks here: ${known.join(", ") || "none"})`,
+    );
+  }
+  const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const config = doc.config ?? {};
+  // The stack program's own reader (required here: it loads the Pulumi SDKs).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require("../stack") as typeof import("../stack");
+  const get = (key: string) => config[`${program.CONFIG_NAMESPACE}:${key}`];
+  const keys = Object.keys(config)
+    .filter((k) => k.startsWith(`${program.CONFIG_NAMESPACE}:`))
+    .map((k) => k.slice(program.CONFIG_NAMESPACE.length + 1));
+  const problems = program.stackConfigProblems(get, config["aws:region"], keys);
+  if (problems.length > 0) throw new Error(`Pulumi.${stack}.yaml: ${problems.join("; ")}`);
+  const detections = (program.stackArgs(get).detections ?? {}) as {
+    readonly disabled?: string[];
+    readonly severityOverrides?: Record<string, Severity>;
+    readonly custom?: readonly Detection[];
+  };
+  try {
+    return resolveDetections({
+      disabled: detections.disabled ?? [],
+      severityOverrides: detections.severityOverrides ?? {},
+      custom: detections.custom ?? [],
+    });
+  } catch (error) {
+    throw new Error(`Pulumi.${stack}.yaml: ${(error as Error).message}`);
+  }
+}
 
 export interface DetectionHit {
   readonly id: string;
@@ -94,14 +147,24 @@ export function main(
   argv: readonly string[],
   print: (text: string) => void,
   fail: (text: string) => void,
+  dir: string = process.cwd(),
 ): number {
   const json = argv.includes("--json");
-  const files = argv.filter((arg) => arg !== "--json");
-  if (files.length !== 1 || (files[0].startsWith("-") && files[0] !== "-")) {
+  const stackAt = argv.indexOf("--stack");
+  const stack = stackAt >= 0 ? argv[stackAt + 1] : undefined;
+  const files = argv.filter(
+    (arg, i) => arg !== "--json" && (stackAt < 0 || (i !== stackAt && i !== stackAt + 1)),
+  );
+  if (
+    files.length !== 1 ||
+    (files[0].startsWith("-") && files[0] !== "-") ||
+    (stackAt >= 0 && (stack === undefined || stack.startsWith("-")))
+  ) {
     fail(USAGE);
     return 2;
   }
   try {
+    const catalog = stack === undefined ? CATALOG : stackDetections(stack, dir);
     const text = readInput(files[0]);
     let document: unknown;
     try {
@@ -109,7 +172,7 @@ export function main(
     } catch (error) {
       throw new Error(`${files[0]} is not valid JSON: ${(error as Error).message}`);
     }
-    const results = detect(eventsFromJson(document));
+    const results = detect(eventsFromJson(document), catalog);
     print(json ? JSON.stringify(results, null, 2) : formatResults(results));
     return 0;
   } catch (error) {

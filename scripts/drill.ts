@@ -277,6 +277,7 @@ async function runPreexisting(
   row.handlerMs = performance.now() - handlerStarted;
   const incidents = logged.lines.filter((l) => l.startsWith('{"type":"incident"'));
   row.incidentRecords = incidents.length;
+  row.incidentLines = incidents;
   row.outcome = result.outcome;
   row.actions = result.actions;
   const verdict = await scenario.verify(ctx, resource, compliance.allowedPorts);

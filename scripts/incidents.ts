@@ -26,6 +26,7 @@ import {
   recordsSince,
 } from "../core/incidentRecord";
 import { LATEST_INCIDENTS_QUERY, SAVED_QUERIES } from "../core/queries";
+import { explainAwsError } from "./awsHints";
 
 const ROOT = path.resolve(__dirname, "..");
 export const DRILL_INCIDENTS = path.join(ROOT, ".drill", "incidents.jsonl");
@@ -327,7 +328,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: Error) => {
-    console.error(`incidents: ${error.message}`);
+    console.error(`incidents: ${explainAwsError(error, "npm run incidents -- --live")}`);
     process.exit(1);
   });
 }

@@ -5,10 +5,10 @@
  * drill as values (.drill/incidents.jsonl, or the committed copy in tests/fixtures/incidents):
  * alerts by the severity of the detection that routed each event, remediations by outcome, the
  * queues empty, the alarms OK (nothing breached them), the latest incidents in the log table.
- * Writes docs/dashboard.svg, and docs/dashboard.png when `rsvg-convert` (librsvg2-bin) is
- * installed. No AWS call.
+ * Writes dashboard.svg and dashboard.png (rendered by resvg from npm, with the DejaVu fonts of
+ * the `dejavu-fonts-ttf` package: no system package) into `.drill/`, or into the folder given with
+ * `--out` (`npm run dashboard -- --out docs` regenerates the README's picture). No AWS call.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -84,27 +84,63 @@ export function dataFromIncidents(records: IncidentRecord[], periods = 36): Dash
   };
 }
 
+/** Where the pictures go: `--out <dir>`, else `.drill/` (untracked): never docs/ unasked. */
+export function outputDir(argv: readonly string[]): string {
+  const i = argv.indexOf("--out");
+  if (i < 0) return path.join(ROOT, ".drill");
+  const dir = argv[i + 1];
+  if (dir === undefined || dir.startsWith("--")) {
+    throw new Error("--out needs a folder, e.g. --out docs");
+  }
+  return path.resolve(dir);
+}
+
+/** The fonts the picture uses, from the dejavu-fonts-ttf package. */
+function fontFiles(): string[] {
+  const dir = path.join(path.dirname(require.resolve("dejavu-fonts-ttf/package.json")), "ttf");
+  return [
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSansMono-Bold.ttf",
+  ].map((f) => path.join(dir, f));
+}
+
+/** The SVG drawn by resvg at its own size, with the packaged fonts only. */
+export function rasterize(svg: string): {
+  width: number;
+  height: number;
+  pixels: Buffer;
+  png: Buffer;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Resvg } = require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: "original" },
+    font: { fontFiles: fontFiles(), loadSystemFonts: false, defaultFontFamily: "DejaVu Sans" },
+  });
+  const image = resvg.render();
+  return { width: image.width, height: image.height, pixels: image.pixels, png: image.asPng() };
+}
+
+/** The SVG as a PNG (see {@link rasterize}). */
+export function renderPng(svg: string): Buffer {
+  return rasterize(svg).png;
+}
+
 async function main(): Promise<void> {
+  const out = outputDir(process.argv.slice(2));
   const source = fs.existsSync(DRILL) ? DRILL : FIXTURE;
   const records = parseIncidentLines(fs.readFileSync(source, "utf8").split("\n"));
   const body = await devDashboardBody();
   // The picture shows the last three hours (the body opens on 24): the drill lasts seconds.
   const svg = renderDashboardSvg(body, dataFromIncidents(records), "asw-dev (last 3 hours)");
-  const out = path.join(ROOT, "docs");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "dashboard.svg"), `${svg}\n`);
+  fs.writeFileSync(path.join(out, "dashboard.png"), renderPng(svg));
+  const shown = path.relative(process.cwd(), out) || ".";
   console.log(
-    `wrote docs/dashboard.svg from ${path.relative(ROOT, source)} (${records.length} incidents)`,
-  );
-  const png = spawnSync("rsvg-convert", [
-    "-o",
-    path.join(out, "dashboard.png"),
-    path.join(out, "dashboard.svg"),
-  ]);
-  console.log(
-    png.status === 0
-      ? "wrote docs/dashboard.png"
-      : "rsvg-convert not found: docs/dashboard.png not written (apt-get install librsvg2-bin)",
+    `wrote ${path.join(shown, "dashboard.svg")} and ${path.join(shown, "dashboard.png")} from ${path.relative(ROOT, source)} (${records.length} incidents)`,
   );
 }
 

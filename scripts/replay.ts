@@ -15,6 +15,7 @@
  */
 import { spawnSync } from "child_process";
 import * as events from "@aws-sdk/client-eventbridge";
+import { explainAwsError } from "./awsHints";
 
 export interface ReplayOptions {
   readonly from: Date;
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: Error) => {
-    console.error(`replay: ${error.message}`);
+    console.error(`replay: ${explainAwsError(error, "npm run replay --")}`);
     process.exit(1);
   });
 }

@@ -493,6 +493,46 @@ describe("AlertTopicSet", () => {
         'alerts.subscriptions.httpsEndpoints.pager.url: "http://pager.example.com" is not an absolute https:// URL (e.g. "https://hooks.example.com/alerts")',
       ],
       [
+        "a Slack incoming webhook as an HTTPS subscription",
+        "alerts",
+        {
+          subscriptions: {
+            httpsEndpoints: { slack: { url: "https://hooks.slack.com/services/T0/B0/XYZ" } },
+          },
+        },
+        "alerts.subscriptions.httpsEndpoints.slack.url is a Slack or Microsoft Teams incoming webhook: SNS cannot deliver to it (it never confirms the subscription, so nothing arrives); keep the URL in a Secrets Manager secret and post with WebhookNotifier (secretArn, channels)",
+      ],
+      [
+        "a Teams incoming webhook on one topic",
+        "alerts",
+        {
+          topics: {
+            critical: {
+              subscriptions: {
+                httpsEndpoints: {
+                  teams: {
+                    url: "https://contoso.webhook.office.com/webhookb2/a@b/IncomingWebhook/c/d",
+                  },
+                },
+              },
+            },
+          },
+        },
+        "alerts.topics.critical.subscriptions.httpsEndpoints.teams.url is a Slack or Microsoft Teams incoming webhook: SNS cannot deliver to it (it never confirms the subscription, so nothing arrives); keep the URL in a Secrets Manager secret and post with WebhookNotifier (secretArn, channels)",
+      ],
+      [
+        "an Office 365 connector webhook",
+        "alerts",
+        {
+          subscriptions: {
+            httpsEndpoints: {
+              o365: { url: "https://outlook.office.com/webhook/a@b/IncomingWebhook/c/d" },
+            },
+          },
+        },
+        "alerts.subscriptions.httpsEndpoints.o365.url is a Slack or Microsoft Teams incoming webhook: SNS cannot deliver to it (it never confirms the subscription, so nothing arrives); keep the URL in a Secrets Manager secret and post with WebhookNotifier (secretArn, channels)",
+      ],
+      [
         "Lambda name instead of ARN",
         "alerts",
         {

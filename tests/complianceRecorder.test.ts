@@ -186,6 +186,37 @@ describe("ComplianceRecorder", () => {
     expect(target.inputTransformer.inputTemplate.split("\n")[0]).to.equal(
       '"[RESOLVED] <resourceId> passes <configRuleName> again in <region>"',
     );
+    // An undeliverable resolution waits in an encrypted queue that only this rule may fill.
+    const queueArn = `arn:aws:sqs:eu-west-1:${ACCOUNT_ID}:asw-dev-resolved-dlq`;
+    expect(target.deadLetterConfig).to.deep.equal({ arn: queueArn });
+    expect(inputsOf("aws:sqs/queue:Queue", "asw-dev-resolved-dlq").sqsManagedSseEnabled).to.equal(
+      true,
+    );
+    const policy = JSON.parse(
+      inputsOf("aws:sqs/queuePolicy:QueuePolicy", "asw-dev-resolved-dlq-policy").policy,
+    );
+    expect(policy.Statement).to.deep.equal([
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sqs:*",
+        Resource: queueArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+      {
+        Sid: "EventBridgeDeadLetters",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sqs:SendMessage",
+        Resource: queueArn,
+        Condition: {
+          ArnEquals: {
+            "aws:SourceArn": `arn:aws:events:eu-west-1:${ACCOUNT_ID}:rule/asw-dev-config-resolved`,
+          },
+        },
+      },
+    ]);
   });
 
   it("existing-recorder mode creates rules and routing only", async () => {

@@ -3,7 +3,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { toEventBridgeEvent } from "../core/cloudtrailEvent";
+import { main } from "../scripts/detect";
 import { pantherRecord } from "./helpers/detectionSamples";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -113,6 +115,84 @@ describe("detect CLI", () => {
   it("prints the usage when called without a file", () => {
     const result = detect([]);
     expect(result.status).to.equal(2);
-    expect(result.stderr).to.equal("usage: detect <file|-> [--json]\n");
+    expect(result.stderr).to.equal("usage: detect <file|-> [--json] [--stack <name>]\n");
+  });
+
+  describe("--stack: the detections the stack deploys", () => {
+    const dev = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+      config: Record<string, unknown>;
+    };
+    /** Writes Pulumi.<name>.yaml: the dev stack's configuration with other detection settings. */
+    function stackFile(name: string, detections: Record<string, unknown>): void {
+      const config = { ...dev.config, "aws-security-watch:detections": detections };
+      fs.writeFileSync(path.join(dir, `Pulumi.${name}.yaml`), yaml.dump({ config }));
+    }
+    function run(args: string[]): { code: number; out: string; err: string } {
+      let out = "";
+      let err = "";
+      const code = main(
+        args,
+        (t) => (out += t),
+        (t) => (err += t),
+        dir,
+      );
+      return { code, out, err };
+    }
+
+    it("leaves out the stack's disabled detections and applies its severity overrides", () => {
+      stackFile("edited", {
+        disabled: ["security-group-changes"],
+        severityOverrides: { "security-group-open-to-world": "high" },
+      });
+      const result = run([
+        file("sg.json", JSON.stringify(sgRecord)),
+        "--json",
+        "--stack",
+        "edited",
+      ]);
+      expect(result.err).to.equal("");
+      expect(result.code).to.equal(0);
+      const [hits] = JSON.parse(result.out) as {
+        detections: { id: string; severity: string; subject: string }[];
+      }[];
+      expect(hits.detections.map((d) => [d.id, d.severity, d.subject])).to.deep.equal([
+        [
+          "security-group-open-to-world",
+          "high",
+          "[HIGH] sg-0d921df5d84f7270a opened to the internet on port 22 in us-east-1",
+        ],
+      ]);
+    });
+
+    it("reads the repository's dev stack", () => {
+      const result = main(
+        [file("sg2.json", JSON.stringify(sgRecord)), "--json", "--stack", "dev"],
+        () => undefined,
+        (t) => expect.fail(t),
+        ROOT,
+      );
+      expect(result).to.equal(0);
+    });
+
+    it("names the stack files there are when the stack has none", () => {
+      const result = run([file("sg3.json", JSON.stringify(sgRecord)), "--stack", "prod"]);
+      expect(result.code).to.equal(2);
+      expect(result.err).to.equal(
+        `detect: --stack prod: no Pulumi.prod.yaml in ${dir} (stacks here: edited)`,
+      );
+    });
+
+    it("reports the stack configuration's own message for an unknown detection id", () => {
+      stackFile("typo", { disabled: ["security-group-chnages"] });
+      const result = run([file("sg4.json", JSON.stringify(sgRecord)), "--stack", "typo"]);
+      expect(result.code).to.equal(2);
+      expect(result.err).to.match(/^detect: Pulumi\.typo\.yaml: .*security-group-chnages/);
+    });
+
+    it("asks for the stack's name", () => {
+      expect(run([file("sg5.json", "{}"), "--stack"]).err).to.equal(
+        "usage: detect <file|-> [--json] [--stack <name>]",
+      );
+    });
   });
 });

@@ -43,6 +43,9 @@ describe("npm run drill (the fire drill of the README)", () => {
     expect(stdout).to.contain(
       `${all} of ${all} attacks detected, undone, verified safe and resolved`,
     );
+    // Every row says `logged`: the incident log holds one record per row, the pre-existing
+    // problems' included (npm run incidents lists them).
+    expect(stdout).to.contain(`Incident records of this run: ${all} in `);
     // The handlers' own log lines (incident records, metrics) are kept out of the report.
     expect(stdout).not.to.contain('{"type":"incident"');
     expect(code).to.equal(0);

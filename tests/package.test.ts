@@ -82,6 +82,77 @@ new asw.AutoRemediator("fix", {
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
+/**
+ * Pulumi's own `aws-typescript` template (pulumi/templates, aws-typescript/): its tsconfig.json
+ * as it is (strict, no skipLibCheck, no include: every .ts file of the folder and every
+ * declaration they reach is checked) and its package.json dependencies.
+ */
+const TEMPLATE_TSCONFIG = {
+  compilerOptions: {
+    strict: true,
+    outDir: "bin",
+    target: "es2020",
+    module: "commonjs",
+    moduleResolution: "node",
+    sourceMap: true,
+    experimentalDecorators: true,
+    pretty: true,
+    noFallthroughCasesInSwitch: true,
+    noImplicitReturns: true,
+    forceConsistentCasingInFileNames: true,
+  },
+};
+const TEMPLATE_DEPENDENCIES = { "@pulumi/pulumi": "latest", "@pulumi/aws": "latest" };
+const TEMPLATE_DEV_DEPENDENCIES = { "@types/node": "latest" };
+
+/** The README's TypeScript example program (its section "A short example (TypeScript)"). */
+function readmeProgram(): string {
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const section = readme.indexOf("## A short example (TypeScript)");
+  const block = section < 0 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
+  if (!block) throw new Error('README: no section "A short example (TypeScript)" with a ts block');
+  return block[1];
+}
+
+/** A unit test of the README program as a user writes one, with the package's testing mocks. */
+const UNIT_TEST = `import { MockedResource, setSecurityWatchMocks, settled } from "aws-security-watch/testing";
+
+const created: MockedResource[] = setSecurityWatchMocks({ region: "eu-west-1" });
+
+async function main(): Promise<void> {
+  await import("./index");
+  await settled();
+  const count = (type: string): number => created.filter((r) => r.type === type).length;
+  const topics = created.filter((r) => r.type === "aws:sns/topic:Topic");
+  console.log(
+    JSON.stringify({
+      rules: count("aws:cloudwatch/eventRule:EventRule"),
+      functions: count("aws:lambda/function:Function"),
+      topicArns: topics.map((t) => t.state.arn),
+    }),
+  );
+}
+main().catch((error: unknown) => {
+  console.error(String(error));
+  process.exit(1);
+});
+`;
+
+/** The same program under the generic mock of most Pulumi examples (invokes answer their inputs). */
+const GENERIC_MOCK_TEST = `import * as pulumi from "@pulumi/pulumi";
+
+pulumi.runtime.setMocks(
+  {
+    newResource: (args: pulumi.runtime.MockResourceArgs) => ({ id: args.name + "_id", state: args.inputs }),
+    call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
+  },
+  "project",
+  "test",
+  false,
+);
+import("./index");
+`;
+
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, {
     cwd,
@@ -128,6 +199,74 @@ describe("the packed package, installed the way a user installs it", function ()
   });
 
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  it("compiles the README program with Pulumi's aws-typescript template (strict, no skipLibCheck)", () => {
+    const consumer = path.join(tmp, "consumer");
+    fs.mkdirSync(path.join(consumer, "node_modules", "@pulumi"), { recursive: true });
+    fs.mkdirSync(path.join(consumer, "node_modules", "@types"), { recursive: true });
+    fs.symlinkSync(
+      path.join(app, "node_modules", "aws-security-watch"),
+      path.join(consumer, "node_modules", "aws-security-watch"),
+      "dir",
+    );
+    for (const dep of [
+      ...Object.keys(TEMPLATE_DEPENDENCIES),
+      ...Object.keys(TEMPLATE_DEV_DEPENDENCIES),
+    ]) {
+      fs.symlinkSync(
+        fs.realpathSync(path.join(ROOT, "node_modules", dep)),
+        path.join(consumer, "node_modules", dep),
+        "dir",
+      );
+    }
+    fs.writeFileSync(
+      path.join(consumer, "package.json"),
+      JSON.stringify({
+        name: "consumer",
+        main: "bin/index.js",
+        devDependencies: TEMPLATE_DEV_DEPENDENCIES,
+        dependencies: { ...TEMPLATE_DEPENDENCIES, "aws-security-watch": pkg.version },
+      }),
+    );
+    fs.writeFileSync(path.join(consumer, "tsconfig.json"), JSON.stringify(TEMPLATE_TSCONFIG));
+    fs.writeFileSync(path.join(consumer, "index.ts"), readmeProgram());
+    fs.writeFileSync(path.join(consumer, "unit.ts"), UNIT_TEST);
+    fs.writeFileSync(path.join(consumer, "generic.ts"), GENERIC_MOCK_TEST);
+    const tsc = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    let output = "";
+    try {
+      output = execFileSync(process.execPath, [tsc, "-p", ".", "--pretty", "false"], {
+        cwd: consumer,
+        encoding: "utf8",
+      });
+    } catch (error) {
+      output = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(output).to.equal("");
+
+    // The user's unit test, compiled by the same tsc, runs the program under the testing mocks.
+    const report = JSON.parse(
+      execFileSync(process.execPath, ["bin/unit.js"], { cwd: consumer, encoding: "utf8" }),
+    ) as { rules: number; functions: number; topicArns: string[] };
+    expect(report.rules).to.be.above(100);
+    expect(report.functions).to.be.at.least(1);
+    expect(report.topicArns).to.include("arn:aws:sns:eu-west-1:123456789012:alerts-critical");
+
+    // The generic mock answers getRegion with {}: the watcher fails (why the helper exists).
+    let failure = "";
+    try {
+      execFileSync(process.execPath, ["bin/generic.js"], {
+        cwd: consumer,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
+    } catch (error) {
+      failure = String((error as { stderr?: string }).stderr);
+    }
+    expect(failure).to.contain(
+      "the AWS provider deploys to undefined; set homeRegion to undefined",
+    );
+  });
 
   it("ships the compiled entry, the lambdas, the licence and the README, and no TypeScript source", () => {
     const installed = path.join(app, "node_modules", "aws-security-watch");

@@ -272,6 +272,28 @@ const SAMPLES: Record<string, Sample> = {
   },
 };
 
+const WEBHOOK_ARGS = {
+  topicArns: { high: TOPICS.high, critical: TOPICS.critical },
+  secretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT_ID}:secret:asw/webhooks-AbCdEf`,
+  failureAlarmTopicArn: TOPICS.high,
+  maximumAttempts: 3,
+  tags: { team: "sec" },
+};
+SAMPLES.WebhookNotifier = {
+  typescript: async (name) =>
+    new lib.WebhookNotifier(name, {
+      ...WEBHOOK_ARGS,
+      channels: {
+        secops: { kind: lib.WebhookKind.Slack },
+        siem: { kind: lib.WebhookKind.Generic },
+      },
+    }),
+  json: async () => ({
+    ...WEBHOOK_ARGS,
+    channels: { secops: { kind: "slack" }, siem: { kind: "generic" } },
+  }),
+};
+
 const HUB_ARGS = {
   organizationId: "o-a1b2c3d4e5",
   organizationalUnitIds: ["r-a1b2"],
