@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
+import { stackOf } from "./helpers/stacks";
 
 const recorder = setup();
 
@@ -18,7 +19,6 @@ const devConfig = (
     config: Record<string, unknown>;
   }
 ).config;
-const get = (key: string) => devConfig[`aws-security-watch:${key}`];
 
 const COMPONENTS = [
   "aws-security-watch:index:AlertTopicSet::alerts",
@@ -36,9 +36,7 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
   let stackModule: typeof StackModule;
   before(async () => {
     stackModule = await import("../stack");
-    recorder.reset();
-    stackModule.buildStack(get, devConfig["aws:region"] as string);
-    await settle();
+    await stackOf(recorder, "dev");
   });
 
   it("builds the components, and every resource belongs to one of them", () => {
