@@ -185,12 +185,16 @@ async function main(): Promise<void> {
     detections,
   };
   if (args.command === "snapshot") {
-    const archives: Record<string, { entries: string[]; indexText: string }> = {};
+    const archives: Record<
+      string,
+      { entries: string[]; indexText: string; env: Record<string, string> }
+    > = {};
     for (const fn of recorder.ofType("aws:lambda/function:Function")) {
       const assets = (await fn.inputs.code.assets) as Record<string, { text: Promise<string> }>;
       archives[fn.name] = {
         entries: Object.keys(assets),
         indexText: await assets["__index.js"].text,
+        env: fn.inputs.environment?.variables ?? {},
       };
     }
     const snapshot = {

@@ -1,27 +1,45 @@
 /**
- * `npm run bench [-- --only <name>] [-- --runs N]`: runs the benchmarks and prints their figures,
- * each with its method and target, then a summary table for the README's performance section.
+ * `npm run bench [-- --only <name>] [-- --build-runs N] [-- --handler-runs N]`: runs the
+ * benchmarks and prints their figures, each with its method and target, then a summary table;
+ * each part also writes bench/results/<part>.json ({ part, measuredAt, node, machine, command,
+ * rows }) for the docs to render.
  *
  *   build     stack build time under mocks, and its growth with the number of detections
  *   size      serialized __index.js size and archive entries per remediation function
- *   latency   handler latency against the local emulator (moto), per attack scenario
- *   calls     AWS calls per remediation on the unsafe path, against the minimum
+ *   latency   the functions as deployed (idempotency table on) against the emulator (moto),
+ *             paired round by round with the floor of their irreducible calls
+ *   calls     AWS calls per remediation on the unsafe path, against that floor
  *   cost      monthly list-price cost of the default stack per account-region
  *   org       organization scale: hub flat in accounts, spoke templates, spoke and hub cost,
  *             remediation throughput under a storm (bench/org.ts)
  *
+ *   tests     `npm test` once, timed (opt-in: only with `--only tests`, it takes minutes)
+ *
  * `latency` and `calls` share one emulator session (either runs both).
  */
-import { Figure, ROOT, ensureCompiled, machine, table, takeSnapshot, verdict } from "./common";
+import * as path from "path";
+import {
+  Figure,
+  ROOT,
+  ensureCompiled,
+  machine,
+  table,
+  takeSnapshot,
+  verdict,
+  writeResults,
+} from "./common";
 import { runAwsCalls } from "./awsCalls";
 import { runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
 import { runOrgBench } from "./org";
+import { runTestSuite } from "./testSuite";
 
-export const BENCHMARKS = ["build", "size", "latency", "calls", "cost", "org"] as const;
+export const BENCHMARKS = ["build", "size", "latency", "calls", "cost", "org", "tests"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
+/** Parts that run only when asked for by name (`--only`), not in the whole set. */
+export const OPT_IN: readonly BenchmarkName[] = ["tests"];
 
 export interface RunOptions {
   only?: BenchmarkName;
@@ -79,39 +97,47 @@ async function main(): Promise<void> {
   const started = Date.now();
   const print = (line: string): void => console.log(line);
   const wants = (name: BenchmarkName): boolean =>
-    options.only === undefined || options.only === name;
+    options.only === undefined ? !OPT_IN.includes(name) : options.only === name;
   const figures: Figure[] = [];
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  const record = (part: BenchmarkName, rows: readonly unknown[]): void => {
+    print(`(results: ${path.relative(ROOT, writeResults(part, rows, command))})`);
+  };
   print(`aws-security-watch benchmarks: ${machine()}`);
 
   if (wants("build")) {
     print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
-    figures.push(
-      ...(await runStackBuild(
-        {
-          runs: options.buildRuns,
-          tsNode: options.only === undefined || options.only === "build",
-          growthRuns: 3,
-        },
-        print,
-      )),
+    const built = await runStackBuild(
+      {
+        runs: options.buildRuns,
+        tsNode: options.only === undefined || options.only === "build",
+        growthRuns: 3,
+      },
+      print,
     );
+    figures.push(...built);
+    record("build", built);
   }
   if (wants("size") || wants("cost")) {
     ensureCompiled();
     const snapshot = await takeSnapshot(false);
     if (wants("size")) {
       print("\n== 3. Serialized handler size per remediation");
-      figures.push(...runLambdaSize(snapshot.archives, print));
+      const size = runLambdaSize(snapshot.archives, print);
+      figures.push(...size);
+      record("size", size);
     }
     if (wants("cost")) {
       print("\n== 6. Monthly list-price cost of the default stack");
-      figures.push(...runCost(snapshot.resources, print));
+      const cost = runCost(snapshot.resources, print);
+      figures.push(...cost);
+      record("cost", cost);
     }
   }
   if (wants("latency") || wants("calls")) {
     ensureCompiled();
     const enforced = await takeSnapshot(true);
-    print("\n== 4. Handler latency against the emulator (enforce mode)");
+    print("\n== 4. Latency of the functions as deployed, against the floor (enforce mode)");
     const result = await runHandlerLatency(
       enforced.archives,
       { runs: options.only === "calls" ? 1 : options.handlerRuns },
@@ -119,18 +145,29 @@ async function main(): Promise<void> {
     );
     if (wants("latency")) {
       figures.push(...result.figures);
+      record("latency", result.rows);
     }
     if (wants("calls")) {
-      print("\n== 5. AWS calls per remediation against the minimum");
-      figures.push(...runAwsCalls(result.calls, print));
+      print("\n== 5. AWS calls per remediation against the floor");
+      const calls = runAwsCalls(result.calls, print);
+      figures.push(...calls.figures);
+      record("calls", calls.rows);
     }
   }
 
   if (wants("org")) {
-    figures.push(...(await runOrgBench(print)));
+    const org = await runOrgBench(print);
+    figures.push(...org);
+    record("org", org);
   }
 
-  const command = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
+  if (wants("tests")) {
+    print("\n== 7. npm test");
+    const suite = await runTestSuite(print);
+    figures.push(...suite.figures);
+    record("tests", suite.rows);
+  }
+
   print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   print(`Machine: ${machine()}`);
   print(summary(figures));

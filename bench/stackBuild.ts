@@ -114,12 +114,16 @@ export async function runStackBuild(
       figure: `${seconds(buildMedian)} (${options.runs} runs)`,
       target: "< 3 s",
       pass: buildMedian < BUILD_TARGET_MS,
+      value: Math.round(buildMedian),
+      unit: "ms",
     },
     {
       name: "module load before the build (median)",
       figure: seconds(loadMedian),
       target: "-",
       pass: undefined,
+      value: Math.round(loadMedian),
+      unit: "ms",
     },
   ];
   if (options.tsNode) {
@@ -132,6 +136,8 @@ export async function runStackBuild(
       figure: seconds(viaTsNode.buildMs),
       target: "< 3 s",
       pass: viaTsNode.buildMs < BUILD_TARGET_MS,
+      value: Math.round(viaTsNode.buildMs),
+      unit: "ms",
     });
   }
   if (buildMedian >= BUILD_TARGET_MS) {
@@ -162,6 +168,8 @@ export async function runStackBuild(
     figure: `${growth.ratio.toFixed(1)}x (${growth.perDetection100.toFixed(1)} -> ${growth.perDetection1000.toFixed(1)} ms/detection)`,
     target: `<= ${GROWTH_LIMIT}x`,
     pass: growth.pass,
+    value: Number(growth.ratio.toFixed(2)),
+    unit: "x",
   });
   print(`Verdicts: build ${verdict(figures[0].pass)}, growth ${verdict(growth.pass)}.`);
   return figures;
