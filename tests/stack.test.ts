@@ -3,7 +3,7 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
+import { ACCOUNT_ID, REGION, pendingPromises, setup, settle, useMockRegion } from "./helpers/mocks";
 import { stackOf } from "./helpers/stacks";
 
 const recorder = setup();
@@ -263,8 +263,17 @@ describe("a secondary region of the account (trail.enabled: false)", () => {
       trail: { enabled: false },
       detections: { forwardGlobalEvents: false },
     };
-    const stack = stackModule.buildStack((k) => secondary[k], "eu-central-1");
-    await settle();
+    // The mocks answer for the stack's region, as its provider would (the watcher checks it).
+    const restore = useMockRegion("eu-central-1");
+    let stack: ReturnType<typeof stackModule.buildStack>;
+    try {
+      stack = stackModule.buildStack((k) => secondary[k], "eu-central-1");
+      await settle();
+    } finally {
+      restore();
+    }
+    // Nothing failed inside an output: every registration completed.
+    expect(pendingPromises()).to.equal(0);
     expect(stack.audit).to.equal(undefined);
     expect(stack.alarms).to.equal(undefined);
     const roots = recorder.resources.filter((r) => r.parent === undefined);
