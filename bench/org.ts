@@ -31,7 +31,7 @@ import {
 } from "../core/org/spokeTemplate";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { setup, settle } from "../tests/helpers/mocks";
-import { memberCredentials } from "../lambdas/crossAccount";
+import { memberCredentials } from "../lambdas/runtime/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
 import { startMoto, useMotoEnvironment } from "../scripts/moto";
 import {

@@ -10,7 +10,7 @@ import { remediationPolicy } from "../core/remediationPolicies";
 import { assumeMemberRoleStatement, hubRoleName, memberRoleName } from "../core/org/memberRoles";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
-import type { DetectionLink } from "../lambdas/common";
+import type { DetectionLink } from "../lambdas/runtime/settings";
 import { runtimeFactory } from "../lambdas/bootstrap";
 import { HandlerFunction } from "./handlerFunction";
 

@@ -16,7 +16,7 @@
  * missing path renders as nothing (Amazon EventBridge User Guide, "Amazon EventBridge input
  * transformation"); {@link renderChatCard} does the same locally.
  *
- * Resolutions: a remediation function's return value (lambdas/common.ts RemediationResult)
+ * Resolutions: a remediation function's return value (lambdas/runtime/remediator.ts RemediationResult)
  * reaches the default event bus through the function's on-success destination, as a
  * "Lambda Function Invocation Result - Success" event whose `detail.requestPayload` is the
  * original event and `detail.responsePayload` the result
@@ -63,7 +63,7 @@ export interface ChatCard {
 
 const PLACEHOLDER = /<([A-Za-z0-9_.-]+)>/g;
 
-/** The outcomes after which a remediation published a resolution message (lambdas/common.ts). */
+/** The outcomes after which a remediation published a resolution message (lambdas/runtime/loop.ts). */
 export const RESOLVED_OUTCOMES = ["remediated", "already-safe", "exempt", "dry-run"];
 
 /** The card's lines about the event, by origin (placeholders of commonFieldsOf). */

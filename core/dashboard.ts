@@ -15,7 +15,7 @@ import { METRIC_OUTCOMES } from "./incidentRecord";
 import { LATEST_INCIDENTS_QUERY, withSources } from "./queries";
 import { SEVERITIES } from "./types";
 
-/** The EMF namespace and metric of the remediation handlers (lambdas/common.ts). */
+/** The EMF namespace and metric of the remediation handlers (lambdas/runtime/loop.ts). */
 export const REMEDIATION_METRIC_NAMESPACE = "AwsSecurityWatch";
 export const REMEDIATION_METRIC_NAME = "Remediations";
 

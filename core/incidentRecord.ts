@@ -1,7 +1,7 @@
 /**
  * The incident record: the JSON line (`type: "incident"`) every remediation invocation writes
  * to its function's log group, the audit history that the saved Logs Insights queries, the
- * dashboard and `npm run incidents` read. The run loop in lambdas/common.ts writes it; this file
+ * dashboard and `npm run incidents` read. The run loop in lambdas/runtime/loop.ts writes it; this file
  * is its schema as data (the README's table and tests/incidentRecord.test.ts are checked
  * against it), plus the pure readers the report uses. No Pulumi.
  */

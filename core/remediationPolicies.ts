@@ -66,7 +66,10 @@ export function remediationStatements(
 ): RemediationPolicyStatement[] {
   const { partition: p, account: a, region: r } = ctx;
   const inRegion = { StringEquals: { "aws:RequestedRegion": r } };
-  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
+  // Bucket ARNs carry neither account nor region: both as conditions.
+  const inAccountAndRegion = {
+    StringEquals: { "aws:ResourceAccount": a, "aws:RequestedRegion": r },
+  };
   switch (id) {
     case RemediationId.RevokeWorldIngress:
       return [
@@ -108,7 +111,8 @@ export function remediationStatements(
       ];
     case RemediationId.BlockPublicBucket:
       return [
-        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets.
+        // aws:ResourceAccount keeps it to this account's buckets, aws:RequestedRegion to the
+        // buckets of this region (the events of other regions' buckets never reach it).
         allow(
           "BlockPublicAccess",
           [
@@ -118,7 +122,7 @@ export function remediationStatements(
             "s3:PutBucketPublicAccessBlock",
           ],
           `arn:${p}:s3:::*`,
-          inAccount,
+          inAccountAndRegion,
         ),
       ];
     case RemediationId.CancelKeyDeletion:
@@ -141,8 +145,8 @@ export function remediationStatements(
         ),
       ];
     case RemediationId.UnshareSnapshot: {
-      const shared = [`arn:${p}:ec2:${r}::snapshot/*`, `arn:${p}:ec2:${r}::image/*`];
-      const modify = ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"];
+      const snapshots = `arn:${p}:ec2:${r}::snapshot/*`;
+      const images = `arn:${p}:ec2:${r}::image/*`;
       return [
         // EC2 Describe* actions: resource-level permission is not documented for these reads
         // (DescribeTags supports none), so "*", in this region; they change nothing.
@@ -158,18 +162,26 @@ export function remediationStatements(
           "*",
           inRegion,
         ),
-        // Only removing the public group `all`, on this account's snapshots and images.
-        allow("UnshareOnly", modify, shared, {
+        // Snapshots: only removing the public group `all`, on this account's snapshots.
+        allow("UnshareSnapshotsOnly", ["ec2:ModifySnapshotAttribute"], snapshots, {
           StringEquals: { "aws:ResourceAccount": a, "ec2:Remove/group": "all" },
         }),
-        // Never adding anyone: an explicit deny, whatever else a call carries.
+        // Never adding anyone to a snapshot: an explicit deny, whatever else a call carries.
         ...(["ec2:Add/group", "ec2:Add/userId"] as const).map((key) => ({
           Sid: key === "ec2:Add/group" ? "NeverShareWithGroups" : "NeverShareWithAccounts",
           Effect: "Deny" as const,
-          Action: modify,
-          Resource: shared,
+          Action: ["ec2:ModifySnapshotAttribute"],
+          Resource: snapshots,
           Condition: { Null: { [key]: "false" } },
         })),
+        // AMIs: ModifyImageAttribute carries no ec2:Add/* or ec2:Remove/* key (Service
+        // Authorization Reference), so a condition on them never matches. `ec2:Public` (the
+        // image's launch permissions include `all` when the request arrives) confines the change
+        // to AMIs that are public already: making a private AMI public, or sharing it, is denied.
+        allow("UnsharePublicImagesOnly", ["ec2:ModifyImageAttribute"], images, {
+          StringEquals: { "aws:ResourceAccount": a },
+          Bool: { "ec2:Public": "true" },
+        }),
       ];
     }
     case RemediationId.RemoveLambdaPermission:
@@ -183,20 +195,27 @@ export function remediationStatements(
     case RemediationId.RestrictFunctionUrl:
       return [
         allow(
-          "RestrictFunctionUrls",
-          ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+          "ReadFunctionUrls",
+          ["lambda:GetFunctionUrlConfig", "lambda:ListTags"],
           `arn:${p}:lambda:${r}:${a}:function:*`,
+        ),
+        // Only ever to AuthType AWS_IAM: the same permission could otherwise make a URL public.
+        allow(
+          "RestrictFunctionUrlsToIam",
+          ["lambda:UpdateFunctionUrlConfig"],
+          `arn:${p}:lambda:${r}:${a}:function:*`,
+          { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
         ),
       ];
     case RemediationId.RestoreBucketVersioning:
       return [
-        // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets
-        // (every call also names this account as the expected bucket owner).
+        // This account's buckets in this region (every call also names this account as the
+        // expected bucket owner).
         allow(
           "RestoreVersioning",
           ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
           `arn:${p}:s3:::*`,
-          inAccount,
+          inAccountAndRegion,
         ),
       ];
     case RemediationId.RestoreEbsEncryption:

@@ -21,7 +21,7 @@ export const SEVERITIES: readonly Severity[] = [
 /** The purpose key of the topic that receives resolution (and alarm OK) notifications. */
 export const RESOLUTIONS_TOPIC = "resolutions";
 
-/** The remediations the package ships; each is one Lambda function (lambdas/<id>.ts). */
+/** The remediations the package ships; each is one Lambda function (remediations/<id>/handler.ts). */
 export enum RemediationId {
   RevokeWorldIngress = "revoke-world-ingress",
   QuarantineAccessKey = "quarantine-access-key",

@@ -5,25 +5,27 @@
  * Not serialized into the Lambdas (the AutoRemediator captures one factory each).
  */
 import { RemediationId } from "../core/types";
-import type { RemediationResult, RemediationSettings } from "./common";
-import { createBlockPublicBucketHandler } from "./blockPublicBucket";
-import { createCancelKeyDeletionHandler } from "./cancelKeyDeletion";
-import { createQuarantineAccessKeyHandler } from "./quarantineAccessKey";
-import { createRestartAuditLoggingHandler } from "./restartAuditLogging";
-import { createRestartConfigRecorderHandler } from "./restartConfigRecorder";
-import { createRevokeWorldIngressHandler } from "./revokeWorldIngress";
-import { createUnshareSnapshotHandler } from "./unshareSnapshot";
-import { createBlockAccountPublicAccessHandler } from "./blockAccountPublicAccess";
-import { createEnableGuardDutyHandler } from "./enableGuardDuty";
-import { createRemoveLambdaPermissionHandler } from "./removeLambdaPermission";
-import { createRestoreBucketVersioningHandler } from "./restoreBucketVersioning";
-import { createRestoreEbsEncryptionHandler } from "./restoreEbsEncryption";
-import { createRestrictFunctionUrlHandler } from "./restrictFunctionUrl";
+import type { RemediationResult } from "./runtime/remediator";
+import type { RemediationSettings } from "./runtime/settings";
+import { createBlockPublicBucketHandler } from "../remediations/block-public-bucket/handler";
+import { createCancelKeyDeletionHandler } from "../remediations/cancel-key-deletion/handler";
+import { createQuarantineAccessKeyHandler } from "../remediations/quarantine-access-key/handler";
+import { createRestartAuditLoggingHandler } from "../remediations/restart-audit-logging/handler";
+import { createRestartConfigRecorderHandler } from "../remediations/restart-config-recorder/handler";
+import { createRevokeWorldIngressHandler } from "../remediations/revoke-world-ingress/handler";
+import { createUnshareSnapshotHandler } from "../remediations/unshare-snapshot/handler";
+import { createBlockAccountPublicAccessHandler } from "../remediations/block-account-public-access/handler";
+import { createEnableGuardDutyHandler } from "../remediations/enable-guardduty/handler";
+import { createRemoveLambdaPermissionHandler } from "../remediations/remove-lambda-permission/handler";
+import { createRestoreBucketVersioningHandler } from "../remediations/restore-bucket-versioning/handler";
+import { createRestoreEbsEncryptionHandler } from "../remediations/restore-ebs-encryption/handler";
+import { createRestrictFunctionUrlHandler } from "../remediations/restrict-function-url/handler";
 
-export type { RemediationResult, RemediationSettings } from "./common";
-export type { RevokeWorldIngressSettings } from "./revokeWorldIngress";
-export type { RestartAuditLoggingSettings } from "./restartAuditLogging";
-export type { CancelKeyDeletionSettings } from "./cancelKeyDeletion";
+export type { RemediationResult } from "./runtime/remediator";
+export type { RemediationSettings } from "./runtime/settings";
+export type { RevokeWorldIngressSettings } from "../remediations/revoke-world-ingress/handler";
+export type { RestartAuditLoggingSettings } from "../remediations/restart-audit-logging/handler";
+export type { CancelKeyDeletionSettings } from "../remediations/cancel-key-deletion/handler";
 
 export type RemediationHandler = (event: unknown) => Promise<RemediationResult>;
 

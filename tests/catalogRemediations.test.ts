@@ -15,27 +15,30 @@ import { RemediationId, RemediationMode } from "../core/types";
 import {
   planBlockPublicBucket,
   planBlockPublicBucketFromCompliance,
-} from "../lambdas/blockPublicBucket";
+} from "../remediations/block-public-bucket/handler";
 import {
   planCancelKeyDeletion,
   planCancelKeyDeletionFromCompliance,
-} from "../lambdas/cancelKeyDeletion";
-import { isComplianceChange } from "../lambdas/compliance";
+} from "../remediations/cancel-key-deletion/handler";
+import { isComplianceChange } from "../lambdas/runtime/compliance";
 import { DEFAULT_SETTINGS } from "../lambdas/index";
-import { planQuarantineAccessKey } from "../lambdas/quarantineAccessKey";
-import { planRestartAuditLogging } from "../lambdas/restartAuditLogging";
-import { planRestartConfigRecorder } from "../lambdas/restartConfigRecorder";
+import { planQuarantineAccessKey } from "../remediations/quarantine-access-key/handler";
+import { planRestartAuditLogging } from "../remediations/restart-audit-logging/handler";
+import { planRestartConfigRecorder } from "../remediations/restart-config-recorder/handler";
 import {
   planRevokeWorldIngress,
   planRevokeWorldIngressFromCompliance,
-} from "../lambdas/revokeWorldIngress";
-import { planUnshareSnapshot, planUnshareSnapshotFromCompliance } from "../lambdas/unshareSnapshot";
-import { planRemoveLambdaPermission } from "../lambdas/removeLambdaPermission";
-import { planRestrictFunctionUrl } from "../lambdas/restrictFunctionUrl";
-import { planRestoreBucketVersioning } from "../lambdas/restoreBucketVersioning";
-import { planRestoreEbsEncryption } from "../lambdas/restoreEbsEncryption";
-import { planEnableGuardDuty } from "../lambdas/enableGuardDuty";
-import { planBlockAccountPublicAccess } from "../lambdas/blockAccountPublicAccess";
+} from "../remediations/revoke-world-ingress/handler";
+import {
+  planUnshareSnapshot,
+  planUnshareSnapshotFromCompliance,
+} from "../remediations/unshare-snapshot/handler";
+import { planRemoveLambdaPermission } from "../remediations/remove-lambda-permission/handler";
+import { planRestrictFunctionUrl } from "../remediations/restrict-function-url/handler";
+import { planRestoreBucketVersioning } from "../remediations/restore-bucket-versioning/handler";
+import { planRestoreEbsEncryption } from "../remediations/restore-ebs-encryption/handler";
+import { planEnableGuardDuty } from "../remediations/enable-guardduty/handler";
+import { planBlockAccountPublicAccess } from "../remediations/block-account-public-access/handler";
 import { EVENT_SAMPLES, PANTHER_DIR, VARIANTS } from "./helpers/detectionSamples";
 import { TACTIC_SAMPLES } from "./helpers/tacticSamples";
 

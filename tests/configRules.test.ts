@@ -15,7 +15,7 @@ import {
 } from "../core/compliancePolicies";
 import { matchesPattern, validatePattern } from "../core/eventPattern";
 import { configRuleArgs } from "../components/complianceRecorder";
-import { readComplianceChange } from "../lambdas/compliance";
+import { readComplianceChange } from "../lambdas/runtime/compliance";
 import { complianceChangeEvent, renderTransformer } from "../scripts/compliance";
 import { REMEDIATION_IDS, RemediationId } from "../core/types";
 import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../lambdas/index";
@@ -179,7 +179,7 @@ describe("the resolution rule (core/compliancePolicies.ts)", () => {
   });
 });
 
-describe("readComplianceChange (lambdas/compliance.ts)", () => {
+describe("readComplianceChange (lambdas/runtime/compliance.ts)", () => {
   const good = () =>
     complianceChangeEvent({
       id: "e-1",

@@ -143,10 +143,14 @@ describe("the packed package, installed the way a user installs it", function ()
     for (const file of ["dist/lib.js", "dist/lib.d.ts", "LICENSE", "README.md", "package.json"]) {
       expect(files, file).to.include(file);
     }
-    const handlers = fs
-      .readdirSync(path.join(ROOT, "lambdas"))
+    const handlers = ["lambdas", "remediations"]
+      .flatMap((dir) =>
+        (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).map((f) =>
+          path.join(dir, f),
+        ),
+      )
       .filter((f) => f.endsWith(".ts"))
-      .map((f) => `dist/lambdas/${f.replace(/\.ts$/, ".js")}`);
+      .map((f) => `dist/${f.replace(/\.ts$/, ".js")}`);
     expect(files).to.include.members(handlers);
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).to.deep.equal([]);
     expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).to.contain(

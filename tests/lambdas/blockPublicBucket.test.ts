@@ -9,7 +9,7 @@ import {
 import {
   createBlockPublicBucketHandler,
   planBlockPublicBucket,
-} from "../../lambdas/blockPublicBucket";
+} from "../../remediations/block-public-bucket/handler";
 import {
   awsError,
   baseSettings,

@@ -8,7 +8,7 @@ import {
 import {
   createCancelKeyDeletionHandler,
   planCancelKeyDeletion,
-} from "../../lambdas/cancelKeyDeletion";
+} from "../../remediations/cancel-key-deletion/handler";
 import { awsError, baseSettings, captureLogs, EXEMPT_TAG, fixture, mocked, sent } from "./harness";
 
 const KEY = "arn:aws:kms:us-west-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";

@@ -12,28 +12,25 @@ import {
 } from "@aws-sdk/client-config-service";
 import { RemediationId } from "../../core/types";
 import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
-import {
-  causedByRole,
-  resolutionMessage,
-  type EventFacts,
-  type RemediationResult,
-} from "../../lambdas/common";
-import { planRevokeWorldIngress } from "../../lambdas/revokeWorldIngress";
-import { planQuarantineAccessKey } from "../../lambdas/quarantineAccessKey";
-import { planRestartAuditLogging } from "../../lambdas/restartAuditLogging";
-import { planBlockPublicBucket } from "../../lambdas/blockPublicBucket";
-import { planCancelKeyDeletion } from "../../lambdas/cancelKeyDeletion";
+import { causedByRole, type EventFacts } from "../../lambdas/runtime/event";
+import { resolutionMessage } from "../../lambdas/runtime/messages";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { planRevokeWorldIngress } from "../../remediations/revoke-world-ingress/handler";
+import { planQuarantineAccessKey } from "../../remediations/quarantine-access-key/handler";
+import { planRestartAuditLogging } from "../../remediations/restart-audit-logging/handler";
+import { planBlockPublicBucket } from "../../remediations/block-public-bucket/handler";
+import { planCancelKeyDeletion } from "../../remediations/cancel-key-deletion/handler";
 import {
   createRestartConfigRecorderHandler,
   planRestartConfigRecorder,
-} from "../../lambdas/restartConfigRecorder";
-import { planUnshareSnapshot } from "../../lambdas/unshareSnapshot";
-import { planRemoveLambdaPermission } from "../../lambdas/removeLambdaPermission";
-import { planRestrictFunctionUrl } from "../../lambdas/restrictFunctionUrl";
-import { planRestoreBucketVersioning } from "../../lambdas/restoreBucketVersioning";
-import { planRestoreEbsEncryption } from "../../lambdas/restoreEbsEncryption";
-import { planEnableGuardDuty } from "../../lambdas/enableGuardDuty";
-import { planBlockAccountPublicAccess } from "../../lambdas/blockAccountPublicAccess";
+} from "../../remediations/restart-config-recorder/handler";
+import { planUnshareSnapshot } from "../../remediations/unshare-snapshot/handler";
+import { planRemoveLambdaPermission } from "../../remediations/remove-lambda-permission/handler";
+import { planRestrictFunctionUrl } from "../../remediations/restrict-function-url/handler";
+import { planRestoreBucketVersioning } from "../../remediations/restore-bucket-versioning/handler";
+import { planRestoreEbsEncryption } from "../../remediations/restore-ebs-encryption/handler";
+import { planEnableGuardDuty } from "../../remediations/enable-guardduty/handler";
+import { planBlockAccountPublicAccess } from "../../remediations/block-account-public-access/handler";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { GuardDutyClient } from "@aws-sdk/client-guardduty";
 import { S3ControlClient } from "@aws-sdk/client-s3-control";

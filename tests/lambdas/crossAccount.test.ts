@@ -7,9 +7,9 @@ import {
   crossAccountProblems,
   CrossAccountSettings,
   memberCredentials,
-} from "../../lambdas/crossAccount";
+} from "../../lambdas/runtime/crossAccount";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
-import { createRevokeWorldIngressHandler } from "../../lambdas/revokeWorldIngress";
+import { createRevokeWorldIngressHandler } from "../../remediations/revoke-world-ingress/handler";
 import { asAssumedRole } from "../../scripts/scenarios";
 import { baseSettings, captureLogs, type Json, record } from "./harness";
 
@@ -20,7 +20,7 @@ const SETTINGS: CrossAccountSettings = {
   excludedAccounts: ["999999999999"],
 };
 
-describe("cross-account remediation (lambdas/crossAccount.ts)", () => {
+describe("cross-account remediation (lambdas/runtime/crossAccount.ts)", () => {
   describe("accountRefusal: an account of the organization, the one CloudTrail recorded, not excluded", () => {
     const cases: [string, string | undefined, string | undefined][] = [
       ["111111111111", "111111111111", undefined],

@@ -31,20 +31,23 @@ import {
 import {
   createRemoveLambdaPermissionHandler,
   planRemoveLambdaPermission,
-} from "../../lambdas/removeLambdaPermission";
+} from "../../remediations/remove-lambda-permission/handler";
 import {
   planRestrictFunctionUrl,
   createRestrictFunctionUrlHandler,
-} from "../../lambdas/restrictFunctionUrl";
+} from "../../remediations/restrict-function-url/handler";
 import {
   createRestoreBucketVersioningHandler,
   planRestoreBucketVersioning,
-} from "../../lambdas/restoreBucketVersioning";
-import { createEnableGuardDutyHandler, planEnableGuardDuty } from "../../lambdas/enableGuardDuty";
+} from "../../remediations/restore-bucket-versioning/handler";
+import {
+  createEnableGuardDutyHandler,
+  planEnableGuardDuty,
+} from "../../remediations/enable-guardduty/handler";
 import {
   createBlockAccountPublicAccessHandler,
   planBlockAccountPublicAccess,
-} from "../../lambdas/blockAccountPublicAccess";
+} from "../../remediations/block-account-public-access/handler";
 import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
 const SETTINGS = { ...baseSettings(), partnerAccountIds: ["210987654321"] };

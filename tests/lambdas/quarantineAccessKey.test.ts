@@ -9,7 +9,7 @@ import {
 import {
   createQuarantineAccessKeyHandler,
   planQuarantineAccessKey,
-} from "../../lambdas/quarantineAccessKey";
+} from "../../remediations/quarantine-access-key/handler";
 import {
   awsError,
   baseSettings,

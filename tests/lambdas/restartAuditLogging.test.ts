@@ -12,7 +12,7 @@ import {
   logsWriteManagementEvents,
   planRestartAuditLogging,
   restoredSelectors,
-} from "../../lambdas/restartAuditLogging";
+} from "../../remediations/restart-audit-logging/handler";
 import {
   awsError,
   baseSettings,

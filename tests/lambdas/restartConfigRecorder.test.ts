@@ -7,7 +7,7 @@ import {
 import {
   createRestartConfigRecorderHandler,
   planRestartConfigRecorder,
-} from "../../lambdas/restartConfigRecorder";
+} from "../../remediations/restart-config-recorder/handler";
 import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
 const SETTINGS = baseSettings();

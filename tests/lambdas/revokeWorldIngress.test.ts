@@ -8,7 +8,7 @@ import {
   createRevokeWorldIngressHandler,
   isOffending,
   planRevokeWorldIngress,
-} from "../../lambdas/revokeWorldIngress";
+} from "../../remediations/revoke-world-ingress/handler";
 import {
   awsError,
   baseSettings,

@@ -78,9 +78,9 @@ import {
  * accidental capture (an SDK or Pulumi module would be megabytes) and code growth. Target 16 KB;
  * measured after the size work: 17.6-27.6 KB; the hardened run loop (idempotency record, account
  * check, time budget, clipping, incident schema, id validation) added about 14 KB to each:
- * 31.3-43.1 KB; the AWS Config compliance shape (lambdas/compliance.ts and a plan from the
+ * 31.3-43.1 KB; the AWS Config compliance shape (lambdas/runtime/compliance.ts and a plan from the
  * resource's state) adds up to 9 KB to the four handlers that accept it (revoke-world-ingress:
- * about 52 KB); the organization hub's hook (lambdas/crossAccount.ts: member-role credentials,
+ * about 52 KB); the organization hub's hook (lambdas/runtime/crossAccount.ts: member-role credentials,
  * account check, loop guard, settings check) adds about 5.3 KB to each (revoke-world-ingress:
  * about 60 KB), so the bound is 64 KB.
  */

@@ -7,7 +7,10 @@ import {
   ModifyImageAttributeCommand,
   ModifySnapshotAttributeCommand,
 } from "@aws-sdk/client-ec2";
-import { createUnshareSnapshotHandler, planUnshareSnapshot } from "../../lambdas/unshareSnapshot";
+import {
+  createUnshareSnapshotHandler,
+  planUnshareSnapshot,
+} from "../../remediations/unshare-snapshot/handler";
 import {
   awsError,
   baseSettings,

@@ -6,19 +6,12 @@
  * its owner): a bucket of another account is never touched. Calls: GetBucketVersioning (Enabled:
  * already safe), GetBucketTagging (exemption), then PutBucketVersioning Status Enabled.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  errorName,
-  isObject,
-  makeHandler,
-  readCloudTrail,
-  str,
-  tagMap,
-  validateSettings,
-} from "./common";
+import type { RemediationId } from "../../core/types";
+import { type Plan, isObject, readCloudTrail, str, tagMap } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { errorName } from "../../lambdas/runtime/clients";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

@@ -9,20 +9,13 @@
  * decides whether its conditions make it non-public); GetBucketTagging (exemption; NoSuchTagSet:
  * no tags); PutPublicAccessBlock. NoSuchBucket: the bucket is gone.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  errorName,
-  isObject,
-  makeHandler,
-  readCloudTrail,
-  str,
-  tagMap,
-  validateSettings,
-} from "./common";
-import { complianceFound, readComplianceChange } from "./compliance";
+import type { RemediationId } from "../../core/types";
+import { type Plan, isObject, readCloudTrail, str, tagMap } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { errorName } from "../../lambdas/runtime/clients";
+import { makeHandler } from "../../lambdas/runtime/loop";
+import { complianceFound, readComplianceChange } from "../../lambdas/runtime/compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -122,7 +115,7 @@ export function planBlockPublicBucket(
 }
 
 /**
- * The plan for an AWS Config compliance change on a bucket (lambdas/compliance.ts): the public
+ * The plan for an AWS Config compliance change on a bucket (lambdas/runtime/compliance.ts): the public
  * access block is read and completed as for a live event.
  */
 export function planBlockPublicBucketFromCompliance(event: unknown): Plan<BucketTarget> {

@@ -6,18 +6,12 @@
  * Calls: GetPublicAccessBlock (all four on: already safe), then PutPublicAccessBlock. An account
  * carries no tags: only trusted principals are exempt.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type ClientClass,
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  errorName,
-  isObject,
-  makeHandler,
-  readCloudTrail,
-  validateSettings,
-} from "./common";
+import type { RemediationId } from "../../core/types";
+import { type ClientClass, errorName } from "../../lambdas/runtime/clients";
+import { type Plan, isObject, readCloudTrail } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

@@ -13,7 +13,7 @@
  * Serialized into the Lambdas with the handlers: no Pulumi, no top-level runtime imports.
  * https://docs.aws.amazon.com/config/latest/developerguide/monitor-config-with-cloudwatchevents.html
  */
-import { type EventFacts, type Plan, isObject, str } from "./common";
+import { type EventFacts, type Plan, isObject, str } from "./event";
 
 export const deploymentOnlyModule = true;
 

@@ -8,20 +8,19 @@
  * launchPermission (no `all` group any more: already safe), DescribeTags filtered on the resource
  * id (exemption), then one ModifySnapshotAttribute / ModifyImageAttribute removing group `all`.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
 import {
   type Plan,
-  type RemediationResult,
-  type RemediationSettings,
   isObject,
   items,
-  makeHandler,
   readCloudTrail,
   str,
   tagMap,
-  validateSettings,
-} from "./common";
-import { complianceFound, readComplianceChange } from "./compliance";
+} from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
+import { complianceFound, readComplianceChange } from "../../lambdas/runtime/compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -37,7 +36,7 @@ export interface ShareTarget {
 export const MAX_SNAPSHOTS_PER_EVENT = 50;
 
 /**
- * The plan for an AWS Config compliance change (lambdas/compliance.ts): on the account
+ * The plan for an AWS Config compliance change (lambdas/runtime/compliance.ts): on the account
  * (EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK reports the account) every public snapshot it owns is
  * unshared; on a snapshot, that snapshot.
  */

@@ -6,18 +6,16 @@
  * Calls: GetPolicy (the statement is gone: already safe), ListTags on the function (exemption),
  * then RemovePermission. ResourceNotFoundException: the function or its policy is gone.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
+import { type Plan, isObject, readCloudTrail, str } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  isObject,
-  makeHandler,
-  readCloudTrail,
-  str,
-  validateSettings,
-} from "./common";
-import { type FunctionRef, functionOf, lambdaEventNames } from "./lambdaFunction";
+  type FunctionRef,
+  functionOf,
+  lambdaEventNames,
+} from "../../lambdas/runtime/lambdaFunction";
 
 export const deploymentOnlyModule = true;
 

@@ -17,20 +17,19 @@
  * Inactive or gone: already safe), ListUserTags (exemption), UpdateAccessKey Status=Inactive.
  * IAM is global: the client is in the event's region.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
 import {
   type EventFacts,
   type Plan,
-  type RemediationResult,
-  type RemediationSettings,
   isObject,
-  makeHandler,
   readCloudTrail,
   REGION,
   str,
   tagMap,
-  validateSettings,
-} from "./common";
+} from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

@@ -15,22 +15,21 @@
  *
  * The key must be a key id or key ARN of the AWS format, in the event's account.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
 import {
   type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  errorName,
   isObject,
-  makeHandler,
   partitionOf,
   readCloudTrail,
   REGION,
   str,
   tagMap,
-  validateSettings,
-} from "./common";
-import { complianceFound, readComplianceChange } from "./compliance";
+} from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { errorName } from "../../lambdas/runtime/clients";
+import { makeHandler } from "../../lambdas/runtime/loop";
+import { complianceFound, readComplianceChange } from "../../lambdas/runtime/compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -107,7 +106,7 @@ export function planCancelKeyDeletion(
 
 /**
  * The plan for an AWS Config compliance change on a key (KMS_CMK_NOT_SCHEDULED_FOR_DELETION,
- * lambdas/compliance.ts): cancel its deletion, as for a live ScheduleKeyDeletion.
+ * lambdas/runtime/compliance.ts): cancel its deletion, as for a live ScheduleKeyDeletion.
  */
 export function planCancelKeyDeletionFromCompliance(
   event: unknown,

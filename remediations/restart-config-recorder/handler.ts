@@ -5,16 +5,11 @@
  * StartConfigurationRecorder. Configuration recorders carry no tags: the only exemption is a
  * trusted principal. NoSuchConfigurationRecorderException: the recorder is gone.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  makeHandler,
-  readCloudTrail,
-  str,
-  validateSettings,
-} from "./common";
+import type { RemediationId } from "../../core/types";
+import { type Plan, readCloudTrail, str } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

@@ -4,15 +4,11 @@
  *
  * Calls: GetEbsEncryptionByDefault (on: already safe), then EnableEbsEncryptionByDefault.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  makeHandler,
-  readCloudTrail,
-  validateSettings,
-} from "./common";
+import type { RemediationId } from "../../core/types";
+import { type Plan, readCloudTrail } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

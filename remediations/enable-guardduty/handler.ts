@@ -4,16 +4,11 @@
  * Calls: GetDetector (status ENABLED: already safe; its tags decide the exemption), then
  * UpdateDetector Enable true. A detector id is checked against its format before any call.
  */
-import type { RemediationId } from "../core/types";
-import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  makeHandler,
-  readCloudTrail,
-  str,
-  validateSettings,
-} from "./common";
+import type { RemediationId } from "../../core/types";
+import { type Plan, readCloudTrail, str } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

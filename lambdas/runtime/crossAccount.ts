@@ -3,7 +3,7 @@
  * for member-role sessions, and the credentials of the remediation's member role in the event's
  * account (STS AssumeRole with the external id), cached per account.
  *
- * Serialized into each hub remediation Lambda by Pulumi, like lambdas/common.ts: no Pulumi, no
+ * Serialized into each hub remediation Lambda by Pulumi, like the rest of lambdas/runtime/: no Pulumi, no
  * top-level import with runtime effect (the STS client is `require`d inside a function).
  */
 

@@ -14,22 +14,21 @@
  * revoked, because in a VPC one unknown permission makes the whole revoke fail
  * (InvalidPermission.NotFound); an egress rule is never touched.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
 import {
   type Json,
   type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  errorName,
   isObject,
   items,
-  makeHandler,
   readCloudTrail,
   str,
   tagMap,
-  validateSettings,
-} from "./common";
-import { complianceFound, readComplianceChange } from "./compliance";
+} from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { errorName } from "../../lambdas/runtime/clients";
+import { makeHandler } from "../../lambdas/runtime/loop";
+import { complianceFound, readComplianceChange } from "../../lambdas/runtime/compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -214,7 +213,7 @@ export function planRevokeWorldIngress(
 }
 
 /**
- * The plan for an AWS Config compliance change on a security group (lambdas/compliance.ts): the
+ * The plan for an AWS Config compliance change on a security group (lambdas/runtime/compliance.ts): the
  * offending permissions are read from the group itself at inspection.
  */
 export function planRevokeWorldIngressFromCompliance(event: unknown): Plan<IngressTarget> {

@@ -8,22 +8,21 @@
  * clobbered); then ListTags on the trail (exemption); then StartLogging, or PutEventSelectors
  * with one management-event selector added to the current ones.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
 import {
   type Json,
   type Plan,
-  type RemediationResult,
-  type RemediationSettings,
   isObject,
-  makeHandler,
   accountOf,
   partitionOf,
   readCloudTrail,
   REGION,
   str,
   tagMap,
-  validateSettings,
-} from "./common";
+} from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 
 export const deploymentOnlyModule = true;
 

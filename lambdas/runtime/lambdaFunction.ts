@@ -2,7 +2,7 @@
  * Reading the function a Lambda CloudTrail record names (remove-lambda-permission,
  * restrict-function-url). Serialized into those functions: no Pulumi, no runtime imports.
  */
-import { type EventFacts, str } from "./common";
+import { type EventFacts, str } from "./event";
 
 export const deploymentOnlyModule = true;
 

@@ -5,16 +5,16 @@
  * Calls: GetFunctionUrlConfig (AWS_IAM already: safe), ListTags on the function (exemption),
  * then UpdateFunctionUrlConfig. ResourceNotFoundException: the function or its URL is gone.
  */
-import type { RemediationId } from "../core/types";
+import type { RemediationId } from "../../core/types";
+import { type Plan, readCloudTrail } from "../../lambdas/runtime/event";
+import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
+import { makeHandler } from "../../lambdas/runtime/loop";
 import {
-  type Plan,
-  type RemediationResult,
-  type RemediationSettings,
-  makeHandler,
-  readCloudTrail,
-  validateSettings,
-} from "./common";
-import { type FunctionRef, functionOf, lambdaEventNames } from "./lambdaFunction";
+  type FunctionRef,
+  functionOf,
+  lambdaEventNames,
+} from "../../lambdas/runtime/lambdaFunction";
 
 export const deploymentOnlyModule = true;
 
