@@ -110,6 +110,37 @@ function subsumes(general: Flat, specific: Flat): boolean {
 }
 
 /**
+ * What merging does with the pair (a, b): drop b (a subsumes it), merge them on one differing
+ * field (its path), or nothing. A pure function of the two patterns, remembered per pair: each
+ * merge restarts the scan, which then meets the same pairs again.
+ */
+type PairVerdict = { readonly drop: true } | { readonly mergeOn: string } | null;
+const verdicts = new WeakMap<Flat, WeakMap<Flat, PairVerdict>>();
+
+function pairVerdict(a: Flat, b: Flat): PairVerdict {
+  let known = verdicts.get(a);
+  if (known === undefined) {
+    known = new WeakMap();
+    verdicts.set(a, known);
+  }
+  let verdict = known.get(b);
+  if (verdict !== undefined) return verdict;
+  verdict = null;
+  if (subsumes(a, b)) verdict = { drop: true };
+  else if (a.fields.size === b.fields.size) {
+    let differing: string | undefined;
+    let count = 0;
+    for (const [k, text] of a.texts) {
+      if (b.texts.get(k) !== text && ++count === 1) differing = k;
+      if (count > 1) break;
+    }
+    if (count === 1 && b.fields.has(differing!)) verdict = { mergeOn: differing! };
+  }
+  known.set(b, verdict);
+  return verdict;
+}
+
+/**
  * Patterns that differ in one field only become one, with the union of that field's values;
  * patterns that another one covers are dropped. The result matches exactly what the input did.
  */
@@ -121,31 +152,28 @@ export function mergePatterns(patterns: readonly EventPattern[]): EventPattern[]
       for (let j = 0; j < flats.length; j++) {
         if (i === j) continue;
         const [a, b] = [flats[i], flats[j]];
-        if (subsumes(a, b)) {
+        const verdict = pairVerdict(a, b);
+        if (verdict === null) continue;
+        if ("drop" in verdict) {
           flats = flats.filter((_, k) => k !== j);
-          changed = true;
-          break outer;
-        }
-        if (a.fields.size !== b.fields.size) continue;
-        let differing: string | undefined;
-        let count = 0;
-        for (const [k, text] of a.texts) {
-          if (b.texts.get(k) !== text && ++count === 1) differing = k;
-          if (count > 1) break;
-        }
-        if (count === 1 && b.fields.has(differing!)) {
+        } else {
+          const key = verdict.mergeOn;
           const merged = new Map(a.fields);
-          merged.set(differing!, union(a.fields.get(differing!)!, b.fields.get(differing!)!));
+          merged.set(key, union(a.fields.get(key)!, b.fields.get(key)!));
           flats = [...flats.filter((_, k) => k !== i && k !== j), indexed(merged)];
-          changed = true;
-          break outer;
         }
+        changed = true;
+        break outer;
       }
     }
   }
   return flats
-    .map((f) => unflatten(f.fields))
-    .sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+    .map((f) => {
+      const pattern = unflatten(f.fields);
+      return { pattern, text: JSON.stringify(pattern) };
+    })
+    .sort((x, y) => x.text.localeCompare(y.text))
+    .map(({ pattern }) => pattern);
 }
 
 const isPlainList = (v: unknown): v is string[] =>
