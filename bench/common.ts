@@ -174,6 +174,8 @@ export interface DriverResult {
   readonly processStartToDriverMs: number;
   readonly moduleLoadMs: number;
   readonly buildMs: number;
+  /** CPU time (user + system) of the build, ms: steadier than the wall clock on a shared machine. */
+  readonly buildCpuMs: number;
   readonly resources: number;
   readonly detections: number;
 }
