@@ -20,6 +20,7 @@ import { performance } from "perf_hooks";
 import { Figure, ROOT, ms, table } from "./common";
 import { DEFAULT_ASSUMPTIONS, inventoryOf, monthlyCost, total, usd } from "./cost";
 import { PRICES } from "./prices";
+import { criticalAlertSizes } from "./smsParts";
 import { forwardingRules, rulesInRegion } from "../core/org/forwarding";
 import { resolveDetections } from "../core/detection";
 import {
@@ -30,6 +31,7 @@ import {
   templateBody,
 } from "../core/org/spokeTemplate";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
+import { everyRemediationIn } from "../core/remediationModes";
 import { setup, settle } from "../tests/helpers/mocks";
 import { memberCredentials } from "../lambdas/runtime/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
@@ -74,11 +76,7 @@ function orgConfig(expectedAccounts: number): (key: string) => unknown {
     const value = doc.config[`aws-security-watch:${key}`];
     if (key === "organization") return { ...(value as object), expectedAccounts };
     if (key === "remediation") {
-      return {
-        ...(value as object),
-        defaultMode: RemediationMode.Enforce,
-        modes: Object.fromEntries(REMEDIATION_IDS.map((id) => [id, RemediationMode.Enforce])),
-      };
+      return everyRemediationIn(value, RemediationMode.Enforce);
     }
     return value;
   };
@@ -272,6 +270,8 @@ async function costs(print: (l: string) => void): Promise<Figure[]> {
     remediationsPerMonth: DEFAULT_ASSUMPTIONS.remediationsPerMonth * ACCOUNTS,
     forwardedEventsPerMonth: 0,
     activeRegions: REGIONS,
+    // Each page is billed per 140-byte part of the real alert (bench/smsParts.ts).
+    smsPartsPerAlert: criticalAlertSizes().medianParts,
   };
   const heartbeatGb = (ACCOUNTS * REGIONS * s.heartbeatsPerMonth * s.heartbeatBytes) / 1024 ** 3;
   const hubLines = monthlyCost(inventory, orgAssumptions);

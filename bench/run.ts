@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --only <name>] [-- --build-runs N] [-- --handler-runs N]`: runs the
- * benchmarks and prints their figures, each with its method and target, then a summary table;
- * each part also writes bench/results/<part>.json ({ part, measuredAt, node, machine, command,
- * rows }) for the docs to render.
+ * `npm run bench [-- --only <name>] [--build-runs N] [--handler-runs N]`: runs the benchmarks and
+ * prints their figures, each with its method and target, then a summary table. Each part run
+ * writes `bench/results/<part>.json` ({ part, measuredAt, node, machine, command, rows }), which
+ * `npm run docs` renders into docs/performance.md: commit it after a real run on the machine the
+ * document names.
  *
  *   build     stack build time under mocks, and its growth with the number of detections
  *   size      serialized __index.js size and archive entries per remediation function
@@ -29,7 +30,7 @@ import {
   writeResults,
 } from "./common";
 import { runAwsCalls } from "./awsCalls";
-import { runCost } from "./cost";
+import { costModel, runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
@@ -100,7 +101,8 @@ async function main(): Promise<void> {
     options.only === undefined ? !OPT_IN.includes(name) : options.only === name;
   const figures: Figure[] = [];
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  const record = (part: BenchmarkName, rows: readonly unknown[]): void => {
+  /** Writes bench/results/<part>.json. */
+  const record = (part: string, rows: readonly unknown[]): void => {
     print(`(results: ${path.relative(ROOT, writeResults(part, rows, command))})`);
   };
   print(`aws-security-watch benchmarks: ${machine()}`);
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
       const cost = runCost(snapshot.resources, print);
       figures.push(...cost);
       record("cost", cost);
+      // The model behind the figures (inventory, assumptions, lines), for docs/performance.md.
+      record("cost-model", [costModel(snapshot.resources)]);
     }
   }
   if (wants("latency") || wants("calls")) {

@@ -107,26 +107,11 @@ export interface CrossAccountArgs {
   readonly excludedAccounts?: string[];
 }
 
-export interface AutoRemediatorArgs {
-  /** SNS topic that receives resolution messages (AlertTopicSet `resolutionTopicArn`). */
-  readonly resolutionTopicArn: pulumi.Input<string>;
-  /**
-   * KMS key that encrypts the resolutions topic (AlertTopicSet `kmsKeyArn`): the functions may
-   * use it to publish. Leave unset for an unencrypted topic.
-   * @default none (an unencrypted topic)
-   */
-  readonly topicKmsKeyArn?: pulumi.Input<string>;
-  /**
-   * SNS topic told when a remediation fails (its on-failure queue is not empty); normally the
-   * `high` alert topic (AlertTopicSet `alertTopicArns.high`).
-   */
-  readonly failureAlarmTopicArn: pulumi.Input<string>;
-  /**
-   * The rules that trigger the remediations (a SecurityRuleWatcher, or its outputs): the
-   * component adds a target to every rule whose detection names an enabled remediation.
-   * @default none: the functions are deployed unwired
-   */
-  readonly watcher?: RemediationRuleSource;
+/**
+ * The settings of the remediation functions, apart from their wiring: what a stack file's
+ * `remediation` key holds (SecurityWatch passes it to AutoRemediator unchanged).
+ */
+export interface RemediationGroupArgs {
   /**
    * Mode of every remediation that does not set its own.
    * @default RemediationMode.DryRun
@@ -178,6 +163,28 @@ export interface AutoRemediatorArgs {
    * @default "nodejs22.x"
    */
   readonly runtime?: string;
+}
+
+export interface AutoRemediatorArgs extends RemediationGroupArgs {
+  /** SNS topic that receives resolution messages (AlertTopicSet `resolutionTopicArn`). */
+  readonly resolutionTopicArn: pulumi.Input<string>;
+  /**
+   * KMS key that encrypts the resolutions topic (AlertTopicSet `kmsKeyArn`): the functions may
+   * use it to publish. Leave unset for an unencrypted topic.
+   * @default none (an unencrypted topic)
+   */
+  readonly topicKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * SNS topic told when a remediation fails (its on-failure queue is not empty); normally the
+   * `high` alert topic (AlertTopicSet `alertTopicArns.high`).
+   */
+  readonly failureAlarmTopicArn: pulumi.Input<string>;
+  /**
+   * The rules that trigger the remediations (a SecurityRuleWatcher, or its outputs): the
+   * component adds a target to every rule whose detection names an enabled remediation.
+   * @default none: the functions are deployed unwired
+   */
+  readonly watcher?: RemediationRuleSource;
   /**
    * Event bus that receives each function's result (a Lambda on-success destination: a
    * "Lambda Function Invocation Result - Success" event whose `detail.responsePayload` is the

@@ -18,6 +18,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { everyRemediationIn } from "../core/remediationModes";
 import * as yaml from "js-yaml";
 import {
   CloudFormationClient,
@@ -91,14 +92,10 @@ export async function buildOrgHub(recorder: Recorder): Promise<HubBuild> {
     config: Record<string, unknown>;
   };
   const raw = (key: string) => doc.config[`aws-security-watch:${key}`];
-  const remediation = {
-    ...(raw("remediation") as Record<string, unknown>),
-    defaultMode: RemediationMode.Enforce,
-    modes: Object.fromEntries(REMEDIATION_IDS.map((id) => [id, RemediationMode.Enforce])),
-  };
-  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildStack } = require("../stack") as typeof import("../stack");
+  const remediation = everyRemediationIn(raw("remediation"), RemediationMode.Enforce);
+  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   const stack = buildStack(get, doc.config["aws:region"] as string);
   await settle();
   const functions: HubBuild["functions"] = {};
