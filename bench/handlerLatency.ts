@@ -165,6 +165,9 @@ export interface HandlerBenchResult {
 
 const REGION = "eu-west-1";
 
+/** `value` to `digits` decimals (the results files keep what the tables print). */
+export const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
 /** The per-remediation rows: the rounds of its scenarios pooled. */
 export function latencyRows(timings: readonly ScenarioTiming[]): LatencyRow[] {
   const by = new Map<string, ScenarioTiming[]>();
@@ -176,10 +179,10 @@ export function latencyRows(timings: readonly ScenarioTiming[]): LatencyRow[] {
       scenarios: ts.map((t) => t.scenario).join(", "),
       calls: Math.max(...ts.map((t) => t.commands.length)),
       floorCalls: Math.max(...ts.map((t) => t.floorCommands.length)),
-      deployedMedianMs: median(ts.flatMap((t) => t.deployedMs)),
-      floorMedianMs: median(ts.flatMap((t) => t.floorMs)),
-      ratioMedian: median(ratios),
-      ratioP90: percentile(ratios, 90),
+      deployedMedianMs: round(median(ts.flatMap((t) => t.deployedMs)), 1),
+      floorMedianMs: round(median(ts.flatMap((t) => t.floorMs)), 1),
+      ratioMedian: round(median(ratios), 2),
+      ratioP90: round(percentile(ratios, 90), 2),
       rounds: ratios.length,
       unsafeAfter: ts.reduce((n, t) => n + t.unsafeAfter + t.floorUnsafeAfter, 0),
     };
