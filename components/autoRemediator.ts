@@ -42,6 +42,13 @@ export interface RemediationOptions {
    * @default []
    */
   readonly partnerAccountIds?: string[];
+  /**
+   * Organizations a Lambda function may be shared with through `*` limited by `principalOrgID`
+   * (remove-lambda-permission only), besides the hub's own (`crossAccount.organizationId`): a
+   * grant limited to any other organization is undone.
+   * @default []
+   */
+  readonly partnerOrganizationIds?: string[];
 }
 
 /**
@@ -188,8 +195,9 @@ export interface AutoRemediatorArgs extends RemediationGroupArgs {
   /**
    * Event bus that receives each function's result (a Lambda on-success destination: a
    * "Lambda Function Invocation Result - Success" event whose `detail.responsePayload` is the
-   * remediation's result), e.g. the default bus, where ChatChannels turns results into
-   * resolution cards. Each role may then `events:PutEvents` on that bus only.
+   * remediation's result), for consumers of your own. Chat resolution cards do not come from
+   * it (ChatChannels renders them from the resolution topic: anyone allowed `events:PutEvents`
+   * on a bus can forge such an event). Each role may then `events:PutEvents` on that bus only.
    * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
    * @default no on-success destination
    */
@@ -231,6 +239,7 @@ const REMEDIATION_OPTIONS = obj("an object with mode, allowedPublicPorts, protec
   allowedPublicPorts: list("a list of port numbers", num("a port number")),
   protectedKeyArns: list("a list of KMS key ARNs", str(ARN)),
   partnerAccountIds: list("a list of 12-digit account ids", str("an account id (a string)")),
+  partnerOrganizationIds: list("a list of organization ids", str("an organization id (o-...)")),
 });
 /** The shape of the arguments (first validation pass). */
 const ARGS_SHAPE = {
@@ -560,7 +569,10 @@ export class AutoRemediator extends pulumi.ComponentResource {
             }
           : {}),
         ...(id === RemediationId.RemoveLambdaPermission
-          ? { partnerAccountIds: options.partnerAccountIds ?? [] }
+          ? {
+              partnerAccountIds: options.partnerAccountIds ?? [],
+              partnerOrganizationIds: options.partnerOrganizationIds ?? [],
+            }
           : {}),
       };
       const resultPolicy =

@@ -58,7 +58,7 @@ export const DEFAULT_SETTINGS: Record<RemediationId, Record<string, unknown>> = 
   [RemediationId.CancelKeyDeletion]: { protectedKeyArns: [], enableAfterCancel: true },
   [RemediationId.RestartConfigRecorder]: {},
   [RemediationId.UnshareSnapshot]: {},
-  [RemediationId.RemoveLambdaPermission]: { partnerAccountIds: [] },
+  [RemediationId.RemoveLambdaPermission]: { partnerAccountIds: [], partnerOrganizationIds: [] },
   [RemediationId.RestrictFunctionUrl]: {},
   [RemediationId.RestoreBucketVersioning]: {},
   [RemediationId.RestoreEbsEncryption]: {},

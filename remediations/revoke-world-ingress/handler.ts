@@ -151,7 +151,12 @@ export function planRevokeWorldIngress(
     if (groupId ? !GROUP_ID.test(groupId) : !/^[\x20-\x7e]{1,255}$/.test(groupName ?? "")) {
       return reject("the security group id or name is not of the AWS format");
     }
-    const perms = req.ipPermissions === undefined ? [req] : items(req.ipPermissions);
+    // The legacy flat form may come with an empty `ipPermissions: {}` beside it.
+    const listed = items(req.ipPermissions).filter(
+      (p) => !isObject(p) || Object.keys(p).length > 0,
+    );
+    const flat = req.ipProtocol !== undefined && listed.length === 0;
+    const perms = req.ipPermissions === undefined || flat ? [req] : listed;
     for (const p of perms) {
       if (!isObject(p) || p.ipProtocol === undefined) {
         return reject("ipPermissions missing or malformed");

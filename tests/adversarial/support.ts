@@ -233,7 +233,7 @@ export function answerUnsafe(m: Record<string, Stub>): void {
     .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
   m.cfg.on(StartConfigurationRecorderCommand).resolves({});
   m.lambda.on(GetPolicyCommand).resolves({
-    Policy: JSON.stringify({ Statement: [{ Sid: "open", Principal: "*" }] }),
+    Policy: JSON.stringify({ Statement: [{ Sid: "open", Effect: "Allow", Principal: "*" }] }),
   });
   m.lambda.on(LambdaListTagsCommand).resolves({ Tags: {} });
   m.lambda.on(RemovePermissionCommand).resolves({});

@@ -210,7 +210,7 @@ describe("serialized handlers (what Pulumi ships)", function () {
       .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
     m.cfg.on(StartConfigurationRecorderCommand).resolves({});
     m.lambda.on(GetPolicyCommand).resolves({
-      Policy: JSON.stringify({ Statement: [{ Sid: "open", Principal: "*" }] }),
+      Policy: JSON.stringify({ Statement: [{ Sid: "open", Effect: "Allow", Principal: "*" }] }),
     });
     m.lambda.on(LambdaListTagsCommand).resolves({ Tags: {} });
     m.lambda.on(RemovePermissionCommand).resolves({});
