@@ -4,8 +4,10 @@
  * mocha's closing lines, and whether Pulumi's "promises were still active" block was printed.
  */
 import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { performance } from "perf_hooks";
-import { Figure, ROOT, seconds } from "./common";
+import { Figure, OUT_DIR, ROOT, seconds } from "./common";
 
 export interface SuiteRun {
   readonly command: string;
@@ -44,6 +46,9 @@ export function runSuite(timeoutMs = 3_600_000): Promise<SuiteRun> {
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
+      // The whole output, to read a failure (bench/out is not committed).
+      fs.mkdirSync(OUT_DIR, { recursive: true });
+      fs.writeFileSync(path.join(OUT_DIR, "npm-test.log"), output);
       resolve({
         command,
         wallMs: performance.now() - started,
@@ -59,7 +64,7 @@ export async function runTestSuite(
 ): Promise<{ figures: Figure[]; rows: SuiteRun[] }> {
   print(
     "Method: `npm test` (every tests/**/*.test.ts, one mocha process) run once in a child process, wall time from spawn to exit; " +
-      "counts from mocha's closing lines.",
+      "counts from mocha's closing lines; the whole output in bench/out/npm-test.log.",
   );
   const run = await runSuite();
   print(
