@@ -10,10 +10,11 @@
 import { causedBy, isObject, partitionOf, accountOf, str, type Json, type Plan } from "./event";
 import { accountClients, errorName, withDeadline } from "./clients";
 import { accountRefusal, memberCredentials } from "./crossAccount";
-import { type AttributeValue, type Recorded, eventRecord } from "./idempotency";
+import { type AttributeValue, type Recorded, type ResourceRecord, records } from "./idempotency";
 import { FIELD_MAX, clip, metricLine, resolutionMessage } from "./messages";
 import {
   CONFIG_COMPLIANCE,
+  type ChangedParts,
   type InvocationContext,
   type Outcome,
   type RemediationResult,
@@ -32,14 +33,23 @@ export const deploymentOnlyModule = true;
  *    may not act for, ends in one `rejected` line and a thrown error, before any AWS call.
  * 2. mode off, ignored events (failed calls, own role), trusted principals (every form of the
  *    ARN): no AWS read.
- * 3. the idempotency record (`idempotencyTableName`): a conditional write keyed by remediation,
- *    account and event id claims the event; a delivery that finds it done re-sends the recorded
- *    message if it was never published, else reports `duplicate` and changes nothing; one that
- *    finds it in progress waits for it, within the time budget.
- * 4. inspect (read), exemption tag, dry-run, apply; within the time budget (the SDK clients
- *    have their own timeouts and attempts too).
- * 5. the outcome and the message are recorded, then published (one resolution message), then
- *    the message id is recorded.
+ * 3. the idempotency record (`idempotencyTableName`), claimed by one conditional write beside the
+ *    reads (`inspect`), so that a run costs the round trips of the floor (read, change, publish):
+ *    the key is remediation, account, event id, mode, the EventBridge replay and a digest of
+ *    principal, resource and change (a dry-run outcome never blocks an enforce run, a replay
+ *    decides again, a trusted principal's event id or another resource never decides for the
+ *    attacker's). A delivery that finds it done reports `duplicate` and changes nothing (unless
+ *    it is Lambda's retry of the invocation that wrote it, or the message was never published:
+ *    then it publishes the recorded message); one that finds it in progress waits for it,
+ *    within the time budget. Trusted principals are claimed too (one EXEMPT message).
+ * 4. exemption tag, dry-run, then the change, with the intent recorded beside it: a delivery
+ *    that takes over from one that died knows the change may have been made, and reports what
+ *    was done (REMEDIATED), not ALREADY SAFE. All within the time budget (the SDK clients have
+ *    their own timeouts and attempts too).
+ * 5. the outcome is recorded beside the publish (one resolution message; at least once: a kill
+ *    after the publish makes Lambda's retry send it again); after a live outcome, remediations
+ *    that AWS Config also reports on record per resource (canonical id) the parts a trusted
+ *    change made, which their AWS Config planners leave as is, and the event that undid one.
  * Every event gets one incident record and one metric line; a failure is thrown after them.
  *
  * The incident record and the metric line are written to stdout as one JSON object per line,
@@ -140,96 +150,54 @@ export function makeHandler<T>(
     let actions: string[] = [];
     let stateBefore = "";
     let stateAfter = "";
-    let applying = false;
     let resumed = false;
     let claimed = false;
-    const store = table
-      ? eventRecord(
-          client(ddb.DynamoDBClient, ownAccount, home),
-          ddb,
-          table,
-          `${id}#${facts.account}#${facts.eventId}`,
-          deadline,
-        )
+    /** The changes an earlier delivery of this event recorded it was about to make. */
+    let takenOver: string[] | undefined;
+    /** Set when the outcome changes the per-resource record (a trusted change, an undo). */
+    let changed: Promise<ChangedParts> | undefined;
+    const kept = table
+      ? records(client(ddb.DynamoDBClient, ownAccount, home), ddb, table)
       : undefined;
+    const replay = isObject(event) ? str(event["replay-name"]) : undefined;
+    const target = plan.kind === "act" ? plan.target : undefined;
+    const store = kept?.event(
+      kept.key({ id, account: facts.account, eventId: facts.eventId, mode, replay }, [
+        facts.principal,
+        resource,
+        found,
+        target ?? null,
+      ]),
+      deadline,
+      context?.awsRequestId ?? "",
+    );
     let recorded: Recorded | undefined;
-    // A second item per resource: what the last live event on it came to, so that AWS Config's
-    // later evaluation of the same change neither acts twice nor sends a second message.
     const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
-    const resourceKey = { id: { S: `${id}#${facts.account}#res#${clip(resource, 900)}` } };
-    const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
-
-    const decide = async (): Promise<[Outcome, string]> => {
-      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
-      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-      const claim = await store?.claim();
-      if (claim && "recorded" in claim) {
-        recorded = claim.recorded;
-        return [recorded[0].outcome, recorded[0].message];
+    const keeps = !!remediator.planResource && !!store;
+    const perResource = (name: string) =>
+      kept!.resource(`${id}#${facts.account}#res#${clip(name, 900)}`);
+    const reads = new Map<string, Promise<ResourceRecord>>();
+    const exempted = (name: string): Promise<ResourceRecord> => {
+      if (!reads.has(name)) {
+        const empty = { exempt: new Map<string, string>() };
+        reads.set(name, keeps ? perResource(name).read() : Promise.resolve(empty));
       }
-      claimed = true;
-      resumed = claim?.resumed ?? false;
-      const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
-      if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
-      const live =
-        fromConfig && db
-          ? (
-              await db.send(
-                new ddb.GetItemCommand({
-                  TableName: table,
-                  Key: resourceKey,
-                  ConsistentRead: true,
-                }),
-              )
-            ).Item
-          : undefined;
-      const liveNote = live
-        ? `the live event ${live.eventId?.S ?? "?"} on ${resource} (${live.outcome?.S ?? "?"})`
-        : "";
-      if (live?.outcome?.S === "exempt") {
-        return ["exempt", `Left as is, as ${liveNote} was: ${live.message?.S ?? ""}`];
-      }
-      try {
-        const ctx: RunContext = {
-          facts,
-          client: (Client, region) => client(Client, facts.account, region),
-          resumed,
-        };
-        const state = await remediator.inspect(plan.target, ctx);
-        stateBefore = state.state ?? (state.done ? state.message : "");
-        stateAfter = stateBefore;
-        if (state.done === "already-safe" && live?.outcome?.S === "remediated") {
-          return ["duplicate", `AWS Config evaluated the change that ${liveNote} undid.`];
-        }
-        if (state.done === "already-safe" && resumed) {
-          const earlier =
-            "An earlier delivery of this event stopped while acting: it may have made it safe.";
-          return [state.done, `${state.message} ${earlier}`];
-        }
-        if (state.done) return [state.done, state.message];
-        if (state.tags?.get(tag.key) === tag.value) {
-          return [
-            "exempt",
-            `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`,
-          ];
-        }
-        if (mode === "dry-run") {
-          actions = state.actions;
-          return [
-            "dry-run",
-            `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
-          ];
-        }
-        applying = true;
-        const done = await state.apply();
-        if (done === undefined)
-          return ["already-safe", `Nothing was left to change on ${resource}.`];
-        actions = state.actions;
-        stateAfter = state.after ?? "";
-        return ["remediated", done];
-      } catch (err) {
-        if (!gone.includes(errorName(err))) throw err;
-        return ["already-safe", `${resource} no longer exists (${errorName(err)}).`];
+      return reads.get(name)!;
+    };
+    const ctx: RunContext = {
+      facts,
+      client: (Client, region) => client(Client, facts.account, region),
+      get resumed() {
+        return resumed;
+      },
+      exempted,
+    };
+    const quiet = <R>(p: Promise<R>) => (p.catch(() => undefined), p);
+    const partsOf = (t: T) => {
+      if (keeps && !fromConfig) {
+        changed = quiet(
+          remediator.changedParts?.(t, ctx) ?? Promise.resolve({ resource, parts: ["*"] }),
+        );
       }
     };
 
@@ -246,6 +214,90 @@ export function makeHandler<T>(
       inTime(Promise.resolve(store?.set(values))).catch((err) => {
         note ||= `the idempotency record was not updated: ${why(err)}`;
       });
+    /** Whether this delivery won the claim (else `recorded` holds the earlier outcome). */
+    const claim = async (): Promise<boolean> => {
+      const won = await store?.claim();
+      if (won && "recorded" in won) {
+        recorded = won.recorded;
+        return false;
+      }
+      claimed = !!won;
+      resumed = won?.resumed ?? false;
+      takenOver = won?.intent;
+      return true;
+    };
+
+    const decide = async (): Promise<[Outcome, string]> => {
+      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
+      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
+      const t = plan.target;
+      if (settings.trustedPrincipalArns.some((arn) => causedBy(facts, arn))) {
+        partsOf(t);
+        if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      }
+      const live = fromConfig ? quiet(exempted(resource)) : undefined;
+      const inspection = quiet(remediator.inspect(t, ctx));
+      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      const earlier = takenOver?.length
+        ? (): [Outcome, string] => {
+            actions = takenOver!;
+            return [
+              "remediated",
+              `${resource} is safe: an earlier delivery of this event made the change (${actions.join("; ")}) and stopped before it recorded the outcome.`,
+            ];
+          }
+        : undefined;
+      try {
+        const rec = await live;
+        const whole = rec?.exempt.get("*");
+        if (whole) {
+          return [
+            "exempt",
+            `Left as is, as the live event ${whole} on ${resource} was: a trusted principal made the change.`,
+          ];
+        }
+        const state = await inspection;
+        stateBefore = state.state ?? (state.done ? state.message : "");
+        stateAfter = stateBefore;
+        if (state.done === "already-safe" && rec?.remediatedBy) {
+          return [
+            "duplicate",
+            `AWS Config evaluated the change that the live event ${rec.remediatedBy} on ${resource} undid.`,
+          ];
+        }
+        if (state.done === "already-safe" && earlier) return earlier();
+        if (state.done) return [state.done, state.message];
+        if (state.tags?.get(tag.key) === tag.value) {
+          return [
+            "exempt",
+            `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`,
+          ];
+        }
+        if (mode === "dry-run") {
+          actions = state.actions;
+          return [
+            "dry-run",
+            `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
+          ];
+        }
+        const intent = store?.intent(state.actions).catch((err) => {
+          note ||= `the intent was not recorded: ${why(err)}`;
+        });
+        const [done] = await Promise.all([state.apply(), intent]);
+        if (done === undefined) {
+          return earlier?.() ?? ["already-safe", `Nothing was left to change on ${resource}.`];
+        }
+        actions = state.actions;
+        stateAfter = state.after ?? "";
+        partsOf(t);
+        return ["remediated", done];
+      } catch (err) {
+        if (!gone.includes(errorName(err))) throw err;
+        return ["already-safe", `${resource} no longer exists (${errorName(err)}).`];
+      }
+    };
+
     try {
       const [decided, message] = await inTime(decide());
       outcome = decided;
@@ -260,56 +312,54 @@ export function makeHandler<T>(
       };
       if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
         let body: string;
+        let publish: boolean;
+        const writes: Promise<unknown>[] = [];
         if (recorded) {
-          [done, body, published] = recorded;
-          if (published) done = { ...done, outcome: "duplicate", actions: [] };
+          [done, body, publish] = recorded;
+          if (!publish) done = { ...done, outcome: "duplicate", actions: [] };
           outcome = done.outcome;
         } else {
           body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
-          await record({
-            status: { S: "done" },
-            result: { S: JSON.stringify(done) },
-            message: { S: body },
-            // Nothing to publish (AWS Config re-evaluating a live event's change): a later
-            // delivery reads the record at once instead of waiting for this one's lease.
-            ...(done.outcome === "duplicate" ? { leaseUntil: { N: "0" } } : {}),
-          });
+          publish = done.outcome !== "duplicate";
+          writes.push(
+            record({
+              status: { S: "done" },
+              result: { S: JSON.stringify(done) },
+              message: { S: body },
+            }),
+          );
+          const kind = done.outcome;
+          if (changed && (kind === "exempt" || kind === "remediated")) {
+            const write = async () => {
+              const { resource: name, parts } = await changed!;
+              await inTime(perResource(name).write(kind, eventId, parts));
+            };
+            writes.push(
+              write().catch((err) => {
+                note ||= `the resource record was not updated: ${why(err)}`;
+              }),
+            );
+          }
         }
-        if (!published && done.outcome !== "duplicate") {
+        let unpublished = false;
+        if (publish) {
           try {
             const topic = client(sns.SNSClient, ownAccount, home);
             const input = { TopicArn: topicArn, ...JSON.parse(body) };
             published = (await inTime(topic.send(new sns.PublishCommand(input)))).MessageId ?? "-";
-            await record({ published: { S: published } });
           } catch (err) {
             error = `could not publish the resolution message: ${why(err)}`;
-            // Done deciding: a later delivery may publish at once.
-            await record({ leaseUntil: { N: "0" } });
+            unpublished = true;
           }
         }
-        if (!fromConfig && db && ["remediated", "exempt"].includes(done.outcome)) {
-          const now = Math.floor(Date.now() / 1000);
-          await inTime(
-            db.send(
-              new ddb.PutItemCommand({
-                TableName: table,
-                Item: {
-                  ...resourceKey,
-                  eventId: { S: eventId },
-                  outcome: { S: done.outcome },
-                  message: { S: clip(done.message, FIELD_MAX) },
-                  expiresAt: { N: String(now + 86400) },
-                },
-              }),
-            ),
-          ).catch(() => undefined);
-        }
+        await Promise.all(writes);
+        if (unpublished) await record({ status: { S: "unpublished" }, leaseUntil: { N: "0" } });
+        else if (recorded && publish) await record({ status: { S: "done" } });
       }
       result = done;
     } catch (err) {
       error = `remediation of ${resource} failed: ${why(err)}`;
-      // A later delivery takes the event over (and finishes what this one began).
-      if (claimed) await record({ status: { S: "failed" }, applying: { BOOL: applying } });
+      if (claimed) await record({ status: { S: "failed" } });
     }
     outcome = error ? "failed" : outcome;
     error ||= note;
