@@ -174,6 +174,8 @@ export interface DriverResult {
   readonly processStartToDriverMs: number;
   readonly moduleLoadMs: number;
   readonly buildMs: number;
+  /** CPU time (user + system) of the build, ms: steadier than the wall clock on a shared machine. */
+  readonly buildCpuMs: number;
   readonly resources: number;
   readonly detections: number;
 }
@@ -224,8 +226,14 @@ export interface SnapshotResource {
   readonly inputs: any;
 }
 
-/** The Lambda archives of the build: entry names and the `__index.js` text, by function name. */
-export type Archives = Record<string, { entries: string[]; indexText: string }>;
+/**
+ * The Lambda functions of the build, by name: archive entry names, the `__index.js` text and the
+ * function's environment variables (as deployed: idempotency table, settings, role).
+ */
+export type Archives = Record<
+  string,
+  { entries: string[]; indexText: string; env: Record<string, string> }
+>;
 
 export interface Snapshot extends Omit<DriverResult, "resources"> {
   readonly enforce: boolean;

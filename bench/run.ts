@@ -1,16 +1,20 @@
 /**
  * `npm run bench [-- --only <name>] [--build-runs N] [--handler-runs N]`: runs the benchmarks and
  * prints their figures, each with its method and target, then a summary table. Each part run
- * writes `bench/results/<part>.json` (its figures and detail), which `npm run docs` renders into
- * docs/performance.md: commit it after a real run on the machine the document names.
+ * writes `bench/results/<part>.json` ({ part, measuredAt, node, machine, command, rows }), which
+ * `npm run docs` renders into docs/performance.md: commit it after a real run on the machine the
+ * document names.
  *
  *   build     stack build time under mocks, and its growth with the number of detections
  *   size      serialized __index.js size and archive entries per remediation function
- *   latency   handler latency against the local emulator (moto), per attack scenario
- *   calls     AWS calls per remediation on the unsafe path, against the minimum
+ *   latency   the functions as deployed (idempotency table on) against the emulator (moto),
+ *             paired round by round with the floor of their irreducible calls
+ *   calls     AWS calls per remediation on the unsafe path, against that floor
  *   cost      monthly list-price cost of the default stack per account-region
  *   org       organization scale: hub flat in accounts, spoke templates, spoke and hub cost,
  *             remediation throughput under a storm (bench/org.ts)
+ *
+ *   tests     `npm test` once, timed (opt-in: only with `--only tests`, it takes minutes)
  *
  * `latency` and `calls` share one emulator session (either runs both).
  */
@@ -31,9 +35,12 @@ import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
 import { runOrgBench } from "./org";
+import { runTestSuite } from "./testSuite";
 
-export const BENCHMARKS = ["build", "size", "latency", "calls", "cost", "org"] as const;
+export const BENCHMARKS = ["build", "size", "latency", "calls", "cost", "org", "tests"] as const;
 export type BenchmarkName = (typeof BENCHMARKS)[number];
+/** Parts that run only when asked for by name (`--only`), not in the whole set. */
+export const OPT_IN: readonly BenchmarkName[] = ["tests"];
 
 export interface RunOptions {
   only?: BenchmarkName;
@@ -91,10 +98,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const print = (line: string): void => console.log(line);
   const wants = (name: BenchmarkName): boolean =>
-    options.only === undefined || options.only === name;
+    options.only === undefined ? !OPT_IN.includes(name) : options.only === name;
   const figures: Figure[] = [];
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
-  /** Keeps a part's figures for the summary and writes bench/results/<part>.json. */
+  /** Writes bench/results/<part>.json. */
   const record = (part: string, rows: readonly unknown[]): void => {
     print(`(results: ${path.relative(ROOT, writeResults(part, rows, command))})`);
   };
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
   if (wants("latency") || wants("calls")) {
     ensureCompiled();
     const enforced = await takeSnapshot(true);
-    print("\n== 4. Handler latency against the emulator (enforce mode)");
+    print("\n== 4. Latency of the functions as deployed, against the floor (enforce mode)");
     const result = await runHandlerLatency(
       enforced.archives,
       { runs: options.only === "calls" ? 1 : options.handlerRuns },
@@ -142,13 +149,13 @@ async function main(): Promise<void> {
     );
     if (wants("latency")) {
       figures.push(...result.figures);
-      record("latency", result.figures);
+      record("latency", result.rows);
     }
     if (wants("calls")) {
-      print("\n== 5. AWS calls per remediation against the minimum");
+      print("\n== 5. AWS calls per remediation against the floor");
       const calls = runAwsCalls(result.calls, print);
-      figures.push(...calls);
-      record("calls", calls);
+      figures.push(...calls.figures);
+      record("calls", calls.rows);
     }
   }
 
@@ -156,6 +163,13 @@ async function main(): Promise<void> {
     const org = await runOrgBench(print);
     figures.push(...org);
     record("org", org);
+  }
+
+  if (wants("tests")) {
+    print("\n== 7. npm test");
+    const suite = await runTestSuite(print);
+    figures.push(...suite.figures);
+    record("tests", suite.rows);
   }
 
   print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);

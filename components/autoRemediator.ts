@@ -12,6 +12,7 @@ import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { HANDLER_FACTORIES } from "../lambdas";
 import type { DetectionLink } from "../lambdas/runtime/settings";
 import { runtimeFactory } from "../lambdas/bootstrap";
+import { HandlerFunction } from "./handlerFunction";
 
 /** Settings of one remediation. Every field is optional: the component's defaults apply. */
 export interface RemediationOptions {
@@ -597,7 +598,7 @@ export class AutoRemediator extends pulumi.ComponentResource {
               },
               { parent: this },
             );
-      const fn = new aws.lambda.CallbackFunction(
+      const fn = new HandlerFunction(
         `${prefix}-fn`,
         {
           description: `aws-security-watch: ${id} (${mode})`,

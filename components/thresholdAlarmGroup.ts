@@ -14,6 +14,7 @@ import {
 } from "../core/thresholds";
 import { thresholdReporterFactory } from "../lambdas/thresholdReporter";
 import { handlerOnlyCodePaths } from "./autoRemediator";
+import { HandlerFunction } from "./handlerFunction";
 
 export type { ThresholdOverride } from "../core/thresholds";
 
@@ -425,7 +426,7 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const fn = new aws.lambda.CallbackFunction(
+    const fn = new HandlerFunction(
       `${prefix}-fn`,
       {
         description: "aws-security-watch: names the top contributors of a threshold alarm",

@@ -73,20 +73,71 @@ function union(a: readonly unknown[], b: readonly unknown[]): unknown[] {
   return [...seen.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([, v]) => v);
 }
 
-const textOf = (values: readonly unknown[]) => new Set(values.map((v) => JSON.stringify(v)));
+/**
+ * A flattened pattern with the JSON text of each field's list and of each of its values computed
+ * once (merging compares every pair of patterns many times).
+ */
+interface Flat {
+  readonly fields: Map<string, unknown[]>;
+  readonly texts: Map<string, string>;
+  readonly values: Map<string, Set<string>>;
+}
+
+function indexed(fields: Map<string, unknown[]>): Flat {
+  const texts = new Map<string, string>();
+  const values = new Map<string, Set<string>>();
+  for (const [path, list] of fields) {
+    texts.set(path, JSON.stringify(list));
+    values.set(path, new Set(list.map((v) => JSON.stringify(v))));
+  }
+  return { fields, texts, values };
+}
 
 /** Whether every event `specific` matches is matched by `general` (checked field by field). */
-function subsumes(general: Map<string, unknown[]>, specific: Map<string, unknown[]>): boolean {
-  for (const [path, values] of general) {
-    const other = specific.get(path);
-    if (!other || path.endsWith("$or")) {
-      if (!other || JSON.stringify(other) !== JSON.stringify(values)) return false;
+function subsumes(general: Flat, specific: Flat): boolean {
+  if (general.fields.size > specific.fields.size) return false;
+  for (const [path, text] of general.texts) {
+    const other = specific.texts.get(path);
+    if (other === undefined) return false;
+    if (path.endsWith("$or")) {
+      if (other !== text) return false;
       continue;
     }
-    const allowed = textOf(values);
-    if (![...textOf(other)].every((v) => allowed.has(v))) return false;
+    const allowed = general.values.get(path)!;
+    for (const v of specific.values.get(path)!) if (!allowed.has(v)) return false;
   }
   return true;
+}
+
+/**
+ * What merging does with the pair (a, b): drop b (a subsumes it), merge them on one differing
+ * field (its path), or nothing. A pure function of the two patterns, remembered per pair: each
+ * merge restarts the scan, which then meets the same pairs again.
+ */
+type PairVerdict = { readonly drop: true } | { readonly mergeOn: string } | null;
+const verdicts = new WeakMap<Flat, WeakMap<Flat, PairVerdict>>();
+
+function pairVerdict(a: Flat, b: Flat): PairVerdict {
+  let known = verdicts.get(a);
+  if (known === undefined) {
+    known = new WeakMap();
+    verdicts.set(a, known);
+  }
+  let verdict = known.get(b);
+  if (verdict !== undefined) return verdict;
+  verdict = null;
+  if (subsumes(a, b)) verdict = { drop: true };
+  else if (a.fields.size === b.fields.size) {
+    let differing: string | undefined;
+    let count = 0;
+    for (const [k, text] of a.texts) {
+      if (b.texts.get(k) !== text && ++count === 1) differing = k;
+      if (count > 1) break;
+    }
+    if (count === 1 && b.fields.has(differing!)) verdict = { mergeOn: differing! };
+  }
+  known.set(b, verdict);
+  return verdict;
 }
 
 /**
@@ -94,33 +145,35 @@ function subsumes(general: Map<string, unknown[]>, specific: Map<string, unknown
  * patterns that another one covers are dropped. The result matches exactly what the input did.
  */
 export function mergePatterns(patterns: readonly EventPattern[]): EventPattern[] {
-  let flats = patterns.map((p) => flatten(p));
+  let flats = patterns.map((p) => indexed(flatten(p)));
   for (let changed = true; changed;) {
     changed = false;
     outer: for (let i = 0; i < flats.length; i++) {
       for (let j = 0; j < flats.length; j++) {
         if (i === j) continue;
         const [a, b] = [flats[i], flats[j]];
-        if (subsumes(a, b)) {
+        const verdict = pairVerdict(a, b);
+        if (verdict === null) continue;
+        if ("drop" in verdict) {
           flats = flats.filter((_, k) => k !== j);
-          changed = true;
-          break outer;
+        } else {
+          const key = verdict.mergeOn;
+          const merged = new Map(a.fields);
+          merged.set(key, union(a.fields.get(key)!, b.fields.get(key)!));
+          flats = [...flats.filter((_, k) => k !== i && k !== j), indexed(merged)];
         }
-        if (a.size !== b.size) continue;
-        const differing = [...a.keys()].filter(
-          (k) => !b.has(k) || JSON.stringify(a.get(k)) !== JSON.stringify(b.get(k)),
-        );
-        if (differing.length === 1 && b.has(differing[0])) {
-          const merged = new Map(a);
-          merged.set(differing[0], union(a.get(differing[0])!, b.get(differing[0])!));
-          flats = [...flats.filter((_, k) => k !== i && k !== j), merged];
-          changed = true;
-          break outer;
-        }
+        changed = true;
+        break outer;
       }
     }
   }
-  return flats.map(unflatten).sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
+  return flats
+    .map((f) => {
+      const pattern = unflatten(f.fields);
+      return { pattern, text: JSON.stringify(pattern) };
+    })
+    .sort((x, y) => x.text.localeCompare(y.text))
+    .map(({ pattern }) => pattern);
 }
 
 const isPlainList = (v: unknown): v is string[] =>
@@ -194,6 +247,26 @@ function combine(patterns: EventPattern[]): EventPattern {
 export function archivePattern(
   patterns: readonly EventPattern[],
   maxLength: number = MAX_PATTERN_LENGTH,
+): ArchivePattern {
+  const key = `${maxLength}\u0000${JSON.stringify(patterns)}`;
+  let known = computed.get(key);
+  if (known === undefined) {
+    known = computeArchivePattern(patterns, maxLength);
+    computed.set(key, known);
+  }
+  // A copy: the caller may hand it to a resource, which may hold on to it.
+  return structuredClone(known);
+}
+
+/**
+ * The archive patterns already computed in this process, by their input's text: a program (or a
+ * test process) that builds the same catalog's archive several times computes it once.
+ */
+const computed = new Map<string, ArchivePattern>();
+
+function computeArchivePattern(
+  patterns: readonly EventPattern[],
+  maxLength: number,
 ): ArchivePattern {
   if (patterns.length === 0) {
     throw new Error("archivePattern: no detection pattern to archive the events of");

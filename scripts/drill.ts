@@ -449,7 +449,17 @@ export function writeIncidentLog(rows: DrillRow[], file = DRILL_INCIDENTS_FILE):
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
-    console.log("usage: npm run drill [-- --live [--region R] [--yes] | --org] [--record]");
+    console.log(
+      "usage: npm run drill [-- --live [--region R] [--yes] | --org] [--record] [--incidents FILE]\n" +
+        `  --incidents FILE  where to write this run's incident records (default ${path.relative(process.cwd(), DRILL_INCIDENTS_FILE)}, which \`npm run incidents\` reads)`,
+    );
+    return;
+  }
+  const incidentsAt = args.indexOf("--incidents");
+  const incidentsFile = incidentsAt >= 0 ? args[incidentsAt + 1] : DRILL_INCIDENTS_FILE;
+  if (incidentsFile === undefined || incidentsFile.startsWith("--")) {
+    console.error("drill: --incidents needs a file name (where to write the incident records)");
+    process.exitCode = 2;
     return;
   }
   // --record: keep what the run prints in bench/results/drill[-org].json, which `npm run docs`
@@ -489,7 +499,7 @@ async function main(): Promise<void> {
     return;
   }
   const rows = await runDrill(say);
-  const kept = writeIncidentLog(rows);
+  const kept = writeIncidentLog(rows, path.resolve(incidentsFile));
   console.log("");
   console.log(`Incident records of this run: ${kept} (npm run incidents)`);
   console.log(table(rows));

@@ -6,6 +6,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { EC2Client, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
+import { buildOnce } from "./helpers/stacks";
 
 const recorder = setup();
 
@@ -78,8 +79,7 @@ describe("AutoRemediator", () => {
   beforeEach(() => recorder.reset());
 
   it("creates, per remediation, exactly its log group, role, function and invoke config, and one failure queue and alarm", async () => {
-    build({}, false);
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, no watcher", () => build({}, false));
     const children = recorder
       .childrenOf(TYPE, "fix")
       .map((r) => `${r.type}::${r.name}`)
@@ -94,8 +94,7 @@ describe("AutoRemediator", () => {
   });
 
   it("never lets CallbackFunction create its default role with full-access managed policies", async () => {
-    build();
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, wired to the watcher", () => build());
     expect(recorder.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")).to.deep.equal([]);
     for (const fn of recorder.ofType("aws:lambda/function:Function")) {
       expect(fn.inputs.role).to.match(/^arn:aws:iam::123456789012:role\/fix-[a-z-]+-role$/);
@@ -103,8 +102,7 @@ describe("AutoRemediator", () => {
   });
 
   it("configures each function: runtime, limits, own log group, environment", async () => {
-    build({}, false);
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, no watcher", () => build({}, false));
     for (const id of REMEDIATION_IDS) {
       const fn = recorder.get("aws:lambda/function:Function", `fix-${id}-fn`);
       expect(fn.inputs.runtime).to.equal("nodejs22.x");
@@ -129,8 +127,7 @@ describe("AutoRemediator", () => {
   });
 
   it("gives each role exactly its handler's actions, its log group, the topic, its key and its failure queue", async () => {
-    build({}, false);
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, no watcher", () => build({}, false));
     for (const id of REMEDIATION_IDS) {
       const role = recorder.get("aws:iam/role:Role", `fix-${id}-role`);
       expect(JSON.parse(role.inputs.assumeRolePolicy)).to.deep.equal({
@@ -176,8 +173,7 @@ describe("AutoRemediator", () => {
   });
 
   it("keeps failed events in one encrypted, TLS-only queue and alarms the high topic on it", async () => {
-    build({}, false);
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, no watcher", () => build({}, false));
     const queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT_ID}:fix-failures`;
     const queue = recorder.get("aws:sqs/queue:Queue", "fix-failures");
     expect(queue.inputs.sqsManagedSseEnabled).to.equal(true);
@@ -227,8 +223,7 @@ describe("AutoRemediator", () => {
   });
 
   it("wires every detection that names a remediation to its function, with a permission and the watcher's DLQ", async () => {
-    build();
-    await settle();
+    await buildOnce(recorder, "AutoRemediator fix, defaults, wired to the watcher", () => build());
     const linked = CATALOG.filter((d) => d.remediation);
     const targets = recorder
       .childrenOf(TYPE, "fix")

@@ -4,8 +4,13 @@
  * profile summary and the detection clones. No timing here.
  */
 import { expect } from "chai";
-import { classify, callRow, MINIMUM } from "../bench/awsCalls";
-import { median, percentile, table } from "../bench/common";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { CallKind, callRow, classify, floorOf, kindOf } from "../bench/awsCalls";
+import { rewrite, substitutions } from "../bench/handlerLatency";
+import { readSuiteOutput } from "../bench/testSuite";
+import { median, percentile, table, writeResults } from "../bench/common";
 import {
   Assumptions,
   DEFAULT_ASSUMPTIONS,
@@ -17,7 +22,7 @@ import {
 import { cloneDetections, flatConfig } from "../bench/driver";
 import { archiveRows, INDEX_LIMIT_BYTES } from "../bench/lambdaSize";
 import { packageOf, summarizeProfile } from "../bench/profile";
-import { parseArgs, summary } from "../bench/run";
+import { OPT_IN, parseArgs, summary } from "../bench/run";
 import { growthVerdict } from "../bench/stackBuild";
 
 describe("bench: statistics and tables", () => {
@@ -73,7 +78,7 @@ describe("bench: statistics and tables", () => {
       handlerRuns: 15,
     });
     expect(() => parseArgs(["--only", "speed"])).to.throw(
-      "--only speed: not a benchmark; one of build, size, latency, calls, cost, org",
+      "--only speed: not a benchmark; one of build, size, latency, calls, cost, org, tests",
     );
     expect(() => parseArgs(["--handler-runs", "0"])).to.throw(
       "--handler-runs 0: a whole number from 1 to 100",
@@ -124,9 +129,9 @@ describe("bench: build driver helpers", () => {
 describe("bench: archive sizes", () => {
   it("a function passes with one entry within 16 KB, misses above or with more entries", () => {
     const rows = archiveRows({
-      b: { entries: ["__index.js"], indexText: "x".repeat(INDEX_LIMIT_BYTES + 1) },
-      a: { entries: ["__index.js"], indexText: "é".repeat(INDEX_LIMIT_BYTES / 2) },
-      c: { entries: ["__index.js", "node_modules/x/index.js"], indexText: "y" },
+      b: { entries: ["__index.js"], indexText: "x".repeat(INDEX_LIMIT_BYTES + 1), env: {} },
+      a: { entries: ["__index.js"], indexText: "é".repeat(INDEX_LIMIT_BYTES / 2), env: {} },
+      c: { entries: ["__index.js", "node_modules/x/index.js"], indexText: "y", env: {} },
     });
     expect(rows).to.deep.equal([
       { fn: "a", bytes: INDEX_LIMIT_BYTES, entries: 1, pass: true },
@@ -137,31 +142,145 @@ describe("bench: archive sizes", () => {
 });
 
 describe("bench: AWS calls", () => {
-  it("classifies reads, mutating calls and the SNS publish", () => {
-    expect(
-      classify([
-        { client: "EC2Client", command: "DescribeSecurityGroupsCommand" },
-        { client: "EC2Client", command: "RevokeSecurityGroupIngressCommand" },
-        { client: "SNSClient", command: "PublishCommand" },
-        { client: "IAMClient", command: "GetAccessKeyLastUsedCommand" },
-      ]),
-    ).to.deep.equal({ reads: 2, mutating: 1, publish: 1, total: 4 });
+  const sg = [
+    { client: "DynamoDBClient", command: "PutItemCommand" },
+    { client: "EC2Client", command: "DescribeSecurityGroupsCommand" },
+    { client: "EC2Client", command: "DescribeTagsCommand" },
+    { client: "EC2Client", command: "RevokeSecurityGroupIngressCommand" },
+    { client: "SNSClient", command: "PublishCommand" },
+    { client: "DynamoDBClient", command: "UpdateItemCommand" },
+  ];
+
+  it("classifies the idempotency record's calls, reads, mutating calls and the SNS publish", () => {
+    expect(sg.map(kindOf)).to.deep.equal([
+      CallKind.Idempotency,
+      CallKind.Read,
+      CallKind.Read,
+      CallKind.Mutating,
+      CallKind.Publish,
+      CallKind.Idempotency,
+    ]);
+    expect(classify(sg)).to.deep.equal({
+      idempotency: 2,
+      reads: 2,
+      mutating: 1,
+      publish: 1,
+      total: 6,
+    });
   });
 
-  it("compares with the minimum of the remediation", () => {
-    const row = callRow("sg", "revoke-world-ingress", [
-      { client: "EC2Client", command: "DescribeSecurityGroupsCommand" },
-      { client: "EC2Client", command: "DescribeTagsCommand" },
-      { client: "EC2Client", command: "RevokeSecurityGroupIngressCommand" },
+  it("derives the floor from the recording: the first read, every mutating call, one publish", () => {
+    expect(floorOf(sg)).to.deep.equal([1, 3, 4]);
+    const key = [
+      { client: "KMSClient", command: "ListResourceTagsCommand" },
+      { client: "KMSClient", command: "CancelKeyDeletionCommand" },
+      { client: "KMSClient", command: "EnableKeyCommand" },
       { client: "SNSClient", command: "PublishCommand" },
-    ]);
-    expect(row.minimum).to.equal(3);
-    expect(row.verdict).to.equal("above minimum");
-    expect(row.commands).to.equal(
-      "DescribeSecurityGroups, DescribeTags, RevokeSecurityGroupIngress, Publish",
+      { client: "SNSClient", command: "PublishCommand" },
+    ];
+    expect(floorOf(key)).to.deep.equal([0, 1, 2, 3]);
+    const row = callRow("sg", "revoke-world-ingress", sg);
+    expect(row.floor).to.equal(3);
+    expect(row.floorCommands).to.equal(
+      "DescribeSecurityGroups, RevokeSecurityGroupIngress, Publish",
     );
-    expect(MINIMUM["cancel-key-deletion"].mutating).to.equal(2);
-    expect(() => callRow("x", "unknown", [])).to.throw("no minimum known for remediation unknown");
+    expect(row.commands).to.equal(
+      "PutItem, DescribeSecurityGroups, DescribeTags, RevokeSecurityGroupIngress, Publish, UpdateItem",
+    );
+  });
+
+  it("a recording that undid nothing has no floor, and says what is missing", () => {
+    expect(() => floorOf(sg.slice(0, 3))).to.throw(
+      "no floor in PutItemCommand, DescribeSecurityGroupsCommand, DescribeTagsCommand: no mutating call, no Publish",
+    );
+    expect(() => floorOf([])).to.throw(
+      "no floor in no call: no read, no mutating call, no Publish",
+    );
+  });
+
+  it("the floor's calls name the round's resource: strings mapped from one record to the other", () => {
+    const template = {
+      eventID: "e-1",
+      requestParameters: { groupId: "sg-0aaa1111", ipPermissions: { items: [{ fromPort: 22 }] } },
+      responseElements: { securityGroupRuleSet: { items: [{ groupOwnerId: "123456789012" }] } },
+    };
+    const round = {
+      eventID: "e-2",
+      requestParameters: { groupId: "sg-0bbb2222", ipPermissions: { items: [{ fromPort: 22 }] } },
+      responseElements: { securityGroupRuleSet: { items: [{ groupOwnerId: "123456789012" }] } },
+    };
+    const map = substitutions(template, round);
+    expect([...map.entries()]).to.deep.equal([
+      ["e-1", "e-2"],
+      ["sg-0aaa1111", "sg-0bbb2222"],
+    ]);
+    expect(
+      rewrite(
+        {
+          GroupId: "sg-0aaa1111",
+          Message: "sg-0aaa1111 closed (event e-1)",
+          IpPermissions: [{ FromPort: 22 }],
+          When: new Date(0),
+        },
+        map,
+      ),
+    ).to.deep.equal({
+      GroupId: "sg-0bbb2222",
+      // Substrings of 4 characters or more only: "e-1" is too short to replace inside a text.
+      Message: "sg-0bbb2222 closed (event e-1)",
+      IpPermissions: [{ FromPort: 22 }],
+      When: new Date(0),
+    });
+  });
+});
+
+describe("bench: results files and the test-suite part", () => {
+  it("writes { part, measuredAt, node, machine, command, rows } to <part>.json", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "asw-results-"));
+    try {
+      const file = writeResults(
+        "latency",
+        [{ remediation: "x", ratioMedian: 2.5 }],
+        "npm run bench",
+        dir,
+      );
+      expect(file).to.equal(path.join(dir, "latency.json"));
+      const results = JSON.parse(fs.readFileSync(file, "utf8"));
+      expect(Object.keys(results)).to.deep.equal([
+        "part",
+        "measuredAt",
+        "node",
+        "machine",
+        "command",
+        "rows",
+      ]);
+      expect(results.part).to.equal("latency");
+      expect(results.node).to.equal(process.version);
+      expect(results.command).to.equal("npm run bench");
+      expect(Number.isNaN(Date.parse(results.measuredAt))).to.equal(false);
+      expect(results.rows).to.deep.equal([{ remediation: "x", ratioMedian: 2.5 }]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads mocha's closing lines and Pulumi's leak block", () => {
+    expect(
+      readSuiteOutput(
+        "  2290 passing (9m)\n  3 pending\n  1 failing\n\nThe Pulumi runtime detected that 16 promises were still active\n",
+      ),
+    ).to.deep.equal({ passing: 2290, failing: 1, pending: 3, leakedPromises: 16 });
+    expect(readSuiteOutput("  12 passing (2m)\n")).to.deep.equal({
+      passing: 12,
+      failing: 0,
+      pending: 0,
+      leakedPromises: 0,
+    });
+  });
+
+  it("the whole set leaves out the opt-in npm test part; --only tests asks for it", () => {
+    expect(OPT_IN).to.deep.equal(["tests"]);
+    expect(parseArgs(["--only", "tests"]).only).to.equal("tests");
   });
 });
 

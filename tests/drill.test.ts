@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { execFile } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseLiveArgs } from "../scripts/liveDrill";
 import { PREEXISTING_SCENARIOS } from "../scripts/compliance";
@@ -7,16 +9,36 @@ import { SCENARIOS } from "../scripts/scenarios";
 
 const ROOT = path.resolve(__dirname, "..");
 
+/** The user's own drill record (`npm run incidents` reads it): the test suite never replaces it. */
+const USER_INCIDENTS = path.join(ROOT, ".drill", "incidents.jsonl");
+const stamp = (file: string) =>
+  fs.existsSync(file) ? `${fs.statSync(file).mtimeMs} ${fs.readFileSync(file, "utf8")}` : "none";
+
 describe("npm run drill (the fire drill of the README)", () => {
+  let dir: string;
+  before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "asw-drill-"))));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
   it("plays every attack through the whole chain against the emulator and exits 0", async () => {
+    const incidents = path.join(dir, "incidents.jsonl");
+    const before = stamp(USER_INCIDENTS);
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) =>
       execFile(
         process.execPath,
-        ["-r", "ts-node/register/transpile-only", "scripts/drill.ts"],
+        ["-r", "ts-node/register/transpile-only", "scripts/drill.ts", "--incidents", incidents],
         { cwd: ROOT, timeout: 300_000, maxBuffer: 10 * 1024 * 1024 },
         (error, out) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout: out }),
       ),
     );
+    // The run's records went to the file it was given, one line per remediated attack at least,
+    // and the user's own .drill/incidents.jsonl is as it was.
+    const lines = fs.readFileSync(incidents, "utf8").trim().split("\n");
+    expect(stdout).to.contain(
+      `Incident records of this run: ${lines.length} in ${path.relative(ROOT, incidents)}`,
+    );
+    expect(lines.length).to.be.at.least(SCENARIOS.length);
+    for (const line of lines) expect(JSON.parse(line).type).to.equal("incident");
+    expect(stamp(USER_INCIDENTS)).to.equal(before);
     expect(stdout).to.contain("1/3 building the stack under Pulumi mocks");
     expect(stdout).to.contain(`3/3 playing ${SCENARIOS.length} attacks:`);
     for (const scenario of PREEXISTING_SCENARIOS) {

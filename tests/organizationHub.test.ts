@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ACCOUNT_ID, setup, settle, valueOf } from "./helpers/mocks";
+import { stackOf } from "./helpers/stacks";
 
 const recorder = setup();
 
@@ -282,9 +283,7 @@ describe("the org-hub stack (Pulumi.org-hub.yaml under mocks)", () => {
   let stackModule: typeof StackModule;
   before(async () => {
     stackModule = await import("../stack");
-    recorder.reset();
-    stackModule.buildStack(config("org-hub"), "eu-west-1");
-    await settle();
+    await stackOf(recorder, "org-hub");
   });
 
   it("the watcher's rules run on the hub bus, and the hub forwards nothing itself (the spokes do)", () => {

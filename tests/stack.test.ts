@@ -3,7 +3,8 @@ import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ACCOUNT_ID, REGION, setup, settle } from "./helpers/mocks";
+import { ACCOUNT_ID, REGION, pendingPromises, setup, settle, useMockRegion } from "./helpers/mocks";
+import { stackOf } from "./helpers/stacks";
 
 const recorder = setup();
 
@@ -18,7 +19,6 @@ const devConfig = (
     config: Record<string, unknown>;
   }
 ).config;
-const get = (key: string) => devConfig[`aws-security-watch:${key}`];
 
 const WATCH = "aws-security-watch:index:SecurityWatch::security-watch";
 const COMPONENTS = [
@@ -37,9 +37,7 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
   let stackModule: typeof StackModule;
   before(async () => {
     stackModule = await import("../stack");
-    recorder.reset();
-    stackModule.buildStack(get, devConfig["aws:region"] as string);
-    await settle();
+    await stackOf(recorder, "dev");
   });
 
   it("builds one SecurityWatch, its components, and every resource belongs to one of them", () => {
@@ -272,8 +270,17 @@ describe("a secondary region of the account (trail.enabled: false)", () => {
       trail: { enabled: false },
       detections: { forwardGlobalEvents: false },
     };
-    const stack = stackModule.buildStack((k) => secondary[k], "eu-central-1");
-    await settle();
+    // The mocks answer for the stack's region, as its provider would (the watcher checks it).
+    const restore = useMockRegion("eu-central-1");
+    let stack: ReturnType<typeof stackModule.buildStack>;
+    try {
+      stack = stackModule.buildStack((k) => secondary[k], "eu-central-1");
+      await settle();
+    } finally {
+      restore();
+    }
+    // Nothing failed inside an output: every registration completed.
+    expect(pendingPromises()).to.equal(0);
     expect(stack.audit).to.equal(undefined);
     expect(stack.alarms).to.equal(undefined);
     const roots = recorder.resources.filter((r) => r.parent === WATCH);

@@ -219,6 +219,30 @@ export function setup(options?: {
   return recorder;
 }
 
+/**
+ * Makes the mocks answer for `region` (getRegion, the ARNs of created resources) until the
+ * returned function is called: a stack built for another region than the mocks' checks its
+ * provider's region, and fails inside an output (leaving its registrations pending) otherwise.
+ */
+export function useMockRegion(region: string): () => void {
+  const previous = mockRegion;
+  mockRegion = region;
+  return () => {
+    mockRegion = previous;
+  };
+}
+
+/**
+ * How many of the Pulumi runtime's tracked promises are still pending (registrations, invokes,
+ * outputs): 0 once a build has settled without a failed output. What is still pending when the
+ * process exits is Pulumi's "N promises were still active" block.
+ */
+export function pendingPromises(): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const state = require("@pulumi/pulumi/runtime/state");
+  return state.getStore().leakCandidates.size;
+}
+
 /** Waits until every pending registration has reached the mocks. */
 export async function settle(): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
