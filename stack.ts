@@ -23,7 +23,8 @@ import {
   SnapshotDeliveryFrequency,
 } from "./components/complianceRecorder";
 import { AlertsConfig, parseStackConfig, StackConfig } from "./core/stackConfig";
-import { REMEDIATION_IDS, RemediationId, Severity } from "./core/types";
+import { RemediationId, Severity } from "./core/types";
+import { REMEDIATIONS } from "./remediations/registry";
 
 export interface Stack {
   readonly config: StackConfig;
@@ -245,19 +246,19 @@ export function buildStack(get: (key: string) => unknown, awsRegion: string | un
       })
     : undefined;
 
-  const remediations: Partial<Record<RemediationId, RemediationOptions>> = {};
-  for (const id of REMEDIATION_IDS) {
-    remediations[id] = {
-      mode: config.remediation.modes[id] ?? config.remediation.defaultMode,
-      ...(id === RemediationId.RevokeWorldIngress
-        ? { allowedPublicPorts: config.remediation.allowedPublicPorts }
-        : {}),
-      ...(id === RemediationId.CancelKeyDeletion
-        ? { protectedKeyArns: config.remediation.protectedKeyArns }
-        : {}),
-      ...(id === RemediationId.RemoveLambdaPermission
-        ? { partnerAccountIds: config.remediation.partnerAccountIds }
-        : {}),
+  // Each remediation's own settings, read from the keys of the stack file that its spec names.
+  const flat = config.remediation as unknown as Record<string, unknown>;
+  const remediations: Record<string, RemediationOptions> = {};
+  for (const spec of REMEDIATIONS) {
+    const settings = Object.fromEntries(
+      Object.entries(spec.settings).flatMap(([name, setting]) => {
+        const value = flat[setting.stackKey ?? name];
+        return value === undefined ? [] : [[name, value]];
+      }),
+    );
+    remediations[spec.id] = {
+      mode: config.remediation.modes[spec.id as RemediationId] ?? config.remediation.defaultMode,
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
     };
   }
   const remediator = new AutoRemediator("remediate", {

@@ -27,7 +27,8 @@
  */
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
-import { RemediationId, Severity } from "./types";
+import { type RemediationId, Severity } from "./types";
+import { detectionRemediations } from "../remediations/registry";
 import { CREDENTIAL_ACCESS } from "./catalog/credentialAccess";
 import { DEFENSE_EVASION } from "./catalog/defenseEvasion";
 import { DISCOVERY } from "./catalog/discovery";
@@ -275,7 +276,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "A scheduled deletion can be cancelled during the waiting period (CancelKeyDeletion) and a disabled key enabled again (EnableKey). Find out why before the window ends.",
       fields: { keyId: "detail.requestParameters.keyId" },
     },
-    remediation: RemediationId.CancelKeyDeletion,
   },
   {
     id: "s3-bucket-policy-changes",
@@ -499,7 +499,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Start logging again (StartLogging) and find out who stopped it and what they did next.",
       fields: { trailName: "detail.requestParameters.name" },
     },
-    remediation: RemediationId.RestartAuditLogging,
   },
   {
     id: "cloudtrail-deleted",
@@ -535,7 +534,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Restore the event selectors: management events, read and write.",
       fields: { trailName: "detail.requestParameters.trailName" },
     },
-    remediation: RemediationId.RestartAuditLogging,
   },
   {
     id: "s3-short-expiration-lifecycle",
@@ -652,7 +650,6 @@ const FOUNDATION: readonly Detection[] = [
         accessKeyId: "detail.responseElements.accessKey.accessKeyId",
       },
     },
-    remediation: RemediationId.QuarantineAccessKey,
     global: true,
   },
   {
@@ -711,7 +708,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Treat the key as in an attacker's hands: deactivate it, create a new one where it is needed, remove the secret from where it leaked, and review what the key did (CloudTrail event history, filter by access key id).",
       fields: { accessKeyId: "detail.affectedEntities[0].entityValue" },
     },
-    remediation: RemediationId.QuarantineAccessKey,
     origin: EventOrigin.AwsHealth,
     global: true,
   },
@@ -809,7 +805,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public permission now (remove group all) and find out what the volume held.",
       fields: { snapshotId: "detail.requestParameters.snapshotId" },
     },
-    remediation: RemediationId.UnshareSnapshot,
   },
   {
     id: "ami-made-public",
@@ -827,7 +822,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public launch permission now (remove group all) and check the image for secrets.",
       fields: { imageId: "detail.requestParameters.imageId" },
     },
-    remediation: RemediationId.UnshareSnapshot,
   },
   {
     id: "rds-snapshot-made-public",
@@ -947,7 +941,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Put the four public access block settings back to true unless the bucket is meant to be public (then tag it as exempt).",
       fields: { bucketName: "detail.requestParameters.bucketName" },
     },
-    remediation: RemediationId.BlockPublicBucket,
   },
   {
     id: "account-public-access-block-removed",
@@ -978,7 +971,6 @@ const FOUNDATION: readonly Detection[] = [
       resource: "account <account>",
       body: "Put the account-level public access block back (all four settings true).",
     },
-    remediation: RemediationId.BlockAccountPublicAccess,
   },
   {
     id: "s3-bucket-made-public",
@@ -1034,7 +1026,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public grant or statement unless the bucket is meant to be public (then tag it as exempt).",
       fields: { bucketName: "detail.requestParameters.bucketName" },
     },
-    remediation: RemediationId.BlockPublicBucket,
   },
 
   // ---------------------------------------------------------------- network exposure
@@ -1072,7 +1063,6 @@ const FOUNDATION: readonly Detection[] = [
         toPort: "detail.requestParameters.ipPermissions.items[0].toPort",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-open-all-ports",
@@ -1100,7 +1090,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Anyone on the internet can now reach every port. Allow only the addresses and ports that need it.",
       fields: { groupId: "detail.requestParameters.groupId" },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-rule-open-to-world",
@@ -1133,7 +1122,6 @@ const FOUNDATION: readonly Detection[] = [
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-rule-open-all-ports",
@@ -1164,7 +1152,6 @@ const FOUNDATION: readonly Detection[] = [
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "config-recorder-stopped",
@@ -1179,7 +1166,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Start the recorder again (StartConfigurationRecorder) and review the principal's activity.",
       fields: { recorderName: "detail.requestParameters.configurationRecorderName" },
     },
-    remediation: RemediationId.RestartConfigRecorder,
   },
 ];
 
@@ -1188,7 +1174,7 @@ const FOUNDATION: readonly Detection[] = [
  * core/catalog/, then the AWS Config compliance detections (ids are unique across all of them;
  * tests/catalog.test.ts checks it).
  */
-export const CATALOG: readonly Detection[] = [
+export const CATALOG: readonly Detection[] = withRemediations([
   ...FOUNDATION,
   ...CREDENTIAL_ACCESS,
   ...EXECUTION,
@@ -1200,4 +1186,16 @@ export const CATALOG: readonly Detection[] = [
   ...DISCOVERY,
   // AWS Config compliance changes (core/catalog/complianceDetections.ts)
   ...COMPLIANCE_DETECTIONS,
-];
+]);
+
+/**
+ * Each detection with the remediation that names it in the registry (a remediation's spec
+ * lists its detections: remediations/<id>/spec.ts `detections`); the compliance detections
+ * carry their Config rule's link already.
+ */
+function withRemediations(detections: readonly Detection[]): readonly Detection[] {
+  const links = detectionRemediations();
+  return detections.map((d) =>
+    links[d.id] ? { ...d, remediation: links[d.id] as RemediationId } : d,
+  );
+}

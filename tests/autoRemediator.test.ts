@@ -11,6 +11,7 @@ const recorder = setup();
 
 import type * as RemediatorModule from "../components/autoRemediator";
 import type * as WatcherModule from "../components/securityRuleWatcher";
+import { remediationSpec } from "../remediations/registry";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { CATALOG } from "../core/catalog";
@@ -57,6 +58,7 @@ function build(
     topicKmsKeyArn: TOPIC_KEY,
     failureAlarmTopicArn: HIGH,
     watcher,
+    ...(wired ? {} : { unwired: true }),
     ...args,
   });
 }
@@ -146,7 +148,7 @@ describe("AutoRemediator", () => {
       const policy = JSON.parse(
         recorder.get("aws:iam/rolePolicy:RolePolicy", `fix-${id}-role-policy`).inputs.policy,
       );
-      const expected = remediationPolicy(id, {
+      const expected = remediationPolicy(remediationSpec(id), {
         partition: "aws",
         account: ACCOUNT_ID,
         region: REGION,
@@ -293,7 +295,11 @@ describe("AutoRemediator", () => {
 
   it("uploads the handler alone, and the uploaded code runs: dry-run decides, changes nothing, and reports", async () => {
     build(
-      { remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] } } },
+      {
+        remediations: {
+          [RemediationId.RevokeWorldIngress]: { settings: { allowedPublicPorts: [443] } },
+        },
+      },
       false,
     );
     await settle();
@@ -431,8 +437,49 @@ describe("AutoRemediator", () => {
         "remediations.nuke-it: unknown remediation; known: " + REMEDIATION_IDS.join(", "),
       ],
       [
-        { remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [70000] } } },
-        "remediations.revoke-world-ingress.allowedPublicPorts: 70000 is not a port (0-65535)",
+        {
+          remediations: {
+            [RemediationId.RevokeWorldIngress]: { settings: { allowedPublicPorts: [443, 70000] } },
+          },
+        },
+        "remediations.revoke-world-ingress.settings.allowedPublicPorts[1]: 70000 is not a port (0-65535)",
+      ],
+      [
+        {
+          remediations: {
+            [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] },
+          } as never,
+        },
+        "remediations.revoke-world-ingress.allowedPublicPorts: not a field of a remediation's options (mode, settings); a remediation's own settings go under remediations.revoke-world-ingress.settings",
+      ],
+      [
+        {
+          remediations: { [RemediationId.CancelKeyDeletion]: { settings: { protectedKeys: [] } } },
+        },
+        "remediations.cancel-key-deletion.settings.protectedKeys: unknown setting of cancel-key-deletion; known: protectedKeyArns",
+      ],
+      [
+        {
+          remediations: {
+            [RemediationId.CancelKeyDeletion]: {
+              settings: { protectedKeyArns: [`arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high`] },
+            },
+          },
+        },
+        `remediations.cancel-key-deletion.settings.protectedKeyArns[0]: "arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high" is not a kms key ARN (arn:<partition>:kms:<region>:<account>:key/...)`,
+      ],
+      [
+        { remediations: { [RemediationId.QuarantineAccessKey]: { settings: { x: 1 } } } },
+        "remediations.quarantine-access-key.settings.x: unknown setting of quarantine-access-key; known: none (it has no settings)",
+      ],
+      [
+        {
+          trustedPrincipalArns: [
+            `arn:aws:iam::${ACCOUNT_ID}:role/deploy`,
+            "arn:aws:s3:::my-bucket",
+          ],
+        },
+        'trustedPrincipalArns[1]: "arn:aws:s3:::my-bucket" is not an IAM user or role ARN, or an STS assumed-role ARN',
       ],
       [
         { logRetentionDays: 100 },

@@ -1,0 +1,28 @@
+/**
+ * IAM statements of block-public-bucket: exactly the AWS calls of its handler, on the narrowest resources IAM
+ * allows (core/remediationPolicies.ts adds the shared ones: log group, topic, key, idempotency).
+ */
+import {
+  allow,
+  type RemediationPolicyStatement,
+  type StatementContext,
+} from "../../core/remediationPolicies";
+
+export function statements(ctx: StatementContext): RemediationPolicyStatement[] {
+  const { partition: p, account: a } = ctx;
+  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
+  return [
+    // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets.
+    allow(
+      "BlockPublicAccess",
+      [
+        "s3:GetBucketPublicAccessBlock",
+        "s3:GetBucketPolicyStatus",
+        "s3:GetBucketTagging",
+        "s3:PutBucketPublicAccessBlock",
+      ],
+      `arn:${p}:s3:::*`,
+      inAccount,
+    ),
+  ];
+}
