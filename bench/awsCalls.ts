@@ -8,46 +8,15 @@
  * idempotency requires. The calls are those the serialized
  * handlers send to the emulator during the latency benchmark (bench/handlerLatency.ts).
  */
+import { REMEDIATIONS } from "../remediations/registry";
 import { Figure, table } from "./common";
 
-/** Minimum calls by remediation, with why each read is needed. */
-export const MINIMUM: Record<string, { reads: number; mutating: number; why: string }> = {
-  "revoke-world-ingress": {
-    reads: 1,
-    mutating: 1,
-    why: "DescribeSecurityGroups (exemption tag and which permissions are still open), RevokeSecurityGroupIngress",
-  },
-  "quarantine-access-key": {
-    reads: 2,
-    mutating: 1,
-    why: "ListAccessKeys (is the key still active?), ListUserTags (exemption; the record names the user), UpdateAccessKey",
-  },
-  "restart-audit-logging": {
-    reads: 2,
-    mutating: 1,
-    why: "GetTrailStatus (still stopped?), ListTags on the trail (exemption), StartLogging",
-  },
-  "block-public-bucket": {
-    reads: 2,
-    mutating: 1,
-    why: "GetPublicAccessBlock (still open?), GetBucketTagging (exemption), PutPublicAccessBlock",
-  },
-  "cancel-key-deletion": {
-    reads: 1,
-    mutating: 2,
-    why: "ListResourceTags (exemption), CancelKeyDeletion, EnableKey (cancelling leaves the key Disabled)",
-  },
-  "restart-config-recorder": {
-    reads: 1,
-    mutating: 1,
-    why: "DescribeConfigurationRecorderStatus (still stopped?; recorders carry no tags), StartConfigurationRecorder",
-  },
-  "unshare-snapshot": {
-    reads: 2,
-    mutating: 1,
-    why: "DescribeSnapshotAttribute / DescribeImageAttribute (still public?), DescribeTags (exemption), ModifySnapshotAttribute / ModifyImageAttribute",
-  },
-};
+/**
+ * Minimum calls by remediation, with why each read is needed: each spec's `minimumCalls`
+ * (remediations/<id>/spec.ts), for the remediations that declare one.
+ */
+export const MINIMUM: Record<string, { reads: number; mutating: number; why: string }> =
+  Object.fromEntries(REMEDIATIONS.flatMap((s) => (s.minimumCalls ? [[s.id, s.minimumCalls]] : [])));
 
 /** A command the handler sent: the client (`EC2Client`) and the command (`DescribeTagsCommand`). */
 export interface SentCommand {

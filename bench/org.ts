@@ -30,6 +30,8 @@ import {
   templateBody,
 } from "../core/org/spokeTemplate";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
+import { memberRoleName } from "../core/org/memberRoles";
+import { REMEDIATIONS } from "../remediations/registry";
 import { setup, settle } from "../tests/helpers/mocks";
 import { memberCredentials } from "../lambdas/runtime/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
@@ -42,6 +44,9 @@ import {
   wrapAsEventBridge,
 } from "../scripts/scenarios";
 import { accountCredentials, memberContext } from "../scripts/orgDrill";
+
+/** The remediation whose hub function the cross-account figures run: the registry's first. */
+const SAMPLE = REMEDIATIONS[0].id as RemediationId;
 
 export const ACCOUNTS = 200;
 export const REGIONS = 17;
@@ -333,7 +338,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
   await settle();
   const fn = recorder.get(
     "aws:lambda/function:Function",
-    `remediate-${RemediationId.RevokeWorldIngress}-fn`,
+    `remediate-${SAMPLE}-fn`,
   );
   const text = (await archiveEntries(fn.inputs.code))["__index.js"];
   const moto = await startMoto();
@@ -442,12 +447,12 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     // The member-role credentials of 200 accounts (one AssumeRole each per container and hour).
     const creds = memberCredentials(
       {
-        memberRoleName: "asw-member-revoke-world-ingress",
+        memberRoleName: memberRoleName(SAMPLE),
         externalId: "x1",
         organizationId: "o-a1b2c3d4e5",
         excludedAccounts: [],
       },
-      "revoke-world-ingress",
+      SAMPLE,
     );
     const t = performance.now();
     for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");

@@ -827,7 +827,7 @@ const FOUNDATION: readonly Detection[] = [
     id: "rds-snapshot-made-public",
     title: "RDS snapshot made public",
     description:
-      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database. Alert only: unshare-snapshot handles EBS snapshots and AMIs, not RDS.",
+      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database. Alert only: the snapshot remediation undoes public EBS snapshots and AMIs, not RDS snapshots.",
     severity: Severity.Critical,
     references: { mitre: ["T1537"] },
     eventPattern: succeededCall(

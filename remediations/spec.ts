@@ -74,5 +74,11 @@ export interface RemediationSpec {
   readonly detections: readonly string[];
   /** The AWS Config managed rules (core/catalog/configRules.ts keys) whose NON_COMPLIANT results it undoes. */
   readonly configRules?: readonly string[];
+  /**
+   * The fewest AWS calls on the unsafe path, the resolution's Publish aside: the reads its
+   * exemption and state checks need and the mutating calls, with why (bench/awsCalls.ts
+   * compares the handler's real calls with it). Undefined: not benchmarked yet.
+   */
+  readonly minimumCalls?: { readonly reads: number; readonly mutating: number; readonly why: string };
   readonly docs: RemediationDocs;
 }

@@ -12,6 +12,11 @@ export const spec: RemediationSpec = {
   settings: {},
   detections: ["bucket-public-access-block-removed", "s3-bucket-made-public"],
   configRules: ["bucket-public-access"],
+  minimumCalls: {
+    reads: 2,
+    mutating: 1,
+    why: "GetPublicAccessBlock (still open?), GetBucketTagging (exemption), PutPublicAccessBlock",
+  },
   docs: {
     undoes:
       "a removed or weakened bucket public access block, a public ACL or a public policy (made ineffective by the block)",

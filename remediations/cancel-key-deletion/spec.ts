@@ -29,6 +29,11 @@ export const spec: RemediationSpec = {
   },
   detections: ["cmk-disable-or-deletion"],
   configRules: ["key-pending-deletion"],
+  minimumCalls: {
+    reads: 1,
+    mutating: 2,
+    why: "ListResourceTags (exemption), CancelKeyDeletion, EnableKey (cancelling leaves the key Disabled)",
+  },
   docs: {
     undoes:
       "ScheduleKeyDeletion on any customer-managed key (CancelKeyDeletion, then EnableKey), DisableKey on a protected key (EnableKey)",

@@ -11,6 +11,11 @@ export const spec: RemediationSpec = {
   statements,
   settings: {},
   detections: ["access-key-created-for-other-user", "access-key-exposed"],
+  minimumCalls: {
+    reads: 2,
+    mutating: 1,
+    why: "ListAccessKeys (is the key still active?), ListUserTags (exemption; the record names the user), UpdateAccessKey",
+  },
   docs: {
     undoes: "the access key: set Inactive (never deleted)",
     neverTouches: "other keys of the user, the user, its policies and login profile",

@@ -11,6 +11,11 @@ export const spec: RemediationSpec = {
   statements,
   settings: {},
   detections: ["cloudtrail-logging-stopped", "cloudtrail-event-selectors-reduced"],
+  minimumCalls: {
+    reads: 2,
+    mutating: 1,
+    why: "GetTrailStatus (still stopped?), ListTags on the trail (exemption), StartLogging",
+  },
   docs: {
     undoes:
       "StopLogging (StartLogging again) and event selectors that stop write management events (put back)",

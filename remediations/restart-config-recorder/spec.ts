@@ -11,6 +11,11 @@ export const spec: RemediationSpec = {
   statements,
   settings: {},
   detections: ["config-recorder-stopped"],
+  minimumCalls: {
+    reads: 1,
+    mutating: 1,
+    why: "DescribeConfigurationRecorderStatus (still stopped?; recorders carry no tags), StartConfigurationRecorder",
+  },
   docs: {
     undoes: "StopConfigurationRecorder (StartConfigurationRecorder again)",
     neverTouches: "the recorder's settings, the delivery channel, rules and conformance packs",

@@ -34,6 +34,11 @@ export const spec: RemediationSpec = {
     "security-group-rule-open-all-ports",
   ],
   configRules: ["sg-open-ports"],
+  minimumCalls: {
+    reads: 1,
+    mutating: 1,
+    why: "DescribeSecurityGroups (exemption tag and which permissions are still open), RevokeSecurityGroupIngress",
+  },
   docs: {
     undoes:
       "the ingress permissions open to 0.0.0.0/0 or ::/0 (IPv4 and IPv6, protocol -1 included) on ports outside `allowedPublicPorts`, exactly those",

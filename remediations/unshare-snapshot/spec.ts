@@ -12,6 +12,11 @@ export const spec: RemediationSpec = {
   settings: {},
   detections: ["ebs-snapshot-made-public", "ami-made-public"],
   configRules: ["ebs-public-snapshot"],
+  minimumCalls: {
+    reads: 2,
+    mutating: 1,
+    why: "DescribeSnapshotAttribute / DescribeImageAttribute (still public?), DescribeTags (exemption), ModifySnapshotAttribute / ModifyImageAttribute",
+  },
   docs: {
     undoes: "the `all` group permission of a snapshot or AMI made public",
     neverTouches:
