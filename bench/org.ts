@@ -336,10 +336,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
   recorder.reset();
   buildStack(orgConfig(ACCOUNTS), "eu-west-1");
   await settle();
-  const fn = recorder.get(
-    "aws:lambda/function:Function",
-    `remediate-${SAMPLE}-fn`,
-  );
+  const fn = recorder.get("aws:lambda/function:Function", `remediate-${SAMPLE}-fn`);
   const text = (await archiveEntries(fn.inputs.code))["__index.js"];
   const moto = await startMoto();
   const restore = useMotoEnvironment(moto.endpoint, "eu-west-1");

@@ -79,6 +79,10 @@ export interface RemediationSpec {
    * exemption and state checks need and the mutating calls, with why (bench/awsCalls.ts
    * compares the handler's real calls with it). Undefined: not benchmarked yet.
    */
-  readonly minimumCalls?: { readonly reads: number; readonly mutating: number; readonly why: string };
+  readonly minimumCalls?: {
+    readonly reads: number;
+    readonly mutating: number;
+    readonly why: string;
+  };
   readonly docs: RemediationDocs;
 }

@@ -17,7 +17,8 @@ import * as yaml from "js-yaml";
 import { matchesPattern } from "../core/eventPattern";
 import { renderAlert } from "../core/alertMessage";
 import { Detection } from "../core/detection";
-import { REMEDIATION_IDS, RemediationMode, SEVERITIES } from "../core/types";
+import { RemediationMode, SEVERITIES } from "../core/types";
+import { remediationIds } from "../remediations/registry";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import {
   PREEXISTING_SCENARIOS,
@@ -86,7 +87,7 @@ export async function buildDeployedStack(
   const remediation = {
     ...(raw("remediation") as Record<string, unknown>),
     defaultMode: mode,
-    modes: Object.fromEntries(REMEDIATION_IDS.map((id) => [id, mode])),
+    modes: Object.fromEntries(remediationIds().map((id) => [id, mode])),
   };
   const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -94,7 +95,7 @@ export async function buildDeployedStack(
   const stack = buildStack(get, doc.config["aws:region"] as string);
   await settle();
   const functions: Record<string, DeployedFunction> = {};
-  for (const id of REMEDIATION_IDS) {
+  for (const id of remediationIds()) {
     const fn = recorder.get("aws:lambda/function:Function", `remediate-${id}-fn`);
     const entries = await archiveEntries(fn.inputs.code);
     const text = entries["__index.js"];

@@ -43,7 +43,8 @@ import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { GLOBAL_REGION } from "../core/org/forwarding";
 import { memberRoleName } from "../core/org/memberRoles";
-import { REMEDIATION_IDS, RemediationMode, SEVERITIES } from "../core/types";
+import { RemediationMode, SEVERITIES } from "../core/types";
+import { remediationIds } from "../remediations/registry";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import { archiveEntries, handlerOf } from "./lambdaCode";
 import { clientConfig, MOTO_ACCOUNT, startMoto, useMotoEnvironment } from "./moto";
@@ -94,7 +95,7 @@ export async function buildOrgHub(recorder: Recorder): Promise<HubBuild> {
   const remediation = {
     ...(raw("remediation") as Record<string, unknown>),
     defaultMode: RemediationMode.Enforce,
-    modes: Object.fromEntries(REMEDIATION_IDS.map((id) => [id, RemediationMode.Enforce])),
+    modes: Object.fromEntries(remediationIds().map((id) => [id, RemediationMode.Enforce])),
   };
   const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -102,7 +103,7 @@ export async function buildOrgHub(recorder: Recorder): Promise<HubBuild> {
   const stack = buildStack(get, doc.config["aws:region"] as string);
   await settle();
   const functions: HubBuild["functions"] = {};
-  for (const id of REMEDIATION_IDS) {
+  for (const id of remediationIds()) {
     const fn = recorder.get("aws:lambda/function:Function", `remediate-${id}-fn`);
     const entries = await archiveEntries(fn.inputs.code);
     functions[id] = { text: entries["__index.js"], env: fn.inputs.environment.variables };
@@ -273,7 +274,7 @@ export async function runOrgDrill(
       }
       const iam = new IAMClient({ ...clientConfig(moto.endpoint, HUB_REGION), credentials: creds });
       let roles = 0;
-      for (const id of REMEDIATION_IDS) {
+      for (const id of remediationIds()) {
         await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id) }));
         roles++;
       }
