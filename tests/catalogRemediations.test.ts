@@ -53,7 +53,7 @@ const either =
   (event, settings) =>
     compliance && isComplianceChange(event) ? compliance(event, settings) : live(event, settings);
 
-/** The pure decision of each remediation handler (lambdas/index.ts exports only factories). */
+/** The pure decision of each remediation handler (the registry holds only the factories). */
 const PLANS: Record<RemediationId, PlanFunction> = {
   [RemediationId.RevokeWorldIngress]: either(
     planRevokeWorldIngress,
