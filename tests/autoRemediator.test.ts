@@ -489,6 +489,33 @@ describe("AutoRemediator", () => {
       [{ timeoutSeconds: 901 }, "timeoutSeconds: 901 must be a whole number from 1 to 900"],
       [{ memorySizeMb: 64 }, "memorySizeMb: 64 must be a whole number from 128 to 10240"],
       [{ exemptTag: { key: "", value: "x" } }, "exemptTag.key: must not be empty"],
+      [
+        { unwired: false },
+        "watcher: no watcher, so no rule triggers the functions; pass the SecurityRuleWatcher (or its ruleNames and deadLetterQueueArn), or set unwired: true to deploy them untriggered",
+      ],
+      [
+        {
+          crossAccount: {
+            organizationId: "o-a1b2c3d4e5",
+            externalId: "x1",
+            memberRemediations: [RemediationId.RevokeWorldIngress],
+          },
+          remediations: { [RemediationId.UnshareSnapshot]: { mode: RemediationMode.Off } },
+        },
+        `crossAccount.memberRemediations: no member role for ${REMEDIATION_IDS.filter(
+          (id) => id !== RemediationId.RevokeWorldIngress && id !== RemediationId.UnshareSnapshot,
+        ).join(
+          ", ",
+        )} (enabled here, so its function would fail AssumeRole in every member account); add it to the OrganizationHub's remediations, or set remediations.<id>.mode to off`,
+      ],
+      [
+        { defaultMode: "on" as RemediationMode, logRetentionDays: 100, memorySizeMb: 64 },
+        [
+          'defaultMode: "on" is not one of off, dry-run, enforce',
+          "logRetentionDays: 100 is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+          "memorySizeMb: 64 must be a whole number from 128 to 10240",
+        ].join("\n"),
+      ],
     ];
     for (const [args, message] of cases) {
       recorder.reset();
