@@ -43,7 +43,7 @@ import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { GLOBAL_REGION } from "../core/org/forwarding";
 import { memberRoleName } from "../core/org/memberRoles";
-import { RemediationMode, SEVERITIES } from "../core/types";
+import { RemediationId, RemediationMode, SEVERITIES } from "../core/types";
 import { remediationIds } from "../remediations/registry";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import { archiveEntries, handlerOf } from "./lambdaCode";
@@ -275,7 +275,7 @@ export async function runOrgDrill(
       const iam = new IAMClient({ ...clientConfig(moto.endpoint, HUB_REGION), credentials: creds });
       let roles = 0;
       for (const id of remediationIds()) {
-        await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id) }));
+        await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id as RemediationId) }));
         roles++;
       }
       members[account] = { creds, rules };

@@ -134,21 +134,31 @@ describe("spoke templates (core/org/spokeTemplate.ts)", () => {
       expect(role.Properties.RoleName).to.equal(memberRoleName(id));
       const policies = resolveSubs(role.Properties.Policies, MEMBER);
       // The single-account role's statements for one region, widened to the spokes' regions:
-      // ARNs in any region, aws:RequestedRegion bound to the Regions parameter.
-      const single = JSON.stringify(
-        remediationStatements(id, {
-          partition: "aws",
-          account: "111111111111",
-          region: "eu-west-1",
-        }),
-      )
-        .replace(/:eu-west-1:/g, ":*:")
-        .replace(/"aws:RequestedRegion":"eu-west-1"/g, '"aws:RequestedRegion":{"Ref":"Regions"}');
+      // ARNs in any region, and every Allow but IAM's (global) bound to the Regions parameter
+      // by aws:RequestedRegion (D12: ARN-scoped actions too).
+      const single = JSON.parse(
+        JSON.stringify(
+          remediationStatements(id, {
+            partition: "aws",
+            account: "111111111111",
+            region: "eu-west-1",
+          }),
+        ).replace(/:eu-west-1:/g, ":*:"),
+      ) as { Effect: string; Action: string[]; Condition?: Record<string, object> }[];
+      const regions = { Ref: "Regions" };
+      const expected = single.map((st) =>
+        st.Effect === "Allow" && !st.Action.every((a) => a.startsWith("iam:"))
+          ? {
+              ...st,
+              Condition: {
+                ...st.Condition,
+                StringEquals: { ...st.Condition?.StringEquals, "aws:RequestedRegion": regions },
+              },
+            }
+          : st,
+      );
       expect(policies).to.deep.equal([
-        {
-          PolicyName: id,
-          PolicyDocument: { Version: "2012-10-17", Statement: JSON.parse(single) },
-        },
+        { PolicyName: id, PolicyDocument: { Version: "2012-10-17", Statement: expected } },
       ]);
       expect(resolveSubs(role.Properties.AssumeRolePolicyDocument, MEMBER)).to.deep.equal(
         memberTrustPolicy(id, {

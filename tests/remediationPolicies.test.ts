@@ -16,7 +16,9 @@ const CTX = {
 };
 
 const IN_REGION = { StringEquals: { "aws:RequestedRegion": "eu-west-1" } };
-const IN_ACCOUNT = { StringEquals: { "aws:ResourceAccount": "123456789012" } };
+const IN_ACCOUNT = {
+  StringEquals: { "aws:ResourceAccount": "123456789012", "aws:RequestedRegion": "eu-west-1" },
+};
 
 /**
  * Exactly the calls each handler makes (see lambdas/<name>.ts), resource by resource, with the
@@ -93,23 +95,29 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
     ],
     [
       "Allow",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       {
         StringEquals: { "aws:ResourceAccount": "123456789012", "ec2:Remove/group": "all" },
       },
     ],
     [
       "Deny",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       { Null: { "ec2:Add/group": "false" } },
     ],
     [
       "Deny",
-      ["ec2:ModifySnapshotAttribute", "ec2:ModifyImageAttribute"],
-      ["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-west-1::image/*"],
+      ["ec2:ModifySnapshotAttribute"],
+      "arn:aws:ec2:eu-west-1::snapshot/*",
       { Null: { "ec2:Add/userId": "false" } },
+    ],
+    [
+      "Allow",
+      ["ec2:ModifyImageAttribute"],
+      "arn:aws:ec2:eu-west-1::image/*",
+      { StringEquals: { "aws:ResourceAccount": "123456789012" }, Bool: { "ec2:Public": "true" } },
     ],
   ],
   [RemediationId.RemoveLambdaPermission]: [
@@ -122,8 +130,14 @@ const EXPECTED: Record<RemediationId, [string, string[], string | string[], Json
   [RemediationId.RestrictFunctionUrl]: [
     [
       "Allow",
-      ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+      ["lambda:GetFunctionUrlConfig", "lambda:ListTags"],
       "arn:aws:lambda:eu-west-1:123456789012:function:*",
+    ],
+    [
+      "Allow",
+      ["lambda:UpdateFunctionUrlConfig"],
+      "arn:aws:lambda:eu-west-1:123456789012:function:*",
+      { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
     ],
   ],
   [RemediationId.RestoreBucketVersioning]: [

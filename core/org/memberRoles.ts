@@ -85,16 +85,19 @@ export function memberTrustPolicy(id: RemediationId, ctx: MemberTrustContext): T
 /**
  * The permissions of the member role of `id` in `account`: the remediation's own statements,
  * for every region of the spokes (the role is per account, not per region): resource ARNs in any
- * region, and the statements that single-account roles confine to their region
- * (`aws:RequestedRegion`) confined to `regions` instead.
+ * region, and every Allow confined to `regions` by `aws:RequestedRegion` (the statements that
+ * single-account roles confine to their region, and the ARN-scoped ones, whose ARNs now name any
+ * region). IAM is global (its endpoint signs for us-east-1): its statements stay as they are.
  */
 export function memberRolePolicy(
   id: RemediationId,
   ctx: { readonly partition: string; readonly account: string; readonly regions: unknown },
 ): { Version: "2012-10-17"; Statement: RemediationPolicyStatement[] } {
   const statements = remediationStatements(id, { ...ctx, region: "*" }).map((statement) => {
-    const equals = statement.Condition?.StringEquals as Record<string, unknown> | undefined;
-    if (equals?.["aws:RequestedRegion"] !== "*") return statement;
+    if (statement.Effect !== "Allow" || statement.Action.every((a) => a.startsWith("iam:"))) {
+      return statement;
+    }
+    const equals = (statement.Condition?.StringEquals ?? {}) as Record<string, unknown>;
     return {
       ...statement,
       Condition: {

@@ -9,10 +9,14 @@ import {
 } from "../../core/remediationPolicies";
 
 export function statements(ctx: StatementContext): RemediationPolicyStatement[] {
-  const { partition: p, account: a } = ctx;
-  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
+  const { partition: p, account: a, region: r } = ctx;
+  // Bucket ARNs carry neither account nor region: both as conditions.
+  const inAccountAndRegion = {
+    StringEquals: { "aws:ResourceAccount": a, "aws:RequestedRegion": r },
+  };
   return [
-    // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets.
+    // aws:ResourceAccount keeps it to this account's buckets, aws:RequestedRegion to the
+    // buckets of this region (the events of other regions' buckets never reach it).
     allow(
       "BlockPublicAccess",
       [
@@ -22,7 +26,7 @@ export function statements(ctx: StatementContext): RemediationPolicyStatement[] 
         "s3:PutBucketPublicAccessBlock",
       ],
       `arn:${p}:s3:::*`,
-      inAccount,
+      inAccountAndRegion,
     ),
   ];
 }

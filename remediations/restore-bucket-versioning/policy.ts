@@ -9,16 +9,19 @@ import {
 } from "../../core/remediationPolicies";
 
 export function statements(ctx: StatementContext): RemediationPolicyStatement[] {
-  const { partition: p, account: a } = ctx;
-  const inAccount = { StringEquals: { "aws:ResourceAccount": a } };
+  const { partition: p, account: a, region: r } = ctx;
+  // Bucket ARNs carry neither account nor region: both as conditions.
+  const inAccountAndRegion = {
+    StringEquals: { "aws:ResourceAccount": a, "aws:RequestedRegion": r },
+  };
   return [
-    // Bucket ARNs carry no account: aws:ResourceAccount keeps it to this account's buckets
-    // (every call also names this account as the expected bucket owner).
+    // This account's buckets in this region (every call also names this account as the
+    // expected bucket owner).
     allow(
       "RestoreVersioning",
       ["s3:GetBucketVersioning", "s3:GetBucketTagging", "s3:PutBucketVersioning"],
       `arn:${p}:s3:::*`,
-      inAccount,
+      inAccountAndRegion,
     ),
   ];
 }

@@ -12,9 +12,16 @@ export function statements(ctx: StatementContext): RemediationPolicyStatement[] 
   const { partition: p, account: a, region: r } = ctx;
   return [
     allow(
-      "RestrictFunctionUrls",
-      ["lambda:GetFunctionUrlConfig", "lambda:ListTags", "lambda:UpdateFunctionUrlConfig"],
+      "ReadFunctionUrls",
+      ["lambda:GetFunctionUrlConfig", "lambda:ListTags"],
       `arn:${p}:lambda:${r}:${a}:function:*`,
+    ),
+    // Only ever to AuthType AWS_IAM: the same permission could otherwise make a URL public.
+    allow(
+      "RestrictFunctionUrlsToIam",
+      ["lambda:UpdateFunctionUrlConfig"],
+      `arn:${p}:lambda:${r}:${a}:function:*`,
+      { StringEquals: { "lambda:FunctionUrlAuthType": "AWS_IAM" } },
     ),
   ];
 }

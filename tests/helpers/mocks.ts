@@ -99,6 +99,9 @@ function stateOf(
     if (type === "aws:cloudtrail/trail:Trail") {
       state.arn = `arn:aws:cloudtrail:${mockRegion}:${ACCOUNT_ID}:trail/${state.name}`;
     }
+    if (type === "aws:cloudwatch/eventBus:EventBus") {
+      state.arn = `arn:aws:events:${mockRegion}:${ACCOUNT_ID}:event-bus/${state.name}`;
+    }
     if (type === "aws:cloudwatch/eventRule:EventRule") {
       state.arn = `arn:aws:events:${mockRegion}:${ACCOUNT_ID}:rule/${state.name}`;
     }
