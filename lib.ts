@@ -16,9 +16,11 @@ export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
 export { REMEDIATIONS, registerRemediation } from "./remediations/registry";
 export type { RemediationSpec, SettingSpec, RemediationDocs } from "./remediations/spec";
-export type { RevokeWorldIngressOptions } from "./remediations/revoke-world-ingress/spec";
-export type { CancelKeyDeletionOptions } from "./remediations/cancel-key-deletion/spec";
-export type { RemoveLambdaPermissionOptions } from "./remediations/remove-lambda-permission/spec";
+export type {
+  RevokeWorldIngressOptions,
+  CancelKeyDeletionOptions,
+  RemoveLambdaPermissionOptions,
+} from "./remediations/registry";
 export { CATALOG } from "./core/catalog";
 export * from "./core/detection";
 export { matchesPattern, validatePattern, explainMatch, EventPattern } from "./core/eventPattern";

@@ -25,6 +25,10 @@ import { spec as enableGuardDuty } from "./enable-guardduty/spec";
 import { spec as blockAccountPublicAccess } from "./block-account-public-access/spec";
 
 export type { RemediationSpec, SettingSpec, HandlerFactory, RemediationHandler } from "./spec";
+// The typed settings of the remediations that have some (`remediations.<id>.settings`).
+export type { RevokeWorldIngressOptions } from "./revoke-world-ingress/spec";
+export type { CancelKeyDeletionOptions } from "./cancel-key-deletion/spec";
+export type { RemoveLambdaPermissionOptions } from "./remove-lambda-permission/spec";
 
 /** Every remediation the package ships, in a stable order (the order of functions and docs). */
 export const REMEDIATIONS: RemediationSpec[] = [

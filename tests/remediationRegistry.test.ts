@@ -134,6 +134,7 @@ describe("remediation registry", () => {
           Effect: "Allow",
           Action: ["ec2:ModifyInstanceMetadataOptions"],
           Resource: "arn:aws:ec2:*:210987654321:instance/*",
+          Condition: { StringEquals: { "aws:RequestedRegion": ["eu-west-1"] } },
         },
       ]);
       const template = accountSpokeTemplate(remediationIds() as RemediationId[]);
