@@ -1,32 +1,113 @@
 /**
- * The library entry of aws-security-watch (package.json `main`/`exports`): the components, their
- * argument types, and the pure building blocks (detection catalog, event pattern matcher, alert
- * rendering, CIS controls). Importing it creates no resource; only the stack program does.
+ * The library entry of aws-security-watch (package.json `main`/`exports`): the public API. It
+ * exports the components, their argument types and the types those use, and the pure building
+ * blocks a user needs (detection catalog, event pattern matcher, alert rendering, CIS controls,
+ * organization templates); never the helpers the components share between themselves
+ * (CONTRIBUTING.md, "Public API and internals", lists both). Importing it creates no resource;
+ * only the stack program does.
  */
-export * from "./components/auditTrail";
-export * from "./components/alertTopicSet";
-export * from "./components/securityRuleWatcher";
-export * from "./components/compositeAlarmGroup";
-export * from "./components/thresholdAlarmGroup";
-export * from "./components/autoRemediator";
-export * from "./components/organizationHub";
-export * from "./components/organizationSpoke";
-export * from "./components/complianceRecorder";
+// Components, their args and the types they use.
+export { AuditTrail, AuditTrailArgs } from "./components/auditTrail";
+export {
+  AlertTopicSet,
+  AlertTopicSetArgs,
+  HttpsSubscription,
+  LambdaSubscription,
+  SqsSubscription,
+  SubscriptionSet,
+  TopicPublishers,
+  TopicSpec,
+} from "./components/alertTopicSet";
+export { SecurityRuleWatcher, SecurityRuleWatcherArgs } from "./components/securityRuleWatcher";
+export {
+  CompositeAlarmGroup,
+  CompositeAlarmGroupArgs,
+  ActionsSuppressorArgs,
+} from "./components/compositeAlarmGroup";
+export {
+  ThresholdAlarmGroup,
+  ThresholdAlarmGroupArgs,
+  ThresholdLimitArgs,
+  ThresholdReporterArgs,
+} from "./components/thresholdAlarmGroup";
+export {
+  AutoRemediator,
+  AutoRemediatorArgs,
+  CrossAccountArgs,
+  ExemptTag,
+  RemediationOptions,
+  RemediationRuleSource,
+} from "./components/autoRemediator";
+export {
+  OrganizationHub,
+  OrganizationHubArgs,
+  StackSetCallAs,
+  StackSetRolloutArgs,
+} from "./components/organizationHub";
+export {
+  OrganizationSpoke,
+  OrganizationSpokeArgs,
+  MemberRoleParametersArgs,
+} from "./components/organizationSpoke";
+export {
+  ComplianceRecorder,
+  ComplianceRecorderArgs,
+  RecordingFrequency,
+  SnapshotDeliveryFrequency,
+} from "./components/complianceRecorder";
+export {
+  OperationsDashboard,
+  OperationsDashboardArgs,
+  DashboardRuleArgs,
+} from "./components/operationsDashboard";
+export { SecurityEventArchive, SecurityEventArchiveArgs } from "./components/securityEventArchive";
+export {
+  ChatChannels,
+  ChatChannelsArgs,
+  ChatDetectionArgs,
+  ChatLoggingLevel,
+  SlackChannelArgs,
+  TeamsChannelArgs,
+} from "./components/chatChannels";
+// Building blocks.
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
-export { REMEDIATIONS, registerRemediation } from "./remediations/registry";
-export type { RemediationSpec, SettingSpec, RemediationDocs } from "./remediations/spec";
-export type {
-  RevokeWorldIngressOptions,
-  CancelKeyDeletionOptions,
-  RemoveLambdaPermissionOptions,
+export { RemediationId } from "./core/remediationIds";
+export {
+  REMEDIATIONS,
+  registerRemediation,
+  type RevokeWorldIngressOptions,
+  type CancelKeyDeletionOptions,
+  type RemoveLambdaPermissionOptions,
 } from "./remediations/registry";
+export type { RemediationSpec, SettingSpec, RemediationDocs } from "./remediations/spec";
 export { CATALOG } from "./core/catalog";
-export * from "./core/detection";
+export {
+  Detection,
+  DetectionMessage,
+  DetectionOptions,
+  DetectionReferences,
+  EventOrigin,
+  COMMON_FIELDS,
+  HEALTH_COMMON_FIELDS,
+  CONFIG_COMMON_FIELDS,
+  commonFieldsOf,
+  detectionProblems,
+  resolveDetections,
+} from "./core/detection";
 export { matchesPattern, validatePattern, explainMatch, EventPattern } from "./core/eventPattern";
-export { renderAlert, buildInputTransformer } from "./core/alertMessage";
-export { toEventBridgeEvent } from "./core/cloudtrailEvent";
-export { CIS_CONTROLS, CisControlId } from "./core/cisControls";
+export {
+  renderAlert,
+  buildInputTransformer,
+  AlertMessageOptions,
+  RenderedAlert,
+} from "./core/alertMessage";
+export {
+  toEventBridgeEvent,
+  eventsFromJson,
+  CloudTrailEventBridgeEvent,
+} from "./core/cloudtrailEvent";
+export { CIS_CONTROLS, CisControl, CisControlId } from "./core/cisControls";
 export {
   renderAlarmRule,
   AlarmRule,
@@ -50,7 +131,6 @@ export {
   regionalSpokeTemplate,
   accountSpokeTemplate,
   templateBody,
-  CFN_LIMITS,
 } from "./core/org/spokeTemplate";
 export { hubBusPolicy } from "./core/org/busPolicy";
 export {
@@ -60,9 +140,6 @@ export {
   hubRoleName,
 } from "./core/org/memberRoles";
 export { THRESHOLD_CATALOG, insightRuleBody, planThresholds } from "./core/thresholds";
-export * from "./components/operationsDashboard";
-export * from "./components/securityEventArchive";
-export * from "./components/chatChannels";
 export { dashboardBody, dashboardUrl, DashboardInput } from "./core/dashboard";
 export { SAVED_QUERIES, LATEST_INCIDENTS_QUERY, SavedQuery, QueryLogGroups } from "./core/queries";
 export { INCIDENT_FIELDS, INCIDENT_SCHEMA_VERSION, IncidentField } from "./core/incidentRecord";

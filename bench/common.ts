@@ -18,6 +18,44 @@ export interface Figure {
   readonly figure: string;
   readonly target: string;
   readonly pass: boolean | undefined;
+  /** The figure as a number, where it is one (for bench/results and the docs). */
+  readonly value?: number;
+  /** The unit of `value` (`ms`, `x`, `bytes`...). */
+  readonly unit?: string;
+}
+
+/** Where each part writes its machine-readable results (committed from a real run). */
+export const RESULTS_DIR = path.join(ROOT, "bench", "results");
+
+/** What bench/results/<part>.json holds: the part, when and where it ran, and its rows. */
+export interface Results<Row = unknown> {
+  readonly part: string;
+  readonly measuredAt: string;
+  readonly node: string;
+  readonly machine: string;
+  readonly command: string;
+  readonly rows: readonly Row[];
+}
+
+/** Writes bench/results/<part>.json (or under `dir`) and returns its path. */
+export function writeResults<Row>(
+  part: string,
+  rows: readonly Row[],
+  command: string,
+  dir: string = RESULTS_DIR,
+): string {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${part}.json`);
+  const results: Results<Row> = {
+    part,
+    measuredAt: new Date().toISOString(),
+    node: process.version,
+    machine: machine(),
+    command,
+    rows,
+  };
+  fs.writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
 }
 
 /** The median of a non-empty list (mean of the two middle values for an even length). */

@@ -136,6 +136,15 @@ export function configCost(
 
 const usd = (v: number) => `$${v.toFixed(2)}`;
 
+/** The recording mode a build deploys (its recorder's frequency and daily overrides). */
+export function builtConfigMode(inv: ReturnType<typeof configInventory>): ConfigMode {
+  return inv.recordingFrequency === "DAILY"
+    ? ConfigMode.Daily
+    : inv.dailyOverride.length
+      ? ConfigMode.ContinuousChurnDaily
+      : ConfigMode.Continuous;
+}
+
 export function runConfigCost(
   resources: readonly SnapshotResource[],
   print: (line: string) => void,
@@ -180,12 +189,7 @@ export function runConfigCost(
     ),
   );
   const cheapest = [...rows].sort((x, y) => x.usd - y.usd)[0];
-  const built =
-    inv.recordingFrequency === "DAILY"
-      ? ConfigMode.Daily
-      : inv.dailyOverride.length
-        ? ConfigMode.ContinuousChurnDaily
-        : ConfigMode.Continuous;
+  const built = builtConfigMode(inv);
   print(
     `Break-even: continuous costs less than daily for a resource that changes fewer than ${CONFIG_PRICES.dailyItem / CONFIG_PRICES.continuousItem} times on the days it changes. Cheapest here: ${cheapest.mode} (${usd(cheapest.usd)}); the dev config records ${built}. One-off at first recording: one item per resource (${usd((a.resources + a.churnResources) * CONFIG_PRICES.continuousItem)} continuous, ${usd((a.resources + a.churnResources) * CONFIG_PRICES.dailyItem)} daily).`,
   );

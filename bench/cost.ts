@@ -4,8 +4,9 @@
  * List prices without any free tier (an account usually spends its free tier elsewhere).
  */
 import { Figure, SnapshotResource, table } from "./common";
-import { runConfigCost } from "./configCost";
+import { configCost, configInventory, runConfigCost, builtConfigMode } from "./configCost";
 import { PRICES, PRICE_LIST_DATE, Price } from "./prices";
+import { CriticalAlertSizes, criticalAlertSizes } from "./smsParts";
 
 export const COST_TARGET_USD = 5;
 
@@ -16,6 +17,8 @@ export interface Inventory {
   /** Contributor Insights rules (threshold detections) on the trail's log group. */
   readonly contributorRules: number;
   readonly kmsKeys: number;
+  /** Customer managed keys with automatic yearly rotation (each of the first two rotations adds a key-month price). */
+  readonly rotatingKmsKeys?: number;
   readonly metricFilters: number;
   /** Metric filters with a default value publish a data point every hour: billed all month. */
   readonly metricFiltersWithDefault: number;
@@ -51,6 +54,8 @@ export interface Inventory {
   /** Chatbot channel configurations (Slack, Teams) and the functions' on-success destinations. */
   readonly chatChannels?: number;
   readonly successDestinations?: number;
+  /** AWS Config as the build records it (ComplianceRecorder), priced by bench/configCost.ts. */
+  readonly configRecording?: { readonly mode: string; readonly usd: number };
 }
 
 /** Counts the inventory from the resources of a build. */
@@ -79,6 +84,8 @@ export function inventoryOf(resources: readonly SnapshotResource[]): Inventory {
     compositeAlarms: of("aws:cloudwatch/compositeAlarm:CompositeAlarm").length,
     contributorRules: of("aws:cloudwatch/contributorInsightRule:ContributorInsightRule").length,
     kmsKeys: of("aws:kms/key:Key").length,
+    rotatingKmsKeys: of("aws:kms/key:Key").filter((k) => k.inputs.enableKeyRotation === true)
+      .length,
     metricFilters: filters.length,
     metricFiltersWithDefault: filters.filter(
       (f) => f.inputs.metricTransformation?.defaultValue !== undefined,
@@ -146,6 +153,13 @@ export interface Assumptions {
   /** Events the archive's pattern matches, and their size on the bus (bytes). */
   readonly archivedEventsPerMonth: number;
   readonly bytesPerArchivedEvent: number;
+  /**
+   * The year of the keys' life priced: a rotating key costs one key-month price more after each
+   * of its first two yearly rotations (year 1: x1, year 2: x2, year 3 on: x3).
+   */
+  readonly kmsKeyYear: number;
+  /** SMS parts (140 bytes each, billed one message each) per critical alert and number. */
+  readonly smsPartsPerAlert: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: Assumptions = {
@@ -165,6 +179,10 @@ export const DEFAULT_ASSUMPTIONS: Assumptions = {
   otherKmsRequests: 10_000,
   archivedEventsPerMonth: 100_000,
   bytesPerArchivedEvent: 2000,
+  // From year 3 on: the price every month after the keys' second rotation.
+  kmsKeyYear: 3,
+  // runCost replaces it with the median of the real critical alerts (bench/smsParts.ts).
+  smsPartsPerAlert: 1,
 };
 
 export interface LineItem {
@@ -231,11 +249,14 @@ export function monthlyCost(
     quantity: `${inv.metricFilters} metrics, ${filterMetricMonths.toFixed(1)} metric-months`,
     usd: filterMetricMonths * p("customMetric"),
   });
+  const rotating = Math.min(inv.rotatingKmsKeys ?? 0, inv.kmsKeys);
+  const rotations = Math.max(0, Math.min(2, Math.floor(a.kmsKeyYear) - 1));
   add({
     service: "KMS",
-    item: "customer managed keys",
-    quantity: `${inv.kmsKeys} keys`,
-    usd: inv.kmsKeys * p("kmsKey"),
+    item: `customer managed keys (year ${a.kmsKeyYear}${a.kmsKeyYear >= 3 ? " on" : ""}; ${rotating} rotating yearly)`,
+    quantity: `${inv.kmsKeys} keys, ${inv.kmsKeys + rotating * rotations} key-months`,
+    usd: (inv.kmsKeys + rotating * rotations) * p("kmsKey"),
+    driver: "key rotation (each of the first two yearly rotations adds $1/month)",
   });
   const logFiles = inv.trails > 0 ? a.activeRegions * 12 * 24 * DAYS_PER_MONTH : 0;
   const kmsRequests = logFiles + a.otherKmsRequests;
@@ -324,6 +345,7 @@ export function monthlyCost(
   const emails = publishes * perTopic(inv.emailSubscriptions);
   const https = publishes * perTopic(inv.httpsSubscriptions);
   const sms = a.criticalAlertsPerMonth * inv.smsSubscriptions;
+  const smsBilled = sms * a.smsPartsPerAlert;
   add({
     service: "SNS",
     item: "publishes, email and HTTPS notifications",
@@ -335,9 +357,9 @@ export function monthlyCost(
   });
   add({
     service: "SNS",
-    item: "SMS to the critical topic's numbers",
-    quantity: `${sms} SMS`,
-    usd: sms * p("snsSms"),
+    item: `SMS to the critical topic's numbers (${a.smsPartsPerAlert} parts of 140 bytes per alert)`,
+    quantity: `${sms} alerts, ${smsBilled} billed SMS parts`,
+    usd: smsBilled * p("snsSms"),
     driver: "alerts.sms",
   });
   const gbSeconds = a.remediationsPerMonth * a.remediationSeconds * (inv.functionMemoryMb / 1024);
@@ -383,6 +405,15 @@ export function monthlyCost(
       driver: "chat.slack, chat.teams",
     });
   }
+  if (inv.configRecording !== undefined) {
+    add({
+      service: "AWS Config",
+      item: `configuration items and rule evaluations (${inv.configRecording.mode})`,
+      quantity: "bench/configCost.ts assumptions",
+      usd: inv.configRecording.usd,
+      driver: "compliance.enabled, compliance.recordingFrequency",
+    });
+  }
   add({
     service: "SQS",
     item: `${inv.queues} dead-letter / on-failure queues (idle; alarms read free AWS/SQS metrics)`,
@@ -398,26 +429,63 @@ export const total = (lines: readonly LineItem[]): number =>
 export const usd = (value: number): string =>
   value === 0 ? "$0" : value < 0.01 ? `$${value.toFixed(4)}` : `$${value.toFixed(2)}`;
 
+/** What the cost part records in bench/results/cost-model.json (rendered by `npm run docs`). */
+export interface CostData extends Record<string, unknown> {
+  readonly inventory: Inventory;
+  readonly assumptions: Assumptions;
+  readonly sms: CriticalAlertSizes;
+  readonly lines: readonly LineItem[];
+  /** Totals of the dev config by scenario, USD per account-region-month. */
+  readonly totals: Readonly<Record<string, number>>;
+}
+
+/** The cost part's figures (printed, with every price, assumption and line). */
 export function runCost(
   resources: readonly SnapshotResource[],
   print: (line: string) => void,
 ): Figure[] {
-  const inventory = inventoryOf(resources);
-  const asBuilt = monthlyCost(inventory);
+  return costRun(resources, print).figures;
+}
+
+/** The cost model of a build: what bench/results/cost-model.json holds for the docs. */
+export function costModel(resources: readonly SnapshotResource[]): CostData {
+  return costRun(resources, () => undefined).data;
+}
+
+function costRun(
+  resources: readonly SnapshotResource[],
+  print: (line: string) => void,
+): { figures: Figure[]; data: CostData } {
+  const config = configInventory(resources);
+  const configRecording =
+    config.rules.length === 0
+      ? undefined
+      : (() => {
+          const mode = builtConfigMode(config);
+          return { mode, usd: configCost(config.rules, mode).usd };
+        })();
+  const inventory: Inventory = { ...inventoryOf(resources), configRecording };
+  const sms = criticalAlertSizes();
+  const assumptions: Assumptions = { ...DEFAULT_ASSUMPTIONS, smsPartsPerAlert: sms.medianParts };
+  const cost = (inv: Inventory, a: Assumptions = assumptions): LineItem[] => monthlyCost(inv, a);
+  const asBuilt = cost(inventory);
   const insightsLabel = inventory.insightTypes.length ? "Insights on" : "Insights off";
-  const withInsights = monthlyCost({
+  const withInsights = cost({
     ...inventory,
     insightTypes: ["ApiCallRateInsight", "ApiErrorRateInsight"],
   });
-  const lightest = monthlyCost({ ...inventory, insightTypes: [], compositeAlarms: 0 });
+  const lightest = cost({ ...inventory, insightTypes: [], compositeAlarms: 0 });
   // Each threshold detection is one Contributor Insights rule and one alarm.
-  const noThresholds = monthlyCost({
+  const noThresholds = cost({
     ...inventory,
     contributorRules: 0,
     metricAlarms: inventory.metricAlarms - inventory.contributorRules,
   });
+  const noConfig = cost({ ...inventory, configRecording: undefined });
+  const year1 = cost(inventory, { ...assumptions, kmsKeyYear: 1 });
+  const year2 = cost(inventory, { ...assumptions, kmsKeyYear: 2 });
   print(
-    `Method (AWS Config apart, below): the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000).`,
+    `Method: the resource inventory of the mocked build of Pulumi.dev.yaml, priced at us-east-1 list prices (price list of ${PRICE_LIST_DATE}), no free tier, one stack per account (its trail is multi-region: a second stack in another region would pay a second copy of management events at $2.00/100,000). AWS Config, when the build records it, is priced by bench/configCost.ts (below) and included. KMS keys are priced from year ${assumptions.kmsKeyYear} on (rotation adds a key-month after each of the first two rotations). SMS: ${sms.alerts} critical alerts rendered on real records are ${sms.minBytes}-${sms.maxBytes} bytes (median ${sms.medianBytes}), billed ${assumptions.smsPartsPerAlert} parts of 140 bytes each (median).`,
   );
   print("Prices used:");
   print(
@@ -433,7 +501,7 @@ export function runCost(
     ),
   );
   print("Assumptions:");
-  for (const [key, value] of Object.entries(DEFAULT_ASSUMPTIONS)) {
+  for (const [key, value] of Object.entries(assumptions)) {
     print(`  ${key}: ${value}`);
   }
   print(
@@ -448,34 +516,41 @@ export function runCost(
   const d = total(noThresholds);
   const top = [...asBuilt].sort((x, y) => y.usd - x.usd).slice(0, 4);
   print(
-    `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}); ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false); ${usd(d)} without the ${inventory.contributorRules} threshold detections (thresholds.enabled: false). Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
+    `Total: ${usd(a)} per account-region-month with the dev config (${insightsLabel}; keys in year ${assumptions.kmsKeyYear} on), ${usd(total(year1))} in the keys' first year, ${usd(total(year2))} in their second; ${usd(b)} with both Insights types on; ${usd(c)} without Insights and without the default composite alarms (alarms.includeDefaultComposites: false); ${usd(d)} without the ${inventory.contributorRules} threshold detections (thresholds.enabled: false); ${usd(total(noConfig))} without AWS Config. Largest lines: ${top.map((l) => `${l.service} ${l.item} ${usd(l.usd)}`).join("; ")}.`,
   );
-  const config = runConfigCost(resources, print);
-  return [
-    ...config,
-    {
-      name: `monthly list price, dev config (${insightsLabel})`,
-      figure: `${usd(a)} / account-region-month`,
-      target: `<= $${COST_TARGET_USD}`,
-      pass: a <= COST_TARGET_USD,
-    },
-    {
-      name: "monthly list price, + Insights (both types)",
-      figure: `${usd(b)} / account-region-month`,
-      target: `<= $${COST_TARGET_USD}`,
-      pass: b <= COST_TARGET_USD,
-    },
-    {
-      name: "monthly list price, no threshold detections",
-      figure: `${usd(d)} / account-region-month`,
-      target: `<= $${COST_TARGET_USD}`,
-      pass: d <= COST_TARGET_USD,
-    },
-    {
-      name: "monthly list price, no default composites",
-      figure: `${usd(c)} / account-region-month`,
-      target: `<= $${COST_TARGET_USD}`,
-      pass: c <= COST_TARGET_USD,
-    },
+  const configFigures = runConfigCost(resources, print);
+  const row = (name: string, value: number): Figure => ({
+    name,
+    figure: `${usd(value)} / account-region-month`,
+    target: `<= $${COST_TARGET_USD}`,
+    pass: value <= COST_TARGET_USD,
+  });
+  const figures: Figure[] = [
+    ...configFigures,
+    row(`monthly list price, dev config (${insightsLabel}; keys from year 3)`, a),
+    row("monthly list price, dev config, the keys' first year", total(year1)),
+    row("monthly list price, dev config, the keys' second year", total(year2)),
+    row("monthly list price, + Insights (both types)", b),
+    row("monthly list price, no threshold detections", d),
+    row("monthly list price, no default composites", c),
+    row("monthly list price, no AWS Config", total(noConfig)),
   ];
+  return {
+    figures,
+    data: {
+      inventory,
+      assumptions,
+      sms,
+      lines: asBuilt,
+      totals: {
+        devConfig: a,
+        keysYear1: total(year1),
+        keysYear2: total(year2),
+        withInsights: b,
+        noThresholds: d,
+        noDefaultComposites: c,
+        noConfig: total(noConfig),
+      },
+    },
+  };
 }

@@ -20,6 +20,7 @@ import { performance } from "perf_hooks";
 import { Figure, ROOT, ms, table } from "./common";
 import { DEFAULT_ASSUMPTIONS, inventoryOf, monthlyCost, total, usd } from "./cost";
 import { PRICES } from "./prices";
+import { criticalAlertSizes } from "./smsParts";
 import { forwardingRules, rulesInRegion } from "../core/org/forwarding";
 import { resolveDetections } from "../core/detection";
 import {
@@ -277,6 +278,8 @@ async function costs(print: (l: string) => void): Promise<Figure[]> {
     remediationsPerMonth: DEFAULT_ASSUMPTIONS.remediationsPerMonth * ACCOUNTS,
     forwardedEventsPerMonth: 0,
     activeRegions: REGIONS,
+    // Each page is billed per 140-byte part of the real alert (bench/smsParts.ts).
+    smsPartsPerAlert: criticalAlertSizes().medianParts,
   };
   const heartbeatGb = (ACCOUNTS * REGIONS * s.heartbeatsPerMonth * s.heartbeatBytes) / 1024 ** 3;
   const hubLines = monthlyCost(inventory, orgAssumptions);

@@ -1,6 +1,8 @@
 /**
- * `npm run bench [-- --only <name>] [-- --runs N]`: runs the benchmarks and prints their figures,
- * each with its method and target, then a summary table for the README's performance section.
+ * `npm run bench [-- --only <name>] [--build-runs N] [--handler-runs N]`: runs the benchmarks and
+ * prints their figures, each with its method and target, then a summary table. Each part run
+ * writes `bench/results/<part>.json` (its figures and detail), which `npm run docs` renders into
+ * docs/performance.md: commit it after a real run on the machine the document names.
  *
  *   build     stack build time under mocks, and its growth with the number of detections
  *   size      serialized __index.js size and archive entries per remediation function
@@ -12,9 +14,19 @@
  *
  * `latency` and `calls` share one emulator session (either runs both).
  */
-import { Figure, ROOT, ensureCompiled, machine, table, takeSnapshot, verdict } from "./common";
+import * as path from "path";
+import {
+  Figure,
+  ROOT,
+  ensureCompiled,
+  machine,
+  table,
+  takeSnapshot,
+  verdict,
+  writeResults,
+} from "./common";
 import { runAwsCalls } from "./awsCalls";
-import { runCost } from "./cost";
+import { costModel, runCost } from "./cost";
 import { runHandlerLatency } from "./handlerLatency";
 import { runLambdaSize } from "./lambdaSize";
 import { runStackBuild } from "./stackBuild";
@@ -81,31 +93,42 @@ async function main(): Promise<void> {
   const wants = (name: BenchmarkName): boolean =>
     options.only === undefined || options.only === name;
   const figures: Figure[] = [];
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
+  /** Keeps a part's figures for the summary and writes bench/results/<part>.json. */
+  const record = (part: string, rows: readonly unknown[]): void => {
+    print(`(results: ${path.relative(ROOT, writeResults(part, rows, command))})`);
+  };
   print(`aws-security-watch benchmarks: ${machine()}`);
 
   if (wants("build")) {
     print("\n== 1-2. Stack build time under Pulumi mocks, and growth with detections");
-    figures.push(
-      ...(await runStackBuild(
-        {
-          runs: options.buildRuns,
-          tsNode: options.only === undefined || options.only === "build",
-          growthRuns: 3,
-        },
-        print,
-      )),
+    const built = await runStackBuild(
+      {
+        runs: options.buildRuns,
+        tsNode: options.only === undefined || options.only === "build",
+        growthRuns: 3,
+      },
+      print,
     );
+    figures.push(...built);
+    record("build", built);
   }
   if (wants("size") || wants("cost")) {
     ensureCompiled();
     const snapshot = await takeSnapshot(false);
     if (wants("size")) {
       print("\n== 3. Serialized handler size per remediation");
-      figures.push(...runLambdaSize(snapshot.archives, print));
+      const size = runLambdaSize(snapshot.archives, print);
+      figures.push(...size);
+      record("size", size);
     }
     if (wants("cost")) {
       print("\n== 6. Monthly list-price cost of the default stack");
-      figures.push(...runCost(snapshot.resources, print));
+      const cost = runCost(snapshot.resources, print);
+      figures.push(...cost);
+      record("cost", cost);
+      // The model behind the figures (inventory, assumptions, lines), for docs/performance.md.
+      record("cost-model", [costModel(snapshot.resources)]);
     }
   }
   if (wants("latency") || wants("calls")) {
@@ -119,18 +142,22 @@ async function main(): Promise<void> {
     );
     if (wants("latency")) {
       figures.push(...result.figures);
+      record("latency", result.figures);
     }
     if (wants("calls")) {
       print("\n== 5. AWS calls per remediation against the minimum");
-      figures.push(...runAwsCalls(result.calls, print));
+      const calls = runAwsCalls(result.calls, print);
+      figures.push(...calls);
+      record("calls", calls);
     }
   }
 
   if (wants("org")) {
-    figures.push(...(await runOrgBench(print)));
+    const org = await runOrgBench(print);
+    figures.push(...org);
+    record("org", org);
   }
 
-  const command = `npm run bench${options.only ? ` -- --only ${options.only}` : ""}`;
   print(`\n== Summary (\`${command}\`, ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   print(`Machine: ${machine()}`);
   print(summary(figures));

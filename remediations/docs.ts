@@ -1,6 +1,6 @@
 /**
  * The remediation reference, generated from the registry (`npm run remediation-docs` writes it
- * to docs/remediations.md): per remediation, what it undoes and never touches, the detections
+ * to docs/reference/remediations.md): per remediation, what it undoes and never touches, the detections
  * and Config rules that trigger it, its settings with their defaults, the IAM actions of its
  * role and what that role can still do. Plain functions over the registry.
  */

@@ -3,7 +3,7 @@
  * a remediation iterates `REMEDIATIONS`: the AutoRemediator (functions, roles, settings), the
  * member roles and spoke templates of an organization, the catalog's detection and Config rule
  * links, the generated `RemediationId` enum (core/remediationIds.ts, `npm run remediation-ids`)
- * and the remediation docs.
+ * and the remediation docs (docs/reference/remediations.md).
  *
  * To add a remediation: make `remediations/<id>/` (handler.ts, policy.ts, spec.ts, scenario.ts)
  * and add its spec to the list below (see CONTRIBUTING.md).

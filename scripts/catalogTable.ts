@@ -1,6 +1,6 @@
 /**
- * The README's tables of detections, generated from the catalogs (`npm run catalog` prints them;
- * a test checks that the README holds exactly these tables): the event detections
+ * The tables of detections, generated from the catalogs (`npm run catalog` prints them;
+ * `npm run docs` writes them into docs/detections.md): the event detections
  * (core/catalog.ts, one EventBridge rule each) and the threshold detections per principal or
  * source (core/thresholds.ts, one Contributor Insights rule and alarm each).
  */

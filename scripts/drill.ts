@@ -451,22 +451,36 @@ export function writeIncidentLog(rows: DrillRow[], file = DRILL_INCIDENTS_FILE):
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
-    console.log("usage: npm run drill [-- --live [--region R] [--yes] | --org]");
+    console.log("usage: npm run drill [-- --live [--region R] [--yes] | --org] [--record]");
     return;
   }
+  // --record: keep what the run prints in bench/results/drill[-org].json, which `npm run docs`
+  // renders into the README and docs/ (the documents never show a drill output typed by hand).
+  const record = args.includes("--record");
+  const printed: string[] = [];
+  const say = (line: string): void => {
+    printed.push(line);
+    console.log(line);
+  };
+  const keep = (part: string, command: string): void => {
+    if (!record) return;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { writeResults } = require("../bench/common") as typeof import("../bench/common");
+    const file = writeResults(part, printed, command);
+    console.log(`(recorded in ${path.relative(process.cwd(), file)})`);
+  };
   if (args.includes("--org")) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const org = require("./orgDrill") as typeof import("./orgDrill");
     const rows = await org.runOrgDrill();
     console.log("");
-    console.log(org.orgTable(rows));
+    say(org.orgTable(rows));
     const failed = rows.filter((r) => !r.ok);
-    console.log("");
-    console.log(
+    say(
       `${rows.length - failed.length} of ${rows.length} attacks in member accounts forwarded once, detected at the hub, undone through the member role and verified safe in the member account`,
     );
-    for (const row of failed)
-      console.log(`FAILED ${row.scenario} in ${row.account}: ${row.problem}`);
+    for (const row of failed) say(`FAILED ${row.scenario} in ${row.account}: ${row.problem}`);
+    keep("drill-org", "npm run drill -- --org --record");
     process.exitCode = failed.length ? 1 : 0;
     return;
   }
@@ -476,7 +490,7 @@ async function main(): Promise<void> {
     process.exitCode = await runLiveDrill(args);
     return;
   }
-  const rows = await runDrill();
+  const rows = await runDrill(say);
   const kept = writeIncidentLog(rows);
   console.log("");
   console.log(`Incident records of this run: ${kept} (npm run incidents)`);
@@ -487,7 +501,7 @@ async function main(): Promise<void> {
     .map((r) => r.eventToSafeMs)
     .sort((a, b) => a - b);
   console.log("");
-  console.log(
+  say(
     `${rows.length - failed.length} of ${rows.length} attacks detected, undone, verified safe and resolved` +
       (times.length
         ? ` (event to verified safe: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, max ${times[times.length - 1].toFixed(0)} ms)`
@@ -497,8 +511,9 @@ async function main(): Promise<void> {
     "Against the emulator: no AWS account was touched. In AWS, add EventBridge delivery (typically under a few seconds) to these times; `npm run drill -- --live` measures it.",
   );
   for (const row of failed) {
-    console.log(`FAILED ${row.scenario}: ${row.problem}`);
+    say(`FAILED ${row.scenario}: ${row.problem}`);
   }
+  keep("drill", "npm run drill -- --record");
   process.exitCode = failed.length ? 1 : 0;
 }
 

@@ -1,12 +1,12 @@
 /**
- * `npm run remediation-docs`: writes docs/remediations.md from the registry
+ * `npm run remediation-docs`: writes docs/reference/remediations.md from the registry
  * (remediations/docs.ts). `-- --check` fails when the file differs from a fresh generation.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { remediationDocs } from "../remediations/docs";
 
-export const REMEDIATION_DOCS_FILE = path.resolve(__dirname, "..", "docs", "remediations.md");
+export const REMEDIATION_DOCS_FILE = path.resolve(__dirname, "..", "docs", "reference", "remediations.md");
 
 function main(): void {
   const text = remediationDocs();
@@ -15,10 +15,10 @@ function main(): void {
       ? fs.readFileSync(REMEDIATION_DOCS_FILE, "utf8")
       : "";
     if (committed !== text) {
-      console.error("docs/remediations.md is stale: run `npm run remediation-docs` and commit it");
+      console.error("docs/reference/remediations.md is stale: run `npm run remediation-docs` and commit it");
       process.exit(1);
     }
-    console.log("docs/remediations.md is up to date");
+    console.log("docs/reference/remediations.md is up to date");
     return;
   }
   fs.mkdirSync(path.dirname(REMEDIATION_DOCS_FILE), { recursive: true });

@@ -50,6 +50,25 @@ describe('the library entry (what `import ... from "aws-security-watch"` gets)',
     expect(lib.CATALOG.length).to.be.at.least(25);
   });
 
+  it("keeps the components' shared helpers internal (CONTRIBUTING.md: public API and internals)", async () => {
+    const lib = (await import("../lib")) as Record<string, unknown>;
+    for (const name of [
+      "handlerOnlyCodePaths",
+      "detectionLinks",
+      "configRuleArgs",
+      "CFN_LIMITS",
+      "chatChannelProblems",
+      "CHAT_ROLE_ACTIONS",
+      "LOG_RETENTION_DAYS",
+      "hardenBucket",
+      "placeholdersOf",
+      "resolveDetectionsFrom",
+      "detectionOptionProblems",
+    ]) {
+      expect(lib, name).to.not.have.property(name);
+    }
+  });
+
   it("points main, types and exports at the compiled entry that `npm run build` emits", () => {
     expect(buildConfig.include).to.include("lib.ts");
     expect(buildConfig.compilerOptions).to.include({ rootDir: ".", outDir: "dist" });
