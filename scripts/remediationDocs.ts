@@ -6,7 +6,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { remediationDocs } from "../remediations/docs";
 
-export const REMEDIATION_DOCS_FILE = path.resolve(__dirname, "..", "docs", "reference", "remediations.md");
+export const REMEDIATION_DOCS_FILE = path.resolve(
+  __dirname,
+  "..",
+  "docs",
+  "reference",
+  "remediations.md",
+);
 
 function main(): void {
   const text = remediationDocs();
@@ -15,7 +21,9 @@ function main(): void {
       ? fs.readFileSync(REMEDIATION_DOCS_FILE, "utf8")
       : "";
     if (committed !== text) {
-      console.error("docs/reference/remediations.md is stale: run `npm run remediation-docs` and commit it");
+      console.error(
+        "docs/reference/remediations.md is stale: run `npm run remediation-docs` and commit it",
+      );
       process.exit(1);
     }
     console.log("docs/reference/remediations.md is up to date");
