@@ -253,6 +253,8 @@ describe("remediation registry", () => {
       // The docs helper's descriptions for the tables before the registry (read only when a
       // spec has no docs): to delete with that fallback of scripts/docSources.ts.
       /^scripts\/remediationNotes\.ts$/,
+      /^scripts\/configNotes\.ts$/, // the docs helper's prose about each configuration key
+      /^bench\/results\//, // figures of the last bench run (generated)
       /^core\/remediationIds\.ts$/, // generated from the registry
       /^schema\.json$/, // generated from the sources
       /^README\.md$/,
