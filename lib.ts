@@ -35,6 +35,7 @@ export {
   AutoRemediatorArgs,
   CrossAccountArgs,
   ExemptTag,
+  RemediationGroupArgs,
   RemediationOptions,
   RemediationRuleSource,
 } from "./components/autoRemediator";
@@ -69,6 +70,23 @@ export {
   SlackChannelArgs,
   TeamsChannelArgs,
 } from "./components/chatChannels";
+export {
+  SecurityWatch,
+  SecurityWatchArgs,
+  TopicSubscriptionsArgs,
+  WatchAlertsArgs,
+  WatchTrailArgs,
+  WatchDetectionsArgs,
+  AlarmOverrideArgs,
+  WatchAlarmsArgs,
+  WatchThresholdsArgs,
+  WatchOperationsArgs,
+  WatchChatArgs,
+  WatchComplianceArgs,
+  ManagementAccountArgs,
+  WatchOrganizationArgs,
+  securityWatchParts,
+} from "./components/securityWatch";
 // Building blocks.
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";

@@ -13,6 +13,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import { everyRemediationIn } from "../core/remediationModes";
+import { RemediationMode } from "../core/types";
 
 /** The repository root: two levels up from bench/driver.ts, four from bench/out/bench/driver.js. */
 export function repoRoot(dir: string = __dirname): string {
@@ -62,15 +64,7 @@ export function flatConfig(
   const copy: Record<string, unknown> = { ...config };
   if (enforce) {
     const key = "aws-security-watch:remediation";
-    const remediation = { ...((copy[key] ?? {}) as Record<string, unknown>) };
-    remediation.defaultMode = "enforce";
-    remediation.modes = Object.fromEntries(
-      Object.keys((remediation.modes ?? {}) as Record<string, unknown>).map((id) => [
-        id,
-        "enforce",
-      ]),
-    );
-    copy[key] = remediation;
+    copy[key] = everyRemediationIn(copy[key], RemediationMode.Enforce);
   }
   const flat: Record<string, string> = {};
   for (const [key, value] of Object.entries(copy)) {

@@ -33,6 +33,7 @@ import {
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
 import { memberRoleName } from "../core/org/memberRoles";
 import { REMEDIATIONS } from "../remediations/registry";
+import { everyRemediationIn } from "../core/remediationModes";
 import { setup, settle } from "../tests/helpers/mocks";
 import { memberCredentials } from "../lambdas/runtime/crossAccount";
 import { archiveEntries, handlerOf } from "../scripts/lambdaCode";
@@ -80,11 +81,7 @@ function orgConfig(expectedAccounts: number): (key: string) => unknown {
     const value = doc.config[`aws-security-watch:${key}`];
     if (key === "organization") return { ...(value as object), expectedAccounts };
     if (key === "remediation") {
-      return {
-        ...(value as object),
-        defaultMode: RemediationMode.Enforce,
-        modes: Object.fromEntries(REMEDIATION_IDS.map((id) => [id, RemediationMode.Enforce])),
-      };
+      return everyRemediationIn(value, RemediationMode.Enforce);
     }
     return value;
   };

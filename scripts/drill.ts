@@ -13,12 +13,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { everyRemediationIn } from "../core/remediationModes";
 import * as yaml from "js-yaml";
 import { matchesPattern } from "../core/eventPattern";
 import { renderAlert } from "../core/alertMessage";
 import { Detection } from "../core/detection";
-import { RemediationMode, SEVERITIES } from "../core/types";
-import { remediationIds } from "../remediations/registry";
+import { REMEDIATION_IDS, RemediationMode, SEVERITIES } from "../core/types";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import {
   PREEXISTING_SCENARIOS,
@@ -26,6 +26,7 @@ import {
   complianceEventFor,
   renderTransformer,
 } from "./compliance";
+import { allowedPublicPorts } from "../components/securityWatchParts";
 import { archiveEntries, handlerOf } from "./lambdaCode";
 import { startMoto, useMotoEnvironment } from "./moto";
 import {
@@ -84,18 +85,14 @@ export async function buildDeployedStack(
     config: Record<string, unknown>;
   };
   const raw = (key: string) => doc.config[`aws-security-watch:${key}`];
-  const remediation = {
-    ...(raw("remediation") as Record<string, unknown>),
-    defaultMode: mode,
-    modes: Object.fromEntries(remediationIds().map((id) => [id, mode])),
-  };
-  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildStack } = require("../stack") as typeof import("../stack");
+  const remediation = everyRemediationIn(raw("remediation"), mode);
+  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   const stack = buildStack(get, doc.config["aws:region"] as string);
   await settle();
   const functions: Record<string, DeployedFunction> = {};
-  for (const id of remediationIds()) {
+  for (const id of REMEDIATION_IDS) {
     const fn = recorder.get("aws:lambda/function:Function", `remediate-${id}-fn`);
     const entries = await archiveEntries(fn.inputs.code);
     const text = entries["__index.js"];
@@ -117,7 +114,7 @@ export async function buildDeployedStack(
       rulePrefix: (rule.inputs.name as string).replace(/-config-resolved$/, ""),
       resolvedPattern: JSON.parse(rule.inputs.eventPattern),
       resolvedTransformer: target.inputs.inputTransformer,
-      allowedPorts: stack.config.remediation.allowedPublicPorts,
+      allowedPorts: allowedPublicPorts(stack.config),
     };
   }
   return { detections: stack.watcher.detections, functions, compliance };

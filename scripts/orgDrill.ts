@@ -18,6 +18,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { everyRemediationIn } from "../core/remediationModes";
 import * as yaml from "js-yaml";
 import {
   CloudFormationClient,
@@ -43,8 +44,7 @@ import { Detection } from "../core/detection";
 import { matchesPattern } from "../core/eventPattern";
 import { GLOBAL_REGION } from "../core/org/forwarding";
 import { memberRoleName } from "../core/org/memberRoles";
-import { RemediationId, RemediationMode, SEVERITIES } from "../core/types";
-import { remediationIds } from "../remediations/registry";
+import { REMEDIATION_IDS, RemediationMode, SEVERITIES } from "../core/types";
 import { Recorder, settle, setup } from "../tests/helpers/mocks";
 import { archiveEntries, handlerOf } from "./lambdaCode";
 import { clientConfig, MOTO_ACCOUNT, startMoto, useMotoEnvironment } from "./moto";
@@ -92,18 +92,14 @@ export async function buildOrgHub(recorder: Recorder): Promise<HubBuild> {
     config: Record<string, unknown>;
   };
   const raw = (key: string) => doc.config[`aws-security-watch:${key}`];
-  const remediation = {
-    ...(raw("remediation") as Record<string, unknown>),
-    defaultMode: RemediationMode.Enforce,
-    modes: Object.fromEntries(remediationIds().map((id) => [id, RemediationMode.Enforce])),
-  };
-  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { buildStack } = require("../stack") as typeof import("../stack");
+  const remediation = everyRemediationIn(raw("remediation"), RemediationMode.Enforce);
+  const get = (key: string) => (key === "remediation" ? remediation : raw(key));
   const stack = buildStack(get, doc.config["aws:region"] as string);
   await settle();
   const functions: HubBuild["functions"] = {};
-  for (const id of remediationIds()) {
+  for (const id of REMEDIATION_IDS) {
     const fn = recorder.get("aws:lambda/function:Function", `remediate-${id}-fn`);
     const entries = await archiveEntries(fn.inputs.code);
     functions[id] = { text: entries["__index.js"], env: fn.inputs.environment.variables };
@@ -274,8 +270,8 @@ export async function runOrgDrill(
       }
       const iam = new IAMClient({ ...clientConfig(moto.endpoint, HUB_REGION), credentials: creds });
       let roles = 0;
-      for (const id of remediationIds()) {
-        await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id as RemediationId) }));
+      for (const id of REMEDIATION_IDS) {
+        await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id) }));
         roles++;
       }
       members[account] = { creds, rules };

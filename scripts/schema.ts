@@ -1,12 +1,14 @@
 /**
  * `npm run schema`: writes schema.json, the Pulumi package schema that the component provider
  * serves, through Pulumi's own analyzer (offline: it reads the TypeScript sources).
- * `npm run schema -- --check` fails when schema.json differs from a fresh generation.
+ * `npm run schema -- --check` fails when schema.json differs from a fresh generation. It also
+ * writes (or checks) schemas/stack-config.schema.json, the stack file's JSON Schema.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { ComponentProvider } from "@pulumi/pulumi/provider/experimental";
 import { providerOptions } from "../provider/options";
+import { writeStackSchema } from "./stackSchema";
 
 export const SCHEMA_FILE = path.resolve(__dirname, "..", "schema.json");
 
@@ -22,8 +24,14 @@ export function schemaText(schema: Record<string, unknown>): string {
 }
 
 async function main(): Promise<void> {
+  // The stack file's JSON Schema (schemas/stack-config.schema.json) comes with it.
+  const check = process.argv.includes("--check");
+  if (!writeStackSchema(check)) {
+    console.error("schemas/stack-config.schema.json is stale: run `npm run schema` and commit it");
+    process.exit(1);
+  }
   const text = schemaText(await generateSchema());
-  if (process.argv.includes("--check")) {
+  if (check) {
     const committed = fs.existsSync(SCHEMA_FILE) ? fs.readFileSync(SCHEMA_FILE, "utf8") : "";
     if (committed !== text) {
       console.error("schema.json is stale: run `npm run schema` and commit the result");

@@ -93,24 +93,33 @@ describe("bench: build driver helpers", () => {
     ).to.deep.equal([]);
   });
 
-  it("flatConfig forces every remediation to enforce and keeps the rest", () => {
+  it("flatConfig forces every remediation to enforce and keeps the rest", async () => {
+    const { REMEDIATION_IDS } = await import("../core/types");
     const flat = flatConfig(
       {
         "aws:region": "eu-west-1",
         "aws-security-watch:remediation": {
           defaultMode: "dry-run",
-          modes: { "revoke-world-ingress": "off" },
+          remediations: {
+            "revoke-world-ingress": { mode: "off", settings: { allowedPublicPorts: [443] } },
+          },
           reservedConcurrency: 2,
         },
       },
       true,
     );
     expect(flat["aws:region"]).to.equal("eu-west-1");
-    expect(JSON.parse(flat["aws-security-watch:remediation"])).to.deep.equal({
-      defaultMode: "enforce",
-      modes: { "revoke-world-ingress": "enforce" },
-      reservedConcurrency: 2,
+    const remediation = JSON.parse(flat["aws-security-watch:remediation"]);
+    expect(remediation.defaultMode).to.equal("enforce");
+    expect(remediation.reservedConcurrency).to.equal(2);
+    expect(Object.keys(remediation.remediations)).to.deep.equal([...REMEDIATION_IDS]);
+    expect(remediation.remediations["revoke-world-ingress"]).to.deep.equal({
+      mode: "enforce",
+      allowedPublicPorts: [443],
     });
+    expect(
+      new Set(Object.values(remediation.remediations).map((r) => (r as { mode: string }).mode)),
+    ).to.deep.equal(new Set(["enforce"]));
   });
 });
 

@@ -1,19 +1,25 @@
 import { expect } from "chai";
 
 import { keyPolicy, trailBucketPolicy } from "../core/auditTrailPolicies";
-import { parseStackConfig } from "../core/stackConfig";
+import { RecordingFrequency, SnapshotDeliveryFrequency } from "../components/complianceRecorder";
+import { watchSettings } from "../components/securityWatch";
+import { stackConfigProblems } from "../stack";
 
-const parse = (compliance: unknown) =>
-  parseStackConfig((key) => (key === "compliance" ? compliance : undefined), "eu-west-1");
+const problems = (compliance: unknown) =>
+  stackConfigProblems((key) => (key === "compliance" ? compliance : undefined), "eu-west-1");
+const parse = (compliance: unknown) => {
+  expect(problems(compliance)).to.deep.equal([]);
+  return watchSettings(compliance === undefined ? {} : { compliance: compliance as object });
+};
 
 describe("stack configuration: compliance", () => {
   it("is off by default, continuous, delivering to the trail bucket", () => {
     expect(parse(undefined).compliance).to.deep.equal({
       enabled: false,
       useExistingRecorder: false,
-      recordingFrequency: "continuous",
+      recordingFrequency: RecordingFrequency.Continuous,
       dailyResourceTypes: [],
-      snapshotDeliveryFrequency: "TwentyFour_Hours",
+      snapshotDeliveryFrequency: SnapshotDeliveryFrequency.TwentyFourHours,
       createServiceLinkedRole: true,
       deliverToTrailBucket: true,
       disabledRules: [],
@@ -22,42 +28,40 @@ describe("stack configuration: compliance", () => {
   });
 
   it("reads every setting", () => {
-    const c = parse({
+    const given = {
       enabled: true,
       useExistingRecorder: true,
-      recordingFrequency: "daily",
+      recordingFrequency: "DAILY",
       dailyResourceTypes: ["AWS::EC2::NetworkInterface"],
       snapshotDeliveryFrequency: "Six_Hours",
       createServiceLinkedRole: false,
       deliverToTrailBucket: false,
       disabledRules: ["access-keys-rotated"],
       maxAccessKeyAgeDays: 45,
-    }).compliance;
-    expect(c).to.deep.include({
-      enabled: true,
-      recordingFrequency: "daily",
-      maxAccessKeyAgeDays: 45,
-    });
+    };
+    expect(parse(given).compliance).to.deep.equal(given);
   });
 
   it("lists every problem with its path", () => {
-    let message = "";
-    try {
-      parse({
-        recordingFrequency: "hourly",
-        disabledRules: ["nope"],
-        dailyResourceTypes: ["eni"],
-        colour: "blue",
-      });
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).to.contain("compliance.colour: unknown setting");
-    expect(message).to.contain(
-      'compliance.recordingFrequency: expected one of continuous, daily, got "hourly"',
+    const found = problems({
+      recordingFrequency: "hourly",
+      disabledRules: ["nope"],
+      dailyResourceTypes: ["eni"],
+      colour: "blue",
+    });
+    expect(found).to.have.length(4);
+    expect(found[0]).to.equal(
+      'aws-security-watch:compliance.recordingFrequency: expected one of CONTINUOUS, DAILY, got the string "hourly"',
     );
-    expect(message).to.contain('compliance.dailyResourceTypes[0]: "eni" is not a resource type');
-    expect(message).to.contain('compliance.disabledRules[0]: unknown rule "nope"');
+    expect(found[1]).to.match(
+      /^aws-security-watch:compliance\.disabledRules\[0\]: "nope" is not a rule key \(/,
+    );
+    expect(found[2]).to.equal(
+      'aws-security-watch:compliance.dailyResourceTypes[0]: "eni" is not a resource type (AWS::EC2::NetworkInterface)',
+    );
+    expect(found[3]).to.match(
+      /^aws-security-watch:compliance\.colour: unknown setting; known: enabled, /,
+    );
   });
 });
 

@@ -2,7 +2,8 @@
  * examples/python and examples/yaml use the components through `pulumi package add`; they are not
  * run here (no Pulumi CLI), so this checks them against schema.json: every component, argument,
  * type and enum value they name exists, every required input is given, and each builds the same
- * five components as the README's TypeScript example.
+ * five components as the README's TypeScript example; examples/yaml/dev-stack deploys the dev
+ * stack with one SecurityWatch.
  */
 import { expect } from "chai";
 import * as fs from "fs";
@@ -147,6 +148,40 @@ describe("examples/ (Python and YAML, checked against schema.json)", () => {
       );
     });
     expect(problems).to.deep.equal([]);
+  });
+
+  it("examples/yaml/dev-stack: the dev stack in one SecurityWatch, its properties the dev stack file's keys", () => {
+    const program = yaml.load(
+      fs.readFileSync(path.join(ROOT, "examples", "yaml", "dev-stack", "Pulumi.yaml"), "utf8"),
+    ) as {
+      runtime: string;
+      packages: Record<string, string>;
+      resources: Record<string, { type: string; properties: Record<string, unknown> }>;
+    };
+    expect(program.runtime).to.equal("yaml");
+    expect(program.packages).to.have.property(PKG);
+    const resources = Object.values(program.resources);
+    expect(resources.map((r) => r.type)).to.deep.equal([`${PKG}:index:SecurityWatch`]);
+    const component = schema.resources[`${PKG}:index:SecurityWatch`];
+    expect(
+      objectProblems(
+        "security-watch",
+        resources[0].properties,
+        component.inputProperties,
+        component.requiredInputs,
+      ),
+    ).to.deep.equal([]);
+    const dev = (
+      yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.dev.yaml"), "utf8")) as {
+        config: Record<string, unknown>;
+      }
+    ).config;
+    const devKeys = Object.fromEntries(
+      Object.entries(dev)
+        .filter(([k]) => k.startsWith(`${PKG}:`))
+        .map(([k, v]) => [k.slice(PKG.length + 1), v]),
+    );
+    expect(resources[0].properties).to.deep.equal(devKeys);
   });
 
   it("examples/python: every class, keyword and enum member is in the schema, required inputs given", () => {

@@ -317,12 +317,12 @@ describe("operations configuration", () => {
       message = (e as Error).message;
     }
     for (const line of [
-      "operations.graphs: unknown setting; known: dashboard, savedQueries, archive, archiveRetentionDays",
-      "operations.archiveRetentionDays: expected a whole number from 0 to 36500, got -1",
-      'chat.slack.teamId: "workspace" is not a Slack workspace id (T0123ABCD)',
-      'chat.teams.teamId: "x" is not a Teams team id (a UUID)',
-      'chat.teams.channelId: "general" is not a Teams channel id (19:...@thread.tacv2)',
-      `chat.minimumSeverity: expected one of ${SEVERITIES.join(", ")}, got "urgent"`,
+      "aws-security-watch:operations.graphs: unknown setting; known: dashboard, savedQueries, archive, archiveRetentionDays",
+      "aws-security-watch:operations.archiveRetentionDays: -1 is not a whole number from 0 to 36500",
+      'aws-security-watch:chat.slack.teamId: "workspace" is not a Slack workspace id (T0123ABCD)',
+      'aws-security-watch:chat.teams.teamId: "x" is not a Teams team id (a UUID)',
+      'aws-security-watch:chat.teams.channelId: "general" is not a Teams channel id (19:...@thread.tacv2)',
+      `aws-security-watch:chat.minimumSeverity: expected one of ${SEVERITIES.join(", ")}, got the string "urgent"`,
     ]) {
       expect(message).to.include(line);
     }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { parseOrganizationConfig } from "../core/org/orgConfig";
+import { securityWatchProblems, watchSettings } from "../components/securityWatch";
 
 const ORG = {
   organizationId: "o-a1b2c3d4e5",
@@ -10,18 +10,13 @@ const ORG = {
 };
 
 function problems(organization: unknown, spokeRegions?: unknown): string[] {
-  const values: Record<string, unknown> = { organization, spokeRegions };
-  return parseOrganizationConfig((k) => values[k], "eu-west-1").problems;
+  return securityWatchProblems({ homeRegion: "eu-west-1", organization, spokeRegions });
 }
 
-describe("organization configuration (core/org/orgConfig.ts)", () => {
+describe("organization configuration (SecurityWatch hub mode)", () => {
   it("reads a hub with its defaults", () => {
-    const out = parseOrganizationConfig(
-      (k) => (k === "organization" ? ORG : undefined),
-      "eu-west-1",
-    );
-    expect(out.problems).to.deep.equal([]);
-    expect(out.organization).to.deep.equal({
+    expect(problems(ORG)).to.deep.equal([]);
+    expect(watchSettings({ organization: ORG }).organization).to.deep.equal({
       ...ORG,
       organizationalUnitPaths: [],
       admittedAccounts: [],
@@ -29,17 +24,19 @@ describe("organization configuration (core/org/orgConfig.ts)", () => {
       callAs: "DELEGATED_ADMIN",
       deployStackSets: true,
       expectedAccounts: 0,
-      managementAccount: { accountId: "111111111111", roleArn: undefined, watched: false },
-      trailLogGroupName: undefined,
     });
   });
 
   it("no organization: a single account, with its spoke regions", () => {
-    const out = parseOrganizationConfig(
-      (k) => (k === "spokeRegions" ? ["us-east-1"] : undefined),
-      "eu-west-1",
-    );
-    expect(out).to.deep.equal({ spokeRegions: ["us-east-1"], problems: [] });
+    expect(problems(undefined, ["us-east-1"])).to.deep.equal([]);
+    const settings = watchSettings({ spokeRegions: ["us-east-1"] });
+    expect([settings.organization, settings.spokeRegions]).to.deep.equal([
+      undefined,
+      ["us-east-1"],
+    ]);
+    expect(problems(undefined, ["eu-west-1"])).to.deep.equal([
+      'spokeRegions: "eu-west-1" is the stack\'s own region; list the other regions',
+    ]);
   });
 
   const cases: [string, unknown, unknown, string[]][] = [
@@ -88,10 +85,10 @@ describe("organization configuration (core/org/orgConfig.ts)", () => {
       },
       undefined,
       [
-        "organization.regionz: unknown setting; known: organizationId, organizationalUnitIds, organizationalUnitPaths, admittedAccounts, excludedAccounts, regions, externalId, callAs, deployStackSets, expectedAccounts, managementAccount, trailLogGroupName",
-        "organization.externalId: set it (2-1224 characters of letters, digits and +=,.@:/-_)",
-        'organization.callAs: expected SELF or DELEGATED_ADMIN, got "ME"',
-        "organization.expectedAccounts: expected a whole number >= 0, got -1",
+        'organization.externalId: "" is not an external id (2-1224 characters of letters, digits and +=,.@:/-_)',
+        'organization.regionz: unknown setting (did you mean "regions"?); known: organizationId, organizationalUnitIds, organizationalUnitPaths, admittedAccounts, excludedAccounts, regions, externalId, callAs, deployStackSets, expectedAccounts, managementAccount, trailLogGroupName',
+        'organization.callAs: expected one of SELF, DELEGATED_ADMIN, got the string "ME"',
+        "organization.expectedAccounts: -1 is not a whole number from 0 to 100000",
         'organization.trailLogGroupName: "a b" is not a log group name',
       ],
     ],
@@ -108,6 +105,22 @@ describe("organization configuration (core/org/orgConfig.ts)", () => {
       [
         "organization.organizationalUnitIds: name the OUs (ou-...) or the root (r-...) to deploy the spokes to",
         "organization.regions: list the regions the spokes cover",
+      ],
+    ],
+    [
+      "a management account that is not said",
+      { ...ORG, managementAccount: undefined },
+      undefined,
+      [
+        "organization.managementAccount: required (service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false)",
+      ],
+    ],
+    [
+      "an organization id written as a YAML number",
+      { ...ORG, organizationId: 123456789012 },
+      undefined,
+      [
+        "organization.organizationId: expected an organization id (o-...), got the number 123456789012 (YAML reads it as a number: quote it)",
       ],
     ],
   ];

@@ -332,7 +332,7 @@ describe("the org-hub stack (Pulumi.org-hub.yaml under mocks)", () => {
     expect(() =>
       stackModule.buildStack((k) => (k === "organization" ? org : base(k)), "eu-west-1"),
     ).to.throw(
-      "organization.managementAccount: service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false",
+      "aws-security-watch:organization.managementAccount: required (service-managed StackSets skip the management account; set accountId and roleArn (the hub deploys its spoke with explicit providers) or watched: false)",
     );
   });
 });

@@ -20,6 +20,7 @@ const devConfig = (
 ).config;
 const get = (key: string) => devConfig[`aws-security-watch:${key}`];
 
+const WATCH = "aws-security-watch:index:SecurityWatch::security-watch";
 const COMPONENTS = [
   "aws-security-watch:index:AlertTopicSet::alerts",
   "aws-security-watch:index:AuditTrail::audit",
@@ -41,15 +42,19 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
     await settle();
   });
 
-  it("builds the components, and every resource belongs to one of them", () => {
+  it("builds one SecurityWatch, its components, and every resource belongs to one of them", () => {
     const roots = recorder.resources.filter((r) => r.parent === undefined);
-    expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal(COMPONENTS);
-    for (const r of recorder.resources.filter((x) => x.parent !== undefined)) {
+    expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal([WATCH]);
+    const parts = recorder.resources.filter((r) => r.parent === WATCH);
+    expect(parts.map((r) => `${r.type}::${r.name}`)).to.deep.equal(COMPONENTS);
+    for (const r of recorder.resources.filter(
+      (x) => x.parent !== undefined && x.parent !== WATCH,
+    )) {
       let top = r.parent as string;
       for (;;) {
         const [type, name] = top.split("::");
         const parent = recorder.get(type, name).parent;
-        if (!parent) break;
+        if (parent === WATCH || parent === undefined) break;
         top = parent;
       }
       expect(COMPONENTS, `${r.type}::${r.name}`).to.include(top);
@@ -225,7 +230,7 @@ describe("the stack (Pulumi.dev.yaml under mocks)", () => {
     recorder.reset();
     const bad: Record<string, unknown> = { alerts: { emails: ["not-an-address"] } };
     expect(() => stackModule.buildStack((k) => bad[k], "eu-west-1")).to.throw(
-      'Invalid stack configuration (Pulumi.<stack>.yaml, namespace aws-security-watch):\n  - alerts.emails[0]: "not-an-address" is not an email address',
+      'Invalid stack configuration (Pulumi.<stack>.yaml):\n  - aws-security-watch:alerts.emails[0]: "not-an-address" is not a valid email address',
     );
     await settle();
     expect(recorder.resources).to.deep.equal([]);
@@ -249,8 +254,10 @@ describe("subscription labels", () => {
       alerts: { emails: ["a.b@example.com", "a-b@example.com", "a.b@example.com"] },
     };
     expect(() => buildStack((k) => raw[k], "eu-west-1")).to.throw(
-      'Invalid stack configuration: "a.b@example.com" and "a-b@example.com" both make the subscription label "a-b-example-com"; keep one of them',
+      'Invalid stack configuration (Pulumi.<stack>.yaml):\n  - aws-security-watch:alerts.emails: "a.b@example.com" and "a-b@example.com" both make the subscription label "a-b-example-com"; keep one of them',
     );
+    await settle();
+    expect(recorder.resources).to.deep.equal([]);
   });
 });
 
@@ -269,7 +276,7 @@ describe("a secondary region of the account (trail.enabled: false)", () => {
     await settle();
     expect(stack.audit).to.equal(undefined);
     expect(stack.alarms).to.equal(undefined);
-    const roots = recorder.resources.filter((r) => r.parent === undefined);
+    const roots = recorder.resources.filter((r) => r.parent === WATCH);
     expect(roots.map((r) => `${r.type}::${r.name}`)).to.deep.equal([
       "aws-security-watch:index:AlertTopicSet::alerts",
       "aws-security-watch:index:SecurityRuleWatcher::watch",

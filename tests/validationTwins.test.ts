@@ -5,21 +5,19 @@
  */
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { parseStackConfig } from "../core/stackConfig";
+import { stackConfigProblems } from "../stack";
 import { isE164PhoneNumber, isKmsKeyArn } from "../core/validation";
 
 /** The configuration problems for one value at `path` (empty when the value is accepted). */
 function problemsFor(path: "sms" | "key", value: string): string[] {
   const raw: Record<string, unknown> = {
     alerts: path === "sms" ? { sms: [value] } : {},
-    remediation: path === "key" ? { protectedKeyArns: [value] } : {},
+    remediation:
+      path === "key"
+        ? { remediations: { "cancel-key-deletion": { protectedKeyArns: [value] } } }
+        : {},
   };
-  try {
-    parseStackConfig((key) => raw[key], "eu-west-1");
-    return [];
-  } catch (e) {
-    return (e as Error).message.split("\n").slice(1);
-  }
+  return stackConfigProblems((key) => raw[key], "eu-west-1");
 }
 
 const phones = fc.oneof(fc.stringMatching(/^\+?[0-9]{0,17}$/), fc.string({ maxLength: 20 }));
