@@ -115,7 +115,7 @@ describe("bench: build driver helpers", () => {
     expect(Object.keys(remediation.remediations)).to.deep.equal([...REMEDIATION_IDS]);
     expect(remediation.remediations["revoke-world-ingress"]).to.deep.equal({
       mode: "enforce",
-      allowedPublicPorts: [443],
+      settings: { allowedPublicPorts: [443] },
     });
     expect(
       new Set(Object.values(remediation.remediations).map((r) => (r as { mode: string }).mode)),

@@ -257,6 +257,7 @@ describe("remediation registry", () => {
       /^bench\/results\//, // figures of the last bench run (generated)
       /^core\/remediationIds\.ts$/, // generated from the registry
       /^schema\.json$/, // generated from the sources
+      /^schemas\//, // the stack file's JSON Schema, generated from the sources
       /^README\.md$/,
       /^CONTRIBUTING\.md$/,
     ];
