@@ -163,9 +163,10 @@ export { SAVED_QUERIES, LATEST_INCIDENTS_QUERY, SavedQuery, QueryLogGroups } fro
 export { INCIDENT_FIELDS, INCIDENT_SCHEMA_VERSION, IncidentField } from "./core/incidentRecord";
 export {
   buildAlertCardTransformer,
-  buildResolutionCardTransformer,
   renderChatCard,
   chatCardProblems,
   ChatCard,
 } from "./core/chatCard";
+export { fillCard, resolutionCard } from "./lambdas/chatCardRenderer";
+export { neutralise, NeutraliseOptions } from "./core/neutralise";
 export { archivePattern, ArchivePatternStage } from "./core/archivePattern";

@@ -207,8 +207,9 @@ export interface AutoRemediatorArgs extends RemediationGroupArgs {
   /**
    * Event bus that receives each function's result (a Lambda on-success destination: a
    * "Lambda Function Invocation Result - Success" event whose `detail.responsePayload` is the
-   * remediation's result), e.g. the default bus, where ChatChannels turns results into
-   * resolution cards. Each role may then `events:PutEvents` on that bus only.
+   * remediation's result), for consumers of your own. Chat resolution cards do not come from
+   * it (ChatChannels renders them from the resolution topic: anyone allowed `events:PutEvents`
+   * on a bus can forge such an event). Each role may then `events:PutEvents` on that bus only.
    * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
    * @default no on-success destination
    */

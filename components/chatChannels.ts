@@ -2,13 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argsProblems, bool, list, map, obj, str } from "../core/argsShape";
 import { CATALOG } from "../core/catalog";
-import {
-  buildAlertCardTransformer,
-  buildResolutionCardTransformer,
-  resolutionEventPattern,
-} from "../core/chatCard";
+import { buildAlertCardTransformer, RESOLVED_OUTCOMES } from "../core/chatCard";
 import { Detection } from "../core/detection";
-import { SEVERITIES, Severity } from "../core/types";
+import { REMEDIATION_IDS, SEVERITIES, Severity } from "../core/types";
+import { chatCardRendererFactory } from "../lambdas/chatCardRenderer";
+import { handlerOnlyCodePaths } from "./autoRemediator";
 
 /** A detection rule whose alerts go to chat. */
 export interface ChatDetectionArgs {
@@ -61,15 +59,26 @@ export interface ChatChannelsArgs {
    */
   readonly minimumSeverity?: Severity;
   /**
-   * Post resolution cards, threaded under their alert: a rule on the remediation functions'
-   * on-success results (AutoRemediator `resultEventBusArn` must name the default bus).
+   * The key that encrypts the chat topic (AlertTopicSet `kmsKeyArn`): the card renderer's role
+   * may use it through SNS for that topic only.
+   * @default none (the topic is not encrypted with a customer-managed key)
+   */
+  readonly topicKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * Post resolution cards, threaded under their alert, rendered from the messages of
+   * `resolutionTopicArn` (whose only publishers are the remediation functions). Nothing on the
+   * default event bus makes a card: anyone allowed `events:PutEvents` could write there.
    * @default true
    */
   readonly resolutions?: boolean;
   /**
-   * Name of the resolution rule; keep it under the watcher's prefix so that its dead-letter
-   * queue admits it (`<ruleNamePrefix>-chat-resolutions`).
-   * @default "<component name>-chat-resolutions"
+   * The resolution topic (AlertTopicSet `resolutionTopicArn`): required when `resolutions` is on.
+   * @default none
+   */
+  readonly resolutionTopicArn?: pulumi.Input<string>;
+  /**
+   * Kept for compatibility: no rule is created under this prefix any more.
+   * @default the component name
    */
   readonly ruleNamePrefix?: string;
   /**
@@ -124,12 +133,23 @@ const DEFAULTS = {
   consoleDomain: "console.aws.amazon.com",
   maximumEventAgeSeconds: 3600,
   maximumRetryAttempts: 10,
+  renderer: {
+    runtime: "nodejs22.x",
+    timeoutSeconds: 30,
+    memorySizeMb: 256,
+    logRetentionDays: 365,
+    maximumRetryAttempts: 2,
+    failureQueueRetentionSeconds: 1209600,
+    sdk: { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 },
+  },
 };
 
 const SEVERITY = "critical, high, medium or info";
 /** The shape of the arguments (first validation pass). */
 const ARGS_SHAPE = {
   topicArn: str("an SNS topic ARN (the AlertTopicSet topic of purpose chat)", true),
+  topicKmsKeyArn: str("a KMS key ARN (the AlertTopicSet kmsKeyArn)"),
+  resolutionTopicArn: str("the AlertTopicSet resolutionTopicArn"),
   detections: map(
     "a map of detection id to { ruleName, severity }",
     obj("a chat detection { ruleName, severity }", {
@@ -191,12 +211,15 @@ export function chatChannelProblems(slack?: SlackChannelArgs, teams?: TeamsChann
 
 /**
  * AWS Chatbot (Amazon Q Developer in chat applications) channels for Slack and Microsoft Teams,
- * fed by readable cards: a target per detection rule (at or above `minimumSeverity`) on the chat
- * topic, whose input transformer renders the alert as a Chatbot custom notification
- * (core/chatCard.ts), and a rule on the remediations' results that renders resolution cards in
- * the alert's thread. The channels' IAM role is read-only (CloudWatch reads for notifications),
- * and guardrail policies cap what members can do. Chatbot is free; the targets and the topic
- * cost what SNS and EventBridge do.
+ * fed by readable cards. One small function, the card renderer (lambdas/chatCardRenderer.ts),
+ * is the chat topic's writer: each detection rule (at or above `minimumSeverity`) targets it
+ * with an input transformer that delivers the card and the event's values apart
+ * (core/chatCard.ts), and it neutralises every value (mentions, lying links, markdown, control
+ * characters; core/neutralise.ts) before it fills and publishes the card; it also subscribes to
+ * the resolution topic and posts the resolution cards in the alert's thread. The channels' IAM
+ * role is read-only (CloudWatch reads for notifications), and guardrail policies cap what
+ * members can do. Chatbot is free; the renderer, the targets and the topic cost what Lambda,
+ * SNS and EventBridge do per card (nothing while idle).
  */
 export class ChatChannels extends pulumi.ComponentResource {
   /** ARN of the channels' IAM role (read-only, capped by the guardrail policies). */
@@ -207,11 +230,8 @@ export class ChatChannels extends pulumi.ComponentResource {
   public readonly teamsChannelArn?: pulumi.Output<string>;
   /** The detections whose alerts go to chat (plain data). */
   public readonly chatDetectionIds: string[];
-  /**
-   * The bus the resolution rule listens on (the default bus of the account and region): give it
-   * to AutoRemediator as `resultEventBusArn`.
-   */
-  public readonly resultEventBusArn: pulumi.Output<string>;
+  /** ARN of the card renderer function (the chat targets' and the resolution topic's subscriber). */
+  public readonly rendererFunctionArn: pulumi.Output<string>;
 
   constructor(name: string, args: ChatChannelsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:ChatChannels", name, {}, opts);
@@ -274,6 +294,11 @@ export class ChatChannels extends pulumi.ComponentResource {
         problems.push((error as Error).message);
       }
     }
+    if (settings.resolutions && args.resolutionTopicArn === undefined) {
+      problems.push(
+        "resolutionTopicArn: required when resolutions is on (the AlertTopicSet resolutionTopicArn); or set resolutions: false",
+      );
+    }
     if (problems.length > 0) {
       throw new pulumi.ResourceError(problems.join("\n"), this);
     }
@@ -282,14 +307,19 @@ export class ChatChannels extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const region = aws.getRegionOutput({}, { parent: this }).region;
-    this.resultEventBusArn = pulumi
-      .all([partition, region, accountId])
-      .apply(([p, r, a]) => `arn:${p}:events:${r}:${a}:event-bus/default`);
     const retryPolicy = {
       maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
       maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
     };
     const deadLetterConfig = args.deadLetterQueueArn ? { arn: args.deadLetterQueueArn } : undefined;
+    const renderer = this.buildRenderer(
+      name,
+      args,
+      settings,
+      { partition, accountId, region },
+      tags,
+    );
+    this.rendererFunctionArn = renderer.fn.arn;
 
     for (const d of chatty) {
       new aws.cloudwatch.EventTarget(
@@ -297,39 +327,12 @@ export class ChatChannels extends pulumi.ComponentResource {
         {
           rule: args.detections[d.id].ruleName,
           targetId: "chat",
-          arn: args.topicArn,
+          arn: renderer.fn.arn,
           inputTransformer: transformers.get(d.id)!,
           retryPolicy,
           deadLetterConfig,
         },
-        { parent: this },
-      );
-    }
-
-    if (settings.resolutions) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-resolutions`,
-        {
-          name: `${settings.ruleNamePrefix}-chat-resolutions`,
-          description: "aws-security-watch: remediation results to chat, as resolution cards",
-          eventPattern: accountId.apply((a) => JSON.stringify(resolutionEventPattern(a))),
-          tags,
-        },
-        { parent: this },
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-resolutions-chat`,
-        {
-          rule: rule.name,
-          targetId: "chat",
-          arn: args.topicArn,
-          inputTransformer: buildResolutionCardTransformer({
-            consoleDomain: settings.consoleDomain,
-          }),
-          retryPolicy,
-          deadLetterConfig,
-        },
-        { parent: this },
+        { parent: this, dependsOn: [renderer.eventsPermission] },
       );
     }
 
@@ -419,7 +422,185 @@ export class ChatChannels extends pulumi.ComponentResource {
       slackChannelArn: this.slackChannelArn,
       teamsChannelArn: this.teamsChannelArn,
       chatDetectionIds: this.chatDetectionIds,
-      resultEventBusArn: this.resultEventBusArn,
+      rendererFunctionArn: this.rendererFunctionArn,
     });
   }
+
+  /**
+   * The card renderer (lambdas/chatCardRenderer.ts): function, role (publish to the chat topic
+   * only, its key through SNS for that topic only, its own logs, its on-failure queue), log
+   * group, on-failure queue, the invoke permission of this account's EventBridge rules and, with
+   * resolutions, of the resolution topic with its subscription.
+   */
+  private buildRenderer(
+    name: string,
+    args: ChatChannelsArgs,
+    settings: { resolutions: boolean; consoleDomain: string },
+    where: {
+      partition: pulumi.Output<string>;
+      accountId: pulumi.Output<string>;
+      region: pulumi.Output<string>;
+    },
+    tags: Record<string, string>,
+  ) {
+    const prefix = `${name}-renderer`;
+    const d = DEFAULTS.renderer;
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${prefix}-logs`,
+      { retentionInDays: d.logRetentionDays, tags },
+      { parent: this },
+    );
+    const queue = new aws.sqs.Queue(
+      `${prefix}-failures`,
+      { sqsManagedSseEnabled: true, messageRetentionSeconds: d.failureQueueRetentionSeconds, tags },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${prefix}-role`,
+      {
+        description: "aws-security-watch chat card renderer",
+        assumeRolePolicy: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "lambda.amazonaws.com" },
+              Action: "sts:AssumeRole",
+            },
+          ],
+        }),
+        tags,
+      },
+      { parent: this },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${prefix}-role-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([where.region, args.topicArn, logGroup.arn, queue.arn, args.topicKmsKeyArn])
+          .apply(([r, topicArn, logGroupArn, queueArn, keyArn]) =>
+            JSON.stringify(
+              chatRendererPolicy({ region: r, topicArn, logGroupArn, queueArn, keyArn }),
+            ),
+          ),
+      },
+      { parent: this },
+    );
+    const fn = new aws.lambda.CallbackFunction(
+      `${prefix}-fn`,
+      {
+        description: "aws-security-watch: renders chat cards with every hostile value neutralised",
+        callbackFactory: chatCardRendererFactory({
+          remediationIds: [...REMEDIATION_IDS],
+          outcomes: [...RESOLVED_OUTCOMES],
+          consoleDomain: settings.consoleDomain,
+          sdk: { ...d.sdk },
+        }),
+        role: role.arn,
+        runtime: d.runtime,
+        timeout: d.timeoutSeconds,
+        memorySize: d.memorySizeMb,
+        loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            RENDERER_SETTINGS: pulumi.jsonStringify({
+              chatTopicArn: args.topicArn,
+              resolutionTopicArn: settings.resolutions ? args.resolutionTopicArn : "",
+              account: where.accountId,
+            }),
+          },
+        },
+        codePathOptions: handlerOnlyCodePaths(),
+        tags,
+      },
+      { parent: this, dependsOn: [rolePolicy, logGroup] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${prefix}-invoke-config`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: d.maximumRetryAttempts,
+        maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
+        destinationConfig: { onFailure: { destination: queue.arn } },
+      },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+    const eventsPermission = new aws.lambda.Permission(
+      `${prefix}-invoke-rules`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "events.amazonaws.com",
+        sourceAccount: where.accountId,
+        sourceArn: pulumi.interpolate`arn:${where.partition}:events:${where.region}:${where.accountId}:rule/*`,
+      },
+      { parent: this },
+    );
+    if (settings.resolutions && args.resolutionTopicArn !== undefined) {
+      const snsPermission = new aws.lambda.Permission(
+        `${prefix}-invoke-resolutions`,
+        {
+          action: "lambda:InvokeFunction",
+          function: fn.name,
+          principal: "sns.amazonaws.com",
+          sourceArn: args.resolutionTopicArn,
+        },
+        { parent: this },
+      );
+      new aws.sns.TopicSubscription(
+        `${prefix}-resolutions`,
+        { topic: args.resolutionTopicArn, protocol: "lambda", endpoint: fn.arn },
+        { parent: this, dependsOn: [snsPermission] },
+      );
+    }
+    return { fn, eventsPermission, queue };
+  }
+}
+
+/**
+ * The renderer role's policy: publish to the chat topic only; the topic's key through SNS for
+ * that topic only (when there is one); its own log group; its on-failure queue.
+ */
+export function chatRendererPolicy(input: {
+  region: string;
+  topicArn: string;
+  logGroupArn: string;
+  queueArn: string;
+  keyArn?: string;
+}): { Version: "2012-10-17"; Statement: Record<string, unknown>[] } {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "PublishCards", Effect: "Allow", Action: ["sns:Publish"], Resource: input.topicArn },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${input.logGroupArn}:*`,
+      },
+      {
+        Sid: "OnFailureDestination",
+        Effect: "Allow",
+        Action: ["sqs:SendMessage"],
+        Resource: input.queueArn,
+      },
+      ...(input.keyArn
+        ? [
+            {
+              Sid: "UseTopicKey",
+              Effect: "Allow",
+              Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+              Resource: input.keyArn,
+              Condition: {
+                StringEquals: {
+                  "kms:ViaService": `sns.${input.region}.amazonaws.com`,
+                  "kms:EncryptionContext:aws:sns:topicArn": input.topicArn,
+                },
+              },
+            },
+          ]
+        : []),
+    ],
+  };
 }

@@ -103,8 +103,10 @@ export interface OrganizationHubArgs {
   readonly rollout?: StackSetRolloutArgs;
   /**
    * How many member accounts send heartbeats (the management account included when its spoke
-   * is deployed): the hub alarms when fewer than `expectedAccounts` × `regions` heartbeats
-   * arrive in an hour. 0: no alarm.
+   * is deployed): the hub alarms when fewer than `expectedAccounts` × `regions` distinct
+   * spokes (account and region, each counted once: a chatty spoke cannot hide a dead one) send a
+   * heartbeat in an hour. The count is a Contributor Insights rule on the heartbeat log
+   * ($0.50 a month, plus $0.02 per million heartbeats). 0: no alarm, no rule.
    * @default 0
    */
   readonly expectedAccounts?: number;
@@ -445,18 +447,38 @@ export class OrganizationHub extends pulumi.ComponentResource {
     );
     const expected = s.expectedAccounts * s.regions.length;
     if (expected > 0 && args.alarmTopicArn !== undefined) {
+      // Counted per account and region, not in total: one chatty spoke (or one that sends twice)
+      // must not hide a dead one. A Contributor Insights rule on the heartbeat log keyed by
+      // (account, region) gives the number of distinct spokes heard in the hour.
+      const ruleName = `${s.eventBusName}-spokes`;
+      const rule = new aws.cloudwatch.ContributorInsightRule(
+        `${name}-spokes`,
+        {
+          ruleName,
+          ruleState: "ENABLED",
+          ruleDefinition: heartbeatLogs.name.apply((logGroupName) =>
+            JSON.stringify(spokeHeartbeatRule(logGroupName)),
+          ),
+          tags,
+        },
+        { parent: this },
+      );
       const alarm = new aws.cloudwatch.MetricAlarm(
         `${name}-spoke-missing`,
         {
           alarmDescription:
-            `aws-security-watch: fewer than ${expected} spoke heartbeats (${s.expectedAccounts} accounts x ${s.regions.length} regions) reached the hub in an hour: ` +
+            `aws-security-watch: fewer than ${expected} distinct spokes (${s.expectedAccounts} accounts x ${s.regions.length} regions, each account and region counted once) sent a heartbeat to the hub in an hour: ` +
             `a spoke stopped forwarding, or was never deployed (a failed StackSet instance, the management account). ` +
             `Find which in Logs Insights on ${s.eventBusName}-heartbeats: stats latest(@timestamp) by account, region`,
-          namespace: "AWS/Events",
-          metricName: "MatchedEvents",
-          dimensions: { EventBusName: bus.name, RuleName: heartbeatRule.name },
-          statistic: "Sum",
-          period: 3600,
+          metricQueries: [
+            {
+              id: "spokes",
+              expression: `INSIGHT_RULE_METRIC("${ruleName}", "UniqueContributors")`,
+              label: "distinct spokes (account, region) heard in the hour",
+              period: 3600,
+              returnData: true,
+            },
+          ],
           evaluationPeriods: 2,
           datapointsToAlarm: 2,
           threshold: expected,
@@ -466,7 +488,8 @@ export class OrganizationHub extends pulumi.ComponentResource {
           okActions: [args.alarmTopicArn],
           tags,
         },
-        { parent: this },
+        // The expression names the rule by a plain string: depend on it explicitly.
+        { parent: this, dependsOn: [rule] },
       );
       this.heartbeatAlarmName = alarm.name;
     }
@@ -486,4 +509,19 @@ export class OrganizationHub extends pulumi.ComponentResource {
       heartbeatLogGroupName: this.heartbeatLogGroupName,
     });
   }
+}
+
+/**
+ * The Contributor Insights rule over the hub's heartbeat log (one EventBridge event per spoke
+ * region and hour, as JSON): contributors keyed by the event's account and region, so that
+ * `UniqueContributors` is the number of distinct spokes heard, whatever each one sends.
+ */
+export function spokeHeartbeatRule(logGroupName: string): Record<string, unknown> {
+  return {
+    Schema: { Name: "CloudWatchLogRule", Version: 1 },
+    LogGroupNames: [logGroupName],
+    LogFormat: "JSON",
+    Contribution: { Keys: ["$.account", "$.region"], Filters: [] },
+    AggregateOn: "Count",
+  };
 }

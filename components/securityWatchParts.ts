@@ -350,6 +350,8 @@ function buildChat(
     "chat",
     {
       topicArn: topics.topicArns.chat,
+      topicKmsKeyArn: topics.kmsKeyArn,
+      resolutionTopicArn: topics.resolutionTopicArn,
       detections: ruleTable(watcher),
       minimumSeverity: s.chat.minimumSeverity,
       resolutions: s.chat.resolutions,
@@ -367,7 +369,6 @@ function buildRemediator(
   s: WatchSettings,
   topics: AlertTopicSet,
   watcher: SecurityRuleWatcher,
-  chat: ChatChannels | undefined,
   opts: Opts,
 ): AutoRemediator {
   const org = s.organization;
@@ -386,7 +387,6 @@ function buildRemediator(
             excludedAccounts: org.excludedAccounts,
           }
         : undefined,
-      ...(chat && s.chat.resolutions ? { resultEventBusArn: chat.resultEventBusArn } : {}),
       tags: s.tags,
     },
     opts,
@@ -517,7 +517,7 @@ export function buildWatch(s: WatchSettings, opts: Opts): WatchParts {
   const trailLogGroup = audit?.logGroupName ?? s.organization?.trailLogGroupName;
   const { alarms, thresholds } = buildAlarms(s, physical, trailLogGroup, topics, opts);
   const chat = buildChat(s, physical, topics, watcher, opts);
-  const remediator = buildRemediator(s, topics, watcher, chat, opts);
+  const remediator = buildRemediator(s, topics, watcher, opts);
   const operations = buildOperations(
     s,
     physical,

@@ -317,6 +317,20 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // One report per alarm state change across containers: a conditional write claims it.
+    // On-demand, records expire: no cost while idle.
+    const claims = new aws.dynamodb.Table(
+      `${prefix}-claims`,
+      {
+        billingMode: "PAY_PER_REQUEST",
+        hashKey: "id",
+        attributes: [{ name: "id", type: "S" }],
+        ttl: { attributeName: "expiresAt", enabled: true },
+        serverSideEncryption: { enabled: true },
+        tags: args.tags,
+      },
+      { parent: this },
+    );
     const eventRule = new aws.cloudwatch.EventRule(
       `${prefix}-rule`,
       {
@@ -386,8 +400,9 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
             logGroup.arn,
             queue.arn,
             reporter.topicKmsKeyArn,
+            claims.arn,
           ])
-          .apply(([p, account, r, topics, logGroupArn, queueArn, keyArn]) =>
+          .apply(([p, account, r, topics, logGroupArn, queueArn, keyArn, claimTableArn]) =>
             JSON.stringify(
               thresholdReporterPolicy({
                 partition: p,
@@ -398,6 +413,7 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
                 logGroupArn,
                 failureQueueArn: queueArn,
                 topicKmsKeyArn: keyArn,
+                claimTableArn,
               }),
             ),
           ),
@@ -426,6 +442,7 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
               account: identity.accountId,
               region: region.region,
               partition: partition.partition,
+              claimTableName: claims.name,
             }),
           },
         },

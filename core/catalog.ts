@@ -39,6 +39,24 @@ import { LATERAL_MOVEMENT } from "./catalog/lateralMovement";
 import { PERSISTENCE } from "./catalog/persistence";
 import { COMPLIANCE_DETECTIONS } from "./catalog/complianceDetections";
 
+/** The grant headers of PutBucketAcl, as CloudTrail records them in requestParameters. */
+const PUBLIC_GRANT_HEADERS = [
+  "x-amz-grant-read",
+  "x-amz-grant-write",
+  "x-amz-grant-read-acp",
+  "x-amz-grant-write-acp",
+  "x-amz-grant-full-control",
+];
+
+/**
+ * A grant header value that ends with AllUsers or AuthenticatedUsers (the one grantee, or the
+ * last one), quoted or not.
+ */
+const PUBLIC_GRANT_VALUES = ["AllUsers", "AuthenticatedUsers"].flatMap((g) => [
+  { suffix: `global/${g}"` },
+  { suffix: `global/${g}` },
+]);
+
 /**
  * What kind of event a detection matches, which decides the fields its alert can show
  * (core/detection.ts, commonFieldsOf). Defined here rather than in core/detection.ts, which
@@ -976,7 +994,7 @@ const FOUNDATION: readonly Detection[] = [
     id: "s3-bucket-made-public",
     title: "S3 bucket made public",
     description:
-      "PutBucketAcl with a public canned ACL or a grant to AllUsers or AuthenticatedUsers, or PutBucketPolicy with a wildcard principal. Conditions in the policy may still restrict it: the remediation reads the policy before acting.",
+      "PutBucketAcl with a public canned ACL or a grant to AllUsers or AuthenticatedUsers (in the access control policy or in an x-amz-grant-* header), or PutBucketPolicy with a wildcard principal. Conditions in the policy may still restrict it: the remediation reads the policy before acting.",
     severity: Severity.Critical,
     references: { mitre: ["T1530"] },
     eventPattern: {
@@ -1009,6 +1027,15 @@ const FOUNDATION: readonly Detection[] = [
               },
             },
           },
+          // The grant headers of PutBucketAcl (x-amz-grant-read: uri="http://acs…/AllUsers"),
+          // recorded as request parameters. No wildcard (30 such rules per bus, not adjustable)
+          // and the pattern's 2,048 characters: the public grantee alone or last in the header
+          // (suffix); one before another grantee is seen by the remediation's own reading of
+          // the request and by the AWS Config rule, not by this pattern.
+          ...PUBLIC_GRANT_HEADERS.map((header) => ({
+            eventName: ["PutBucketAcl"],
+            requestParameters: { [header]: PUBLIC_GRANT_VALUES },
+          })),
           {
             eventName: ["PutBucketPolicy"],
             requestParameters: {
@@ -1041,26 +1068,36 @@ const FOUNDATION: readonly Detection[] = [
     references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
     eventPattern: succeededCall("ec2", ["AuthorizeSecurityGroupIngress"], {
       requestParameters: {
-        ipPermissions: {
-          items: {
-            ipProtocol: [{ "anything-but": "-1" }],
-            $or: [
-              { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
-              { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
-            ],
+        $or: [
+          {
+            ipPermissions: {
+              items: {
+                ipProtocol: [{ "anything-but": "-1" }],
+                $or: [
+                  { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
+                  { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
+                ],
+              },
+            },
           },
-        },
+          // The legacy flat form (CidrIp, IpProtocol, FromPort, ToPort at the top level).
+          { ipProtocol: [{ "anything-but": "-1" }], cidrIp: ["0.0.0.0/0"] },
+        ],
       },
     }),
     message: {
-      subject: "<groupId> opened to the internet on port <fromPort> in <region>",
-      resource: "<groupId> <protocol> <fromPort>-<toPort>",
+      // One of each pair is empty: the ipPermissions form or the legacy flat form.
+      subject: "<groupId> opened to the internet on port <fromPort><flatFromPort> in <region>",
+      resource: "<groupId> <protocol><flatProtocol> <fromPort><flatFromPort>-<toPort><flatToPort>",
       body: "Anyone on the internet can now reach this port. Allow only the addresses that need it.",
       fields: {
         groupId: "detail.requestParameters.groupId",
         protocol: "detail.requestParameters.ipPermissions.items[0].ipProtocol",
         fromPort: "detail.requestParameters.ipPermissions.items[0].fromPort",
         toPort: "detail.requestParameters.ipPermissions.items[0].toPort",
+        flatProtocol: "detail.requestParameters.ipProtocol",
+        flatFromPort: "detail.requestParameters.fromPort",
+        flatToPort: "detail.requestParameters.toPort",
       },
     },
   },
@@ -1073,15 +1110,21 @@ const FOUNDATION: readonly Detection[] = [
     references: { cis: ["CIS 5.2", "CIS 5.3"], mitre: ["T1562.007"] },
     eventPattern: succeededCall("ec2", ["AuthorizeSecurityGroupIngress"], {
       requestParameters: {
-        ipPermissions: {
-          items: {
-            ipProtocol: ["-1"],
-            $or: [
-              { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
-              { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
-            ],
+        $or: [
+          {
+            ipPermissions: {
+              items: {
+                ipProtocol: ["-1"],
+                $or: [
+                  { ipRanges: { items: { cidrIp: ["0.0.0.0/0"] } } },
+                  { ipv6Ranges: { items: { cidrIpv6: ["::/0"] } } },
+                ],
+              },
+            },
           },
-        },
+          // The legacy flat form (CidrIp and IpProtocol at the top level).
+          { ipProtocol: ["-1"], cidrIp: ["0.0.0.0/0"] },
+        ],
       },
     }),
     message: {

@@ -11,16 +11,20 @@
  * the same `threadId` are threaded in the channel (when its preferences allow it): the alert and
  * its resolution both carry the CloudTrail event id.
  *
- * The template is JSON with `<name>` placeholders inside strings. EventBridge puts a value into
- * a JSON template so that the output stays valid JSON (a quote in a user agent is escaped), and a
- * missing path renders as nothing (Amazon EventBridge User Guide, "Amazon EventBridge input
- * transformation"); {@link renderChatCard} does the same locally.
+ * The template is a card with `<name>` placeholders inside strings. EventBridge puts a value
+ * into a JSON template so that the output stays valid JSON (a quote in a user agent is escaped),
+ * and a missing path renders as nothing (Amazon EventBridge User Guide, "Amazon EventBridge input
+ * transformation"); it cannot escape anything else, so a `<!channel>`, a `[link](…)` or a
+ * control character in a user agent would reach the channel as it is. The chat target is
+ * therefore the card renderer function (lambdas/chatCardRenderer.ts), not the topic: the
+ * transformer delivers `{"kind":"alert","card":…,"values":…}` (the card with `{{name}}` markers,
+ * the values apart), and the renderer neutralises each value (core/neutralise.ts) before it puts
+ * it into the card. {@link renderChatCard} does both locally.
  *
- * Resolutions: a remediation function's return value (lambdas/runtime/remediator.ts RemediationResult)
- * reaches the default event bus through the function's on-success destination, as a
- * "Lambda Function Invocation Result - Success" event whose `detail.requestPayload` is the
- * original event and `detail.responsePayload` the result
- * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html).
+ * Resolutions are rendered by the same function from the resolution topic's messages
+ * (lambdas/chatCardRenderer.ts resolutionCard): only the package's remediation functions publish
+ * there; nothing on the default event bus, where anyone with `events:PutEvents` can write,
+ * makes a card.
  */
 import {
   InputTransformer,
@@ -29,8 +33,7 @@ import {
   valueAtPath,
 } from "./alertMessage";
 import { commonFieldsOf, Detection, EventOrigin, MAX_INPUT_PATHS } from "./detection";
-import { EventPattern } from "./eventPattern";
-import { REMEDIATION_IDS } from "./types";
+import { fillCard } from "../lambdas/chatCardRenderer";
 
 export interface ChatCardOptions {
   /**
@@ -133,64 +136,15 @@ export function alertCardTemplate(detection: Detection, options: ChatCardOptions
   };
 }
 
-/** Placeholders of the resolution card: paths into the Lambda destination event. */
-export const RESOLUTION_FIELDS: Readonly<Record<string, string>> = {
-  remediation: "detail.responsePayload.remediation",
-  outcome: "detail.responsePayload.outcome",
-  resource: "detail.responsePayload.resource",
-  principal: "detail.responsePayload.principal",
-  message: "detail.responsePayload.message",
-  eventId: "detail.responsePayload.eventId",
-  account: "account",
-  region: "region",
-  functionArn: "detail.requestContext.functionArn",
-};
-
-/** The resolution card, with `<name>` placeholders of {@link RESOLUTION_FIELDS}. */
-export function resolutionCardTemplate(options: ChatCardOptions = {}): ChatCard {
-  const domain = options.consoleDomain ?? "console.aws.amazon.com";
-  const title = "[RESOLUTION] <remediation>: <outcome> on <resource>";
-  return {
-    version: "1.0",
-    source: "custom",
-    id: "resolution-<eventId>",
-    content: {
-      textType: "client-markdown",
-      title,
-      description: [
-        "<message>",
-        "*Resource:* <resource>",
-        "*Caused by:* <principal>",
-        "*Where:* account <account>, region <region>",
-        "*Remediation function:* <functionArn>",
-        `*Console:* https://<region>.${domain}/cloudtrailv2/home?region=<region>#/events/<eventId>`,
-      ].join("\n"),
-      nextSteps: [
-        "dry-run: nothing was changed; undo it by hand or switch the remediation to enforce.",
-        "exempt: the resource or principal is exempt; confirm the exemption still holds.",
-        "The incident record: npm run incidents -- --live, or the saved query One incident's full record.",
-      ],
-      keywords: ["resolution", "<remediation>", "<outcome>"],
-    },
-    metadata: {
-      threadId: "<eventId>",
-      summary: title,
-      eventType: "aws-security-watch.resolution",
-      relatedResources: ["<resource>"],
-      additionalContext: {
-        remediation: "<remediation>",
-        outcome: "<outcome>",
-        eventId: "<eventId>",
-      },
-    },
-  };
-}
-
-/** The input transformer that turns `card` (with placeholders) into its JSON template. */
+/**
+ * The input transformer that delivers `card` to the renderer: `{"kind":"alert","card":…,
+ * "values":…}`, the card's `<name>` placeholders turned into `{{name}}` markers and each value
+ * apart, under its name (the renderer neutralises it before filling the card).
+ */
 function transformerOf(card: ChatCard, fields: Readonly<Record<string, string>>, what: string) {
-  const inputTemplate = JSON.stringify(card);
+  const cardText = JSON.stringify(card);
   const inputPaths: Record<string, string> = {};
-  for (const match of inputTemplate.matchAll(PLACEHOLDER)) {
+  for (const match of cardText.matchAll(PLACEHOLDER)) {
     const name = match[1];
     if (!(name in fields)) throw new Error(`${what}: unknown placeholder <${name}>`);
     inputPaths[name] = `$.${fields[name]}`;
@@ -198,6 +152,11 @@ function transformerOf(card: ChatCard, fields: Readonly<Record<string, string>>,
   if (Object.keys(inputPaths).length > MAX_INPUT_PATHS) {
     throw new Error(`${what}: more than ${MAX_INPUT_PATHS} variables`);
   }
+  const marked = cardText.replace(PLACEHOLDER, (_whole, name: string) => `{{${name}}}`);
+  const values = Object.keys(inputPaths)
+    .map((name) => `${JSON.stringify(name)}:"<${name}>"`)
+    .join(",");
+  const inputTemplate = `{"kind":"alert","card":${marked},"values":{${values}}}`;
   if (inputTemplate.length > MAX_INPUT_TEMPLATE_LENGTH) {
     throw new Error(
       `${what}: the card template is ${inputTemplate.length} characters, the maximum is ${MAX_INPUT_TEMPLATE_LENGTH}`,
@@ -213,26 +172,6 @@ export function buildAlertCardTransformer(
 ): InputTransformer {
   const fields = { ...commonFieldsOf(detection), ...(detection.message.fields ?? {}) };
   return transformerOf(alertCardTemplate(detection, options), fields, `detection ${detection.id}`);
-}
-
-/** The input transformer of the resolution rule's chat target. */
-export function buildResolutionCardTransformer(options: ChatCardOptions = {}): InputTransformer {
-  return transformerOf(resolutionCardTemplate(options), RESOLUTION_FIELDS, "resolution card");
-}
-
-/** The pattern of the resolution rule: successful results of the package's remediations that published a resolution. */
-export function resolutionEventPattern(account: string): EventPattern {
-  return {
-    source: ["lambda"],
-    "detail-type": ["Lambda Function Invocation Result - Success"],
-    account: [account],
-    detail: {
-      responsePayload: {
-        remediation: [...REMEDIATION_IDS],
-        outcome: [...RESOLVED_OUTCOMES],
-      },
-    },
-  };
 }
 
 /**
@@ -254,13 +193,20 @@ export function applyJsonTransformer(transformer: InputTransformer, event: unkno
   return JSON.parse(output);
 }
 
-/** The alert card a detection's chat target delivers for `event`. */
+/**
+ * The alert card the chat channel gets for `event`: what the detection's target delivers to the
+ * renderer, filled by it (its values neutralised).
+ */
 export function renderChatCard(
   detection: Detection,
   event: unknown,
   options: ChatCardOptions = {},
 ): ChatCard {
-  return applyJsonTransformer(buildAlertCardTransformer(detection, options), event) as ChatCard;
+  const input = applyJsonTransformer(buildAlertCardTransformer(detection, options), event) as {
+    card: ChatCard;
+    values: Record<string, unknown>;
+  };
+  return fillCard(input.card, input.values) as ChatCard;
 }
 
 const isString = (v: unknown): v is string => typeof v === "string";

@@ -501,6 +501,8 @@ export interface ReporterPolicyInput {
   readonly failureQueueArn: string;
   /** The topics' customer-managed key, if they are encrypted with one. */
   readonly topicKmsKeyArn?: string;
+  /** The report claims table (one report per alarm state change across containers). */
+  readonly claimTableArn?: string;
 }
 
 /**
@@ -540,6 +542,16 @@ export function thresholdReporterPolicy(input: ReporterPolicyInput): {
         Action: ["sqs:SendMessage"],
         Resource: input.failureQueueArn,
       },
+      ...(input.claimTableArn
+        ? [
+            {
+              Sid: "ClaimReports",
+              Effect: "Allow",
+              Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+              Resource: input.claimTableArn,
+            },
+          ]
+        : []),
       ...(input.topicKmsKeyArn
         ? [
             {

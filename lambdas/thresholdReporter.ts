@@ -12,6 +12,8 @@
  * `rejected` line and throws (the on-failure queue keeps the event).
  */
 
+import { neutralise } from "../core/neutralise";
+
 export const deploymentOnlyModule = true;
 
 /** One alarm of the group, as the report needs it (plain data from core/thresholds.ts). */
@@ -59,12 +61,18 @@ export interface ThresholdReporterSettings {
   topContributors?: number;
   /** @default { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 } */
   sdk?: ReporterSdkLimits;
+  /**
+   * DynamoDB table (hash key `id`, TTL `expiresAt`) of report claims: one conditional write per
+   * alarm and state-change time, so that one ALARM is reported once across all containers.
+   * Without it only this container's memory de-duplicates.
+   */
+  claimTableName?: string;
 }
 
 /** The settings the component knows only after deployment (`REPORTER_SETTINGS`, JSON). */
 export type DeployedReporterSettings = Pick<
   ThresholdReporterSettings,
-  "topicArns" | "account" | "region" | "partition"
+  "topicArns" | "account" | "region" | "partition" | "claimTableName"
 >;
 
 export interface ReportResult {
@@ -86,7 +94,15 @@ export interface Contributor {
 export type AlarmEventPlan =
   | { kind: "reject"; reason: string; eventId: string; alarmName: string }
   | { kind: "ignore"; reason: string; eventId: string; alarmName: string }
-  | { kind: "report"; eventId: string; alarmName: string; alarm: ReportedAlarm; timestamp: number };
+  | {
+      kind: "report";
+      eventId: string;
+      alarmName: string;
+      alarm: ReportedAlarm;
+      timestamp: number;
+      /** The state change's own time, as written (the claim's key with the alarm name). */
+      stateTime: string;
+    };
 
 const STATE_CHANGE = "CloudWatch Alarm State Change";
 
@@ -164,7 +180,14 @@ export function readAlarmEvent(
   if (timestamp < now - 14 * 86400_000 || timestamp > now + 900_000) {
     return reject("state.timestamp is more than 14 days old or in the future");
   }
-  return { kind: "report", eventId, alarmName: rawName, alarm, timestamp };
+  return {
+    kind: "report",
+    eventId,
+    alarmName: rawName,
+    alarm,
+    timestamp,
+    stateTime: String(state.timestamp),
+  };
 }
 
 /**
@@ -223,7 +246,7 @@ export function bodyText(value: string, max = 512): string {
   const chars = [...escaped];
   return chars.length <= max
     ? escaped
-    : `${chars.slice(0, max).join("")}... [${chars.length - max} more characters]`;
+    : `${chars.slice(0, max).join("")}... (${chars.length - max} more characters)`;
 }
 
 /** SNS subjects: printable ASCII, under 100 characters. */
@@ -249,7 +272,7 @@ export function renderReport(
   if (top) {
     const lead = `${head} ${top.count} ${alarm.counted} by `;
     const room = MAX_SUBJECT_LENGTH - lead.length - tail.length;
-    const key = ascii(top.key);
+    const key = neutralise(top.key, { ascii: true, max: 200 });
     const shown = key.length <= room ? key : `${key.slice(0, Math.max(room - 3, 0))}...`;
     subject = `${lead}${shown}${tail}`;
   } else {
@@ -268,7 +291,9 @@ export function renderReport(
     contributors.length > 0
       ? `Top contributors, per ${alarm.per} (${alarm.counted} in one ${minutes}-minute period, the highest in the window):`
       : `No contributor was in the rule's report for the window yet (records arrive late): open the rule below.`,
-    ...contributors.map((c) => `  ${String(c.count).padStart(width)}  ${bodyText(c.key)}`),
+    ...contributors.map(
+      (c) => `  ${String(c.count).padStart(width)}  ${neutralise(bodyText(c.key), { max: 2048 })}`,
+    ),
     "",
     `Threshold: ${alarm.threshold} ${alarm.counted} by one ${alarm.per} in ${minutes} minute${minutes === 1 ? "" : "s"} (alarm ${ctx.alarmName}).`,
     `Window: ${ctx.window.start.toISOString()} to ${ctx.window.end.toISOString()}.`,
@@ -284,8 +309,11 @@ export function renderReport(
 }
 
 /**
- * The handler: one `GetInsightRuleReport` and one `Publish` per ALARM event of the group's
- * alarms (a delivery already reported by this instance is a `duplicate`: no call); no call for
+ * The handler: one `GetInsightRuleReport` and one `Publish` per ALARM state change of the
+ * group's alarms, across every container: with `claimTableName`, a conditional write keyed by the
+ * alarm and the state change's time claims the report first (a second delivery, to this or any
+ * other container, is a `duplicate`; a claim left by a container that died is taken over after
+ * two minutes; a failed report gives its claim back); no call for
  * OK; a `rejected` line and a throw, before any call, for anything else. A failed report call is
  * logged (`report-failed`) and thrown, without publishing.
  */
@@ -310,6 +338,12 @@ export function createThresholdReporter(
   };
   const cloudwatch = new cw.CloudWatchClient(config);
   const topics = new sns.SNSClient(config);
+  const table = settings.claimTableName;
+  const ddb: typeof import("@aws-sdk/client-dynamodb") | undefined = table
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require("@aws-sdk/client-dynamodb")
+    : undefined;
+  const claims = ddb ? new ddb.DynamoDBClient(config) : undefined;
   const top = settings.topContributors ?? 5;
   const seen: string[] = [];
   const fn = process.env.AWS_LAMBDA_FUNCTION_NAME ?? "";
@@ -337,10 +371,58 @@ export function createThresholdReporter(
       log({ type: "ignored", eventId, alarmName, reason: plan.reason });
       return { outcome: "ignored", alarmName, eventId, contributors: [] };
     }
-    if (seen.includes(eventId)) {
+    const duplicate = (): ReportResult => {
       log({ type: "duplicate", eventId, alarmName });
       return { outcome: "duplicate", alarmName, eventId, contributors: [] };
+    };
+    if (seen.includes(eventId)) return duplicate();
+    const claimId = `threshold-report#${alarmName}#${plan.stateTime}`;
+    if (claims && ddb && table) {
+      const now = Date.now();
+      try {
+        await claims.send(
+          new ddb.PutItemCommand({
+            TableName: table,
+            Item: {
+              id: { S: claimId },
+              status: { S: "claimed" },
+              claimedAt: { N: String(now) },
+              eventId: { S: eventId },
+              expiresAt: { N: String(Math.floor(now / 1000) + 14 * 86400) },
+            },
+            ConditionExpression:
+              "attribute_not_exists(id) OR (#s = :claimed AND claimedAt < :stale)",
+            ExpressionAttributeNames: { "#s": "status" },
+            ExpressionAttributeValues: {
+              ":claimed": { S: "claimed" },
+              ":stale": { N: String(now - 120_000) },
+            },
+          }),
+        );
+      } catch (err) {
+        if (err instanceof Error && err.name === "ConditionalCheckFailedException") {
+          return duplicate();
+        }
+        const name = err instanceof Error ? err.name : "Error";
+        log({ type: "claim-failed", eventId, alarmName, error: name });
+        throw new Error(`threshold-reporter: could not claim the report: ${name}`);
+      }
     }
+    /** A failed report gives its claim back, so that a retry reports (best effort). */
+    const release = async () => {
+      if (!claims || !ddb || !table) return;
+      await claims
+        .send(
+          new ddb.DeleteItemCommand({
+            TableName: table,
+            Key: { id: { S: claimId } },
+            ConditionExpression: "#s = :claimed AND eventId = :e",
+            ExpressionAttributeNames: { "#s": "status" },
+            ExpressionAttributeValues: { ":claimed": { S: "claimed" }, ":e": { S: eventId } },
+          }),
+        )
+        .catch(() => undefined);
+    };
     const { alarm } = plan;
     const window = reportWindow(plan.timestamp, alarm.periodSeconds);
     let report: unknown;
@@ -359,6 +441,7 @@ export function createThresholdReporter(
     } catch (err) {
       const name = err instanceof Error ? err.name : "Error";
       log({ type: "report-failed", eventId, alarmName, rule: alarm.ruleName, error: name });
+      await release();
       throw new Error(`threshold-reporter: GetInsightRuleReport ${alarm.ruleName} failed: ${name}`);
     }
     const contributors = topContributors(report, top);
@@ -368,13 +451,35 @@ export function createThresholdReporter(
       region: settings.region,
       window,
     });
-    const published = await topics.send(
-      new sns.PublishCommand({
-        TopicArn: settings.topicArns[alarm.severity],
-        Subject: subject,
-        Message: message,
-      }),
-    );
+    let published: { MessageId?: string };
+    try {
+      published = await topics.send(
+        new sns.PublishCommand({
+          TopicArn: settings.topicArns[alarm.severity],
+          Subject: subject,
+          Message: message,
+        }),
+      );
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    if (claims && ddb && table) {
+      await claims
+        .send(
+          new ddb.UpdateItemCommand({
+            TableName: table,
+            Key: { id: { S: claimId } },
+            UpdateExpression: "SET #s = :published, messageId = :m",
+            ExpressionAttributeNames: { "#s": "status" },
+            ExpressionAttributeValues: {
+              ":published": { S: "published" },
+              ":m": { S: published.MessageId ?? "-" },
+            },
+          }),
+        )
+        .catch(() => undefined);
+    }
     seen.push(eventId);
     if (seen.length > 100) seen.shift();
     log({
@@ -420,6 +525,7 @@ export function thresholdReporterFactory(
       account: d.account,
       region: d.region,
       partition: d.partition,
+      claimTableName: d.claimTableName,
     });
   };
 }

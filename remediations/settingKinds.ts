@@ -68,3 +68,18 @@ export function arnList(doc: string, service: string, resource: string): Setting
     ),
   };
 }
+
+/** AWS Organizations ids (`o-` and 10 to 32 lower-case letters or digits). */
+export function organizationIdList(doc: string): SettingSpec {
+  const expected = "a list of organization ids (o-...)";
+  return {
+    doc,
+    default: [],
+    expected,
+    check: listOf(
+      expected,
+      (o) => typeof o === "string" && /^o-[a-z0-9]{10,32}$/.test(o),
+      "an organization id (o-...)",
+    ),
+  };
+}

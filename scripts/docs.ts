@@ -267,7 +267,7 @@ function remediationSteps(): string {
     "   `lambdas/runtime/`), registered in `lambdas/index.ts` (`HANDLER_FACTORIES`, `DEFAULT_SETTINGS`);",
     "3. its IAM statements in `core/remediationPolicies.ts` (`remediationStatements`: only the calls",
     "   the handler makes, on the narrowest resources IAM allows);",
-    "4. its settings in `core/stackConfig.ts` and `components/autoRemediator.ts`;",
+    "4. its settings in `components/autoRemediator.ts` (`RemediationOptions`) and their checks in `components/securityWatchArgs.ts` (`WATCH_SPEC`);",
     "5. its detection links in the catalog (`remediation:` of the detections it answers);",
     "6. its drill scenario in `scripts/scenarios.ts`, and its emulator tests under `tests/lambdas/`",
     "   and `tests/adversarial/`;",

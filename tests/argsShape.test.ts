@@ -319,6 +319,16 @@ const CASES: [string, () => unknown, string][] = [
     ].join("\n"),
   ],
   [
+    "ChatChannels with resolution cards on and no resolution topic",
+    () =>
+      new lib.ChatChannels("chat", {
+        topicArn: TOPICS.info,
+        detections: { "root-usage": { ruleName: "w-root-usage" } },
+        slack: SLACK,
+      }),
+    "resolutionTopicArn: required when resolutions is on (the AlertTopicSet resolutionTopicArn); or set resolutions: false",
+  ],
+  [
     "ChatChannels with the detections as a list",
     () =>
       new lib.ChatChannels("chat", {
@@ -361,6 +371,7 @@ const CASES: [string, () => unknown, string][] = [
       new lib.ChatChannels("chat", {
         topicArn: TOPICS.info,
         detections: { "root-usage": { ruleName: "w-root-usage", severity: "urgent" } },
+        resolutionTopicArn: RESOLUTIONS,
         slack: SLACK,
         loggingLevel: "DEBUG",
       } as Loose),

@@ -8,7 +8,7 @@ const recorder = setup();
 
 import type * as StackModule from "../stack";
 import { archivePattern } from "../core/archivePattern";
-import { buildAlertCardTransformer, buildResolutionCardTransformer } from "../core/chatCard";
+import { buildAlertCardTransformer } from "../core/chatCard";
 import { LATEST_INCIDENTS_QUERY, SAVED_QUERIES } from "../core/queries";
 import { REMEDIATION_IDS, SEVERITIES, Severity } from "../core/types";
 
@@ -27,6 +27,10 @@ const TEAMS = {
   channelId: "19:a1b2c3d4e5f6@thread.tacv2",
 };
 const DEFAULT_BUS = `arn:aws:events:${REGION}:${ACCOUNT_ID}:event-bus/default`;
+/** The mocks' ARN of an AlertTopicSet topic. */
+const topicArn = (name: string) =>
+  `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${recorder.get("aws:sns/topic:Topic", name).inputs.name ?? name}`;
+const RENDERER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:chat-renderer-fn`;
 
 async function build(overrides: Record<string, unknown> = {}) {
   const stackModule: typeof StackModule = await import("../stack");
@@ -170,7 +174,7 @@ describe("chat channels (Slack and Teams configured)", () => {
     expect(chatSubscriptions).to.deep.equal([]);
     const targets = recorder
       .ofType("aws:cloudwatch/eventTarget:EventTarget")
-      .filter((t) => t.inputs.targetId === "chat" && t.name !== "chat-resolutions-chat");
+      .filter((t) => t.inputs.targetId === "chat");
     const expected = stack.watcher.detections.filter((d) =>
       [Severity.Critical, Severity.High].includes(d.severity),
     );
@@ -182,44 +186,70 @@ describe("chat channels (Slack and Teams configured)", () => {
     for (const d of expected) {
       const t = recorder.get("aws:cloudwatch/eventTarget:EventTarget", `chat-${d.id}-chat`).inputs;
       expect(t.rule).to.equal(`asw-test-${d.id}`);
-      expect(t.arn).to.equal(
-        `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${recorder.get("aws:sns/topic:Topic", "alerts-chat").inputs.name ?? "alerts-chat"}`,
-      );
+      // The renderer, not the topic: a template cannot neutralise the hostile values (D7).
+      expect(t.arn).to.equal(RENDERER_ARN);
       expect(t.inputTransformer).to.deep.equal(buildAlertCardTransformer(d));
       expect(t.deadLetterConfig.arn).to.match(/^arn:aws:sqs:/);
     }
   });
 
-  it("resolution cards: a rule on this account's remediation results, fed by the functions' on-success destination", () => {
-    const rule = recorder.get("aws:cloudwatch/eventRule:EventRule", "chat-resolutions").inputs;
-    expect(rule.name).to.equal("asw-test-chat-resolutions");
-    const pattern = JSON.parse(rule.eventPattern);
-    expect(pattern.source).to.deep.equal(["lambda"]);
-    expect(pattern.account).to.deep.equal([ACCOUNT_ID]);
-    const target = recorder.get(
-      "aws:cloudwatch/eventTarget:EventTarget",
-      "chat-resolutions-chat",
+  it("D1: resolution cards come from the resolution topic only: no rule on the default bus, no on-success destination there", () => {
+    const rules = recorder.ofType("aws:cloudwatch/eventRule:EventRule");
+    expect(rules.filter((r) => r.name === "chat-resolutions")).to.deep.equal([]);
+    for (const r of rules) {
+      const pattern = JSON.parse(r.inputs.eventPattern ?? "{}");
+      expect(pattern.source ?? [], r.name).to.not.include("lambda");
+    }
+    const subscription = recorder.get(
+      "aws:sns/topicSubscription:TopicSubscription",
+      "chat-renderer-resolutions",
     ).inputs;
-    expect(target.inputTransformer).to.deep.equal(buildResolutionCardTransformer());
+    expect(subscription).to.deep.include({
+      topic: topicArn("alerts-resolutions"),
+      protocol: "lambda",
+      endpoint: RENDERER_ARN,
+    });
+    const snsInvoke = recorder.get(
+      "aws:lambda/permission:Permission",
+      "chat-renderer-invoke-resolutions",
+    ).inputs;
+    expect(snsInvoke).to.deep.include({
+      principal: "sns.amazonaws.com",
+      sourceArn: subscription.topic,
+    });
+    const rulesInvoke = recorder.get(
+      "aws:lambda/permission:Permission",
+      "chat-renderer-invoke-rules",
+    ).inputs;
+    expect(rulesInvoke).to.deep.include({
+      principal: "events.amazonaws.com",
+      sourceAccount: ACCOUNT_ID,
+      sourceArn: `arn:aws:events:${REGION}:${ACCOUNT_ID}:rule/*`,
+    });
     for (const id of REMEDIATION_IDS) {
       const invoke = recorder.get(
         "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
         `remediate-${id}-invoke-config`,
       ).inputs;
-      expect(invoke.destinationConfig.onSuccess).to.deep.equal({ destination: DEFAULT_BUS });
-      const policy = JSON.parse(
-        recorder.get("aws:iam/rolePolicy:RolePolicy", `remediate-${id}-result-policy`).inputs
-          .policy,
-      );
-      expect(policy.Statement).to.deep.equal([
-        {
-          Sid: "OnSuccessDestination",
-          Effect: "Allow",
-          Action: "events:PutEvents",
-          Resource: DEFAULT_BUS,
-        },
-      ]);
+      expect(invoke.destinationConfig?.onSuccess).to.equal(undefined);
     }
+  });
+
+  it("the renderer's role publishes to the chat topic only and uses the key for that topic only", () => {
+    const chatTopic = topicArn("alerts-chat");
+    const policy = JSON.parse(
+      recorder.get("aws:iam/rolePolicy:RolePolicy", "chat-renderer-role-policy").inputs.policy,
+    );
+    const publish = policy.Statement.filter((st: { Action: string[] }) =>
+      st.Action.some((a) => a.startsWith("sns:")),
+    );
+    expect(publish).to.deep.equal([
+      { Sid: "PublishCards", Effect: "Allow", Action: ["sns:Publish"], Resource: chatTopic },
+    ]);
+    const key = policy.Statement.find((st: { Sid: string }) => st.Sid === "UseTopicKey");
+    expect(key.Condition.StringEquals["kms:EncryptionContext:aws:sns:topicArn"]).to.equal(
+      chatTopic,
+    );
   });
 
   it("the channels' role: assumed by Chatbot of this account only, read-only, with the ReadOnlyAccess guardrail", () => {

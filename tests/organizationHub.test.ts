@@ -140,18 +140,33 @@ describe("OrganizationHub", () => {
         "aws:cloudwatch/metricAlarm:MetricAlarm",
         "org-spoke-missing",
       ).inputs;
+      // D (issue 18): distinct spokes, not total events: one chatty spoke cannot hide a dead one.
       expect(alarm).to.deep.include({
-        namespace: "AWS/Events",
-        metricName: "MatchedEvents",
-        statistic: "Sum",
-        period: 3600,
         threshold: 600,
         comparisonOperator: "LessThanThreshold",
         treatMissingData: "breaching",
       });
-      expect(alarm.dimensions).to.deep.equal({
-        EventBusName: "asw-hub",
-        RuleName: "asw-hub-heartbeat",
+      expect(alarm.namespace).to.equal(undefined);
+      expect(alarm.metricQueries).to.deep.equal([
+        {
+          id: "spokes",
+          expression: 'INSIGHT_RULE_METRIC("asw-hub-spokes", "UniqueContributors")',
+          label: "distinct spokes (account, region) heard in the hour",
+          period: 3600,
+          returnData: true,
+        },
+      ]);
+      const spokes = recorder.get(
+        "aws:cloudwatch/contributorInsightRule:ContributorInsightRule",
+        "org-spokes",
+      ).inputs;
+      expect(spokes.ruleName).to.equal("asw-hub-spokes");
+      expect(JSON.parse(spokes.ruleDefinition)).to.deep.equal({
+        Schema: { Name: "CloudWatchLogRule", Version: 1 },
+        LogGroupNames: ["/aws/events/asw-hub-heartbeats"],
+        LogFormat: "JSON",
+        Contribution: { Keys: ["$.account", "$.region"], Filters: [] },
+        AggregateOn: "Count",
       });
     });
 

@@ -241,6 +241,7 @@ const SAMPLES: Record<string, Sample> = {
     typescript: async (name) =>
       new lib.ChatChannels(name, {
         topicArn: CHAT_TOPIC,
+        resolutionTopicArn: RESOLUTIONS,
         detections: {
           "root-usage": { ruleName: "w-root-usage" },
           "console-auth-failures": { ruleName: "w-console-auth", severity: lib.Severity.High },
@@ -255,6 +256,7 @@ const SAMPLES: Record<string, Sample> = {
       }),
     json: async () => ({
       topicArn: CHAT_TOPIC,
+      resolutionTopicArn: RESOLUTIONS,
       detections: {
         "root-usage": { ruleName: "w-root-usage" },
         "console-auth-failures": { ruleName: "w-console-auth", severity: "high" },

@@ -19,6 +19,7 @@ const REPORTER_CHILDREN = [
   "aws:cloudwatch/logGroup:LogGroup::thr-reporter-logs",
   "aws:sqs/queue:Queue::thr-reporter-failures",
   "aws:sqs/queuePolicy:QueuePolicy::thr-reporter-failures-policy",
+  "aws:dynamodb/table:Table::thr-reporter-claims",
   `${EVENT_RULE}::thr-reporter-rule`,
   "aws:iam/role:Role::thr-reporter-role",
   `${ROLE_POLICY}::thr-reporter-role-policy`,
@@ -232,6 +233,12 @@ describe("ThresholdAlarmGroup", () => {
           Resource: ARN("sqs", "thr-reporter-failures"),
         },
         {
+          Sid: "ClaimReports",
+          Effect: "Allow",
+          Action: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"],
+          Resource: ARN("dynamodb", "table/thr-reporter-claims"),
+        },
+        {
           Sid: "UseTopicKey",
           Effect: "Allow",
           Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
@@ -257,6 +264,7 @@ describe("ThresholdAlarmGroup", () => {
         "PublishReports",
         "WriteOwnLogs",
         "OnFailureDestination",
+        "ClaimReports",
       ]);
       expect(policy.Statement[1].Resource).to.deep.equal([TOPIC("high"), TOPIC("medium")]);
     });
@@ -336,6 +344,7 @@ describe("ThresholdAlarmGroup", () => {
         account: "123456789012",
         region: "eu-west-1",
         partition: "aws",
+        claimTableName: "thr-reporter-claims",
       });
       const entries = await archiveEntries(fn.code);
       const handler = handlerOf(entries["__index.js"], env.variables);

@@ -35,11 +35,24 @@ export const DEFENSE_EVASION: readonly Detection[] = [
     id: "guardduty-detector-suspended",
     title: "GuardDuty detector suspended",
     description:
-      "UpdateDetector with enable false: GuardDuty stops analysing this region (its findings stop). The remediation enables the detector again.",
+      "UpdateDetector with enable false, or a protection plan turned off while the detector stays enabled (features or the legacy dataSources: S3, EKS audit logs, malware scans, runtime monitoring...): GuardDuty stops analysing this region or that part of it. The remediation enables the detector and the plans again.",
     severity: Severity.Critical,
     references: { mitre: ["T1562.001"] },
     eventPattern: succeededCall("guardduty", ["UpdateDetector"], {
-      requestParameters: { enable: [false] },
+      requestParameters: {
+        $or: [
+          { enable: [false] },
+          { features: { status: ["DISABLED"] } },
+          { features: { additionalConfiguration: { status: ["DISABLED"] } } },
+          { dataSources: { s3Logs: { enable: [false] } } },
+          { dataSources: { kubernetes: { auditLogs: { enable: [false] } } } },
+          {
+            dataSources: {
+              malwareProtection: { scanEc2InstanceWithFindings: { ebsVolumes: [false] } },
+            },
+          },
+        ],
+      },
     }),
     message: {
       subject: "GuardDuty detector <detectorId> suspended in <region>",

@@ -78,18 +78,22 @@ export function accountRefusal(
 }
 
 /**
- * True when the change was made by a session of a member role of this remediation, in any
- * account (`arn:<p>:sts::<account>:assumed-role/<memberRoleName>/<session>`, or the role as the
- * session issuer): the hub's own action, seen again in the member account's CloudTrail.
+ * True when the change was made by a session of this remediation's member role in the event's
+ * own account (`arn:<p>:sts::<account>:assumed-role/<memberRoleName>/<session>`, or the role as
+ * the session issuer): the hub's own action, seen again in the member account's CloudTrail. A
+ * role of that name in any other account is someone else's (anyone can create one and be
+ * granted access to a member's resource), so its changes are remediated like any other.
  */
 export function causedByMemberRole(
-  facts: { principal: string; issuerArn?: string },
+  facts: { principal: string; issuerArn?: string; account: string },
   memberRoleName: string,
 ): boolean {
+  if (!/^\d{12}$/.test(facts.account)) return false;
   const name = memberRoleName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const account = facts.account;
   return (
-    new RegExp(`^arn:aws[a-z-]*:sts::\\d{12}:assumed-role/${name}/`).test(facts.principal) ||
-    new RegExp(`^arn:aws[a-z-]*:iam::\\d{12}:role/(?:.*/)?${name}$`).test(facts.issuerArn ?? "")
+    new RegExp(`^arn:aws[a-z-]*:sts::${account}:assumed-role/${name}/`).test(facts.principal) ||
+    new RegExp(`^arn:aws[a-z-]*:iam::${account}:role/(?:.*/)?${name}$`).test(facts.issuerArn ?? "")
   );
 }
 

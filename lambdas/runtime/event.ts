@@ -125,7 +125,8 @@ export const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 /**
  * Reads the EventBridge envelope and the CloudTrail record in it. Returns the facts, or a
  * rejection (malformed, not the expected service/event, envelope and record disagreeing on the
- * account), or an ignore (failed call: any `errorCode` or `errorMessage` present; own role).
+ * account or the region: a handler acts in the envelope's region, so a record of another region
+ * would be acted on where nothing happened), or an ignore (failed call: any `errorCode` or `errorMessage` present; own role).
  */
 export function readCloudTrail(
   event: unknown,
@@ -154,6 +155,13 @@ export function readCloudTrail(
   if (!REGION.test(region)) return reject(`event ${eventId} has no valid region`);
   const account = str(event.account) ?? str(detail.recipientAccountId) ?? "";
   if (!/^\d{12}$/.test(account)) return reject(`event ${eventId} has no valid account`);
+  if (
+    event.region !== undefined &&
+    detail.awsRegion !== undefined &&
+    event.region !== detail.awsRegion
+  ) {
+    return reject(`event ${eventId}: the envelope's region is not the record's awsRegion`);
+  }
   const recipient = detail.recipientAccountId;
   if (recipient !== undefined && event.account !== undefined && recipient !== event.account) {
     return reject(

@@ -7,22 +7,14 @@
  * AWS SDK v3). Pulumi keeps the text of every captured function, comments in function bodies
  * included: explanations belong in the doc comment above a function.
  */
-import {
-  type EventFacts,
-  type Json,
-  type Plan,
-  accountOf,
-  causedBy,
-  isObject,
-  partitionOf,
-  str,
-} from "./event";
-import { type ClientClass, accountClients, errorName, withDeadline } from "./clients";
+import { causedBy, isObject, partitionOf, accountOf, str, type Json, type Plan } from "./event";
+import { accountClients, errorName, withDeadline } from "./clients";
 import { accountRefusal, memberCredentials } from "./crossAccount";
-import { type AttributeValue, type Recorded, eventRecord } from "./idempotency";
+import { type AttributeValue, type Recorded, type ResourceRecord, records } from "./idempotency";
 import { FIELD_MAX, clip, metricLine, resolutionMessage } from "./messages";
 import {
   CONFIG_COMPLIANCE,
+  type ChangedParts,
   type InvocationContext,
   type Outcome,
   type RemediationResult,
@@ -41,14 +33,23 @@ export const deploymentOnlyModule = true;
  *    may not act for, ends in one `rejected` line and a thrown error, before any AWS call.
  * 2. mode off, ignored events (failed calls, own role), trusted principals (every form of the
  *    ARN): no AWS read.
- * 3. the idempotency record (`idempotencyTableName`): a conditional write keyed by remediation,
- *    account and event id claims the event; a delivery that finds it done re-sends the recorded
- *    message if it was never published, else reports `duplicate` and changes nothing; one that
- *    finds it in progress waits for it, within the time budget.
- * 4. inspect (read), exemption tag, dry-run, apply; within the time budget (the SDK clients
- *    have their own timeouts and attempts too).
- * 5. the outcome and the message are recorded, then published (one resolution message), then
- *    the message id is recorded.
+ * 3. the idempotency record (`idempotencyTableName`), claimed by one conditional write beside the
+ *    reads (`inspect`), so that a run costs the round trips of the floor (read, change, publish):
+ *    the key is remediation, account, event id, mode, the EventBridge replay and a digest of
+ *    principal, resource and change (a dry-run outcome never blocks an enforce run, a replay
+ *    decides again, a trusted principal's event id or another resource never decides for the
+ *    attacker's). A delivery that finds it done reports `duplicate` and changes nothing (unless
+ *    it is Lambda's retry of the invocation that wrote it, or the message was never published:
+ *    then it publishes the recorded message); one that finds it in progress waits for it,
+ *    within the time budget. Trusted principals are claimed too (one EXEMPT message).
+ * 4. exemption tag, dry-run, then the change, with the intent recorded beside it: a delivery
+ *    that takes over from one that died knows the change may have been made, and reports what
+ *    was done (REMEDIATED), not ALREADY SAFE. All within the time budget (the SDK clients have
+ *    their own timeouts and attempts too).
+ * 5. the outcome is recorded beside the publish (one resolution message; at least once: a kill
+ *    after the publish makes Lambda's retry send it again); after a live outcome, remediations
+ *    that AWS Config also reports on record per resource (canonical id) the parts a trusted
+ *    change made, which their AWS Config planners leave as is, and the event that undid one.
  * Every event gets one incident record and one metric line; a failure is thrown after them.
  *
  * The incident record and the metric line are written to stdout as one JSON object per line,
@@ -68,8 +69,8 @@ export function makeHandler<T>(
   const sns: typeof import("@aws-sdk/client-sns") = require("@aws-sdk/client-sns");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ddb: typeof import("@aws-sdk/client-dynamodb") = require("@aws-sdk/client-dynamodb");
-  const { id } = remediator;
-  const { mode, resolutionTopicArn: topicArn } = settings;
+  const { id, gone } = remediator;
+  const { mode, exemptTag: tag, resolutionTopicArn: topicArn } = settings;
   const table = settings.idempotencyTableName;
   const ownAccount = accountOf(settings.ownRoleArn ?? topicArn);
   const allowed = settings.allowedAccountIds ?? [ownAccount];
@@ -97,388 +98,305 @@ export function makeHandler<T>(
     const deadline = started + budget;
     const inTime = <R>(work: Promise<R>) => withDeadline(work, deadline, budget);
 
-    const plan = planEvent(remediator, event, cross, allowed);
+    let plan: Plan<T>;
+    try {
+      const detailType = isObject(event) ? event["detail-type"] : undefined;
+      const planner = detailType === CONFIG_COMPLIANCE ? remediator.planResource : remediator.plan;
+      plan = planner
+        ? planner.call(remediator, event)
+        : { kind: "reject", reason: `${id} does not handle ${CONFIG_COMPLIANCE} events` };
+    } catch (err) {
+      plan = {
+        kind: "reject",
+        reason: `the event could not be read: ${errorName(err) || "Error"}`,
+      };
+    }
+    if (plan.kind !== "reject" && !/^[\w-]{1,128}$/.test(plan.facts.eventId)) {
+      plan = { kind: "reject", reason: "the event id is not 1-128 letters, digits, - or _" };
+    } else if (plan.kind !== "reject" && cross) {
+      const refusal = accountRefusal(plan.facts.account, undefined, cross);
+      if (refusal) plan = { kind: "reject", reason: refusal, facts: plan.facts };
+    } else if (plan.kind !== "reject" && !allowed.includes(plan.facts.account)) {
+      const reason = `account ${plan.facts.account} is not one this function may act for`;
+      plan = { kind: "reject", reason, facts: plan.facts };
+    }
     if (plan.kind === "reject") {
-      const line = rejectedLine(event, plan, id, mode);
-      log({ ...line, functionName: fn, functionVersion: version });
+      const detail = isObject(event) && isObject(event.detail) ? event.detail : {};
+      const eventId =
+        plan.facts?.eventId ?? str(detail.eventID) ?? (isObject(event) ? str(event.id) : undefined);
+      const reason = clip(plan.reason, FIELD_MAX);
+      log({
+        type: "rejected",
+        schemaVersion: 1,
+        remediation: id,
+        mode,
+        eventId: clip(eventId ?? "", 128),
+        account: plan.facts?.account ?? "",
+        reason,
+        functionName: fn,
+        functionVersion: version,
+      });
       metric("rejected", Date.now() - started);
-      throw new Error(`${id}: rejected event: ${line.reason}`);
+      throw new Error(`${id}: rejected event: ${reason}`);
     }
 
     const { facts, resource } = plan;
+    const found = plan.kind === "act" ? plan.found : "";
     const detection =
       detections.find((d) => d.eventNames.includes(facts.eventName)) ??
       detections.find(
         (d) => d.eventNames.length === 0 && d.detailTypes.includes(facts.detailType ?? ""),
       );
-    const db = table ? client(ddb.DynamoDBClient, ownAccount, home) : undefined;
-    const store =
-      table && db
-        ? eventRecord(db, ddb, table, `${id}#${facts.account}#${facts.eventId}`, deadline)
-        : undefined;
-    const run: Invocation<T> = {
-      settings,
-      remediator,
-      plan,
-      facts,
-      resource,
-      client,
-      ddb,
-      sns,
-      ownAccount,
-      home,
-      store,
-      db,
-      // A second item per resource: what the last live event on it came to, so that AWS
-      // Config's later evaluation of the same change neither acts twice nor sends a second message.
-      fromConfig: facts.detailType === CONFIG_COMPLIANCE,
-      resourceKey: { id: { S: `${id}#${facts.account}#res#${clip(resource, 900)}` } },
-      inTime,
-      state: { actions: [], stateBefore: "", stateAfter: "", applying: false, resumed: false },
-      claimed: false,
-      note: "",
+    let actions: string[] = [];
+    let stateBefore = "";
+    let stateAfter = "";
+    let resumed = false;
+    let claimed = false;
+    /** The changes an earlier delivery of this event recorded it was about to make. */
+    let takenOver: string[] | undefined;
+    /** Set when the outcome changes the per-resource record (a trusted change, an undo). */
+    let changed: Promise<ChangedParts> | undefined;
+    const kept = table
+      ? records(client(ddb.DynamoDBClient, ownAccount, home), ddb, table)
+      : undefined;
+    const replay = isObject(event) ? str(event["replay-name"]) : undefined;
+    const target = plan.kind === "act" ? plan.target : undefined;
+    const store = kept?.event(
+      kept.key({ id, account: facts.account, eventId: facts.eventId, mode, replay }, [
+        facts.principal,
+        resource,
+        found,
+        target ?? null,
+      ]),
+      deadline,
+      context?.awsRequestId ?? "",
+    );
+    let recorded: Recorded | undefined;
+    const fromConfig = facts.detailType === CONFIG_COMPLIANCE;
+    const keeps = !!remediator.planResource && !!store;
+    const perResource = (name: string) =>
+      kept!.resource(`${id}#${facts.account}#res#${clip(name, 900)}`);
+    const reads = new Map<string, Promise<ResourceRecord>>();
+    const exempted = (name: string): Promise<ResourceRecord> => {
+      if (!reads.has(name)) {
+        const empty = { exempt: new Map<string, string>() };
+        reads.set(name, keeps ? perResource(name).read() : Promise.resolve(empty));
+      }
+      return reads.get(name)!;
     };
-    const { result, outcome, published, error } = await conclude(run);
+    const ctx: RunContext = {
+      facts,
+      client: (Client, region) => client(Client, facts.account, region),
+      get resumed() {
+        return resumed;
+      },
+      exempted,
+    };
+    const quiet = <R>(p: Promise<R>) => (p.catch(() => undefined), p);
+    const partsOf = (t: T) => {
+      if (keeps && !fromConfig) {
+        changed = quiet(
+          remediator.changedParts?.(t, ctx) ?? Promise.resolve({ resource, parts: ["*"] }),
+        );
+      }
+    };
+
+    const { eventId, eventName, time: eventTime, principal, region, account } = facts;
+    let result: RemediationResult | undefined;
+    let outcome: string | undefined;
+    let published = "";
+    let error = "";
+    /** Not fatal: the idempotency record could not be written after the decision. */
+    let note = "";
+    const why = (err: unknown) =>
+      `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
+    const record = (values: Record<string, AttributeValue>) =>
+      inTime(Promise.resolve(store?.set(values))).catch((err) => {
+        note ||= `the idempotency record was not updated: ${why(err)}`;
+      });
+    /** Whether this delivery won the claim (else `recorded` holds the earlier outcome). */
+    const claim = async (): Promise<boolean> => {
+      const won = await store?.claim();
+      if (won && "recorded" in won) {
+        recorded = won.recorded;
+        return false;
+      }
+      claimed = !!won;
+      resumed = won?.resumed ?? false;
+      takenOver = won?.intent;
+      return true;
+    };
+
+    const decide = async (): Promise<[Outcome, string]> => {
+      if (mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
+      if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
+      const t = plan.target;
+      if (settings.trustedPrincipalArns.some((arn) => causedBy(facts, arn))) {
+        partsOf(t);
+        if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+        return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
+      }
+      const live = fromConfig ? quiet(exempted(resource)) : undefined;
+      const inspection = quiet(remediator.inspect(t, ctx));
+      if (!(await claim())) return [recorded![0].outcome, recorded![0].message];
+      const earlier = takenOver?.length
+        ? (): [Outcome, string] => {
+            actions = takenOver!;
+            return [
+              "remediated",
+              `${resource} is safe: an earlier delivery of this event made the change (${actions.join("; ")}) and stopped before it recorded the outcome.`,
+            ];
+          }
+        : undefined;
+      try {
+        const rec = await live;
+        const whole = rec?.exempt.get("*");
+        if (whole) {
+          return [
+            "exempt",
+            `Left as is, as the live event ${whole} on ${resource} was: a trusted principal made the change.`,
+          ];
+        }
+        const state = await inspection;
+        stateBefore = state.state ?? (state.done ? state.message : "");
+        stateAfter = stateBefore;
+        if (state.done === "already-safe" && rec?.remediatedBy) {
+          return [
+            "duplicate",
+            `AWS Config evaluated the change that the live event ${rec.remediatedBy} on ${resource} undid.`,
+          ];
+        }
+        if (state.done === "already-safe" && earlier) return earlier();
+        if (state.done) return [state.done, state.message];
+        if (state.tags?.get(tag.key) === tag.value) {
+          return [
+            "exempt",
+            `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`,
+          ];
+        }
+        if (mode === "dry-run") {
+          actions = state.actions;
+          return [
+            "dry-run",
+            `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
+          ];
+        }
+        const intent = store?.intent(state.actions).catch((err) => {
+          note ||= `the intent was not recorded: ${why(err)}`;
+        });
+        const [done] = await Promise.all([state.apply(), intent]);
+        if (done === undefined) {
+          return earlier?.() ?? ["already-safe", `Nothing was left to change on ${resource}.`];
+        }
+        actions = state.actions;
+        stateAfter = state.after ?? "";
+        partsOf(t);
+        return ["remediated", done];
+      } catch (err) {
+        if (!gone.includes(errorName(err))) throw err;
+        return ["already-safe", `${resource} no longer exists (${errorName(err)}).`];
+      }
+    };
+
+    try {
+      const [decided, message] = await inTime(decide());
+      outcome = decided;
+      let done: RemediationResult = {
+        remediation: id,
+        eventId,
+        outcome: decided,
+        resource,
+        principal,
+        actions,
+        message,
+      };
+      if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
+        let body: string;
+        let publish: boolean;
+        const writes: Promise<unknown>[] = [];
+        if (recorded) {
+          [done, body, publish] = recorded;
+          if (!publish) done = { ...done, outcome: "duplicate", actions: [] };
+          outcome = done.outcome;
+        } else {
+          body = JSON.stringify(resolutionMessage(done, facts, mode, found, plan.consoleUrl));
+          publish = done.outcome !== "duplicate";
+          writes.push(
+            record({
+              status: { S: "done" },
+              result: { S: JSON.stringify(done) },
+              message: { S: body },
+            }),
+          );
+          const kind = done.outcome;
+          if (changed && (kind === "exempt" || kind === "remediated")) {
+            const write = async () => {
+              const { resource: name, parts } = await changed!;
+              await inTime(perResource(name).write(kind, eventId, parts));
+            };
+            writes.push(
+              write().catch((err) => {
+                note ||= `the resource record was not updated: ${why(err)}`;
+              }),
+            );
+          }
+        }
+        let unpublished = false;
+        if (publish) {
+          try {
+            const topic = client(sns.SNSClient, ownAccount, home);
+            const input = { TopicArn: topicArn, ...JSON.parse(body) };
+            published = (await inTime(topic.send(new sns.PublishCommand(input)))).MessageId ?? "-";
+          } catch (err) {
+            error = `could not publish the resolution message: ${why(err)}`;
+            unpublished = true;
+          }
+        }
+        await Promise.all(writes);
+        if (unpublished) await record({ status: { S: "unpublished" }, leaseUntil: { N: "0" } });
+        else if (recorded && publish) await record({ status: { S: "done" } });
+      }
+      result = done;
+    } catch (err) {
+      error = `remediation of ${resource} failed: ${why(err)}`;
+      if (claimed) await record({ status: { S: "failed" } });
+    }
+    outcome = error ? "failed" : outcome;
+    error ||= note;
     const durationMs = Date.now() - started;
+    const eventMs = Date.parse(eventTime);
+    const c = (v: unknown) => clip(v, FIELD_MAX);
     log({
-      ...incidentLine(run, detection, { result, outcome, published, error, durationMs }),
+      type: "incident",
+      schemaVersion: 1,
+      eventId,
+      eventTime: c(eventTime),
+      eventName: c(eventName),
+      account,
+      region,
+      principal: c(principal),
+      sourceIp: c(facts.sourceIp),
+      userAgent: c(facts.userAgent),
+      detection: detection?.id ?? "",
+      attackIds: detection?.attackIds ?? [],
+      remediation: id,
+      mode,
+      resource: c(resource),
+      decision: c(plan.kind === "act" ? `${resource} ${found}` : plan.reason),
+      stateBefore: c(stateBefore),
+      stateAfter: c(stateAfter),
+      actions: (result?.actions ?? actions).slice(0, 20).map(c),
+      outcome,
+      message: clip(result?.message ?? "", 4 * FIELD_MAX),
+      published,
+      error,
+      durationMs,
+      latencyMs: Number.isFinite(eventMs) ? Date.now() - eventMs : -1,
       functionName: fn,
       functionVersion: version,
     });
     metric(outcome ?? "failed", durationMs);
     if (outcome === "failed" || !result) throw new Error(`${id}: ${error}`);
     return result;
-  };
-}
-
-/**
- * The plan for one event: the remediator's (`planResource` for AWS Config compliance changes),
- * any throw a rejection; then an event id that is not 1-128 word characters, or an account this
- * function may not act for (the hub: an excluded one), is a rejection too.
- */
-function planEvent<T>(
-  remediator: Remediator<T>,
-  event: unknown,
-  cross: RemediationSettings["crossAccount"],
-  allowed: string[],
-): Plan<T> {
-  const { id } = remediator;
-  let plan: Plan<T>;
-  try {
-    const detailType = isObject(event) ? event["detail-type"] : undefined;
-    const planner = detailType === CONFIG_COMPLIANCE ? remediator.planResource : remediator.plan;
-    plan = planner
-      ? planner.call(remediator, event)
-      : { kind: "reject", reason: `${id} does not handle ${CONFIG_COMPLIANCE} events` };
-  } catch (err) {
-    plan = {
-      kind: "reject",
-      reason: `the event could not be read: ${errorName(err) || "Error"}`,
-    };
-  }
-  if (plan.kind !== "reject" && !/^[\w-]{1,128}$/.test(plan.facts.eventId)) {
-    plan = { kind: "reject", reason: "the event id is not 1-128 letters, digits, - or _" };
-  } else if (plan.kind !== "reject" && cross) {
-    const refusal = accountRefusal(plan.facts.account, undefined, cross);
-    if (refusal) plan = { kind: "reject", reason: refusal, facts: plan.facts };
-  } else if (plan.kind !== "reject" && !allowed.includes(plan.facts.account)) {
-    const reason = `account ${plan.facts.account} is not one this function may act for`;
-    plan = { kind: "reject", reason, facts: plan.facts };
-  }
-  return plan;
-}
-
-/** The `rejected` line of a rejected event (without the function's name and version). */
-function rejectedLine(
-  event: unknown,
-  plan: Extract<Plan<unknown>, { kind: "reject" }>,
-  id: string,
-  mode: string,
-): Json & { reason: string } {
-  const detail = isObject(event) && isObject(event.detail) ? event.detail : {};
-  const eventId =
-    plan.facts?.eventId ?? str(detail.eventID) ?? (isObject(event) ? str(event.id) : undefined);
-  return {
-    type: "rejected",
-    schemaVersion: 1,
-    remediation: id,
-    mode,
-    eventId: clip(eventId ?? "", 128),
-    account: plan.facts?.account ?? "",
-    reason: clip(plan.reason, FIELD_MAX),
-  };
-}
-
-/** What the decision found and did, for the incident record. */
-interface DecisionState {
-  actions: string[];
-  stateBefore: string;
-  stateAfter: string;
-  /** The mutating calls began (a later delivery then finishes them). */
-  applying: boolean;
-  /** An earlier delivery of this event began acting and did not finish. */
-  resumed: boolean;
-  /** The outcome an earlier delivery recorded (a duplicate delivery). */
-  recorded?: Recorded;
-}
-
-/** One event being handled: what the run loop's steps share. */
-interface Invocation<T> {
-  readonly settings: RemediationSettings;
-  readonly remediator: Remediator<T>;
-  readonly plan: Exclude<Plan<T>, { kind: "reject" }>;
-  readonly facts: EventFacts;
-  readonly resource: string;
-  readonly client: <C>(Client: ClientClass<C>, account: string, region: string) => C;
-  readonly ddb: typeof import("@aws-sdk/client-dynamodb");
-  readonly sns: typeof import("@aws-sdk/client-sns");
-  readonly ownAccount: string;
-  readonly home: string;
-  readonly store?: ReturnType<typeof eventRecord>;
-  readonly db?: import("@aws-sdk/client-dynamodb").DynamoDBClient;
-  readonly fromConfig: boolean;
-  readonly resourceKey: { id: { S: string } };
-  readonly inTime: <R>(work: Promise<R>) => Promise<R>;
-  readonly state: DecisionState;
-  /** This delivery claimed the idempotency record. */
-  claimed: boolean;
-  /** Not fatal: the idempotency record could not be written after the decision. */
-  note: string;
-}
-
-/**
- * The decision, steps 2-4 of {@link makeHandler}: mode off and ignored events (no AWS read), the
- * idempotency claim (a recorded outcome ends here), trusted principals, AWS Config's view of a
- * change a live event already handled, then inspect, the exemption tag, dry-run and apply.
- */
-async function decide<T>(run: Invocation<T>): Promise<[Outcome, string]> {
-  const { settings, plan, facts, resource, state } = run;
-  if (settings.mode === "off") return ["off", "Remediation is off: nothing was read or changed."];
-  if (plan.kind === "ignore") return ["ignored", `Ignored: ${plan.reason}.`];
-  const claim = await run.store?.claim();
-  if (claim && "recorded" in claim) {
-    state.recorded = claim.recorded;
-    return [claim.recorded[0].outcome, claim.recorded[0].message];
-  }
-  run.claimed = true;
-  state.resumed = claim?.resumed ?? false;
-  const trusted = settings.trustedPrincipalArns.find((arn) => causedBy(facts, arn));
-  if (trusted) return ["exempt", `Left as is: ${facts.principal} is a trusted principal.`];
-  const live =
-    run.fromConfig && run.db
-      ? (
-          await run.db.send(
-            new run.ddb.GetItemCommand({
-              TableName: settings.idempotencyTableName,
-              Key: run.resourceKey,
-              ConsistentRead: true,
-            }),
-          )
-        ).Item
-      : undefined;
-  const liveNote = live
-    ? `the live event ${live.eventId?.S ?? "?"} on ${resource} (${live.outcome?.S ?? "?"})`
-    : "";
-  if (live?.outcome?.S === "exempt") {
-    return ["exempt", `Left as is, as ${liveNote} was: ${live.message?.S ?? ""}`];
-  }
-  try {
-    return await inspectAndApply(run, plan.target, live?.outcome?.S, liveNote);
-  } catch (err) {
-    if (!run.remediator.gone.includes(errorName(err))) throw err;
-    return ["already-safe", `${resource} no longer exists (${errorName(err)}).`];
-  }
-}
-
-/** Step 4: inspect (reads), then the exemption tag, dry-run, or the fix (enforce). */
-async function inspectAndApply<T>(
-  run: Invocation<T>,
-  target: T,
-  liveOutcome: string | undefined,
-  liveNote: string,
-): Promise<[Outcome, string]> {
-  const { settings, facts, resource, state } = run;
-  const { mode, exemptTag: tag } = settings;
-  const ctx: RunContext = {
-    facts,
-    client: (Client, region) => run.client(Client, facts.account, region),
-    resumed: state.resumed,
-  };
-  const inspection = await run.remediator.inspect(target, ctx);
-  state.stateBefore = inspection.state ?? (inspection.done ? inspection.message : "");
-  state.stateAfter = state.stateBefore;
-  if (inspection.done === "already-safe" && liveOutcome === "remediated") {
-    return ["duplicate", `AWS Config evaluated the change that ${liveNote} undid.`];
-  }
-  if (inspection.done === "already-safe" && state.resumed) {
-    const earlier =
-      "An earlier delivery of this event stopped while acting: it may have made it safe.";
-    return [inspection.done, `${inspection.message} ${earlier}`];
-  }
-  if (inspection.done) return [inspection.done, inspection.message];
-  if (inspection.tags?.get(tag.key) === tag.value) {
-    return ["exempt", `Left as is: ${resource} carries the exemption tag ${tag.key}=${tag.value}.`];
-  }
-  if (mode === "dry-run") {
-    state.actions = inspection.actions;
-    return [
-      "dry-run",
-      `Dry-run: the calls listed would make ${resource} safe; nothing was changed.`,
-    ];
-  }
-  state.applying = true;
-  const done = await inspection.apply();
-  if (done === undefined) return ["already-safe", `Nothing was left to change on ${resource}.`];
-  state.actions = inspection.actions;
-  state.stateAfter = inspection.after ?? "";
-  return ["remediated", done];
-}
-
-/** The text of an error for a record: its name and clipped message. */
-function why(err: unknown): string {
-  return `${errorName(err) || "Error"}: ${clip((err as Error)?.message ?? String(err), FIELD_MAX)}`;
-}
-
-/**
- * Step 5: the decision, then its outcome and message recorded, published (one resolution
- * message), and the message id recorded; for a live event that was remediated or exempt, the
- * per-resource item that AWS Config's later evaluation reads. A failure is returned as `error`
- * (the record is marked failed, so that a later delivery takes the event over).
- */
-async function conclude<T>(run: Invocation<T>): Promise<{
-  result?: RemediationResult;
-  outcome?: string;
-  published: string;
-  error: string;
-}> {
-  const { settings, plan, facts, resource, state, inTime } = run;
-  const id = run.remediator.id;
-  let outcome: string | undefined;
-  let published = "";
-  let error = "";
-  const record = (values: Record<string, AttributeValue>) =>
-    inTime(Promise.resolve(run.store?.set(values))).catch((err) => {
-      run.note ||= `the idempotency record was not updated: ${why(err)}`;
-    });
-  try {
-    const [decided, message] = await inTime(decide(run));
-    outcome = decided;
-    let done: RemediationResult = {
-      remediation: id,
-      eventId: facts.eventId,
-      outcome: decided,
-      resource,
-      principal: facts.principal,
-      actions: state.actions,
-      message,
-    };
-    if (plan.kind === "act" && decided !== "off" && decided !== "ignored") {
-      let body: string;
-      if (state.recorded) {
-        [done, body, published] = state.recorded;
-        if (published) done = { ...done, outcome: "duplicate", actions: [] };
-        outcome = done.outcome;
-      } else {
-        body = JSON.stringify(
-          resolutionMessage(done, facts, settings.mode, plan.found, plan.consoleUrl),
-        );
-        await record({
-          status: { S: "done" },
-          result: { S: JSON.stringify(done) },
-          message: { S: body },
-          // Nothing to publish (AWS Config re-evaluating a live event's change): a later
-          // delivery reads the record at once instead of waiting for this one's lease.
-          ...(done.outcome === "duplicate" ? { leaseUntil: { N: "0" } } : {}),
-        });
-      }
-      if (!published && done.outcome !== "duplicate") {
-        try {
-          const topic = run.client(run.sns.SNSClient, run.ownAccount, run.home);
-          const input = { TopicArn: settings.resolutionTopicArn, ...JSON.parse(body) };
-          published =
-            (await inTime(topic.send(new run.sns.PublishCommand(input)))).MessageId ?? "-";
-          await record({ published: { S: published } });
-        } catch (err) {
-          error = `could not publish the resolution message: ${why(err)}`;
-          // Done deciding: a later delivery may publish at once.
-          await record({ leaseUntil: { N: "0" } });
-        }
-      }
-      if (!run.fromConfig && run.db && ["remediated", "exempt"].includes(done.outcome)) {
-        const now = Math.floor(Date.now() / 1000);
-        await inTime(
-          run.db.send(
-            new run.ddb.PutItemCommand({
-              TableName: settings.idempotencyTableName,
-              Item: {
-                ...run.resourceKey,
-                eventId: { S: facts.eventId },
-                outcome: { S: done.outcome },
-                message: { S: clip(done.message, FIELD_MAX) },
-                expiresAt: { N: String(now + 86400) },
-              },
-            }),
-          ),
-        ).catch(() => undefined);
-      }
-    }
-    return {
-      result: done,
-      outcome: error ? "failed" : outcome,
-      published,
-      error: error || run.note,
-    };
-  } catch (err) {
-    error = `remediation of ${resource} failed: ${why(err)}`;
-    // A later delivery takes the event over (and finishes what this one began).
-    if (run.claimed) {
-      await record({ status: { S: "failed" }, applying: { BOOL: state.applying } });
-    }
-    return { outcome: "failed", published, error };
-  }
-}
-
-/** The incident record of one handled event (without the function's name and version). */
-function incidentLine<T>(
-  run: Invocation<T>,
-  detection: { id: string; attackIds: string[] } | undefined,
-  end: {
-    result?: RemediationResult;
-    outcome?: string;
-    published: string;
-    error: string;
-    durationMs: number;
-  },
-): Json {
-  const { facts, plan, resource, state, settings } = run;
-  const found = plan.kind === "act" ? plan.found : "";
-  const eventMs = Date.parse(facts.time);
-  const c = (v: unknown) => clip(v, FIELD_MAX);
-  return {
-    type: "incident",
-    schemaVersion: 1,
-    eventId: facts.eventId,
-    eventTime: c(facts.time),
-    eventName: c(facts.eventName),
-    account: facts.account,
-    region: facts.region,
-    principal: c(facts.principal),
-    sourceIp: c(facts.sourceIp),
-    userAgent: c(facts.userAgent),
-    detection: detection?.id ?? "",
-    attackIds: detection?.attackIds ?? [],
-    remediation: run.remediator.id,
-    mode: settings.mode,
-    resource: c(resource),
-    decision: c(plan.kind === "act" ? `${resource} ${found}` : plan.reason),
-    stateBefore: c(state.stateBefore),
-    stateAfter: c(state.stateAfter),
-    actions: (end.result?.actions ?? state.actions).slice(0, 20).map(c),
-    outcome: end.outcome,
-    message: clip(end.result?.message ?? "", 4 * FIELD_MAX),
-    published: end.published,
-    error: end.error,
-    durationMs: end.durationMs,
-    latencyMs: Number.isFinite(eventMs) ? Date.now() - eventMs : -1,
   };
 }

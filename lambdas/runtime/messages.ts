@@ -9,6 +9,7 @@
  */
 import type { EventFacts, Json } from "./event";
 import type { RemediationResult } from "./remediator";
+import { neutralise } from "../../core/neutralise";
 
 /** Serialize this module by value even from node_modules (see Pulumi's closure serializer). */
 export const deploymentOnlyModule = true;
@@ -31,7 +32,8 @@ export function clip(text: unknown, max: number): string {
 export const FIELD_MAX = 1024;
 
 /**
- * The resolution message for a person (subject under 100 printable ASCII characters, body) and
+ * The resolution message for a person (subject under 100 printable ASCII characters, its
+ * hostile parts neutralised: no mention, link or markup survives, core/neutralise.ts; body) and
  * for JSON subscribers (message attributes). Every field is clipped: the whole stays far under
  * SNS's 256 KB, whatever the event holds.
  */
@@ -49,11 +51,8 @@ export function resolutionMessage(
   const o = result.outcome;
   const c = (v: unknown) => clip(v, FIELD_MAX);
   const label = o === "already-safe" ? "ALREADY SAFE" : o.toUpperCase();
-  const subject =
-    `[${label}] ${clip(result.resource, 200)} ${clip(found, 200)} in ${facts.region}`.replace(
-      /[^\x20-\x7e]/g,
-      "?",
-    );
+  const plain = (v: unknown) => neutralise(v, { max: 200, ascii: true });
+  const subject = `[${label}] ${plain(result.resource)} ${plain(found)} in ${plain(facts.region)}`;
   const attributes: Record<string, string> = {
     eventId: result.eventId,
     remediation: result.remediation,

@@ -10,6 +10,7 @@
 import type { RemediationId } from "../../core/types";
 import type { ClientClass } from "./clients";
 import type { EventFacts, Plan } from "./event";
+import type { ResourceRecord } from "./idempotency";
 
 /** Serialize this module by value even from node_modules (see Pulumi's closure serializer). */
 export const deploymentOnlyModule = true;
@@ -37,7 +38,7 @@ export interface RemediationResult {
  * `after` what the fix leaves (its stateAfter).
  */
 export type Inspection =
-  | { done: "already-safe" | "ignored"; message: string; state?: string }
+  | { done: "already-safe" | "ignored" | "exempt"; message: string; state?: string }
   | {
       done?: undefined;
       tags?: Map<string, string>;
@@ -55,9 +56,21 @@ export interface RunContext {
   client<C>(Client: ClientClass<C>, region: string): C;
   /**
    * A previous delivery of this event started the mutating calls and did not finish (known from
-   * the idempotency record): a half-done undo is to be finished.
+   * the idempotency record): a half-done undo is to be finished. Known once the claim is won,
+   * which runs beside `inspect`: read it in `apply`, not when `inspect` starts.
    */
-  resumed: boolean;
+  readonly resumed: boolean;
+  /**
+   * The per-resource record under a canonical resource id (empty without the idempotency
+   * table): the parts left as is for trusted changes. AWS Config planners leave those parts.
+   */
+  exempted(resource: string): Promise<ResourceRecord>;
+}
+
+/** The parts of a resource one change made (labels), under the resource's canonical id. */
+export interface ChangedParts {
+  resource: string;
+  parts: string[];
 }
 
 /** The detail-type of AWS Config rule compliance changes. */
@@ -76,6 +89,13 @@ export interface Remediator<T> {
   planResource?(event: unknown): Plan<T>;
   gone: string[];
   inspect(target: T, ctx: RunContext): Promise<Inspection>;
+  /**
+   * For remediations with `planResource`: the canonical resource id and the parts of the live
+   * change (a permission, a snapshot), so that a change left as is for a trusted principal stays
+   * as is when AWS Config reports the resource, part by part. Default: the plan's resource,
+   * whole (`*`).
+   */
+  changedParts?(target: T, ctx: RunContext): Promise<ChangedParts>;
 }
 
 /** The Lambda context fields the run loop reads (all optional: tests call with the event only). */

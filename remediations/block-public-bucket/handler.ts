@@ -153,8 +153,10 @@ export function createBlockPublicBucketHandler(
     async inspect({ bucket, checkPolicyStatus }, { facts, client }) {
       const c = client(s3.S3Client, facts.region);
       const Bucket = bucket;
+      // The bucket must still be this account's: a name deleted and re-created elsewhere is not.
+      const ExpectedBucketOwner = facts.account;
       const block = await c
-        .send(new s3.GetPublicAccessBlockCommand({ Bucket }))
+        .send(new s3.GetPublicAccessBlockCommand({ Bucket, ExpectedBucketOwner }))
         .then(
           (out) => out.PublicAccessBlockConfiguration,
           none(["NoSuchPublicAccessBlockConfiguration"]),
@@ -164,7 +166,7 @@ export function createBlockPublicBucketHandler(
       }
       if (checkPolicyStatus) {
         const status = await c
-          .send(new s3.GetBucketPolicyStatusCommand({ Bucket }))
+          .send(new s3.GetBucketPolicyStatusCommand({ Bucket, ExpectedBucketOwner }))
           .catch(none(["NoSuchBucketPolicy"]));
         if (!status) return { done: "already-safe", message: "The bucket policy was removed." };
         if (!status.PolicyStatus?.IsPublic) {
@@ -172,7 +174,7 @@ export function createBlockPublicBucketHandler(
         }
       }
       const tags = await c
-        .send(new s3.GetBucketTaggingCommand({ Bucket }))
+        .send(new s3.GetBucketTaggingCommand({ Bucket, ExpectedBucketOwner }))
         .then((out) => out.TagSet, none(["NoSuchTagSet"]));
       const off = FLAGS.filter((f) => block?.[f as keyof typeof block] !== true);
       return {
@@ -183,7 +185,11 @@ export function createBlockPublicBucketHandler(
         async apply() {
           const PublicAccessBlockConfiguration = Object.fromEntries(FLAGS.map((f) => [f, true]));
           await c.send(
-            new s3.PutPublicAccessBlockCommand({ Bucket, PublicAccessBlockConfiguration }),
+            new s3.PutPublicAccessBlockCommand({
+              Bucket,
+              ExpectedBucketOwner,
+              PublicAccessBlockConfiguration,
+            }),
           );
           return `Blocked all public access to bucket ${bucket} (the four public access block settings are on).`;
         },

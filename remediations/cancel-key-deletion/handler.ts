@@ -154,7 +154,8 @@ export function createCancelKeyDeletionHandler(
     planResource: (event) => planCancelKeyDeletionFromCompliance(event, s),
     gone: ["NotFoundException"],
 
-    async inspect({ keyArn: KeyId, action, protectedByArn }, { client, resumed }) {
+    async inspect({ keyArn: KeyId, action, protectedByArn }, ctx) {
+      const { client } = ctx;
       const c = client(kms.KMSClient, KeyId.split(":")[3]);
       const tags = tagMap((await c.send(new kms.ListResourceTagsCommand({ KeyId }))).Tags);
       const cancel = action === "cancel-deletion";
@@ -182,7 +183,7 @@ export function createCancelKeyDeletionHandler(
                 throw err;
               },
             );
-            if (!pending && !(resumed && enable)) return undefined;
+            if (!pending && !(ctx.resumed && enable)) return undefined;
             if (!pending) {
               await c.send(new kms.EnableKeyCommand({ KeyId }));
               return `Enabled key ${KeyId}, finishing an earlier delivery of this event that had cancelled its deletion.`;

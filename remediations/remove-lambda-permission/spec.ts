@@ -1,6 +1,6 @@
 /** remove-lambda-permission: Remove a Lambda permission granting `*` or an account that is not allowed. */
 import type { RemediationSpec } from "../spec";
-import { accountIdList } from "../settingKinds";
+import { accountIdList, organizationIdList } from "../settingKinds";
 import { createRemoveLambdaPermissionHandler } from "./handler";
 import { statements } from "./policy";
 
@@ -12,6 +12,12 @@ export interface RemoveLambdaPermissionOptions {
    * @default []
    */
   readonly partnerAccountIds?: string[];
+  /**
+   * Organizations a function may be shared with through `*` limited by `principalOrgID`,
+   * besides the hub's own: a grant limited to any other organization is undone.
+   * @default []
+   */
+  readonly partnerOrganizationIds?: string[];
 }
 
 export const spec: RemediationSpec = {
@@ -23,6 +29,9 @@ export const spec: RemediationSpec = {
   settings: {
     partnerAccountIds: accountIdList(
       "Accounts a Lambda function may be shared with besides this one: AddPermission to any other account is undone.",
+    ),
+    partnerOrganizationIds: organizationIdList(
+      "Organizations a function may be shared with through `*` limited by `principalOrgID`, besides the hub's own (`crossAccount.organizationId`): a grant limited to any other organization is undone.",
     ),
   },
   detections: ["lambda-permission-external"],

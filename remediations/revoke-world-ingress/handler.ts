@@ -151,7 +151,12 @@ export function planRevokeWorldIngress(
     if (groupId ? !GROUP_ID.test(groupId) : !/^[\x20-\x7e]{1,255}$/.test(groupName ?? "")) {
       return reject("the security group id or name is not of the AWS format");
     }
-    const perms = req.ipPermissions === undefined ? [req] : items(req.ipPermissions);
+    // The legacy flat form may come with an empty `ipPermissions: {}` beside it.
+    const listed = items(req.ipPermissions).filter(
+      (p) => !isObject(p) || Object.keys(p).length > 0,
+    );
+    const flat = req.ipProtocol !== undefined && listed.length === 0;
+    const perms = req.ipPermissions === undefined || flat ? [req] : listed;
     for (const p of perms) {
       if (!isObject(p) || p.ipProtocol === undefined) {
         return reject("ipPermissions missing or malformed");
@@ -312,8 +317,23 @@ export function createRevokeWorldIngressHandler(
     planResource: planRevokeWorldIngressFromCompliance,
     gone: ["InvalidGroup.NotFound", "InvalidGroupId.NotFound"],
 
-    async inspect({ groupId, groupName, permissions: named, fromState }, { facts, client }) {
+    /** The group by its id (what AWS Config names), and the permissions the event opened. */
+    async changedParts({ groupId, groupName, permissions }, { facts, client }) {
+      let resource = groupId;
+      if (!resource) {
+        const out = await client(ec2.EC2Client, facts.region).send(
+          new ec2.DescribeSecurityGroupsCommand({ GroupNames: [groupName as string] }),
+        );
+        resource = out.SecurityGroups?.[0]?.GroupId ?? (groupName as string);
+      }
+      return { resource, parts: permissions.map(describePermission) };
+    },
+
+    async inspect({ groupId, groupName, permissions: named, fromState }, ctx) {
+      const { facts, client } = ctx;
       const c = client(ec2.EC2Client, facts.region);
+      // AWS Config names the group by id: its record (parts left for trusted changes) beside the read.
+      const record = fromState && groupId ? ctx.exempted(groupId) : undefined;
       const out = await c.send(
         new ec2.DescribeSecurityGroupsCommand(
           groupId ? { GroupIds: [groupId] } : { GroupNames: [groupName as string] },
@@ -322,10 +342,21 @@ export function createRevokeWorldIngressHandler(
       const group = out.SecurityGroups?.[0];
       if (!group?.GroupId) throw new Error("DescribeSecurityGroups returned no group");
       const GroupId = group.GroupId;
-      const permissions = fromState ? offendingPermissions(group.IpPermissions ?? [], s) : named;
+      const exempt = (await record)?.exempt ?? new Map<string, string>();
+      const offending = fromState ? offendingPermissions(group.IpPermissions ?? [], s) : named;
+      const trusted = offending.filter((p) => exempt.has(describePermission(p)));
+      const permissions = offending.filter((p) => !trusted.includes(p));
+      const left = trusted.map(
+        (p) => `${describePermission(p)} (${exempt.get(describePermission(p))})`,
+      );
+      const kept = left.length ? ` Left as is for trusted changes: ${left.join(", ")}.` : "";
+      if (fromState && permissions.length === 0 && trusted.length > 0) {
+        const message = `Left as is: each world-open permission on ${GroupId} was opened by a trusted change: ${left.join(", ")}.`;
+        return { done: "exempt", message, state: `${GroupId} ingress open: ${left.join(", ")}` };
+      }
       const present = permissions.filter((p) => stillPresent(p, group.IpPermissions ?? []));
       const gone = permissions.filter((p) => !present.includes(p)).map(describePermission);
-      const note = gone.length ? ` Already gone: ${gone.join(", ")}.` : "";
+      const note = (gone.length ? ` Already gone: ${gone.join(", ")}.` : "") + kept;
       if (present.length === 0) {
         const message = `The world-open permissions are no longer on ${GroupId}.${note}`;
         return { done: "already-safe", message, state: `${GroupId}: none of them open` };

@@ -20,7 +20,11 @@ import {
 import { type RemediationResult } from "../../lambdas/runtime/remediator";
 import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
 import { makeHandler } from "../../lambdas/runtime/loop";
-import { complianceFound, readComplianceChange } from "../../lambdas/runtime/compliance";
+import {
+  CONFIG_DETAIL_TYPE,
+  complianceFound,
+  readComplianceChange,
+} from "../../lambdas/runtime/compliance";
 
 export const deploymentOnlyModule = true;
 
@@ -108,8 +112,18 @@ export function createUnshareSnapshotHandler(
     planResource: planUnshareSnapshotFromCompliance,
     gone: ["InvalidSnapshot.NotFound", "InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"],
 
-    async inspect({ kind, id }, { facts, client }) {
+    /** Snapshots and AMIs by id, under the account (AWS Config evaluates the account or the snapshot). */
+    async changedParts({ id }, { facts }) {
+      return { resource: `account ${facts.account}`, parts: [id] };
+    },
+
+    async inspect({ kind, id }, ctx) {
+      const { facts, client } = ctx;
       const c = client(ec2.EC2Client, facts.region);
+      const fromConfig = facts.detailType === CONFIG_DETAIL_TYPE;
+      // What trusted changes made public, beside the reads (AWS Config's evaluations only).
+      const record = fromConfig ? ctx.exempted(`account ${facts.account}`) : undefined;
+      const trustedBy = async (snapshot: string) => (await record)?.exempt.get(snapshot);
       if (kind === "account") {
         // The public snapshots this account owns (RestorableByUserIds all), each confirmed by its
         // createVolumePermission before it is listed; exempt-tagged ones are left and named.
@@ -136,11 +150,15 @@ export function createUnshareSnapshotHandler(
             );
             if (!attr.CreateVolumePermissions?.some((p) => p.Group === "all")) continue;
             const tagged = tagMap(snap.Tags).get(s.exemptTag.key) === s.exemptTag.value;
-            (tagged ? exempt : pub).push(SnapshotId);
+            const trusted = await trustedBy(SnapshotId);
+            if (trusted) exempt.push(`${SnapshotId} (trusted change ${trusted})`);
+            else (tagged ? exempt : pub).push(SnapshotId);
           }
           NextToken = page.NextToken;
         } while (NextToken && pub.length < MAX_SNAPSHOTS_PER_EVENT);
-        const note = exempt.length ? ` Left as is (exemption tag): ${exempt.join(", ")}.` : "";
+        const note = exempt.length
+          ? ` Left as is (exemption tag or trusted change): ${exempt.join(", ")}.`
+          : "";
         if (pub.length === 0 && exempt.length === 0) {
           return { done: "already-safe", message: `Account ${id} owns no public snapshot.` };
         }
@@ -182,6 +200,11 @@ export function createUnshareSnapshotHandler(
           ).LaunchPermissions;
       if (!permissions?.some((p) => p.Group === "all")) {
         return { done: "already-safe", message: `${id} is not public (no group all).` };
+      }
+      const trusted = await trustedBy(id);
+      if (trusted) {
+        const message = `Left as is: ${id} was made public by a trusted change (${trusted}).`;
+        return { done: "exempt", message, state: `${id} public (group all)` };
       }
       const tags = await c.send(
         new ec2.DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [id] }] }),

@@ -328,15 +328,20 @@ describe("adversarial: one regression test per defect (state, against the emulat
   it("D7: EnableKey fails after CancelKeyDeletion: the retry enables the key and says it remediated", async () => {
     const handler = await handlerFor(RemediationId.CancelKeyDeletion);
     const kms = scenario("kms-key-scheduled-for-deletion");
-    const setup = await kms.setup(ctx);
-    const event = wrapAsEventBridge(setup.record);
-    const first = await run(handler, event, 3); // PutItem, ListResourceTags, CancelKeyDeletion, EnableKey
-    expect(first.calls.map((c) => c.name).slice(0, 4)).to.deep.equal([
-      "PutItem",
+    const warm = await kms.setup(ctx);
+    const clean = await run(handler, wrapAsEventBridge(warm.record));
+    const enableAt = clean.calls.findIndex((c) => c.name === "EnableKey");
+    // The read beside the claim, the intent beside the first change.
+    expect(clean.calls.slice(0, enableAt + 1).map((c) => c.name)).to.deep.equal([
       "ListResourceTags",
+      "UpdateItem",
+      "UpdateItem",
       "CancelKeyDeletion",
       "EnableKey",
     ]);
+    const setup = await kms.setup(ctx);
+    const event = wrapAsEventBridge(setup.record);
+    const first = await run(handler, event, enableAt);
     expect(first.error?.message).to.match(/injected fault at EnableKey/);
     const retry = await run(handler, event);
     expect(retry.result?.outcome).to.equal("remediated");
@@ -378,7 +383,11 @@ describe("adversarial: one regression test per defect (state, against the emulat
       "remediated",
       "duplicate",
     ]);
-    expect(second.calls.map((c) => c.name)).to.deep.equal(["PutItem", "GetItem"]);
+    // The claim (which meets the record) beside the read; no change, no publish.
+    expect(second.calls.map((c) => c.name).sort()).to.deep.equal([
+      "DescribeSnapshotAttribute",
+      "UpdateItem",
+    ]);
   });
 });
 

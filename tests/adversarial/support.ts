@@ -233,7 +233,7 @@ export function answerUnsafe(m: Record<string, Stub>): void {
     .resolves({ ConfigurationRecordersStatus: [{ recording: false }] });
   m.cfg.on(StartConfigurationRecorderCommand).resolves({});
   m.lambda.on(GetPolicyCommand).resolves({
-    Policy: JSON.stringify({ Statement: [{ Sid: "open", Principal: "*" }] }),
+    Policy: JSON.stringify({ Statement: [{ Sid: "open", Effect: "Allow", Principal: "*" }] }),
   });
   m.lambda.on(LambdaListTagsCommand).resolves({ Tags: {} });
   m.lambda.on(RemovePermissionCommand).resolves({});
@@ -344,6 +344,109 @@ export function interceptSends(): {
     },
     restore() {
       proto.send = original;
+    },
+  };
+}
+
+/** One invocation under `interceptKills`: its calls, and the call after which its process dies. */
+export interface Life {
+  /** 0-based position of the call that takes effect and after which the process dies (-1: none). */
+  killAt: number;
+  dead: boolean;
+  calls: Call[];
+  /** Lines the invocation wrote to stdout while alive. */
+  lines: Json[];
+}
+
+/**
+ * Kills instead of faults: `run(handler, event, killAt, context)` runs one invocation in its own
+ * async context; its call number `killAt` is sent and takes effect, and then the process dies:
+ * that call's answer and every later call of the invocation never return, nothing it writes to
+ * stdout after is kept, no catch runs and no record is written. `run` returns once the
+ * invocation ends or dies (its remaining timers run out with nothing left to reach).
+ */
+export function interceptKills(): {
+  run(
+    handler: (event: unknown, context?: unknown) => Promise<unknown>,
+    event: unknown,
+    killAt: number,
+    context: Json,
+  ): Promise<Life & { result?: Json; error?: Error }>;
+  restore(): void;
+} {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { AsyncLocalStorage } = require("async_hooks") as typeof import("async_hooks");
+  const als = new AsyncLocalStorage<Life & { died: () => void }>();
+  const proto = Object.getPrototypeOf(EC2Client.prototype) as {
+    send: (command: Json, ...rest: unknown[]) => Promise<Json>;
+  };
+  const original = proto.send;
+  const never = () => new Promise<never>(() => undefined);
+  proto.send = function (this: unknown, command: Json, ...rest: unknown[]) {
+    const life = als.getStore();
+    if (!life) return original.call(this, command, ...rest);
+    if (life.dead) return never();
+    const call: Call = {
+      name: command.constructor.name.replace(/Command$/, ""),
+      input: command.input,
+    };
+    const position = life.calls.push(call) - 1;
+    const sent = original.call(this, command, ...rest).then(
+      (out: Json) => {
+        call.ok = true;
+        call.output = out;
+        return out;
+      },
+      (err: unknown) => {
+        call.ok = false;
+        throw err;
+      },
+    );
+    if (position !== life.killAt) return sent;
+    return sent.then(
+      () => (life.died(), never()),
+      () => (life.died(), never()),
+    );
+  };
+  const write = process.stdout.write;
+  // An invocation's lines are its own (none once it is dead); everything else passes.
+  process.stdout.write = function (this: unknown, chunk: string | Uint8Array, ...rest: never[]) {
+    const owner = als.getStore();
+    if (!owner) return write.call(process.stdout, chunk, ...rest);
+    if (!owner.dead) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) {
+        owner.lines.push(JSON.parse(line));
+      }
+    }
+    return true;
+  } as typeof process.stdout.write;
+  return {
+    async run(handler, event, killAt, context) {
+      let died = () => undefined as void;
+      const death = new Promise<void>((resolve) => (died = resolve));
+      const life = {
+        killAt,
+        dead: false,
+        calls: [] as Call[],
+        lines: [] as Json[],
+        died: () => {
+          life.dead = true;
+          died();
+        },
+      };
+      const outcome = als
+        .run(life, () => handler(event, context))
+        .then(
+          (result) => ({ result: result as Json }),
+          (error: Error) => ({ error }),
+        );
+      const ended = await Promise.race([outcome, death.then(() => ({}))]);
+      const { dead, calls, lines } = life;
+      return { killAt, dead, calls, lines, ...ended };
+    },
+    restore() {
+      proto.send = original;
+      process.stdout.write = write;
     },
   };
 }

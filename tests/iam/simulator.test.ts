@@ -74,6 +74,7 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
     const { ChatChannels } = await import("../../components/chatChannels");
     new ChatChannels("chat", {
       topicArn: `arn:aws:sns:${REGION}:${HUB_ACCOUNT}:alerts-chat`,
+      resolutionTopicArn: `arn:aws:sns:${REGION}:${HUB_ACCOUNT}:alerts-resolutions`,
       detections: { "root-usage": { ruleName: "asw-test-root-usage" } },
       deadLetterQueueArn: `arn:aws:sqs:${REGION}:${HUB_ACCOUNT}:watch-dlq`,
       slack: { teamId: "T07EA123LEP", channelId: "C07EZ1ABC23" },
@@ -86,7 +87,7 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
     await settle();
     const built = stackIam(recorder, { stack: "dev", account: HUB_ACCOUNT, region: REGION });
     // What AWS Chatbot reads to render an alarm notification (its NotificationsOnly policy).
-    for (const role of built.roles) {
+    for (const role of built.roles.filter((r) => r.arn.endsWith(":role/chat-role"))) {
       built.serviceCalls.set(
         role.arn,
         ["cloudwatch:DescribeAlarms", "cloudwatch:GetMetricData", "cloudwatch:ListMetrics"].map(
@@ -300,9 +301,9 @@ describe("IAM evaluated by a policy simulator (every role of the dev and org-hub
         }
       }
     }
-    // 16 dev roles and the chat role; 13 hub function roles, and per member account 13 member
-    // roles and the forwarder.
-    expect(roles).to.equal(16 + 1 + 13 + MEMBER_ACCOUNTS.length * 14);
+    // 16 dev roles, the chat role and the card renderer's; 13 hub function roles, and per member
+    // account 13 member roles and the forwarder.
+    expect(roles).to.equal(16 + 2 + 13 + MEMBER_ACCOUNTS.length * 14);
     expect(failures).to.deep.equal([]);
   });
 

@@ -138,10 +138,14 @@ export function stackIam(
     }
     if (env.REPORTER_SETTINGS) {
       // The threshold reporter: a report of each deployed rule, to the deployed topics.
-      const settings = JSON.parse(env.REPORTER_SETTINGS) as { topicArns: Record<string, string> };
-      for (const rule of recorder.ofType(
-        "aws:cloudwatch/contributorInsightRule:ContributorInsightRule",
-      )) {
+      const settings = JSON.parse(env.REPORTER_SETTINGS) as {
+        topicArns: Record<string, string>;
+        claimTableName?: string;
+      };
+      // The group's rules only (the hub's heartbeat rule is not the reporter's).
+      for (const rule of recorder
+        .ofType("aws:cloudwatch/contributorInsightRule:ContributorInsightRule")
+        .filter((r) => r.parent?.startsWith("aws-security-watch:index:ThresholdAlarmGroup"))) {
         const name = rule.inputs.ruleName ?? rule.name;
         push(
           serviceCalls,
@@ -164,6 +168,25 @@ export function stackIam(
         };
         push(serviceCalls, roleArn, ...requestsOfCall(publish, directory));
       }
+      if (settings.claimTableName) {
+        // One claim per alarm state change (issue 18, D10): put, then update or delete.
+        const table = `arn:aws:dynamodb:${region}:${account}:table/${settings.claimTableName}`;
+        for (const action of ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"]) {
+          push(serviceCalls, roleArn, request(`report claim: ${action}`, action, table));
+        }
+      }
+    }
+    if (env.RENDERER_SETTINGS) {
+      // The chat card renderer publishes the cards to the chat topic (through its key, if any).
+      const settings = JSON.parse(env.RENDERER_SETTINGS) as { chatTopicArn: string };
+      const publish = {
+        client: "SNSClient",
+        command: "Publish",
+        input: { TopicArn: settings.chatTopicArn },
+        region,
+        functionRoleArn: roleArn,
+      };
+      push(serviceCalls, roleArn, ...requestsOfCall(publish, directory));
     }
   }
   // CloudTrail writes the trail's log group with the trail's role.

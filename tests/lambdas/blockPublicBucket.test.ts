@@ -20,6 +20,7 @@ import {
   mocked,
   record,
   sent,
+  ACCOUNT,
 } from "./harness";
 
 const SETTINGS = baseSettings();
@@ -141,11 +142,22 @@ describe("block-public-bucket handler", () => {
   it("enforce: GetPublicAccessBlock (none), GetBucketTagging (NoSuchTagSet = no tags), PutPublicAccessBlock all four true", async () => {
     const { result } = await run();
     expect(sent(m.s3)).to.deep.equal([
-      { name: "GetPublicAccessBlock", input: { Bucket: "corporate-documents" } },
-      { name: "GetBucketTagging", input: { Bucket: "corporate-documents" } },
+      // ExpectedBucketOwner: a bucket of that name in another account is never touched.
+      {
+        name: "GetPublicAccessBlock",
+        input: { Bucket: "corporate-documents", ExpectedBucketOwner: ACCOUNT },
+      },
+      {
+        name: "GetBucketTagging",
+        input: { Bucket: "corporate-documents", ExpectedBucketOwner: ACCOUNT },
+      },
       {
         name: "PutPublicAccessBlock",
-        input: { Bucket: "corporate-documents", PublicAccessBlockConfiguration: ALL_ON },
+        input: {
+          Bucket: "corporate-documents",
+          ExpectedBucketOwner: ACCOUNT,
+          PublicAccessBlockConfiguration: ALL_ON,
+        },
       },
     ]);
     expect(result?.outcome).to.equal("remediated");

@@ -1,3 +1,4 @@
+import { neutralise } from "../../core/neutralise";
 import { expect } from "chai";
 import fc from "fast-check";
 import { EC2Client } from "@aws-sdk/client-ec2";
@@ -283,7 +284,10 @@ describe("resolution message", () => {
         expect(subject.length).to.be.lessThan(100);
         expect(subject).to.match(/^[\x20-\x7e]*$/);
         if (resource.length < 60 && /^[\x20-\x7e]*$/.test(resource)) {
-          expect(subject).to.equal(`[EXEMPT] ${resource} x in eu-west-1`);
+          // Mentions, links and markup neutralised (issue 18, D7), the rest as written.
+          expect(subject).to.equal(
+            `[EXEMPT] ${neutralise(resource, { ascii: true, max: 200 })} x in eu-west-1`,
+          );
         }
       }),
     );

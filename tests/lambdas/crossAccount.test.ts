@@ -9,7 +9,10 @@ import {
   memberCredentials,
 } from "../../lambdas/runtime/crossAccount";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
-import { createRevokeWorldIngressHandler } from "../../remediations/revoke-world-ingress/handler";
+import {
+  createRevokeWorldIngressHandler,
+  planRevokeWorldIngress,
+} from "../../remediations/revoke-world-ingress/handler";
 import { asAssumedRole } from "../../scripts/scenarios";
 import { baseSettings, captureLogs, type Json, record } from "./harness";
 
@@ -40,35 +43,62 @@ describe("cross-account remediation (lambdas/runtime/crossAccount.ts)", () => {
     }
   });
 
-  describe("causedByMemberRole: the loop guard recognises member-role sessions in any account", () => {
+  describe("causedByMemberRole: the loop guard recognises the member role of the event's own account only", () => {
     const name = SETTINGS.memberRoleName;
-    const cases: [string, { principal: string; issuerArn?: string }, boolean][] = [
+    const A = "111111111111";
+    const cases: [string, { principal: string; issuerArn?: string; account: string }, boolean][] = [
       [
-        "a session in a member account",
-        { principal: `arn:aws:sts::111111111111:assumed-role/${name}/asw-revoke-world-ingress` },
+        "a session in the event's member account",
+        {
+          principal: `arn:aws:sts::${A}:assumed-role/${name}/asw-revoke-world-ingress`,
+          account: A,
+        },
         true,
       ],
       [
         "a session in GovCloud",
-        { principal: `arn:aws-us-gov:sts::111111111111:assumed-role/${name}/x` },
+        { principal: `arn:aws-us-gov:sts::${A}:assumed-role/${name}/x`, account: A },
         true,
       ],
       [
         "the role as session issuer",
-        { principal: "AROAEXAMPLE:x", issuerArn: `arn:aws:iam::222222222222:role/${name}` },
+        { principal: "AROAEXAMPLE:x", issuerArn: `arn:aws:iam::${A}:role/${name}`, account: A },
         true,
       ],
       [
+        "a role of that name in another account (outside the organization)",
+        { principal: `arn:aws:sts::333333333333:assumed-role/${name}/x`, account: A },
+        false,
+      ],
+      [
+        "another account's role of that name as session issuer",
+        {
+          principal: "AROAEXAMPLE:x",
+          issuerArn: `arn:aws:iam::333333333333:role/${name}`,
+          account: A,
+        },
+        false,
+      ],
+      [
+        "an event without a valid account",
+        { principal: `arn:aws:sts::${A}:assumed-role/${name}/x`, account: "" },
+        false,
+      ],
+      [
         "another role whose name starts the same",
-        { principal: `arn:aws:sts::111111111111:assumed-role/${name}-copy/x` },
+        { principal: `arn:aws:sts::${A}:assumed-role/${name}-copy/x`, account: A },
         false,
       ],
       [
         "another remediation's member role",
-        { principal: "arn:aws:sts::111111111111:assumed-role/asw-member-unshare-snapshot/x" },
+        { principal: `arn:aws:sts::${A}:assumed-role/asw-member-unshare-snapshot/x`, account: A },
         false,
       ],
-      ["an IAM user of that name", { principal: `arn:aws:iam::111111111111:user/${name}` }, false],
+      [
+        "an IAM user of that name",
+        { principal: `arn:aws:iam::${A}:user/${name}`, account: A },
+        false,
+      ],
     ];
     for (const [title, facts, expected] of cases) {
       it(`${title}: ${expected}`, () => expect(causedByMemberRole(facts, name)).to.equal(expected));
@@ -206,7 +236,12 @@ describe("cross-account remediation (lambdas/runtime/crossAccount.ts)", () => {
       expect(who.Arn).to.equal(
         "arn:aws:sts::444455556666:assumed-role/asw-member-revoke-world-ingress/asw-revoke-world-ingress",
       );
-      expect(causedByMemberRole({ principal: who.Arn! }, SETTINGS.memberRoleName)).to.equal(true);
+      expect(
+        causedByMemberRole(
+          { principal: who.Arn!, account: "444455556666" },
+          SETTINGS.memberRoleName,
+        ),
+      ).to.equal(true);
     });
   });
 
@@ -243,6 +278,26 @@ describe("cross-account remediation (lambdas/runtime/crossAccount.ts)", () => {
         "Ignored: the change was made by this remediation's member role (the hub).",
       );
       expect(lines.filter((l: Json) => l.type === "incident")).to.have.length(1);
+    });
+
+    it("a role named like the member role in an account outside the organization is not the hub: the change is remediated", async () => {
+      const event = opened("111111111111");
+      const outsider = asAssumedRole(
+        event.detail,
+        "arn:aws:iam::333333333333:role/asw-member-revoke-world-ingress",
+        "asw-revoke-world-ingress",
+      );
+      const plan = planRevokeWorldIngress({ ...event, detail: outsider }, hub);
+      expect(plan.kind).to.equal("act");
+      const own = asAssumedRole(
+        event.detail,
+        "arn:aws:iam::111111111111:role/asw-member-revoke-world-ingress",
+        "asw-revoke-world-ingress",
+      );
+      expect(planRevokeWorldIngress({ ...event, detail: own }, hub)).to.deep.include({
+        kind: "ignore",
+        reason: "the change was made by this remediation's member role (the hub)",
+      });
     });
 
     it("rejects an event of an excluded account before any AWS call", async () => {

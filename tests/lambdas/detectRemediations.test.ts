@@ -48,9 +48,15 @@ import {
   createBlockAccountPublicAccessHandler,
   planBlockAccountPublicAccess,
 } from "../../remediations/block-account-public-access/handler";
+import { CATALOG } from "../../core/catalog";
+import { matchesPattern } from "../../core/eventPattern";
 import { awsError, baseSettings, captureLogs, type Json, mocked, record, sent } from "./harness";
 
-const SETTINGS = { ...baseSettings(), partnerAccountIds: ["210987654321"] };
+const SETTINGS = {
+  ...baseSettings(),
+  partnerAccountIds: ["210987654321"],
+  partnerOrganizationIds: ["o-partner1234"],
+};
 const ACCOUNT = "123456789012";
 
 const addPermission = (req: Json) =>
@@ -80,8 +86,72 @@ describe("planRemoveLambdaPermission", () => {
     ["this account", { principal: ACCOUNT }, "ignore"],
     ["this account's root ARN", { principal: `arn:aws:iam::${ACCOUNT}:root` }, "ignore"],
     ["an allowed account", { principal: "210987654321" }, "ignore"],
-    ["an AWS service", { principal: "s3.amazonaws.com" }, "ignore"],
-    ["* limited to an organization", { principal: "*", principalOrgID: "o-abc123" }, "ignore"],
+    [
+      "D11: a role session of this account (STS ARN)",
+      { principal: `arn:aws:sts::${ACCOUNT}:assumed-role/deploy/alice` },
+      "ignore",
+      "the grant is to this account",
+    ],
+    [
+      "an STS session of an unknown account",
+      { principal: "arn:aws:sts::999988887777:assumed-role/x/y" },
+      "act",
+      "shared with account 999988887777",
+    ],
+    [
+      "an AWS service limited to a bucket (ARN without account)",
+      { principal: "s3.amazonaws.com", sourceArn: "arn:aws:s3:::orders-uploads" },
+      "ignore",
+      "the grant to s3.amazonaws.com is limited to arn:aws:s3:::orders-uploads",
+    ],
+    [
+      "an AWS service limited to this account",
+      { principal: "s3.amazonaws.com", sourceAccount: ACCOUNT },
+      "ignore",
+      `the grant to s3.amazonaws.com is limited to account ${ACCOUNT}`,
+    ],
+    [
+      "an AWS service limited to a rule of this account",
+      {
+        principal: "events.amazonaws.com",
+        sourceArn: `arn:aws:events:eu-west-1:${ACCOUNT}:rule/nightly`,
+      },
+      "ignore",
+      `the grant to events.amazonaws.com is limited to arn:aws:events:eu-west-1:${ACCOUNT}:rule/nightly`,
+    ],
+    [
+      "confused deputy: an AWS service with no source ARN or account",
+      { principal: "s3.amazonaws.com" },
+      "act",
+      "invokable by s3.amazonaws.com for any account (no source ARN or account)",
+    ],
+    [
+      "an AWS service for another account",
+      { principal: "sns.amazonaws.com", sourceAccount: "999988887777" },
+      "act",
+      "invokable by sns.amazonaws.com for account 999988887777",
+    ],
+    [
+      "an AWS service for a rule of another account",
+      {
+        principal: "events.amazonaws.com",
+        sourceArn: "arn:aws:events:eu-west-1:999988887777:rule/x",
+      },
+      "act",
+      "invokable by events.amazonaws.com for account 999988887777",
+    ],
+    [
+      "D4: * limited to an organization that is not the stack's",
+      { principal: "*", principalOrgID: "o-attacker1234" },
+      "act",
+      "invokable by organization o-attacker1234",
+    ],
+    [
+      "* limited to a partner organization",
+      { principal: "*", principalOrgID: "o-partner1234" },
+      "ignore",
+      "the grant to * is limited to the organization o-partner1234",
+    ],
     [
       "a function of another account",
       { principal: "*", functionName: "arn:aws:lambda:eu-west-1:999988887777:function:orders" },
@@ -101,6 +171,7 @@ describe("planRemoveLambdaPermission", () => {
       const plan = kind(req);
       expect(plan.kind).to.equal(expected);
       if (found && plan.kind === "act") expect(plan.found).to.equal(found);
+      if (found && plan.kind === "ignore") expect(plan.reason).to.equal(found);
     });
   }
 
@@ -119,15 +190,61 @@ describe("planRemoveLambdaPermission", () => {
           arn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:orders`,
         },
         statementId: "open",
+        grant: { principal: "*" },
       },
+    });
+  });
+
+  it("D4: in hub mode, * limited to the hub's own organization is safe, another organization is not", () => {
+    const hub = {
+      ...SETTINGS,
+      partnerOrganizationIds: [],
+      crossAccount: {
+        memberRoleName: "asw-member-remove-lambda-permission",
+        externalId: "asw-test",
+        organizationId: "o-a1b2c3d4e5",
+        excludedAccounts: [],
+      },
+    };
+    const plan = (org: string) =>
+      planRemoveLambdaPermission(addPermission({ principal: "*", principalOrgID: org }), hub);
+    expect(plan("o-a1b2c3d4e5")).to.deep.include({
+      kind: "ignore",
+      reason: "the grant to * is limited to the organization o-a1b2c3d4e5",
+    });
+    expect(plan("o-attacker1234")).to.deep.include({
+      kind: "act",
+      found: "invokable by organization o-attacker1234",
     });
   });
 });
 
 describe("remove-lambda-permission handler", () => {
   const m = mocked({ lambda: LambdaClient });
-  const policy = (sids: string[]) => ({
-    Policy: JSON.stringify({ Statement: sids.map((Sid) => ({ Sid })) }),
+  const fnArn = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:orders`;
+  /** Statements as GetPolicy returns them: `open` grants *, `s3` the bucket's notifications. */
+  const STATEMENTS: Record<string, Json> = {
+    open: {
+      Sid: "open",
+      Effect: "Allow",
+      Principal: "*",
+      Action: "lambda:InvokeFunction",
+      Resource: fnArn,
+    },
+    s3: {
+      Sid: "s3",
+      Effect: "Allow",
+      Principal: { Service: "s3.amazonaws.com" },
+      Action: "lambda:InvokeFunction",
+      Resource: fnArn,
+      Condition: {
+        StringEquals: { "AWS:SourceAccount": ACCOUNT },
+        ArnLike: { "AWS:SourceArn": "arn:aws:s3:::orders-uploads" },
+      },
+    },
+  };
+  const policy = (sids: string[], statements: Json[] = sids.map((Sid) => STATEMENTS[Sid])) => ({
+    Policy: JSON.stringify({ Version: "2012-10-17", Id: "default", Statement: statements }),
   });
   beforeEach(() => {
     m.lambda.on(GetPolicyCommand).resolves(policy(["s3", "open"]));
@@ -160,6 +277,35 @@ describe("remove-lambda-permission handler", () => {
     expect(sent(m.lambda).map((c) => c.name)).to.deep.equal(["GetPolicy"]);
     m.lambda.on(GetPolicyCommand).rejects(awsError("ResourceNotFoundException"));
     expect((await run()).result?.outcome).to.equal("already-safe");
+  });
+
+  it("D8: the Sid now holds a legitimate grant (to s3.amazonaws.com, scoped): one read, nothing removed", async () => {
+    m.lambda.on(GetPolicyCommand).resolves(policy([], [{ ...STATEMENTS.s3, Sid: "open" }]));
+    const { result } = await run();
+    expect(sent(m.lambda).map((c) => c.name)).to.deep.equal(["GetPolicy"]);
+    expect(result).to.deep.include({
+      outcome: "already-safe",
+      message: "Statement open no longer holds the unsafe grant (the Sid was reused): left alone.",
+    });
+  });
+
+  it("D8: the Sid now holds * limited to a partner organization: nothing removed; * alone: removed", async () => {
+    const limited = {
+      ...STATEMENTS.open,
+      Condition: { StringEquals: { "aws:PrincipalOrgID": "o-partner1234" } },
+    };
+    m.lambda.on(GetPolicyCommand).resolves(policy([], [limited]));
+    expect((await run()).result?.outcome).to.equal("already-safe");
+    m.lambda.on(GetPolicyCommand).resolves(policy(["open"]));
+    expect((await run()).result?.outcome).to.equal("remediated");
+  });
+
+  it("refuses partnerOrganizationIds that are not organization ids", () => {
+    expect(() =>
+      createRemoveLambdaPermissionHandler({ ...SETTINGS, partnerOrganizationIds: ["acme"] }),
+    ).to.throw(
+      "remove-lambda-permission: partnerOrganizationIds must be a list of organization ids (o-...)",
+    );
   });
 
   it("exempt tag on the function: no removal", async () => {
@@ -284,6 +430,115 @@ describe("enable-guardduty", () => {
       name: "UpdateDetector",
       input: { DetectorId: ID, Enable: true },
     });
+  });
+
+  /** S3 protection and EKS runtime monitoring's add-on turned off; the detector stays enabled. */
+  const PLANS_OFF = {
+    detectorId: ID,
+    features: [
+      { name: "S3_DATA_EVENTS", status: "DISABLED" },
+      {
+        name: "RUNTIME_MONITORING",
+        status: "ENABLED",
+        additionalConfiguration: [{ name: "EKS_ADDON_MANAGEMENT", status: "DISABLED" }],
+      },
+    ],
+  };
+
+  it("protection plans turned off while the detector stays enabled: act, on exactly those plans (features and legacy dataSources)", () => {
+    expect(planEnableGuardDuty(update(PLANS_OFF), SETTINGS)).to.deep.include({
+      kind: "act",
+      found: "protection plans turned off: S3_DATA_EVENTS, RUNTIME_MONITORING",
+      target: {
+        detectorId: ID,
+        suspended: false,
+        features: [
+          { name: "S3_DATA_EVENTS", additional: [] },
+          { name: "RUNTIME_MONITORING", additional: ["EKS_ADDON_MANAGEMENT"] },
+        ],
+      },
+    });
+    const legacy = update({
+      detectorId: ID,
+      dataSources: { s3Logs: { enable: false }, kubernetes: { auditLogs: { enable: false } } },
+    });
+    expect(planEnableGuardDuty(legacy, SETTINGS)).to.deep.include({
+      kind: "act",
+      found: "protection plans turned off: S3_DATA_EVENTS, EKS_AUDIT_LOGS",
+    });
+    const on = update({
+      detectorId: ID,
+      features: [{ name: "S3_DATA_EVENTS", status: "ENABLED" }],
+    });
+    expect(planEnableGuardDuty(on, SETTINGS).kind).to.equal("ignore");
+    const bad = update({ detectorId: ID, features: [{ name: "s3 data", status: "DISABLED" }] });
+    expect(planEnableGuardDuty(bad, SETTINGS).kind).to.equal("reject");
+  });
+
+  it("the detection fires on plans turned off, and not on plans turned on", () => {
+    const detection = CATALOG.find((d) => d.id === "guardduty-detector-suspended")!;
+    expect(matchesPattern(detection.eventPattern, update(PLANS_OFF))).to.equal(true);
+    const legacy = update({ detectorId: ID, dataSources: { s3Logs: { enable: false } } });
+    expect(matchesPattern(detection.eventPattern, legacy)).to.equal(true);
+    const on = update({
+      detectorId: ID,
+      features: [{ name: "S3_DATA_EVENTS", status: "ENABLED" }],
+    });
+    expect(matchesPattern(detection.eventPattern, on)).to.equal(false);
+  });
+
+  it("restores the plans still off (one UpdateDetector), and is already safe once they are on", async () => {
+    m.gd.on(GetDetectorCommand).resolves({
+      Status: "ENABLED",
+      Tags: {},
+      Features: [
+        { Name: "S3_DATA_EVENTS", Status: "DISABLED" },
+        {
+          Name: "RUNTIME_MONITORING",
+          Status: "ENABLED",
+          AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "DISABLED" }],
+        },
+      ],
+    });
+    m.gd.on(UpdateDetectorCommand).resolves({});
+    const handler = createEnableGuardDutyHandler(SETTINGS);
+    const { result } = await captureLogs(() => handler(update(PLANS_OFF)));
+    expect(result?.outcome).to.equal("remediated");
+    expect(sent(m.gd)).to.deep.equal([
+      { name: "GetDetector", input: { DetectorId: ID } },
+      {
+        name: "UpdateDetector",
+        input: {
+          DetectorId: ID,
+          Enable: true,
+          Features: [
+            { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
+            {
+              Name: "RUNTIME_MONITORING",
+              Status: "ENABLED",
+              AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "ENABLED" }],
+            },
+          ],
+        },
+      },
+    ]);
+    m.gd.on(GetDetectorCommand).resolves({
+      Status: "ENABLED",
+      Features: [
+        { Name: "S3_DATA_EVENTS", Status: "ENABLED" },
+        {
+          Name: "RUNTIME_MONITORING",
+          Status: "ENABLED",
+          AdditionalConfiguration: [{ Name: "EKS_ADDON_MANAGEMENT", Status: "ENABLED" }],
+        },
+      ],
+    });
+    const later = update(PLANS_OFF);
+    later.detail.eventID = "7b2c3d4e-0000-4000-8000-000000000002";
+    m.gd.resetHistory();
+    const again = await captureLogs(() => handler(later));
+    expect(again.result?.outcome).to.equal("already-safe");
+    expect(sent(m.gd).map((c) => c.name)).to.deep.equal(["GetDetector"]);
   });
 });
 

@@ -11,6 +11,8 @@ import {
   thresholdReporterFactory,
   topContributors,
 } from "../../lambdas/thresholdReporter";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import { serializeHandler, type SerializedHandler } from "../helpers/serialize";
 import { awsError, captureLogs, type Json, mocked, sent } from "./harness";
 
@@ -282,8 +284,8 @@ describe("threshold reporter: the message (hostile contributor keys)", () => {
     expect(lines).to.include.members([
       "  57  arn:aws:iam::1111:user/x",
       "  12  arn:aws:iam::1111:user/jos\u00e9",
-      "   3  evil\\u{0}\\u{1b}[31m\\u{202e}gnp.exe\\u{2028}line",
-      `   2  ${long.slice(0, 512)}... [${long.length - 512} more characters]`,
+      "   3  evil\\u{0}\\u{1b}\uff3b31m\\u{202e}gnp.exe\\u{2028}line",
+      `   2  ${long.slice(0, 512)}... (${long.length - 512} more characters)`,
       "Threshold: 20 denied calls by one principal in 5 minutes (alarm watch-dev-denied-calls-per-principal).",
       "Window: 2026-12-01T00:50:00.000Z to 2026-12-01T01:00:00.000Z.",
       `Account ${ACCOUNT}, region ${REGION}.`,
@@ -309,7 +311,7 @@ describe("threshold reporter: the message (hostile contributor keys)", () => {
       ["lone \ud800 surrogate", "lone \\u{d800} surrogate"],
     ];
     for (const [input, output] of table) expect(bodyText(input)).to.equal(output);
-    expect(bodyText("x".repeat(20), 5)).to.equal("xxxxx... [15 more characters]");
+    expect(bodyText("x".repeat(20), 5)).to.equal("xxxxx... (15 more characters)");
   });
 });
 
@@ -338,7 +340,7 @@ describe("threshold reporter: the serialized handler (SDK mocks)", () => {
 
   it("is self-contained and small (no SDK or Pulumi inside)", () => {
     expect(fn.text).not.to.match(/@pulumi\/pulumi/);
-    expect(Buffer.byteLength(fn.text)).to.be.below(24 * 1024);
+    expect(Buffer.byteLength(fn.text)).to.be.below(32 * 1024);
   });
 
   it("ALARM: one report of the alarm's rule over its period and the one before, one message", async () => {
@@ -436,5 +438,107 @@ describe("threshold reporter: the serialized handler (SDK mocks)", () => {
     expect(factory).to.throw("invalid settings: REPORTER_SETTINGS is not a JSON object");
     process.env.REPORTER_SETTINGS = JSON.stringify({ topicArns: {}, account: "1", region: "x" });
     expect(factory).to.throw(/invalid settings: account: not a 12-digit id; region: invalid/);
+  });
+});
+
+describe("threshold reporter: exactly one report across containers (claims in DynamoDB against the emulator; issue 18, D10)", function () {
+  this.timeout(60_000);
+  const mocks = mocked({ cw: CloudWatchClient });
+  let moto: MotoServer | undefined;
+  let restore: (() => void) | undefined;
+  const TABLE = "reporter-claims";
+  let saved: string | undefined;
+
+  before(async () => {
+    moto = await startMoto();
+    restore = useMotoEnvironment(moto.endpoint, REGION);
+    await new DynamoDBClient({ region: REGION }).send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+        AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      }),
+    );
+    saved = process.env.REPORTER_SETTINGS;
+    process.env.REPORTER_SETTINGS = JSON.stringify({
+      topicArns: TOPICS,
+      account: ACCOUNT,
+      region: REGION,
+      partition: "aws",
+      claimTableName: TABLE,
+    });
+  });
+  after(async () => {
+    if (saved === undefined) delete process.env.REPORTER_SETTINGS;
+    else process.env.REPORTER_SETTINGS = saved;
+    restore?.();
+    await moto?.stop();
+  });
+  beforeEach(() => {
+    mocks.cw.on(GetInsightRuleReportCommand).resolves(REPORT);
+  });
+
+  /** `n` containers: each its own serialized function instance (its own memory). */
+  const containers = (n: number) =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        serializeHandler(thresholdReporterFactory({ alarms: ALARMS, topContributors: 5 })),
+      ),
+    );
+
+  it("one ALARM delivered to 3 containers at once: one report, two duplicates", async () => {
+    const fns = await containers(3);
+    const event = stateChange(DENIED, "ALARM", cwTime(10_000));
+    const out = await captureLogs(() => Promise.all(fns.map((f) => f.handler(event))));
+    const outcomes = (out.result as Json[]).map((r) => r.outcome).sort();
+    expect(outcomes).to.deep.equal(["duplicate", "duplicate", "reported"]);
+    expect(sent(mocks.sns)).to.have.length(1);
+    expect(sent(mocks.cw)).to.have.length(1);
+  });
+
+  it("the same state change replayed with another event id, to another container: a duplicate", async () => {
+    const [a, b] = await containers(2);
+    const at = cwTime(20_000);
+    await captureLogs(() => a.handler(stateChange(DENIED, "ALARM", at)));
+    const again = await captureLogs(() =>
+      b.handler(stateChange(DENIED, "ALARM", at, { id: "0b0b0b0b-0000-4000-8000-00000000c0de" })),
+    );
+    expect(again.result).to.deep.include({ outcome: "duplicate" });
+    expect(sent(mocks.sns)).to.have.length(1);
+  });
+
+  it("a failed report gives its claim back: the retry, in another container, reports", async () => {
+    const [a, b] = await containers(2);
+    const event = stateChange(DENIED, "ALARM", cwTime(30_000));
+    mocks.cw.on(GetInsightRuleReportCommand).rejectsOnce(awsError("ThrottlingException"));
+    const failed = await captureLogs(() => a.handler(event));
+    expect(failed.error?.message).to.match(/GetInsightRuleReport .* failed: ThrottlingException/);
+    const retry = await captureLogs(() => b.handler(event));
+    expect(retry.result).to.deep.include({ outcome: "reported" });
+    expect(sent(mocks.sns)).to.have.length(1);
+  });
+
+  it("contributor keys with mentions reach neither the subject nor the body as they are", async () => {
+    const [fn] = await containers(1);
+    mocks.cw.on(GetInsightRuleReportCommand).resolves({
+      Contributors: [
+        {
+          Keys: ["arn:aws:sts::111111111111:assumed-role/ci/@here"],
+          ApproximateAggregateValue: 90,
+          Datapoints: [{ Timestamp: new Date(0), ApproximateValue: 90 }],
+        },
+        {
+          Keys: ["<!channel> [Approve](https://evil.example)"],
+          ApproximateAggregateValue: 30,
+          Datapoints: [{ Timestamp: new Date(0), ApproximateValue: 30 }],
+        },
+      ],
+    });
+    await captureLogs(() => fn.handler(stateChange(DENIED, "ALARM", cwTime(40_000))));
+    const [published] = sent(mocks.sns);
+    for (const text of [published.input.Subject, published.input.Message]) {
+      for (const bad of ["@here", "<!channel>", "](https://"]) expect(text).to.not.include(bad);
+    }
   });
 });
