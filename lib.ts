@@ -99,6 +99,15 @@ export {
 // Building blocks.
 export { CONFIG_RULES, ConfigRuleDefinition } from "./core/catalog/configRules";
 export * from "./core/types";
+export { RemediationId } from "./core/remediationIds";
+export {
+  REMEDIATIONS,
+  registerRemediation,
+  type RevokeWorldIngressOptions,
+  type CancelKeyDeletionOptions,
+  type RemoveLambdaPermissionOptions,
+} from "./remediations/registry";
+export type { RemediationSpec, SettingSpec, RemediationDocs } from "./remediations/spec";
 export { CATALOG } from "./core/catalog";
 export {
   Detection,

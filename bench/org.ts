@@ -31,6 +31,8 @@ import {
   templateBody,
 } from "../core/org/spokeTemplate";
 import { REMEDIATION_IDS, RemediationId, RemediationMode } from "../core/types";
+import { memberRoleName } from "../core/org/memberRoles";
+import { REMEDIATIONS } from "../remediations/registry";
 import { everyRemediationIn } from "../core/remediationModes";
 import { setup, settle } from "../tests/helpers/mocks";
 import { memberCredentials } from "../lambdas/runtime/crossAccount";
@@ -44,6 +46,9 @@ import {
   wrapAsEventBridge,
 } from "../scripts/scenarios";
 import { accountCredentials, memberContext } from "../scripts/orgDrill";
+
+/** The remediation whose hub function the cross-account figures run: the registry's first. */
+const SAMPLE = REMEDIATIONS[0].id as RemediationId;
 
 export const ACCOUNTS = 200;
 export const REGIONS = 17;
@@ -331,10 +336,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
   recorder.reset();
   buildStack(orgConfig(ACCOUNTS), "eu-west-1");
   await settle();
-  const fn = recorder.get(
-    "aws:lambda/function:Function",
-    `remediate-${RemediationId.RevokeWorldIngress}-fn`,
-  );
+  const fn = recorder.get("aws:lambda/function:Function", `remediate-${SAMPLE}-fn`);
   const text = (await archiveEntries(fn.inputs.code))["__index.js"];
   const moto = await startMoto();
   const restore = useMotoEnvironment(moto.endpoint, "eu-west-1");
@@ -442,12 +444,12 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     // The member-role credentials of 200 accounts (one AssumeRole each per container and hour).
     const creds = memberCredentials(
       {
-        memberRoleName: "asw-member-revoke-world-ingress",
+        memberRoleName: memberRoleName(SAMPLE),
         externalId: "x1",
         organizationId: "o-a1b2c3d4e5",
         excludedAccounts: [],
       },
-      "revoke-world-ingress",
+      SAMPLE,
     );
     const t = performance.now();
     for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");

@@ -14,7 +14,7 @@ import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { RemediationMode } from "../core/types";
 import { runtimeFactory } from "../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../lambdas";
+import { remediationSpec, settingDefaults } from "../remediations/registry";
 import { loadModule } from "../scripts/lambdaCode";
 import { ROOT, median, table } from "./common";
 
@@ -129,15 +129,18 @@ async function main(): Promise<void> {
       let handler = handlers.get(id);
       if (!handler) {
         const settings = {
-          ...DEFAULT_SETTINGS[id],
+          ...settingDefaults(id),
           mode: RemediationMode.Enforce,
           exemptTag: { key: "security-watch:exempt", value: "true" },
           trustedPrincipalArns: [],
         };
         const text = (
-          await pulumi.runtime.serializeFunction(runtimeFactory(HANDLER_FACTORIES[id], settings), {
-            isFactoryFunction: true,
-          })
+          await pulumi.runtime.serializeFunction(
+            runtimeFactory(remediationSpec(id).factory, settings),
+            {
+              isFactoryFunction: true,
+            },
+          )
         ).text;
         handler = loadModule(text, `__three_${id}.js`).handler as Handler;
         handlers.set(id, handler);

@@ -10,7 +10,8 @@ import {
   regionalSpokeTemplate,
   templateBody,
 } from "../core/org/spokeTemplate";
-import { REMEDIATION_IDS, RemediationId } from "../core/types";
+import { RemediationId } from "../core/types";
+import { remediationIds } from "../remediations/registry";
 
 /** Whom CloudFormation StackSets acts as for a service-managed StackSet. */
 export enum StackSetCallAs {
@@ -81,7 +82,7 @@ export interface OrganizationHubArgs {
   readonly disabledDetections?: string[];
   /**
    * The remediations whose member roles each account gets.
-   * @default every remediation
+   * @default every remediation of the registry (remediations/registry.ts)
    */
   readonly remediations?: RemediationId[];
   /**
@@ -132,7 +133,6 @@ const DEFAULTS = {
   admittedAccounts: [] as string[],
   excludedAccounts: [] as string[],
   disabledDetections: [] as string[],
-  remediations: [...REMEDIATION_IDS] as RemediationId[],
   deployStackSets: true,
   callAs: StackSetCallAs.DelegatedAdmin,
   failureTolerancePercentage: 10,
@@ -216,9 +216,10 @@ export class OrganizationHub extends pulumi.ComponentResource {
     }
     const s = {
       ...DEFAULTS,
+      remediations: remediationIds() as RemediationId[],
       ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
       ...(args.rollout ?? {}),
-    } as typeof DEFAULTS & OrganizationHubArgs;
+    } as typeof DEFAULTS & OrganizationHubArgs & { remediations: RemediationId[] };
 
     // ---------------------------------------------------------------- validation
     const problems = [
@@ -248,11 +249,10 @@ export class OrganizationHub extends pulumi.ComponentResource {
     if (!BUS_NAME.test(s.eventBusName) || s.eventBusName === "default") {
       problems.push(`eventBusName: "${s.eventBusName}" is not a custom event bus name`);
     }
+    const known = remediationIds();
     for (const id of s.remediations) {
-      if (!REMEDIATION_IDS.includes(id)) {
-        problems.push(
-          `remediations: unknown remediation "${id}"; known: ${REMEDIATION_IDS.join(", ")}`,
-        );
+      if (!known.includes(id)) {
+        problems.push(`remediations: unknown remediation "${id}"; known: ${known.join(", ")}`);
       }
     }
     const pct = (field: string, v: number) =>

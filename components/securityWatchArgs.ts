@@ -559,15 +559,19 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
       "Settings per remediation id",
       group("Settings of one remediation", {
         mode: oneOf("off, dry-run or enforce", MODES),
-        allowedPublicPorts: listOf(
-          "Ports that may stay open to the world",
-          whole("A port", 0, 65535),
-        ),
-        protectedKeyArns: listOf(
-          "KMS keys that must never stay disabled",
-          text("a KMS key ARN", { rule: KMS_KEY_ARN }),
-        ),
-        partnerAccountIds: listOf("Accounts functions may be shared with", ACCOUNT_ID),
+        // The remediation's own settings (remediations/<id>/spec.ts; AutoRemediator validates
+        // them against the spec, naming remediations.<id>.settings.<name>).
+        settings: group("The remediation's own settings", {
+          allowedPublicPorts: listOf(
+            "Ports that may stay open to the world",
+            whole("A port", 0, 65535),
+          ),
+          protectedKeyArns: listOf(
+            "KMS keys that must never stay disabled",
+            text("a KMS key ARN", { rule: KMS_KEY_ARN }),
+          ),
+          partnerAccountIds: listOf("Accounts functions may be shared with", ACCOUNT_ID),
+        }),
       }),
       { keys: REMEDIATION_IDS, keyNoun: "remediation" },
     ),

@@ -454,7 +454,7 @@ function buildArchive(
 /** The ports any remediation lets stay open to the world: the Config rule allows the same. */
 export function allowedPublicPorts(s: WatchSettings): number[] {
   const ports = Object.values(s.remediation.remediations ?? {}).flatMap(
-    (r) => r.allowedPublicPorts ?? [],
+    (r) => (r.settings?.allowedPublicPorts as number[] | undefined) ?? [],
   );
   return [...new Set(ports)];
 }

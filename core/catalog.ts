@@ -27,7 +27,8 @@
  */
 import type { Detection } from "./detection";
 import type { EventPattern } from "./eventPattern";
-import { RemediationId, Severity } from "./types";
+import { type RemediationId, Severity } from "./types";
+import { detectionRemediations } from "../remediations/registry";
 import { CREDENTIAL_ACCESS } from "./catalog/credentialAccess";
 import { DEFENSE_EVASION } from "./catalog/defenseEvasion";
 import { DISCOVERY } from "./catalog/discovery";
@@ -293,7 +294,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "A scheduled deletion can be cancelled during the waiting period (CancelKeyDeletion) and a disabled key enabled again (EnableKey). Find out why before the window ends.",
       fields: { keyId: "detail.requestParameters.keyId" },
     },
-    remediation: RemediationId.CancelKeyDeletion,
   },
   {
     id: "s3-bucket-policy-changes",
@@ -517,7 +517,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Start logging again (StartLogging) and find out who stopped it and what they did next.",
       fields: { trailName: "detail.requestParameters.name" },
     },
-    remediation: RemediationId.RestartAuditLogging,
   },
   {
     id: "cloudtrail-deleted",
@@ -553,7 +552,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Restore the event selectors: management events, read and write.",
       fields: { trailName: "detail.requestParameters.trailName" },
     },
-    remediation: RemediationId.RestartAuditLogging,
   },
   {
     id: "s3-short-expiration-lifecycle",
@@ -670,7 +668,6 @@ const FOUNDATION: readonly Detection[] = [
         accessKeyId: "detail.responseElements.accessKey.accessKeyId",
       },
     },
-    remediation: RemediationId.QuarantineAccessKey,
     global: true,
   },
   {
@@ -729,7 +726,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Treat the key as in an attacker's hands: deactivate it, create a new one where it is needed, remove the secret from where it leaked, and review what the key did (CloudTrail event history, filter by access key id).",
       fields: { accessKeyId: "detail.affectedEntities[0].entityValue" },
     },
-    remediation: RemediationId.QuarantineAccessKey,
     origin: EventOrigin.AwsHealth,
     global: true,
   },
@@ -827,7 +823,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public permission now (remove group all) and find out what the volume held.",
       fields: { snapshotId: "detail.requestParameters.snapshotId" },
     },
-    remediation: RemediationId.UnshareSnapshot,
   },
   {
     id: "ami-made-public",
@@ -845,13 +840,12 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public launch permission now (remove group all) and check the image for secrets.",
       fields: { imageId: "detail.requestParameters.imageId" },
     },
-    remediation: RemediationId.UnshareSnapshot,
   },
   {
     id: "rds-snapshot-made-public",
     title: "RDS snapshot made public",
     description:
-      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database. Alert only: unshare-snapshot handles EBS snapshots and AMIs, not RDS.",
+      "ModifyDBSnapshotAttribute or ModifyDBClusterSnapshotAttribute added all to the restore attribute: anyone can restore the database. Alert only: the snapshot remediation undoes public EBS snapshots and AMIs, not RDS snapshots.",
     severity: Severity.Critical,
     references: { mitre: ["T1537"] },
     eventPattern: succeededCall(
@@ -965,7 +959,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Put the four public access block settings back to true unless the bucket is meant to be public (then tag it as exempt).",
       fields: { bucketName: "detail.requestParameters.bucketName" },
     },
-    remediation: RemediationId.BlockPublicBucket,
   },
   {
     id: "account-public-access-block-removed",
@@ -996,7 +989,6 @@ const FOUNDATION: readonly Detection[] = [
       resource: "account <account>",
       body: "Put the account-level public access block back (all four settings true).",
     },
-    remediation: RemediationId.BlockAccountPublicAccess,
   },
   {
     id: "s3-bucket-made-public",
@@ -1061,7 +1053,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Remove the public grant or statement unless the bucket is meant to be public (then tag it as exempt).",
       fields: { bucketName: "detail.requestParameters.bucketName" },
     },
-    remediation: RemediationId.BlockPublicBucket,
   },
 
   // ---------------------------------------------------------------- network exposure
@@ -1109,7 +1100,6 @@ const FOUNDATION: readonly Detection[] = [
         flatToPort: "detail.requestParameters.toPort",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-open-all-ports",
@@ -1143,7 +1133,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Anyone on the internet can now reach every port. Allow only the addresses and ports that need it.",
       fields: { groupId: "detail.requestParameters.groupId" },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-rule-open-to-world",
@@ -1176,7 +1165,6 @@ const FOUNDATION: readonly Detection[] = [
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRule.FromPort",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "security-group-rule-open-all-ports",
@@ -1207,7 +1195,6 @@ const FOUNDATION: readonly Detection[] = [
           "detail.requestParameters.ModifySecurityGroupRulesRequest.SecurityGroupRule.SecurityGroupRuleId",
       },
     },
-    remediation: RemediationId.RevokeWorldIngress,
   },
   {
     id: "config-recorder-stopped",
@@ -1222,7 +1209,6 @@ const FOUNDATION: readonly Detection[] = [
       body: "Start the recorder again (StartConfigurationRecorder) and review the principal's activity.",
       fields: { recorderName: "detail.requestParameters.configurationRecorderName" },
     },
-    remediation: RemediationId.RestartConfigRecorder,
   },
 ];
 
@@ -1231,7 +1217,7 @@ const FOUNDATION: readonly Detection[] = [
  * core/catalog/, then the AWS Config compliance detections (ids are unique across all of them;
  * tests/catalog.test.ts checks it).
  */
-export const CATALOG: readonly Detection[] = [
+export const CATALOG: readonly Detection[] = withRemediations([
   ...FOUNDATION,
   ...CREDENTIAL_ACCESS,
   ...EXECUTION,
@@ -1243,4 +1229,16 @@ export const CATALOG: readonly Detection[] = [
   ...DISCOVERY,
   // AWS Config compliance changes (core/catalog/complianceDetections.ts)
   ...COMPLIANCE_DETECTIONS,
-];
+]);
+
+/**
+ * Each detection with the remediation that names it in the registry (a remediation's spec
+ * lists its detections: remediations/<id>/spec.ts `detections`); the compliance detections
+ * carry their Config rule's link already.
+ */
+function withRemediations(detections: readonly Detection[]): readonly Detection[] {
+  const links = detectionRemediations();
+  return detections.map((d) =>
+    links[d.id] ? { ...d, remediation: links[d.id] as RemediationId } : d,
+  );
+}

@@ -45,7 +45,7 @@ export const INCIDENT_FIELDS: readonly IncidentField[] = [
   { name: "userAgent", type: S, description: "User agent of the call" },
   { name: "detection", type: S, description: 'Catalog detection that routed the event, or ""' },
   { name: "attackIds", type: L, description: "MITRE ATT&CK technique ids of the detection" },
-  { name: "remediation", type: S, description: "Remediation id (revoke-world-ingress)" },
+  { name: "remediation", type: S, description: "Remediation id (a folder of remediations/)" },
   { name: "mode", type: S, description: "off, dry-run or enforce" },
   { name: "resource", type: S, description: "The resource concerned (sg-0abc, a key ARN)" },
   { name: "decision", type: S, description: "What the handler decided, and why" },

@@ -21,23 +21,14 @@ export const SEVERITIES: readonly Severity[] = [
 /** The purpose key of the topic that receives resolution (and alarm OK) notifications. */
 export const RESOLUTIONS_TOPIC = "resolutions";
 
-/** The remediations the package ships; each is one Lambda function (remediations/<id>/handler.ts). */
-export enum RemediationId {
-  RevokeWorldIngress = "revoke-world-ingress",
-  QuarantineAccessKey = "quarantine-access-key",
-  RestartAuditLogging = "restart-audit-logging",
-  BlockPublicBucket = "block-public-bucket",
-  CancelKeyDeletion = "cancel-key-deletion",
-  RestartConfigRecorder = "restart-config-recorder",
-  UnshareSnapshot = "unshare-snapshot",
-  RemoveLambdaPermission = "remove-lambda-permission",
-  RestrictFunctionUrl = "restrict-function-url",
-  RestoreBucketVersioning = "restore-bucket-versioning",
-  RestoreEbsEncryption = "restore-ebs-encryption",
-  EnableGuardDuty = "enable-guardduty",
-  BlockAccountPublicAccess = "block-account-public-access",
-}
+/** The remediations the package ships (generated from remediations/registry.ts). */
+export { RemediationId } from "./remediationIds";
+import { RemediationId } from "./remediationIds";
 
+/**
+ * The shipped remediation ids. Code that deploys or documents remediations iterates the
+ * registry (remediations/registry.ts `REMEDIATIONS`), which a plugin or a test may extend.
+ */
 export const REMEDIATION_IDS: readonly RemediationId[] = Object.values(RemediationId);
 
 /**

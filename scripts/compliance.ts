@@ -37,7 +37,8 @@ import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import type { InputTransformer } from "../core/alertMessage";
 import { valueAtPath } from "../core/alertMessage";
 import { COMPLIANCE_CHANGE, CONFIG_SOURCE, configRuleName } from "../core/catalog/configRules";
-import { RemediationId } from "../core/types";
+import type { RemediationId } from "../core/types";
+import { configRuleRemediations } from "../remediations/registry";
 import { clientConfig } from "./moto";
 import type { ScenarioContext, Verdict } from "./scenarios";
 
@@ -302,12 +303,11 @@ const LEGITIMATE: IpPermission[] = [
   { IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
 ];
 
-export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
+const PREEXISTING: readonly Omit<PreexistingScenario, "remediation">[] = [
   {
     id: "preexisting-open-group",
     title: "Security group open to the world before the stack (SSH, RDP over IPv6, all UDP)",
     ruleKey: "sg-open-ports",
-    remediation: RemediationId.RevokeWorldIngress,
     async setup(ctx) {
       const { ec2 } = ctx.clients;
       const group = await ec2.send(
@@ -351,7 +351,6 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
     id: "preexisting-public-bucket",
     title: "Bucket without a public access block before the stack",
     ruleKey: "bucket-public-access",
-    remediation: RemediationId.BlockPublicBucket,
     async setup(ctx) {
       const bucket = `legacy-exports-${suffix()}`;
       await ctx.clients.s3.send(
@@ -377,7 +376,6 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
     id: "preexisting-public-snapshot",
     title: "EBS snapshot public before the stack",
     ruleKey: "ebs-public-snapshot",
-    remediation: RemediationId.UnshareSnapshot,
     async setup(ctx) {
       const { ec2 } = ctx.clients;
       const volume = await ec2.send(
@@ -409,7 +407,6 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
     id: "preexisting-key-pending-deletion",
     title: "KMS key pending deletion before the stack",
     ruleKey: "key-pending-deletion",
-    remediation: RemediationId.CancelKeyDeletion,
     async setup(ctx) {
       const { kms } = ctx.clients;
       const key = await kms.send(new CreateKeyCommand({ Description: "legacy data" }));
@@ -426,6 +423,12 @@ export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = [
     },
   },
 ];
+
+/** The scenarios, each with the remediation whose spec links its rule (the registry). */
+export const PREEXISTING_SCENARIOS: readonly PreexistingScenario[] = PREEXISTING.map((s) => ({
+  ...s,
+  remediation: configRuleRemediations()[s.ruleKey] as RemediationId,
+}));
 
 /** The compliance change Config would send for a scenario's resource, from its state now. */
 export async function complianceEventFor(

@@ -12,6 +12,7 @@ const recorder = setup();
 
 import type * as RemediatorModule from "../components/autoRemediator";
 import type * as WatcherModule from "../components/securityRuleWatcher";
+import { remediationSpec } from "../remediations/registry";
 import { remediationPolicy } from "../core/remediationPolicies";
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { CATALOG } from "../core/catalog";
@@ -58,6 +59,7 @@ function build(
     topicKmsKeyArn: TOPIC_KEY,
     failureAlarmTopicArn: HIGH,
     watcher,
+    ...(wired ? {} : { unwired: true }),
     ...args,
   });
 }
@@ -143,7 +145,7 @@ describe("AutoRemediator", () => {
       const policy = JSON.parse(
         recorder.get("aws:iam/rolePolicy:RolePolicy", `fix-${id}-role-policy`).inputs.policy,
       );
-      const expected = remediationPolicy(id, {
+      const expected = remediationPolicy(remediationSpec(id), {
         partition: "aws",
         account: ACCOUNT_ID,
         region: REGION,
@@ -288,7 +290,11 @@ describe("AutoRemediator", () => {
 
   it("uploads the handler alone, and the uploaded code runs: dry-run decides, changes nothing, and reports", async () => {
     build(
-      { remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] } } },
+      {
+        remediations: {
+          [RemediationId.RevokeWorldIngress]: { settings: { allowedPublicPorts: [443] } },
+        },
+      },
       false,
     );
     await settle();
@@ -426,8 +432,49 @@ describe("AutoRemediator", () => {
         "remediations.nuke-it: unknown remediation; known: " + REMEDIATION_IDS.join(", "),
       ],
       [
-        { remediations: { [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [70000] } } },
-        "remediations.revoke-world-ingress.allowedPublicPorts: 70000 is not a port (0-65535)",
+        {
+          remediations: {
+            [RemediationId.RevokeWorldIngress]: { settings: { allowedPublicPorts: [443, 70000] } },
+          },
+        },
+        "remediations.revoke-world-ingress.settings.allowedPublicPorts[1]: 70000 is not a port (0-65535)",
+      ],
+      [
+        {
+          remediations: {
+            [RemediationId.RevokeWorldIngress]: { allowedPublicPorts: [443] },
+          } as never,
+        },
+        "remediations.revoke-world-ingress.allowedPublicPorts: not a field of a remediation's options (mode, settings); a remediation's own settings go under remediations.revoke-world-ingress.settings",
+      ],
+      [
+        {
+          remediations: { [RemediationId.CancelKeyDeletion]: { settings: { protectedKeys: [] } } },
+        },
+        "remediations.cancel-key-deletion.settings.protectedKeys: unknown setting of cancel-key-deletion; known: protectedKeyArns",
+      ],
+      [
+        {
+          remediations: {
+            [RemediationId.CancelKeyDeletion]: {
+              settings: { protectedKeyArns: [`arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high`] },
+            },
+          },
+        },
+        `remediations.cancel-key-deletion.settings.protectedKeyArns[0]: "arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high" is not a kms key ARN (arn:<partition>:kms:<region>:<account>:key/...)`,
+      ],
+      [
+        { remediations: { [RemediationId.QuarantineAccessKey]: { settings: { x: 1 } } } },
+        "remediations.quarantine-access-key.settings.x: unknown setting of quarantine-access-key; known: none (it has no settings)",
+      ],
+      [
+        {
+          trustedPrincipalArns: [
+            `arn:aws:iam::${ACCOUNT_ID}:role/deploy`,
+            "arn:aws:s3:::my-bucket",
+          ],
+        },
+        'trustedPrincipalArns[1]: "arn:aws:s3:::my-bucket" is not an IAM user or role ARN, or an STS assumed-role ARN',
       ],
       [
         { logRetentionDays: 100 },
@@ -437,6 +484,33 @@ describe("AutoRemediator", () => {
       [{ timeoutSeconds: 901 }, "timeoutSeconds: 901 must be a whole number from 1 to 900"],
       [{ memorySizeMb: 64 }, "memorySizeMb: 64 must be a whole number from 128 to 10240"],
       [{ exemptTag: { key: "", value: "x" } }, "exemptTag.key: must not be empty"],
+      [
+        { unwired: false },
+        "watcher: no watcher, so no rule triggers the functions; pass the SecurityRuleWatcher (or its ruleNames and deadLetterQueueArn), or set unwired: true to deploy them untriggered",
+      ],
+      [
+        {
+          crossAccount: {
+            organizationId: "o-a1b2c3d4e5",
+            externalId: "x1",
+            memberRemediations: [RemediationId.RevokeWorldIngress],
+          },
+          remediations: { [RemediationId.UnshareSnapshot]: { mode: RemediationMode.Off } },
+        },
+        `crossAccount.memberRemediations: no member role for ${REMEDIATION_IDS.filter(
+          (id) => id !== RemediationId.RevokeWorldIngress && id !== RemediationId.UnshareSnapshot,
+        ).join(
+          ", ",
+        )} (enabled here, so its function would fail AssumeRole in every member account); add it to the OrganizationHub's remediations, or set remediations.<id>.mode to off`,
+      ],
+      [
+        { defaultMode: "on" as RemediationMode, logRetentionDays: 100, memorySizeMb: 64 },
+        [
+          'defaultMode: "on" is not one of off, dry-run, enforce',
+          "logRetentionDays: 100 is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)",
+          "memorySizeMb: 64 must be a whole number from 128 to 10240",
+        ].join("\n"),
+      ],
     ];
     for (const [args, message] of cases) {
       recorder.reset();

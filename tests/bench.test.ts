@@ -105,7 +105,9 @@ describe("bench: build driver helpers", () => {
         "aws:region": "eu-west-1",
         "aws-security-watch:remediation": {
           defaultMode: "dry-run",
-          remediations: { "revoke-world-ingress": { mode: "off", allowedPublicPorts: [443] } },
+          remediations: {
+            "revoke-world-ingress": { mode: "off", settings: { allowedPublicPorts: [443] } },
+          },
           reservedConcurrency: 2,
         },
       },
@@ -118,7 +120,7 @@ describe("bench: build driver helpers", () => {
     expect(Object.keys(remediation.remediations)).to.deep.equal([...REMEDIATION_IDS]);
     expect(remediation.remediations["revoke-world-ingress"]).to.deep.equal({
       mode: "enforce",
-      allowedPublicPorts: [443],
+      settings: { allowedPublicPorts: [443] },
     });
     expect(
       new Set(Object.values(remediation.remediations).map((r) => (r as { mode: string }).mode)),

@@ -21,7 +21,7 @@ import {
   planCancelKeyDeletionFromCompliance,
 } from "../remediations/cancel-key-deletion/handler";
 import { isComplianceChange } from "../lambdas/runtime/compliance";
-import { DEFAULT_SETTINGS } from "../lambdas/index";
+import { settingDefaults } from "../remediations/registry";
 import { planQuarantineAccessKey } from "../remediations/quarantine-access-key/handler";
 import { planRestartAuditLogging } from "../remediations/restart-audit-logging/handler";
 import { planRestartConfigRecorder } from "../remediations/restart-config-recorder/handler";
@@ -53,7 +53,7 @@ const either =
   (event, settings) =>
     compliance && isComplianceChange(event) ? compliance(event, settings) : live(event, settings);
 
-/** The pure decision of each remediation handler (lambdas/index.ts exports only factories). */
+/** The pure decision of each remediation handler (the registry holds only the factories). */
 const PLANS: Record<RemediationId, PlanFunction> = {
   [RemediationId.RevokeWorldIngress]: either(
     planRevokeWorldIngress,
@@ -86,7 +86,7 @@ function settingsFor(id: RemediationId): Record<string, unknown> {
     resolutionTopicArn: "arn:aws:sns:eu-west-1:123456789012:resolutions",
     exemptTag: { key: "security-watch:exempt", value: "true" },
     trustedPrincipalArns: [],
-    ...DEFAULT_SETTINGS[id],
+    ...settingDefaults(id),
   };
 }
 

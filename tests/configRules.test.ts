@@ -18,7 +18,7 @@ import { configRuleArgs } from "../components/complianceRecorder";
 import { readComplianceChange } from "../lambdas/runtime/compliance";
 import { complianceChangeEvent, renderTransformer } from "../scripts/compliance";
 import { REMEDIATION_IDS, RemediationId } from "../core/types";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../lambdas/index";
+import { remediationSpec, settingDefaults } from "../remediations/registry";
 import { CONFIG_SAMPLES } from "./helpers/detectionSamples";
 import { baseSettings, captureLogs } from "./lambdas/harness";
 
@@ -318,9 +318,9 @@ describe("every handler on a compliance change", () => {
 
   for (const id of REMEDIATION_IDS) {
     it(`${id}: ${withPlan[id] ? "plans from the resource (off mode: no call)" : "rejects it without a call"}`, async () => {
-      const handler = HANDLER_FACTORIES[id]({
+      const handler = remediationSpec(id).factory({
         ...baseSettings("off"),
-        ...DEFAULT_SETTINGS[id],
+        ...settingDefaults(id),
       });
       const logged = await captureLogs(async () => {
         try {

@@ -18,7 +18,7 @@ import {
   regionalSpokeTemplate,
   templateBody,
 } from "../core/org/spokeTemplate";
-import { remediationStatements } from "../core/remediationPolicies";
+import { remediationStatements } from "../remediations/registry";
 import { REMEDIATION_IDS, RemediationId } from "../core/types";
 import { cfnLint, findCfnLint } from "../scripts/cfnLint";
 

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { REMEDIATION_IDS, RemediationId } from "../core/types";
+import { remediationSpec } from "../remediations/registry";
 import { remediationPolicy, type RemediationPolicyStatement } from "../core/remediationPolicies";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -179,7 +180,7 @@ const shape = (s: RemediationPolicyStatement) =>
 describe("remediationPolicy", () => {
   for (const id of REMEDIATION_IDS) {
     it(`${id}: exactly its calls, then its logs and the resolutions topic`, () => {
-      const policy = remediationPolicy(id, CTX);
+      const policy = remediationPolicy(remediationSpec(id), CTX);
       expect(policy.Version).to.equal("2012-10-17");
       expect(policy.Statement.map(shape)).to.deep.equal([...EXPECTED[id], ...COMMON]);
       expect(new Set(policy.Statement.map((s) => s.Sid)).size).to.equal(policy.Statement.length);
@@ -188,7 +189,7 @@ describe("remediationPolicy", () => {
 
   it("adds the topic key when the topic is encrypted", () => {
     const key = "arn:aws:kms:eu-west-1:123456789012:key/abcd";
-    const last = remediationPolicy(RemediationId.UnshareSnapshot, {
+    const last = remediationPolicy(remediationSpec(RemediationId.UnshareSnapshot), {
       ...CTX,
       kmsKeyArn: key,
     }).Statement.at(-1);
@@ -208,7 +209,7 @@ describe("remediationPolicy", () => {
 
   it("adds its own records of the idempotency table (dynamodb:LeadingKeys)", () => {
     const table = "arn:aws:dynamodb:eu-west-1:123456789012:table/idempotency";
-    const last = remediationPolicy(RemediationId.CancelKeyDeletion, {
+    const last = remediationPolicy(remediationSpec(RemediationId.CancelKeyDeletion), {
       ...CTX,
       idempotencyTableArn: table,
     }).Statement.at(-1);
@@ -224,7 +225,7 @@ describe("remediationPolicy", () => {
   });
 
   it("uses the partition everywhere", () => {
-    const policy = remediationPolicy(RemediationId.RevokeWorldIngress, {
+    const policy = remediationPolicy(remediationSpec(RemediationId.RevokeWorldIngress), {
       ...CTX,
       partition: "aws-cn",
     });
@@ -241,7 +242,7 @@ describe("remediationPolicy", () => {
         fc.stringMatching(/^\d{12}$/),
         fc.constantFrom("eu-west-1", "us-east-1", "ap-southeast-2"),
         (id, partition, account, region) => {
-          const policy = remediationPolicy(id, {
+          const policy = remediationPolicy(remediationSpec(id), {
             ...CTX,
             partition,
             account,
@@ -291,7 +292,12 @@ describe("remediationPolicy", () => {
         fc.stringMatching(/^\d{12}$/),
         fc.option(fc.constant("arn:aws:kms:eu-west-1:123456789012:key/k"), { nil: undefined }),
         (id, partition, account, kmsKeyArn) => {
-          const policy = remediationPolicy(id, { ...CTX, partition, account, kmsKeyArn });
+          const policy = remediationPolicy(remediationSpec(id), {
+            ...CTX,
+            partition,
+            account,
+            kmsKeyArn,
+          });
           for (const s of policy.Statement) {
             for (const a of s.Action) expect(a).to.match(/^[a-z0-9-]+:[A-Za-z]+$/);
             if (s.Resource === "*") expect(noResourceLevel).to.include.members([...s.Action]);

@@ -71,10 +71,13 @@ describe("AutoRemediator: ARN lists given as Outputs", () => {
     new lib.AutoRemediator("fix", {
       resolutionTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:resolutions`,
       failureAlarmTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:high`,
+      unwired: true,
       defaultMode: lib.RemediationMode.Enforce,
       trustedPrincipalArns: [pulumi.output(DEPLOYER)],
       remediations: {
-        [lib.RemediationId.CancelKeyDeletion]: { protectedKeyArns: [pulumi.output(KEY)] },
+        [lib.RemediationId.CancelKeyDeletion]: {
+          settings: { protectedKeyArns: [pulumi.output(KEY)] },
+        },
       },
     });
     await settle();
@@ -143,6 +146,7 @@ describe("AutoRemediator: ARN lists given as Outputs", () => {
     new lib.AutoRemediator("plain", {
       resolutionTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:resolutions`,
       failureAlarmTopicArn: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:high`,
+      unwired: true,
       trustedPrincipalArns: [DEPLOYER],
     });
     await settle();

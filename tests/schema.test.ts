@@ -49,6 +49,10 @@ interface Schema {
 const ANY_ALLOWED = [
   // An EventBridge event pattern is arbitrary JSON (checked by validatePattern at run time).
   "types.aws-security-watch:index:Detection.eventPattern{}",
+  // A remediation's own settings: a map by setting name, each value validated by the
+  // remediation's spec (remediations/<id>/spec.ts), so that a new remediation's settings need
+  // no new type here.
+  "types.aws-security-watch:index:RemediationOptions.settings{}",
 ];
 
 const ROOT = path.resolve(__dirname, "..");

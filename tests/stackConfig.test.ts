@@ -50,8 +50,8 @@ describe("stack configuration", () => {
     expect(new Set(Object.values(remediations).map((r) => r.mode))).to.deep.equal(
       new Set([RemediationMode.DryRun]),
     );
-    expect(remediations["revoke-world-ingress"].allowedPublicPorts).to.deep.equal([443]);
-    expect(remediations["remove-lambda-permission"].partnerAccountIds).to.deep.equal([]);
+    expect(remediations["revoke-world-ingress"].settings?.allowedPublicPorts).to.deep.equal([443]);
+    expect(remediations["remove-lambda-permission"].settings?.partnerAccountIds).to.deep.equal([]);
     expect(config.thresholds).to.deep.equal({
       enabled: true,
       disabled: [],
@@ -134,7 +134,9 @@ describe("stack configuration", () => {
   it("passes the remediation settings through as written", () => {
     const remediation = {
       defaultMode: "enforce",
-      remediations: { "revoke-world-ingress": { mode: "dry-run", allowedPublicPorts: [80] } },
+      remediations: {
+        "revoke-world-ingress": { mode: "dry-run", settings: { allowedPublicPorts: [80] } },
+      },
       exemptTag: { key: "k", value: "v" },
     };
     const raw: Record<string, unknown> = {

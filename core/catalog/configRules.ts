@@ -17,7 +17,9 @@
  *
  * Plain data, no Pulumi.
  */
-import { RemediationId, Severity } from "../types";
+import type { RemediationId } from "../types";
+import { Severity } from "../types";
+import { configRuleRemediations } from "../../remediations/registry";
 
 /** The compliance-change event of AWS Config on EventBridge. */
 export const CONFIG_SOURCE = "aws.config";
@@ -62,7 +64,8 @@ export interface ConfigRuleDefinition {
   /** Catalog detections that see the same problem live, from CloudTrail. */
   readonly liveDetections: readonly string[];
   /**
-   * The remediation that undoes the problem: AutoRemediator wires it to the rule's
+   * The remediation that undoes the problem (the one whose spec lists the rule:
+   * remediations/<id>/spec.ts `configRules`): AutoRemediator wires it to the rule's
    * compliance-change detection. Undefined: alert only (the description says why).
    */
   readonly remediation?: RemediationId;
@@ -88,7 +91,7 @@ export function portList(ports: readonly number[]): string {
 
 const none = (): Record<string, string> => ({});
 
-export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
+const RULES: readonly ConfigRuleDefinition[] = [
   {
     key: "sg-open-ports",
     identifier: "VPC_SG_OPEN_ONLY_TO_AUTHORIZED_PORTS",
@@ -102,7 +105,6 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     resourceTypes: ["AWS::EC2::SecurityGroup"],
     global: false,
     liveDetections: ["security-group-open-to-world", "security-group-rule-open-to-world"],
-    remediation: RemediationId.RevokeWorldIngress,
     parameters: (s): Record<string, string> => {
       const ports = portList(s.allowedPublicPorts);
       return ports ? { authorizedTcpPorts: ports, authorizedUdpPorts: ports } : {};
@@ -121,7 +123,6 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     resourceTypes: ["AWS::S3::Bucket"],
     global: false,
     liveDetections: ["bucket-public-access-block-removed", "s3-bucket-made-public"],
-    remediation: RemediationId.BlockPublicBucket,
     parameters: none,
   },
   {
@@ -187,7 +188,6 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     resourceTypes: ["AWS::KMS::Key"],
     global: false,
     liveDetections: ["cmk-disable-or-deletion"],
-    remediation: RemediationId.CancelKeyDeletion,
     // No kmsKeyIds: the remediation undoes scheduled deletion of every key, so the rule
     // evaluates every key (protectedKeyArns only protects keys from being left disabled).
     parameters: none,
@@ -205,7 +205,6 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     resourceTypes: [],
     global: false,
     liveDetections: ["ebs-snapshot-made-public"],
-    remediation: RemediationId.UnshareSnapshot,
     parameters: none,
   },
   {
@@ -254,6 +253,14 @@ export const CONFIG_RULES: readonly ConfigRuleDefinition[] = [
     parameters: none,
   },
 ];
+
+/** Every rule, each with the remediation whose spec links it (remediations/registry.ts). */
+export const CONFIG_RULES: readonly ConfigRuleDefinition[] = (() => {
+  const links = configRuleRemediations();
+  return RULES.map((r) =>
+    links[r.key] ? { ...r, remediation: links[r.key] as RemediationId } : r,
+  );
+})();
 
 /** The detection id of a rule's compliance-change detection. */
 export function complianceDetectionId(key: string): string {

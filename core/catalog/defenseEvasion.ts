@@ -3,7 +3,7 @@
  * would show the attack, switched off, filtered or deleted.
  */
 import type { Detection } from "../detection";
-import { RemediationId, Severity } from "../types";
+import { Severity } from "../types";
 import { API_CALL, CHECK_CALLER, SUCCEEDED, succeededCall } from "./common";
 
 const TURN_BACK_ON =
@@ -60,7 +60,6 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       body: "Enable the detector again and review findings up to the change.",
       fields: { detectorId: "detail.requestParameters.detectorId" },
     },
-    remediation: RemediationId.EnableGuardDuty,
   },
   {
     id: "guardduty-suppression-rule",
@@ -286,7 +285,6 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       resource: "account <account>",
       body: "Enable it again (EnableEbsEncryptionByDefault) and look for unencrypted volumes created since.",
     },
-    remediation: RemediationId.RestoreEbsEncryption,
   },
   {
     id: "s3-versioning-suspended",
@@ -304,7 +302,6 @@ export const DEFENSE_EVASION: readonly Detection[] = [
       body: "Enable versioning again unless the bucket is meant to be unversioned (then tag it as exempt).",
       fields: { bucketName: "detail.requestParameters.bucketName" },
     },
-    remediation: RemediationId.RestoreBucketVersioning,
   },
   {
     id: "s3-mfa-delete-disabled",

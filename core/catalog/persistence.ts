@@ -4,7 +4,7 @@
  * or certificate authority, Identity Center access handed out, SSH keys imported.
  */
 import type { Detection } from "../detection";
-import { RemediationId, Severity } from "../types";
+import { Severity } from "../types";
 import { lambdaCalls, PERSON, succeededCall } from "./common";
 
 /** What to check when access was granted. */
@@ -51,7 +51,6 @@ export const PERSISTENCE: readonly Detection[] = [
         grantee: "detail.requestParameters.principal",
       },
     },
-    remediation: RemediationId.RemoveLambdaPermission,
   },
   {
     id: "lambda-function-url-public",
@@ -71,7 +70,6 @@ export const PERSISTENCE: readonly Detection[] = [
       body: "Set the URL's auth type to AWS_IAM unless the function is a public endpoint by design (then tag it as exempt).",
       fields: { ...LAMBDA_FIELDS, functionUrl: "detail.responseElements.functionUrl" },
     },
-    remediation: RemediationId.RestrictFunctionUrl,
   },
   {
     id: "lambda-code-updated-by-person",

@@ -2,7 +2,7 @@
  * The cross-account remediation roles of an organization: the member role of each remediation
  * (deployed once per member account) and the hub function role's right to assume it. The
  * member role's permissions are the statements of the single-account role
- * (core/remediationPolicies.ts `remediationStatements`), for the member account: derived, never
+ * (its spec's `statements`, remediations/<id>/policy.ts), for the member account: derived, never
  * copied. Plain data, no Pulumi.
  *
  * Trust (each condition closes a known failure):
@@ -14,7 +14,8 @@
  * - `aws:PrincipalOrgID`: the caller belongs to this organization.
  * - `sts:ExternalId`: the hub names this deployment's external id.
  */
-import { remediationStatements, RemediationPolicyStatement } from "../remediationPolicies";
+import type { RemediationPolicyStatement } from "../remediationPolicies";
+import { remediationStatements } from "../../remediations/registry";
 import { RemediationId } from "../types";
 
 /** Name of the member role of a remediation, the same in every member account. */

@@ -72,7 +72,7 @@ remediator = asw.AutoRemediator(
     remediations={
         "revoke-world-ingress": asw.RemediationOptionsArgs(
             mode=asw.RemediationMode.ENFORCE,
-            allowed_public_ports=[443],
+            settings={"allowedPublicPorts": [443]},
         ),
     },
 )

@@ -12,7 +12,7 @@ import { expect } from "chai";
 import { randomUUID } from "crypto";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import {
   SCENARIOS,
@@ -47,13 +47,13 @@ describe("adversarial: deliveries and faults against the emulator", function () 
     let handler = handlers.get(id);
     if (!handler) {
       const settings = {
-        ...DEFAULT_SETTINGS[id],
+        ...settingDefaults(id),
         mode: RemediationMode.Enforce,
         exemptTag: { key: "security-watch:exempt", value: "true" },
         trustedPrincipalArns: [],
         ...(id === RemediationId.RevokeWorldIngress ? { allowedPublicPorts: [443] } : {}),
       };
-      handler = (await serializeHandler(runtimeFactory(HANDLER_FACTORIES[id], settings)))
+      handler = (await serializeHandler(runtimeFactory(remediationSpec(id).factory, settings)))
         .handler as Handler;
       handlers.set(id, handler);
     }

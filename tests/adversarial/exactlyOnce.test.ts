@@ -24,7 +24,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { clientConfig, MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import {
   complianceChangeEvent,
@@ -95,13 +95,13 @@ function emulator() {
     let handler = handlers.get(key);
     if (!handler) {
       const settings = {
-        ...DEFAULT_SETTINGS[id],
+        ...settingDefaults(id),
         mode,
         exemptTag: { key: "security-watch:exempt", value: "true" },
         trustedPrincipalArns,
         ...(id === RemediationId.RevokeWorldIngress ? { allowedPublicPorts: PORTS } : {}),
       };
-      handler = (await serializeHandler(runtimeFactory(HANDLER_FACTORIES[id], settings)))
+      handler = (await serializeHandler(runtimeFactory(remediationSpec(id).factory, settings)))
         .handler as Handler;
       handlers.set(key, handler);
     }

@@ -18,7 +18,7 @@ import {
 import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import {
   ScenarioContext,
@@ -178,14 +178,13 @@ describe("adversarial: one regression test per defect (state, against the emulat
 
   async function handlerFor(id: RemediationId): Promise<(e: unknown) => Promise<Json>> {
     const settings = {
-      ...DEFAULT_SETTINGS[id],
+      ...settingDefaults(id),
       mode: RemediationMode.Enforce,
       exemptTag: { key: "security-watch:exempt", value: "true" },
       trustedPrincipalArns: [],
     };
-    return (await serializeHandler(runtimeFactory(HANDLER_FACTORIES[id], settings))).handler as (
-      e: unknown,
-    ) => Promise<Json>;
+    return (await serializeHandler(runtimeFactory(remediationSpec(id).factory, settings)))
+      .handler as (e: unknown) => Promise<Json>;
   }
 
   before(async () => {

@@ -65,7 +65,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { GetBucketVersioningCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
 import { RemediationId } from "../../core/types";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { serializeHandler } from "../helpers/serialize";
 import { awsError, baseSettings, fixture, type Json, record, type Stub } from "../lambdas/harness";
 
@@ -275,8 +275,8 @@ export async function serialized(
   const key = `${id}/${JSON.stringify(extra)}`;
   let handler = cache.get(key);
   if (!handler) {
-    const settings = { ...baseSettings(), ...DEFAULT_SETTINGS[id], ...extra };
-    handler = (await serializeHandler(() => HANDLER_FACTORIES[id](settings))).handler;
+    const settings = { ...baseSettings(), ...settingDefaults(id), ...extra };
+    handler = (await serializeHandler(() => remediationSpec(id).factory(settings))).handler;
     cache.set(key, handler);
   }
   return handler;

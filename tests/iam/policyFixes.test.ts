@@ -6,6 +6,7 @@
 import { expect } from "chai";
 import { memberRolePolicy } from "../../core/org/memberRoles";
 import { remediationPolicy } from "../../core/remediationPolicies";
+import { remediationSpec } from "../../remediations/registry";
 import { RemediationId } from "../../core/types";
 import { evaluate, evaluateRequest } from "./evaluate";
 import type { IamRequest } from "./requests";
@@ -25,7 +26,7 @@ function functionRole(id: RemediationId): RoleUnderTest {
     policies: [
       {
         name: id,
-        policy: remediationPolicy(id, {
+        policy: remediationPolicy(remediationSpec(id), {
           partition: "aws",
           account: ACCOUNT,
           region: REGION,

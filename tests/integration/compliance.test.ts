@@ -23,7 +23,8 @@ import { CATALOG } from "../../core/catalog";
 import { matchesPattern } from "../../core/eventPattern";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES, RemediationResult } from "../../lambdas/index";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
+import { RemediationResult } from "../../lambdas/runtime/remediator";
 import {
   PREEXISTING_SCENARIOS,
   PreexistingScenario,
@@ -94,13 +95,15 @@ describe("AWS Config against moto", function () {
     const key = `${id}/${mode}`;
     if (!handlers.has(key)) {
       const settings = {
-        ...DEFAULT_SETTINGS[id],
+        ...settingDefaults(id),
         mode,
         exemptTag: EXEMPT_TAG,
         trustedPrincipalArns: [],
         ...(id === RemediationId.RevokeWorldIngress ? { allowedPublicPorts: PORTS } : {}),
       };
-      const serialized = await serializeHandler(runtimeFactory(HANDLER_FACTORIES[id], settings));
+      const serialized = await serializeHandler(
+        runtimeFactory(remediationSpec(id).factory, settings),
+      );
       handlers.set(key, serialized.handler as Handler);
     }
     return handlers.get(key)!;
@@ -428,7 +431,7 @@ describe("AWS Config against moto", function () {
     it("a change left as is for a trusted principal stays as is when Config reports it", async () => {
       const trustedArn = `arn:aws:iam::${ctx.account}:user/${ATTACKER.userName}`;
       const settings = {
-        ...DEFAULT_SETTINGS[RemediationId.RevokeWorldIngress],
+        ...settingDefaults(RemediationId.RevokeWorldIngress),
         mode: RemediationMode.Enforce,
         exemptTag: EXEMPT_TAG,
         trustedPrincipalArns: [trustedArn],
@@ -436,7 +439,7 @@ describe("AWS Config against moto", function () {
       };
       const handler = (
         await serializeHandler(
-          runtimeFactory(HANDLER_FACTORIES[RemediationId.RevokeWorldIngress], settings),
+          runtimeFactory(remediationSpec(RemediationId.RevokeWorldIngress).factory, settings),
         )
       ).handler as Handler;
       const live = scenario("sg-world-ssh-ipv4");

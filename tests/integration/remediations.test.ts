@@ -9,7 +9,8 @@ import { CATALOG } from "../../core/catalog";
 import { matchesPattern } from "../../core/eventPattern";
 import { RemediationId, RemediationMode } from "../../core/types";
 import { runtimeFactory } from "../../lambdas/bootstrap";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES, RemediationResult } from "../../lambdas/index";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
+import { RemediationResult } from "../../lambdas/runtime/remediator";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
 import {
   CloudTrailRecord,
@@ -95,14 +96,14 @@ describe("remediation handlers against moto (serialized)", function () {
     let handler = handlers.get(key);
     if (handler === undefined) {
       const settings = {
-        ...DEFAULT_SETTINGS[remediation],
+        ...settingDefaults(remediation),
         mode,
         exemptTag: EXEMPT_TAG,
         trustedPrincipalArns: [],
         ...(remediation === RemediationId.RevokeWorldIngress ? { allowedPublicPorts: [443] } : {}),
       };
       const serialized = await serializeHandler(
-        runtimeFactory(HANDLER_FACTORIES[remediation], settings),
+        runtimeFactory(remediationSpec(remediation).factory, settings),
       );
       handler = serialized.handler as Handler;
       handlers.set(key, handler);

@@ -12,7 +12,7 @@ import {
   StartConfigurationRecorderCommand,
 } from "@aws-sdk/client-config-service";
 import { RemediationId } from "../../core/types";
-import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { causedByRole, type EventFacts } from "../../lambdas/runtime/event";
 import { resolutionMessage } from "../../lambdas/runtime/messages";
 import { type RemediationResult } from "../../lambdas/runtime/remediator";
@@ -187,7 +187,7 @@ describe("malformed and unexpected events", () => {
     });
 
     it(`${id}: the handler throws, logs one rejected line and its metric, and calls no AWS API`, async () => {
-      const handler = HANDLER_FACTORIES[id]({ ...baseSettings(), ...DEFAULT_SETTINGS[id] });
+      const handler = remediationSpec(id).factory({ ...baseSettings(), ...settingDefaults(id) });
       await fc.assert(
         fc.asyncProperty(fc.oneof(malformedEvent(valid), fc.jsonValue()), async (event) => {
           const { error, lines } = await captureLogs(() => handler(event));

@@ -24,7 +24,7 @@ import {
 import { CATALOG } from "../../core/catalog";
 import { matchesPattern } from "../../core/eventPattern";
 import { RemediationId, RemediationMode } from "../../core/types";
-import { DEFAULT_SETTINGS, HANDLER_FACTORIES } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { runtimeFactory } from "../../lambdas/bootstrap";
 import { planRevokeWorldIngress } from "../../remediations/revoke-world-ingress/handler";
 import { MotoServer, startMoto, useMotoEnvironment } from "../../scripts/moto";
@@ -51,14 +51,13 @@ describe("request forms (issue 21): detection and undo of the legacy and header 
 
   async function handlerFor(id: RemediationId): Promise<(e: unknown) => Promise<Json>> {
     const settings = {
-      ...DEFAULT_SETTINGS[id],
+      ...settingDefaults(id),
       mode: RemediationMode.Enforce,
       exemptTag: { key: "security-watch:exempt", value: "true" },
       trustedPrincipalArns: [],
     };
-    return (await serializeHandler(runtimeFactory(HANDLER_FACTORIES[id], settings))).handler as (
-      e: unknown,
-    ) => Promise<Json>;
+    return (await serializeHandler(runtimeFactory(remediationSpec(id).factory, settings)))
+      .handler as (e: unknown) => Promise<Json>;
   }
 
   before(async () => {

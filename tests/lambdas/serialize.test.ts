@@ -60,7 +60,7 @@ import {
   GetEbsEncryptionByDefaultCommand,
 } from "@aws-sdk/client-ec2";
 import { GetBucketVersioningCommand, PutBucketVersioningCommand } from "@aws-sdk/client-s3";
-import { HANDLER_FACTORIES, DEFAULT_SETTINGS } from "../../lambdas";
+import { remediationSpec, settingDefaults } from "../../remediations/registry";
 import { serializeHandler } from "../helpers/serialize";
 import {
   awsError,
@@ -237,8 +237,8 @@ describe("serialized handlers (what Pulumi ships)", function () {
   for (const id of Object.values(RemediationId)) {
     const { event, mutating } = CASES[id];
     it(`${id}: within ${MAX_BYTES} bytes, self-contained, and behaves like the source`, async () => {
-      const settings = { ...baseSettings(), ...DEFAULT_SETTINGS[id] };
-      const factory = HANDLER_FACTORIES[id];
+      const settings = { ...baseSettings(), ...settingDefaults(id) };
+      const factory = remediationSpec(id).factory;
       const { text, handler } = await serializeHandler(() => factory(settings));
       sizes[id] = Buffer.byteLength(text);
       expect(sizes[id]).to.be.at.most(MAX_BYTES);

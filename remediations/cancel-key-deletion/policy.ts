@@ -1,0 +1,20 @@
+/**
+ * IAM statements of cancel-key-deletion: exactly the AWS calls of its handler, on the narrowest resources IAM
+ * allows (core/remediationPolicies.ts adds the shared ones: log group, topic, key, idempotency).
+ */
+import {
+  allow,
+  type RemediationPolicyStatement,
+  type StatementContext,
+} from "../../core/remediationPolicies";
+
+export function statements(ctx: StatementContext): RemediationPolicyStatement[] {
+  const { partition: p, account: a, region: r } = ctx;
+  return [
+    allow(
+      "CancelKeyDeletion",
+      ["kms:ListResourceTags", "kms:CancelKeyDeletion", "kms:EnableKey"],
+      `arn:${p}:kms:${r}:${a}:key/*`,
+    ),
+  ];
+}

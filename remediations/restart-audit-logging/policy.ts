@@ -1,0 +1,26 @@
+/**
+ * IAM statements of restart-audit-logging: exactly the AWS calls of its handler, on the narrowest resources IAM
+ * allows (core/remediationPolicies.ts adds the shared ones: log group, topic, key, idempotency).
+ */
+import {
+  allow,
+  type RemediationPolicyStatement,
+  type StatementContext,
+} from "../../core/remediationPolicies";
+
+export function statements(ctx: StatementContext): RemediationPolicyStatement[] {
+  const { partition: p, account: a, region: r } = ctx;
+  return [
+    allow(
+      "RestartTrails",
+      [
+        "cloudtrail:GetTrailStatus",
+        "cloudtrail:ListTags",
+        "cloudtrail:StartLogging",
+        "cloudtrail:GetEventSelectors",
+        "cloudtrail:PutEventSelectors",
+      ],
+      `arn:${p}:cloudtrail:${r}:${a}:trail/*`,
+    ),
+  ];
+}
