@@ -53,3 +53,4 @@ export const chatChannels = stack.chat
   : undefined;
 export const configRecorder = watch.configRecorder;
 export const configRuleNames = watch.configRuleNames;
+export const webhookFunctionArn = watch.webhookFunctionArn;

@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { resolveSpec, specProblems } from "../core/configSpec";
 import { hubBusPolicyProblems } from "../core/org/busPolicy";
 import { RemediationGroupArgs } from "./autoRemediator";
+import type { WebhooksArgs } from "./webhookNotifier";
 import {
   SecurityWatchArgs,
   TopicSubscriptionsArgs,
@@ -49,6 +50,7 @@ export interface WatchSettings {
   readonly chat: Settled<Omit<WatchChatArgs, "slack" | "teams">> &
     Pick<WatchChatArgs, "slack" | "teams">;
   readonly compliance: Settled<WatchComplianceArgs>;
+  readonly webhooks?: WebhooksArgs;
   readonly organization?: Settled<Omit<WatchOrganizationArgs, "trailLogGroupName">> &
     Pick<WatchOrganizationArgs, "trailLogGroupName">;
   readonly spokeRegions: string[];
@@ -233,6 +235,8 @@ export class SecurityWatch extends pulumi.ComponentResource {
   public readonly configRecorder?: pulumi.Output<string>;
   /** AWS Config rule names by key. */
   public readonly configRuleNames?: Record<string, pulumi.Output<string>>;
+  /** The webhook function (WebhookNotifier), when `webhooks` is set. */
+  public readonly webhookFunctionArn?: pulumi.Output<string>;
 
   constructor(name: string, args: SecurityWatchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("aws-security-watch:index:SecurityWatch", name, {}, opts);
@@ -271,6 +275,7 @@ export class SecurityWatch extends pulumi.ComponentResource {
     this.teamsChannelArn = built.chat?.teamsChannelArn;
     this.configRecorder = built.compliance?.recorderName;
     this.configRuleNames = built.compliance?.ruleNames;
+    this.webhookFunctionArn = built.webhooks?.functionArn;
     this.registerOutputs({
       trailArn: this.trailArn,
       trailBucket: this.trailBucket,
@@ -293,6 +298,7 @@ export class SecurityWatch extends pulumi.ComponentResource {
       teamsChannelArn: this.teamsChannelArn,
       configRecorder: this.configRecorder,
       configRuleNames: this.configRuleNames,
+      webhookFunctionArn: this.webhookFunctionArn,
     });
   }
 }

@@ -4,6 +4,7 @@
  * which come the checks (core/configSpec.ts `specProblems`), the defaults (`resolveSpec`) and the
  * stack file's JSON Schema (scripts/stackSchema.ts).
  */
+import { DEFAULT_WEBHOOK_TOPICS, WebhookKind, WebhooksArgs } from "./webhookNotifier";
 import { CATALOG } from "../core/catalog";
 import { CONFIG_RULES } from "../core/catalog/configRules";
 import { CIS_CONTROL_IDS } from "../core/cisControls";
@@ -19,7 +20,7 @@ import {
   whole,
 } from "../core/configSpec";
 import { THRESHOLD_CATALOG } from "../core/thresholds";
-import { REMEDIATION_IDS, RemediationMode, SEVERITIES, Severity } from "../core/types";
+import { RemediationMode, SEVERITIES, Severity } from "../core/types";
 import {
   E164_PHONE_NUMBER,
   EMAIL_ADDRESS,
@@ -33,6 +34,8 @@ import { RecordingFrequency, SnapshotDeliveryFrequency } from "./complianceRecor
 import { SlackChannelArgs, TeamsChannelArgs } from "./chatChannels";
 import { StackSetCallAs } from "./organizationHub";
 import { ThresholdLimitArgs } from "./thresholdAlarmGroup";
+import { REMEDIATIONS } from "../remediations/registry";
+import type { RemediationSpec } from "../remediations/spec";
 
 /** Subscriptions of one alert topic, beside the shared ones. */
 export interface TopicSubscriptionsArgs {
@@ -424,6 +427,13 @@ export interface SecurityWatchArgs {
    */
   readonly compliance?: WatchComplianceArgs;
   /**
+   * Incoming webhooks (Slack, Microsoft Teams, any HTTPS endpoint taking JSON): a function
+   * subscribed to the alert topics posts readable, neutralised cards to the URLs kept in a
+   * Secrets Manager secret (WebhookNotifier). The stack file names the secret, never a URL.
+   * @default none
+   */
+  readonly webhooks?: WebhooksArgs;
+  /**
    * Hub mode: the organization hub.
    * @default none (a single account)
    */
@@ -487,6 +497,34 @@ const limits = {
   threshold: whole("Events in one period that raise the alarm", 1, 1_000_000),
   periodSeconds: whole("The period in seconds", 60, 86400),
 };
+
+/** The stack file's keys of one remediation: its mode and its spec's own settings. */
+function remediationSpec(r: RemediationSpec): KeySpec {
+  const own = Object.entries(r.settings ?? {}).map(([name, setting]): [string, KeySpec] => [
+    name,
+    {
+      kind: ShapeKind.Any,
+      description: setting.doc,
+      default: setting.default,
+      expected: setting.expected,
+      check: (value, path) => setting.check(value, path),
+    },
+  ]);
+  return group(
+    r.title,
+    {
+      mode: oneOf("off, dry-run or enforce", MODES),
+      ...(own.length > 0
+        ? {
+            settings: group("The remediation's own settings", Object.fromEntries(own), {
+              optional: true,
+            }),
+          }
+        : {}),
+    },
+    { optional: true },
+  );
+}
 
 export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configuration", {
   alerts: group("Where alerts go", {
@@ -555,25 +593,12 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
   // unchanged: its DEFAULTS apply (no second set here).
   remediation: group("The remediation functions (AutoRemediator)", {
     defaultMode: oneOf("Mode of every remediation that sets none", MODES),
-    remediations: mapOf(
+    // One group per remediation of the registry, its own settings as its spec declares them
+    // (remediations/<id>/spec.ts): a new remediation needs no edit here.
+    remediations: group(
       "Settings per remediation id",
-      group("Settings of one remediation", {
-        mode: oneOf("off, dry-run or enforce", MODES),
-        // The remediation's own settings (remediations/<id>/spec.ts; AutoRemediator validates
-        // them against the spec, naming remediations.<id>.settings.<name>).
-        settings: group("The remediation's own settings", {
-          allowedPublicPorts: listOf(
-            "Ports that may stay open to the world",
-            whole("A port", 0, 65535),
-          ),
-          protectedKeyArns: listOf(
-            "KMS keys that must never stay disabled",
-            text("a KMS key ARN", { rule: KMS_KEY_ARN }),
-          ),
-          partnerAccountIds: listOf("Accounts functions may be shared with", ACCOUNT_ID),
-        }),
-      }),
-      { keys: REMEDIATION_IDS, keyNoun: "remediation" },
+      Object.fromEntries(REMEDIATIONS.map((r) => [r.id, remediationSpec(r)])),
+      { keyNoun: "remediation" },
     ),
     exemptTag: group("Resources with this tag are never remediated", {
       key: text("The tag key", {
@@ -631,6 +656,36 @@ export const WATCH_SPEC: KeySpec = group("The aws-security-watch stack configura
     minimumSeverity: oneOf("The least severe alert posted", SEVERITIES, Severity.Medium),
     resolutions: flag("Resolution cards", true),
   }),
+  webhooks: group(
+    "Incoming webhooks (WebhookNotifier)",
+    {
+      secretArn: text("a Secrets Manager secret ARN", {
+        pattern:
+          "^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(-[a-z]+)+-\\d+:\\d{12}:secret:[A-Za-z0-9/_+=.@-]+$",
+        expected: "a Secrets Manager secret ARN (arn:aws:secretsmanager:...:secret:...)",
+        required: true,
+      }),
+      secretKmsKeyArn: text("a KMS key ARN", { rule: KMS_KEY_ARN }),
+      channels: mapOf(
+        "The channels by label (each label a key of the secret's JSON object)",
+        group("One channel", {
+          kind: { ...oneOf("slack, teams or generic", Object.values(WebhookKind)), required: true },
+        }),
+        { keyNoun: "channel", default: {} },
+      ),
+      topics: listOf(
+        "The topics posted",
+        text("a topic purpose", {
+          allowed: [...SEVERITIES, "resolutions"],
+          expected: `a topic purpose (${[...SEVERITIES, "resolutions"].join(", ")})`,
+        }),
+        [...DEFAULT_WEBHOOK_TOPICS],
+      ),
+      maximumAttempts: whole("Attempts per post", 1, 10),
+      dryRun: flag("Log the cards instead of posting them", false),
+    },
+    { optional: true },
+  ),
   compliance: group("AWS Config (ComplianceRecorder)", {
     enabled: flag("Deploy AWS Config", false),
     useExistingRecorder: flag("Use the account's recorder", false),

@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { WebhookNotifier, webhookNotifierArgs } from "./webhookNotifier";
 import { regionalSpokeTemplate, templateBody } from "../core/org/spokeTemplate";
 import { Severity } from "../core/types";
 import { AlertTopicSet, SubscriptionSet, TopicSpec } from "./alertTopicSet";
@@ -25,6 +26,24 @@ import type { WatchSettings } from "./securityWatch";
 export const CONFIG_DELIVERY_PREFIX = "config";
 
 type Opts = pulumi.ComponentResourceOptions;
+
+/** Incoming webhooks on the chain's topics (WebhookNotifier), when `webhooks` is set. */
+function buildWebhooks(
+  s: WatchSettings,
+  topics: AlertTopicSet,
+  opts: Opts,
+): WebhookNotifier | undefined {
+  if (!s.webhooks) return undefined;
+  return new WebhookNotifier(
+    "webhooks",
+    webhookNotifierArgs(
+      s.webhooks,
+      { ...topics.alertTopicArns, resolutions: topics.resolutionTopicArn },
+      { tags: s.tags },
+    ),
+    opts,
+  );
+}
 type Org = NonNullable<WatchSettings["organization"]>;
 
 /** The parts SecurityWatch deploys. */
@@ -41,6 +60,7 @@ export interface WatchParts {
   readonly archive?: SecurityEventArchive;
   readonly chat?: ChatChannels;
   readonly compliance?: ComplianceRecorder;
+  readonly webhooks?: WebhookNotifier;
 }
 
 /** A stable, kebab-case subscription label from an address, number or URL. */
@@ -526,6 +546,7 @@ export function buildWatch(s: WatchSettings, opts: Opts): WatchParts {
   );
   const archive = buildArchive(s, physical, watcher, opts);
   const compliance = buildCompliance(s, physical, topics, audit, opts);
+  const webhooks = buildWebhooks(s, topics, opts);
   return {
     topics,
     audit,
@@ -539,5 +560,6 @@ export function buildWatch(s: WatchSettings, opts: Opts): WatchParts {
     archive,
     chat,
     compliance,
+    webhooks,
   };
 }

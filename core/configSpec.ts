@@ -42,6 +42,11 @@ export interface KeySpec {
   readonly required?: boolean;
   /** An object whose absence means "off" (`chat.slack`): not filled in with its fields' defaults. */
   readonly optional?: boolean;
+  /**
+   * A check of its own (kind `Any`: a shape the owner describes, e.g. a remediation spec's
+   * setting): the problem, starting with `path`, or undefined when the value is valid.
+   */
+  readonly check?: (value: unknown, path: string) => string | undefined;
 }
 
 const EXPECTED: Record<ShapeKind, string> = {
@@ -142,8 +147,10 @@ export function specProblems(path: string, value: unknown, spec: KeySpec, root =
   if (isPending(value)) return [];
   const where = root ? path.replace(/[:.]$/, "") || "the arguments" : path;
   switch (spec.kind) {
-    case ShapeKind.Any:
-      return [];
+    case ShapeKind.Any: {
+      const problem = spec.check?.(value, path);
+      return problem === undefined ? [] : [problem];
+    }
     case ShapeKind.List:
       if (!Array.isArray(value)) return [`${where}: expected a list, got ${describeValue(value)}`];
       return spec.items
@@ -168,7 +175,7 @@ export function specProblems(path: string, value: unknown, spec: KeySpec, root =
           if (!field) {
             const known = Object.keys(spec.fields ?? {});
             problems.push(
-              `${at}: unknown setting${didYouMean(key, known)}; known: ${known.join(", ")}`,
+              `${at}: unknown ${spec.keyNoun ?? "setting"}${didYouMean(key, known)}; known: ${known.join(", ")}`,
             );
             continue;
           }
@@ -316,5 +323,5 @@ export const mapOf = (
 export const group = (
   description: string,
   fields: Readonly<Record<string, KeySpec>>,
-  options: { default?: unknown; expected?: string; optional?: boolean } = {},
+  options: { default?: unknown; expected?: string; optional?: boolean; keyNoun?: string } = {},
 ): KeySpec => ({ kind: ShapeKind.Object, description, fields, ...options });

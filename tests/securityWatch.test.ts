@@ -4,15 +4,16 @@
  */
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
-import { setup } from "./helpers/mocks";
+import { settle, setup } from "./helpers/mocks";
 
 const recorder = setup();
 
 import { SecurityWatch, securityWatchProblems } from "../components/securityWatch";
 import { buildStack } from "../stack";
+import { WebhookKind } from "../components/webhookNotifier";
 
 const KNOWN =
-  "known: alerts, trail, detections, alarms, thresholds, remediation, operations, chat, compliance, organization, spokeRegions, tags";
+  "known: alerts, trail, detections, alarms, thresholds, remediation, operations, chat, webhooks, compliance, organization, spokeRegions, tags";
 
 function errorOf(fn: () => unknown): string {
   try {
@@ -138,6 +139,59 @@ describe("SecurityWatch: the stack file's keys, checked once", () => {
         tags: pulumi.output({ team: "x" }),
       }),
     ).to.deep.equal([]);
+  });
+
+  it("checks each remediation's own settings as its spec declares them, naming the key", () => {
+    expect(
+      stackProblems({
+        remediation: {
+          remediations: {
+            "revoke-world-ingress": { settings: { allowedPublicPorts: [443, 70000] } },
+            "remove-lambda-permission": { settings: { partnerAccountIds: ["12345"] } },
+            "quarantine-access-key": { settings: { allowedPublicPorts: [443] } },
+          },
+        },
+      }),
+    ).to.deep.equal([
+      "aws-security-watch:remediation.remediations.revoke-world-ingress.settings.allowedPublicPorts[1]: 70000 is not a port (0-65535)",
+      'aws-security-watch:remediation.remediations.remove-lambda-permission.settings.partnerAccountIds[0]: "12345" is not a 12-digit account id',
+      "aws-security-watch:remediation.remediations.quarantine-access-key.settings: unknown setting; known: mode",
+    ]);
+  });
+
+  it("deploys incoming webhooks from the stack file (webhooks:), the secret named, never a URL", async () => {
+    const secretArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:asw-webhooks-AbCdEf";
+    expect(
+      stackProblems({
+        webhooks: {
+          secretArn: "https://hooks.slack.com/services/T0/B0/x",
+          channels: { secops: { kind: "irc" } },
+        },
+      }),
+    ).to.deep.equal([
+      'aws-security-watch:webhooks.secretArn: "https://hooks.slack.com/services/T0/B0/x" is not a Secrets Manager secret ARN (arn:aws:secretsmanager:...:secret:...)',
+      'aws-security-watch:webhooks.channels.secops.kind: expected one of slack, teams, generic, got the string "irc"',
+    ]);
+    const watch = new SecurityWatch("security-watch", {
+      homeRegion: "eu-west-1",
+      webhooks: { secretArn, channels: { secops: { kind: WebhookKind.Slack } } },
+    });
+    await settle();
+    const notifier = recorder.resources.filter(
+      (r) => r.type === "aws-security-watch:index:WebhookNotifier",
+    );
+    expect(notifier.map((r) => r.name)).to.deep.equal(["webhooks"]);
+    expect(watch.webhookFunctionArn).to.not.equal(undefined);
+    const subscriptions = recorder.resources
+      .filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription")
+      .filter((r) => r.inputs.protocol === "lambda")
+      .map((r) => r.name)
+      .sort();
+    expect(subscriptions).to.deep.equal([
+      "webhooks-critical-subscription",
+      "webhooks-high-subscription",
+      "webhooks-resolutions-subscription",
+    ]);
   });
 
   it("the stack program reads every key of the namespace from the stack configuration", async () => {
