@@ -375,17 +375,22 @@ describe("AutoRemediator", () => {
       expect(publish).to.have.length(1);
       expect(publish[0].args[0].input.TopicArn).to.equal(RESOLUTIONS);
       expect(publish[0].args[0].input.Message).to.contain("ct-1");
-      // The event was claimed in the idempotency table named in the environment.
-      const claim = ddb.commandCalls(PutItemCommand);
-      expect(claim).to.have.length(1);
-      expect(claim[0].args[0].input).to.deep.include({
+      // The event was claimed in the idempotency table named in the environment: one
+      // conditional UpdateItem, keyed by remediation, account, event id and mode (a dry-run
+      // claim never blocks a later enforce run), and no PutItem.
+      expect(ddb.commandCalls(PutItemCommand)).to.have.length(0);
+      const claims = ddb
+        .commandCalls(UpdateItemCommand)
+        .filter((c) => c.args[0].input.ConditionExpression?.startsWith("attribute_not_exists(id)"));
+      expect(claims).to.have.length(1);
+      expect(claims[0].args[0].input).to.deep.include({
         TableName: "fix-idempotency",
         ConditionExpression:
-          "attribute_not_exists(id) OR #s = :failed OR (#s = :busy AND leaseUntil < :now)",
+          "attribute_not_exists(id) OR #status = :failed OR (#status = :status AND leaseUntil < :now)",
       });
-      expect(claim[0].args[0].input.Item?.id).to.deep.equal({
-        S: `revoke-world-ingress#${ACCOUNT_ID}#ct-1`,
-      });
+      expect(claims[0].args[0].input.Key?.id.S).to.match(
+        new RegExp(`^revoke-world-ingress#${ACCOUNT_ID}#ct-1#dry-run#[0-9a-f]{32}$`),
+      );
     } finally {
       ec2.restore();
       sns.restore();

@@ -37,9 +37,9 @@ export const spec: RemediationSpec = {
   detections: ["lambda-permission-external"],
   docs: {
     undoes:
-      "the statement an AddPermission added for `*` (unless limited to an organization) or for an account that is neither this one nor in `partnerAccountIds`",
+      "the statement an AddPermission added for `*` (unless limited to the stack's own organization or one in `partnerOrganizationIds`), for an account that is neither this one nor in `partnerAccountIds`, or for an AWS service without a source ARN or account of this account (a confused deputy); only while the statement still holds that grant",
     neverTouches:
-      "grants to AWS services and to this account, other statements, the function's code and configuration",
+      "grants to this account, to partner accounts and organizations, service grants limited to a source of this account, other statements, the function's code and configuration",
     roleCanStill:
       "remove any statement from the policy of any function of the account in the region: Lambda has no condition key on the statement removed",
   },
