@@ -18,10 +18,10 @@ export interface DetectionReferences {
    */
   readonly cis?: string[];
   /**
-   * MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008".
-   * @default []
+   * MITRE ATT&CK (Enterprise, cloud) technique ids, e.g. "T1562.008": at least one (every
+   * detection says which technique it sees; `references: {}` does not type-check).
    */
-  readonly mitre?: string[];
+  readonly mitre: string[];
 }
 
 /**
@@ -231,9 +231,11 @@ export function detectionProblems(detection: Detection, path: string): string[] 
     problems.push(`${path}.origin: "${detection.origin}" is not one of ${ORIGINS.join(", ")}`);
   }
   const common = commonFieldsOf(detection);
-  const refs = [...(detection.references.cis ?? []), ...(detection.references.mitre ?? [])];
-  if (refs.length === 0)
-    problems.push(`${path}.references: name at least one CIS or MITRE reference`);
+  const mitre = (detection.references as { mitre?: unknown } | undefined)?.mitre;
+  if (!Array.isArray(mitre) || mitre.length === 0)
+    problems.push(
+      `${path}.references.mitre: name at least one MITRE ATT&CK technique id (e.g. T1562.008)`,
+    );
   for (const error of validatePattern(detection.eventPattern)) {
     problems.push(`${path}.eventPattern: ${error}`);
   }

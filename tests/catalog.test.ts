@@ -444,8 +444,10 @@ describe("resolveDetections", () => {
     ],
     [
       "no reference",
+      // The type says it too (another Pulumi language can still send it).
+      // @ts-expect-error references.mitre is required
       { custom: [{ ...custom, references: {} }] },
-      "customDetections.ssm-session-started.references: name at least one CIS or MITRE reference",
+      "customDetections.ssm-session-started.references.mitre: name at least one MITRE ATT&CK technique id (e.g. T1562.008)",
     ],
     [
       "invalid prefix",
