@@ -253,6 +253,11 @@ export function setSecurityWatchMocks(options: SecurityWatchMockOptions = {}): M
     );
   }
   pulumi.runtime.setMocks(securityWatchMocks(options, created), o.project, o.stack, o.preview);
+  // The stack configuration `pulumi up` would give: aws:region (the default provider's region,
+  // which SecurityWatch and the watcher read when no homeRegion is given), unless already set.
+  if (pulumi.runtime.allConfig()["aws:region"] === undefined) {
+    pulumi.runtime.setConfig("aws:region", o.region);
+  }
   return created;
 }
 

@@ -2,6 +2,7 @@
  * Setting shapes that remediation specs share (`remediations/<id>/spec.ts` `settings`): each
  * validates one value and names the key the user wrote. Plain functions over plain data.
  */
+import { isKmsKeyArn, KMS_KEY_ARN } from "../core/validation";
 import type { SettingSpec } from "./spec";
 
 const json = (v: unknown): string => {
@@ -81,5 +82,17 @@ export function organizationIdList(doc: string): SettingSpec {
       (o) => typeof o === "string" && /^o-[a-z0-9]{10,32}$/.test(o),
       "an organization id (o-...)",
     ),
+  };
+}
+
+/** KMS key ARNs, by the one rule the components use (core/validation.ts `isKmsKeyArn`); may hold Outputs. */
+export function kmsKeyArnList(doc: string): SettingSpec {
+  const expected = "a list of KMS key ARNs";
+  return {
+    doc,
+    default: [],
+    expected,
+    outputs: true,
+    check: listOf(expected, (a) => typeof a === "string" && isKmsKeyArn(a), KMS_KEY_ARN.expected),
   };
 }

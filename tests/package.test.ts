@@ -150,6 +150,7 @@ pulumi.runtime.setMocks(
   "test",
   false,
 );
+pulumi.runtime.setConfig("aws:region", "eu-west-1");
 import("./index");
 `;
 

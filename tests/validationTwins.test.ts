@@ -14,7 +14,7 @@ function problemsFor(path: "sms" | "key", value: string): string[] {
     alerts: path === "sms" ? { sms: [value] } : {},
     remediation:
       path === "key"
-        ? { remediations: { "cancel-key-deletion": { protectedKeyArns: [value] } } }
+        ? { remediations: { "cancel-key-deletion": { settings: { protectedKeyArns: [value] } } } }
         : {},
   };
   return stackConfigProblems((key) => raw[key], "eu-west-1");

@@ -69,6 +69,8 @@ export interface ResourceRecord {
  *   names it): `read` (strongly consistent), or after a live outcome `write`: exempt adds the
  *   event's parts (attributes `x:<part>` naming the event), remediated removes them (undone; a
  *   trusted change makes them exempt again) and names the event.
+ *
+ * @internal run-time code: its types name the AWS SDK, which a consumer does not install.
  */
 export function records(
   db: import("@aws-sdk/client-dynamodb").DynamoDBClient,

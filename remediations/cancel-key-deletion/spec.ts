@@ -1,6 +1,6 @@
 /** cancel-key-deletion: Cancel a KMS key's scheduled deletion; re-enable a protected key. */
 import type { RemediationSpec } from "../spec";
-import { arnList } from "../settingKinds";
+import { kmsKeyArnList } from "../settingKinds";
 import { createCancelKeyDeletionHandler } from "./handler";
 import { statements } from "./policy";
 
@@ -21,10 +21,8 @@ export const spec: RemediationSpec = {
   factory: createCancelKeyDeletionHandler,
   statements,
   settings: {
-    protectedKeyArns: arnList(
+    protectedKeyArns: kmsKeyArnList(
       "KMS key ARNs that must never stay disabled: disabling one of them is undone (scheduled deletion is undone for every key). ARNs of keys created in the same program (e.g. AuditTrail's `kmsKeyArn`) may be given.",
-      "kms",
-      "key",
     ),
   },
   detections: ["cmk-disable-or-deletion"],
