@@ -308,6 +308,134 @@ export function renderReport(
   return { subject, message: lines.join("\n") };
 }
 
+/** The SDK client configuration: the settings' region, timeouts and attempts. */
+function reporterClientConfig(settings: ThresholdReporterSettings) {
+  const limits = settings.sdk ?? { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 };
+  return {
+    region: settings.region,
+    maxAttempts: limits.maxAttempts,
+    requestHandler: {
+      connectionTimeout: limits.connectTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
+  };
+}
+
+type DynamoDB = typeof import("@aws-sdk/client-dynamodb");
+type DynamoDBClient = import("@aws-sdk/client-dynamodb").DynamoDBClient;
+
+/** The conditional write that claims the report of one state change (`claimId`) at `now`: no claim yet, or one left for two minutes. */
+function putClaim(
+  claims: DynamoDBClient,
+  ddb: DynamoDB,
+  table: string,
+  claimId: string,
+  eventId: string,
+  now: number,
+) {
+  return claims.send(
+    new ddb.PutItemCommand({
+      TableName: table,
+      Item: {
+        id: { S: claimId },
+        status: { S: "claimed" },
+        claimedAt: { N: String(now) },
+        eventId: { S: eventId },
+        expiresAt: { N: String(Math.floor(now / 1000) + 14 * 86400) },
+      },
+      ConditionExpression: "attribute_not_exists(id) OR (#s = :claimed AND claimedAt < :stale)",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: {
+        ":claimed": { S: "claimed" },
+        ":stale": { N: String(now - 120_000) },
+      },
+    }),
+  );
+}
+
+/** Gives back the claim `claimId` made for `eventId` (best effort: a failure is ignored). */
+async function releaseClaim(
+  claims: DynamoDBClient,
+  ddb: DynamoDB,
+  table: string,
+  claimId: string,
+  eventId: string,
+) {
+  await claims
+    .send(
+      new ddb.DeleteItemCommand({
+        TableName: table,
+        Key: { id: { S: claimId } },
+        ConditionExpression: "#s = :claimed AND eventId = :e",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":claimed": { S: "claimed" }, ":e": { S: eventId } },
+      }),
+    )
+    .catch(() => undefined);
+}
+
+/** Marks the claim `claimId` published, with the message id (best effort: a failure is ignored). */
+async function markPublished(
+  claims: DynamoDBClient,
+  ddb: DynamoDB,
+  table: string,
+  claimId: string,
+  messageId: string | undefined,
+) {
+  await claims
+    .send(
+      new ddb.UpdateItemCommand({
+        TableName: table,
+        Key: { id: { S: claimId } },
+        UpdateExpression: "SET #s = :published, messageId = :m",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: {
+          ":published": { S: "published" },
+          ":m": { S: messageId ?? "-" },
+        },
+      }),
+    )
+    .catch(() => undefined);
+}
+
+/** The rule's report for the window: the top `top` contributors by their maximum value. */
+function getReport(
+  cloudwatch: import("@aws-sdk/client-cloudwatch").CloudWatchClient,
+  cw: typeof import("@aws-sdk/client-cloudwatch"),
+  alarm: ReportedAlarm,
+  window: { start: Date; end: Date },
+  top: number,
+) {
+  return cloudwatch.send(
+    new cw.GetInsightRuleReportCommand({
+      RuleName: alarm.ruleName,
+      StartTime: window.start,
+      EndTime: window.end,
+      Period: alarm.periodSeconds,
+      MaxContributorCount: top,
+      Metrics: ["MaxContributorValue"],
+      OrderBy: "Maximum",
+    }),
+  );
+}
+
+/** Publishes the rendered report to `topicArn`. */
+function publishReport(
+  topics: import("@aws-sdk/client-sns").SNSClient,
+  sns: typeof import("@aws-sdk/client-sns"),
+  topicArn: string | undefined,
+  { subject, message }: { subject: string; message: string },
+) {
+  return topics.send(
+    new sns.PublishCommand({
+      TopicArn: topicArn,
+      Subject: subject,
+      Message: message,
+    }),
+  );
+}
+
 /**
  * The handler: one `GetInsightRuleReport` and one `Publish` per ALARM state change of the
  * group's alarms, across every container: with `claimTableName`, a conditional write keyed by the
@@ -326,16 +454,7 @@ export function createThresholdReporter(
   const cw: typeof import("@aws-sdk/client-cloudwatch") = require("@aws-sdk/client-cloudwatch");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sns: typeof import("@aws-sdk/client-sns") = require("@aws-sdk/client-sns");
-  const limits = settings.sdk ?? { connectTimeoutMs: 2000, requestTimeoutMs: 5000, maxAttempts: 3 };
-  const config = {
-    region: settings.region,
-    maxAttempts: limits.maxAttempts,
-    requestHandler: {
-      connectionTimeout: limits.connectTimeoutMs,
-      requestTimeout: limits.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-    },
-  };
+  const config = reporterClientConfig(settings);
   const cloudwatch = new cw.CloudWatchClient(config);
   const topics = new sns.SNSClient(config);
   const table = settings.claimTableName;
@@ -380,25 +499,7 @@ export function createThresholdReporter(
     if (claims && ddb && table) {
       const now = Date.now();
       try {
-        await claims.send(
-          new ddb.PutItemCommand({
-            TableName: table,
-            Item: {
-              id: { S: claimId },
-              status: { S: "claimed" },
-              claimedAt: { N: String(now) },
-              eventId: { S: eventId },
-              expiresAt: { N: String(Math.floor(now / 1000) + 14 * 86400) },
-            },
-            ConditionExpression:
-              "attribute_not_exists(id) OR (#s = :claimed AND claimedAt < :stale)",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: {
-              ":claimed": { S: "claimed" },
-              ":stale": { N: String(now - 120_000) },
-            },
-          }),
-        );
+        await putClaim(claims, ddb, table, claimId, eventId, now);
       } catch (err) {
         if (err instanceof Error && err.name === "ConditionalCheckFailedException") {
           return duplicate();
@@ -411,33 +512,13 @@ export function createThresholdReporter(
     /** A failed report gives its claim back, so that a retry reports (best effort). */
     const release = async () => {
       if (!claims || !ddb || !table) return;
-      await claims
-        .send(
-          new ddb.DeleteItemCommand({
-            TableName: table,
-            Key: { id: { S: claimId } },
-            ConditionExpression: "#s = :claimed AND eventId = :e",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: { ":claimed": { S: "claimed" }, ":e": { S: eventId } },
-          }),
-        )
-        .catch(() => undefined);
+      await releaseClaim(claims, ddb, table, claimId, eventId);
     };
     const { alarm } = plan;
     const window = reportWindow(plan.timestamp, alarm.periodSeconds);
     let report: unknown;
     try {
-      report = await cloudwatch.send(
-        new cw.GetInsightRuleReportCommand({
-          RuleName: alarm.ruleName,
-          StartTime: window.start,
-          EndTime: window.end,
-          Period: alarm.periodSeconds,
-          MaxContributorCount: top,
-          Metrics: ["MaxContributorValue"],
-          OrderBy: "Maximum",
-        }),
-      );
+      report = await getReport(cloudwatch, cw, alarm, window, top);
     } catch (err) {
       const name = err instanceof Error ? err.name : "Error";
       log({ type: "report-failed", eventId, alarmName, rule: alarm.ruleName, error: name });
@@ -453,32 +534,16 @@ export function createThresholdReporter(
     });
     let published: { MessageId?: string };
     try {
-      published = await topics.send(
-        new sns.PublishCommand({
-          TopicArn: settings.topicArns[alarm.severity],
-          Subject: subject,
-          Message: message,
-        }),
-      );
+      published = await publishReport(topics, sns, settings.topicArns[alarm.severity], {
+        subject,
+        message,
+      });
     } catch (err) {
       await release();
       throw err;
     }
     if (claims && ddb && table) {
-      await claims
-        .send(
-          new ddb.UpdateItemCommand({
-            TableName: table,
-            Key: { id: { S: claimId } },
-            UpdateExpression: "SET #s = :published, messageId = :m",
-            ExpressionAttributeNames: { "#s": "status" },
-            ExpressionAttributeValues: {
-              ":published": { S: "published" },
-              ":m": { S: published.MessageId ?? "-" },
-            },
-          }),
-        )
-        .catch(() => undefined);
+      await markPublished(claims, ddb, table, claimId, published.MessageId);
     }
     seen.push(eventId);
     if (seen.length > 100) seen.shift();

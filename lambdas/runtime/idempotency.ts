@@ -47,6 +47,143 @@ export interface ResourceRecord {
   remediatedBy?: string;
 }
 
+/** False when `err` is a failed condition (the write was refused), else rethrows it. */
+function conditionFailed(err: unknown): false {
+  if (errorName(err) === "ConditionalCheckFailedException") return false;
+  throw err;
+}
+
+/** The idempotency key of one event (see `key` in `records`). */
+function eventKey(k: EventKey, decisive: unknown): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hash = (require("crypto") as typeof import("crypto")).createHash("sha256");
+  const digest = hash.update(JSON.stringify(decisive)).digest("hex").slice(0, 32);
+  const replay = k.replay && /^[\w.-]{1,64}$/.test(k.replay) ? `#r:${k.replay}` : "";
+  return `${k.id}#${k.account}#${k.eventId}#${k.mode}#${digest}${replay}`;
+}
+
+/** The record of one event in `table`, for the invocation `owner` (see `event` in `records`). */
+function eventRecord(
+  db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
+  ddb: typeof import("@aws-sdk/client-dynamodb"),
+  table: string,
+  id: string,
+  deadline: number,
+  owner: string,
+) {
+  const base = { TableName: table, Key: { id: { S: id } } };
+  const lease = () => ({ N: String(deadline + 4000) });
+  const set = (values: Record<string, AttributeValue>, condition?: string) => {
+    const keys = Object.keys(values);
+    return db.send(
+      new ddb.UpdateItemCommand({
+        ...base,
+        UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
+        ExpressionAttributeValues: Object.fromEntries([
+          ...keys.map((k) => [`:${k}`, values[k]]),
+          ...[
+            [":now", { N: String(Date.now()) }],
+            [":failed", { S: "failed" }],
+          ].filter(([name]) => condition?.includes(name as string)),
+        ]),
+        ...(condition
+          ? { ReturnValues: "ALL_OLD", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }
+          : {}),
+      }),
+    );
+  };
+  const claim = async (): Promise<Claimed | { recorded: Recorded }> => {
+    for (;;) {
+      let old: Record<string, { S?: string }> | undefined;
+      const won = await set(
+        {
+          status: { S: "in-progress" },
+          leaseUntil: lease(),
+          owner: { S: owner },
+          expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
+        },
+        "attribute_not_exists(id) OR #status = :failed OR (#status = :status AND leaseUntil < :now)",
+      ).then(
+        (out) => ((old = out.Attributes), true),
+        (err) => conditionFailed(((old = (err as { Item?: typeof old }).Item), err)),
+      );
+      if (won) {
+        const intent = old?.intent?.S ? (JSON.parse(old.intent.S) as string[]) : undefined;
+        return { resumed: !!intent || old?.status?.S === "in-progress", intent };
+      }
+      const item =
+        old ?? (await db.send(new ddb.GetItemCommand({ ...base, ConsistentRead: true }))).Item;
+      const status = item?.status?.S;
+      if (
+        status === "done" ||
+        (status === "unpublished" &&
+          (await set({ leaseUntil: lease() }, "leaseUntil < :now").then(
+            () => true,
+            conditionFailed,
+          )))
+      ) {
+        const again = status === "unpublished" || (owner !== "" && item?.owner?.S === owner);
+        const result = JSON.parse(item?.result?.S ?? "{}") as RemediationResult;
+        return { recorded: [result, item?.message?.S ?? "", again] };
+      }
+      if (Date.now() + 500 > deadline) {
+        throw new Error("another delivery of this event is being handled; retry later");
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  };
+  const intent = (actions: string[]) =>
+    set({ intent: { S: JSON.stringify(actions.slice(0, 20)) } });
+  return { claim, intent, set };
+}
+
+/** The per-resource record under `id` in `table` (see `resource` in `records`). */
+function resourceRecord(
+  db: import("@aws-sdk/client-dynamodb").DynamoDBClient,
+  ddb: typeof import("@aws-sdk/client-dynamodb"),
+  table: string,
+  id: string,
+) {
+  const Key = { id: { S: id } };
+  const read = async (): Promise<ResourceRecord> => {
+    const got = await db.send(
+      new ddb.GetItemCommand({ TableName: table, Key, ConsistentRead: true }),
+    );
+    const exempt = new Map<string, string>();
+    for (const [name, value] of Object.entries(got.Item ?? {})) {
+      if (name.startsWith("x:") && value.S) exempt.set(name.slice(2), value.S);
+    }
+    return { exempt, remediatedBy: got.Item?.remediatedBy?.S };
+  };
+  const write = (outcome: "exempt" | "remediated", eventId: string, parts: string[]) => {
+    const names = Object.fromEntries(
+      parts.slice(0, 50).map((p, i) => [`#p${i}`, `x:${p.slice(0, 200)}`]),
+    );
+    const refs = Object.keys(names);
+    const sets = outcome === "exempt" ? refs.map((r) => `, ${r} = :v`).join("") : ", #r = :v";
+    const removes = outcome === "exempt" || !refs.length ? "" : ` REMOVE ${refs.join(", ")}`;
+    return db.send(
+      new ddb.UpdateItemCommand({
+        TableName: table,
+        Key,
+        UpdateExpression: `SET #e = :e${sets}${removes}`,
+        ExpressionAttributeNames: {
+          ...names,
+          "#e": "expiresAt",
+          ...(outcome === "exempt" ? {} : { "#r": "remediatedBy" }),
+        },
+        ExpressionAttributeValues: {
+          ":e": { N: String(Math.floor(Date.now() / 1000) + 90 * 86400) },
+          ":v": { S: eventId },
+        },
+      }),
+    );
+  };
+  return { read, write };
+}
+
 /**
  * The records of one function in `table`:
  * - `key(parts, decisive)`: the idempotency key of one event: remediation, account, event id,
@@ -77,119 +214,9 @@ export function records(
   ddb: typeof import("@aws-sdk/client-dynamodb"),
   table: string,
 ) {
-  const fail = (err: unknown) => {
-    if (errorName(err) === "ConditionalCheckFailedException") return false;
-    throw err;
-  };
-  const key = (k: EventKey, decisive: unknown) => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const hash = (require("crypto") as typeof import("crypto")).createHash("sha256");
-    const digest = hash.update(JSON.stringify(decisive)).digest("hex").slice(0, 32);
-    const replay = k.replay && /^[\w.-]{1,64}$/.test(k.replay) ? `#r:${k.replay}` : "";
-    return `${k.id}#${k.account}#${k.eventId}#${k.mode}#${digest}${replay}`;
-  };
-  const event = (id: string, deadline: number, owner: string) => {
-    const base = { TableName: table, Key: { id: { S: id } } };
-    const lease = () => ({ N: String(deadline + 4000) });
-    const set = (values: Record<string, AttributeValue>, condition?: string) => {
-      const keys = Object.keys(values);
-      return db.send(
-        new ddb.UpdateItemCommand({
-          ...base,
-          UpdateExpression: `SET ${keys.map((k) => `#${k} = :${k}`).join(", ")}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: Object.fromEntries(keys.map((k) => [`#${k}`, k])),
-          ExpressionAttributeValues: Object.fromEntries([
-            ...keys.map((k) => [`:${k}`, values[k]]),
-            ...[
-              [":now", { N: String(Date.now()) }],
-              [":failed", { S: "failed" }],
-            ].filter(([name]) => condition?.includes(name as string)),
-          ]),
-          ...(condition
-            ? { ReturnValues: "ALL_OLD", ReturnValuesOnConditionCheckFailure: "ALL_OLD" }
-            : {}),
-        }),
-      );
-    };
-    const claim = async (): Promise<Claimed | { recorded: Recorded }> => {
-      for (;;) {
-        let old: Record<string, { S?: string }> | undefined;
-        const won = await set(
-          {
-            status: { S: "in-progress" },
-            leaseUntil: lease(),
-            owner: { S: owner },
-            expiresAt: { N: String(Math.floor(Date.now() / 1000) + 7 * 86400) },
-          },
-          "attribute_not_exists(id) OR #status = :failed OR (#status = :status AND leaseUntil < :now)",
-        ).then(
-          (out) => ((old = out.Attributes), true),
-          (err) => fail(((old = (err as { Item?: typeof old }).Item), err)),
-        );
-        if (won) {
-          const intent = old?.intent?.S ? (JSON.parse(old.intent.S) as string[]) : undefined;
-          return { resumed: !!intent || old?.status?.S === "in-progress", intent };
-        }
-        const item =
-          old ?? (await db.send(new ddb.GetItemCommand({ ...base, ConsistentRead: true }))).Item;
-        const status = item?.status?.S;
-        if (
-          status === "done" ||
-          (status === "unpublished" &&
-            (await set({ leaseUntil: lease() }, "leaseUntil < :now").then(() => true, fail)))
-        ) {
-          const again = status === "unpublished" || (owner !== "" && item?.owner?.S === owner);
-          const result = JSON.parse(item?.result?.S ?? "{}") as RemediationResult;
-          return { recorded: [result, item?.message?.S ?? "", again] };
-        }
-        if (Date.now() + 500 > deadline) {
-          throw new Error("another delivery of this event is being handled; retry later");
-        }
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    };
-    const intent = (actions: string[]) =>
-      set({ intent: { S: JSON.stringify(actions.slice(0, 20)) } });
-    return { claim, intent, set };
-  };
-  const resource = (id: string) => {
-    const Key = { id: { S: id } };
-    const read = async (): Promise<ResourceRecord> => {
-      const got = await db.send(
-        new ddb.GetItemCommand({ TableName: table, Key, ConsistentRead: true }),
-      );
-      const exempt = new Map<string, string>();
-      for (const [name, value] of Object.entries(got.Item ?? {})) {
-        if (name.startsWith("x:") && value.S) exempt.set(name.slice(2), value.S);
-      }
-      return { exempt, remediatedBy: got.Item?.remediatedBy?.S };
-    };
-    const write = (outcome: "exempt" | "remediated", eventId: string, parts: string[]) => {
-      const names = Object.fromEntries(
-        parts.slice(0, 50).map((p, i) => [`#p${i}`, `x:${p.slice(0, 200)}`]),
-      );
-      const refs = Object.keys(names);
-      const sets = outcome === "exempt" ? refs.map((r) => `, ${r} = :v`).join("") : ", #r = :v";
-      const removes = outcome === "exempt" || !refs.length ? "" : ` REMOVE ${refs.join(", ")}`;
-      return db.send(
-        new ddb.UpdateItemCommand({
-          TableName: table,
-          Key,
-          UpdateExpression: `SET #e = :e${sets}${removes}`,
-          ExpressionAttributeNames: {
-            ...names,
-            "#e": "expiresAt",
-            ...(outcome === "exempt" ? {} : { "#r": "remediatedBy" }),
-          },
-          ExpressionAttributeValues: {
-            ":e": { N: String(Math.floor(Date.now() / 1000) + 90 * 86400) },
-            ":v": { S: eventId },
-          },
-        }),
-      );
-    };
-    return { read, write };
-  };
+  const key = (k: EventKey, decisive: unknown) => eventKey(k, decisive);
+  const event = (id: string, deadline: number, owner: string) =>
+    eventRecord(db, ddb, table, id, deadline, owner);
+  const resource = (id: string) => resourceRecord(db, ddb, table, id);
   return { key, event, resource };
 }

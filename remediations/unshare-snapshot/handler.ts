@@ -17,7 +17,7 @@ import {
   str,
   tagMap,
 } from "../../lambdas/runtime/event";
-import { type RemediationResult } from "../../lambdas/runtime/remediator";
+import { type Inspection, type RemediationResult } from "../../lambdas/runtime/remediator";
 import { type RemediationSettings, validateSettings } from "../../lambdas/runtime/settings";
 import { makeHandler } from "../../lambdas/runtime/loop";
 import {
@@ -99,6 +99,139 @@ export function planUnshareSnapshot(
   };
 }
 
+type EC2 = typeof import("@aws-sdk/client-ec2");
+
+/**
+ * The inspection of an account (AWS Config's EBS_SNAPSHOT_PUBLIC_RESTORABLE_CHECK): the public
+ * snapshots it owns, at most `MAX_SNAPSHOTS_PER_EVENT`, less those exempt-tagged (`tag`) or made
+ * public by a trusted change (`trustedBy`).
+ */
+async function inspectAccount(
+  ec2: EC2,
+  c: import("@aws-sdk/client-ec2").EC2Client,
+  tag: RemediationSettings["exemptTag"],
+  id: string,
+  trustedBy: (snapshot: string) => Promise<string | undefined>,
+): Promise<Inspection> {
+  // The public snapshots this account owns (RestorableByUserIds all), each confirmed by its
+  // createVolumePermission before it is listed; exempt-tagged ones are left and named.
+  const pub: string[] = [];
+  const exempt: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await c.send(
+      new ec2.DescribeSnapshotsCommand({
+        OwnerIds: ["self"],
+        RestorableByUserIds: ["all"],
+        MaxResults: 100,
+        NextToken,
+      }),
+    );
+    for (const snap of page.Snapshots ?? []) {
+      const SnapshotId = snap.SnapshotId;
+      if (!SnapshotId || pub.length >= MAX_SNAPSHOTS_PER_EVENT) continue;
+      const attr = await c.send(
+        new ec2.DescribeSnapshotAttributeCommand({
+          SnapshotId,
+          Attribute: "createVolumePermission",
+        }),
+      );
+      if (!attr.CreateVolumePermissions?.some((p) => p.Group === "all")) continue;
+      const tagged = tagMap(snap.Tags).get(tag.key) === tag.value;
+      const trusted = await trustedBy(SnapshotId);
+      if (trusted) exempt.push(`${SnapshotId} (trusted change ${trusted})`);
+      else (tagged ? exempt : pub).push(SnapshotId);
+    }
+    NextToken = page.NextToken;
+  } while (NextToken && pub.length < MAX_SNAPSHOTS_PER_EVENT);
+  const note = exempt.length
+    ? ` Left as is (exemption tag or trusted change): ${exempt.join(", ")}.`
+    : "";
+  if (pub.length === 0 && exempt.length === 0) {
+    return { done: "already-safe", message: `Account ${id} owns no public snapshot.` };
+  }
+  return {
+    // Every public snapshot is exempt: the run loop reports the account as exempt.
+    tags: pub.length === 0 ? new Map([[tag.key, tag.value]]) : undefined,
+    actions: pub.map((p) => `ModifySnapshotAttribute ${p} createVolumePermission remove group all`),
+    async apply() {
+      for (const SnapshotId of pub) {
+        await c.send(
+          new ec2.ModifySnapshotAttributeCommand({
+            SnapshotId,
+            Attribute: "createVolumePermission",
+            OperationType: "remove",
+            GroupNames: ["all"],
+          }),
+        );
+      }
+      return `Removed public access (group all) from ${pub.join(", ")}.${note}`;
+    },
+  };
+}
+
+/** The inspection of one snapshot or AMI made public. */
+async function inspectShared(
+  ec2: EC2,
+  c: import("@aws-sdk/client-ec2").EC2Client,
+  kind: ShareTarget["kind"],
+  id: string,
+  trustedBy: (snapshot: string) => Promise<string | undefined>,
+): Promise<Inspection> {
+  const snapshot = kind === "snapshot";
+  const permissions = snapshot
+    ? (
+        await c.send(
+          new ec2.DescribeSnapshotAttributeCommand({
+            SnapshotId: id,
+            Attribute: "createVolumePermission",
+          }),
+        )
+      ).CreateVolumePermissions
+    : (
+        await c.send(
+          new ec2.DescribeImageAttributeCommand({ ImageId: id, Attribute: "launchPermission" }),
+        )
+      ).LaunchPermissions;
+  if (!permissions?.some((p) => p.Group === "all")) {
+    return { done: "already-safe", message: `${id} is not public (no group all).` };
+  }
+  const trusted = await trustedBy(id);
+  if (trusted) {
+    const message = `Left as is: ${id} was made public by a trusted change (${trusted}).`;
+    return { done: "exempt", message, state: `${id} public (group all)` };
+  }
+  const tags = await c.send(
+    new ec2.DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [id] }] }),
+  );
+  return {
+    tags: tagMap(tags.Tags),
+    state: `${id} public (group all)`,
+    after: `${id} not public`,
+    actions: [
+      snapshot
+        ? `ModifySnapshotAttribute ${id} createVolumePermission remove group all`
+        : `ModifyImageAttribute ${id} launchPermission remove group all`,
+    ],
+    async apply() {
+      await c.send(
+        snapshot
+          ? new ec2.ModifySnapshotAttributeCommand({
+              SnapshotId: id,
+              Attribute: "createVolumePermission",
+              OperationType: "remove",
+              GroupNames: ["all"],
+            })
+          : (new ec2.ModifyImageAttributeCommand({
+              ImageId: id,
+              LaunchPermission: { Remove: [{ Group: "all" }] },
+            }) as never),
+      );
+      return `Removed public access (group all) from ${id}; sharing with named accounts is unchanged.`;
+    },
+  };
+}
+
 export function createUnshareSnapshotHandler(
   settings: UnshareSnapshotSettings,
 ): (event: unknown) => Promise<RemediationResult> {
@@ -124,117 +257,8 @@ export function createUnshareSnapshotHandler(
       // What trusted changes made public, beside the reads (AWS Config's evaluations only).
       const record = fromConfig ? ctx.exempted(`account ${facts.account}`) : undefined;
       const trustedBy = async (snapshot: string) => (await record)?.exempt.get(snapshot);
-      if (kind === "account") {
-        // The public snapshots this account owns (RestorableByUserIds all), each confirmed by its
-        // createVolumePermission before it is listed; exempt-tagged ones are left and named.
-        const pub: string[] = [];
-        const exempt: string[] = [];
-        let NextToken: string | undefined;
-        do {
-          const page = await c.send(
-            new ec2.DescribeSnapshotsCommand({
-              OwnerIds: ["self"],
-              RestorableByUserIds: ["all"],
-              MaxResults: 100,
-              NextToken,
-            }),
-          );
-          for (const snap of page.Snapshots ?? []) {
-            const SnapshotId = snap.SnapshotId;
-            if (!SnapshotId || pub.length >= MAX_SNAPSHOTS_PER_EVENT) continue;
-            const attr = await c.send(
-              new ec2.DescribeSnapshotAttributeCommand({
-                SnapshotId,
-                Attribute: "createVolumePermission",
-              }),
-            );
-            if (!attr.CreateVolumePermissions?.some((p) => p.Group === "all")) continue;
-            const tagged = tagMap(snap.Tags).get(s.exemptTag.key) === s.exemptTag.value;
-            const trusted = await trustedBy(SnapshotId);
-            if (trusted) exempt.push(`${SnapshotId} (trusted change ${trusted})`);
-            else (tagged ? exempt : pub).push(SnapshotId);
-          }
-          NextToken = page.NextToken;
-        } while (NextToken && pub.length < MAX_SNAPSHOTS_PER_EVENT);
-        const note = exempt.length
-          ? ` Left as is (exemption tag or trusted change): ${exempt.join(", ")}.`
-          : "";
-        if (pub.length === 0 && exempt.length === 0) {
-          return { done: "already-safe", message: `Account ${id} owns no public snapshot.` };
-        }
-        return {
-          // Every public snapshot is exempt: the run loop reports the account as exempt.
-          tags: pub.length === 0 ? new Map([[s.exemptTag.key, s.exemptTag.value]]) : undefined,
-          actions: pub.map(
-            (p) => `ModifySnapshotAttribute ${p} createVolumePermission remove group all`,
-          ),
-          async apply() {
-            for (const SnapshotId of pub) {
-              await c.send(
-                new ec2.ModifySnapshotAttributeCommand({
-                  SnapshotId,
-                  Attribute: "createVolumePermission",
-                  OperationType: "remove",
-                  GroupNames: ["all"],
-                }),
-              );
-            }
-            return `Removed public access (group all) from ${pub.join(", ")}.${note}`;
-          },
-        };
-      }
-      const snapshot = kind === "snapshot";
-      const permissions = snapshot
-        ? (
-            await c.send(
-              new ec2.DescribeSnapshotAttributeCommand({
-                SnapshotId: id,
-                Attribute: "createVolumePermission",
-              }),
-            )
-          ).CreateVolumePermissions
-        : (
-            await c.send(
-              new ec2.DescribeImageAttributeCommand({ ImageId: id, Attribute: "launchPermission" }),
-            )
-          ).LaunchPermissions;
-      if (!permissions?.some((p) => p.Group === "all")) {
-        return { done: "already-safe", message: `${id} is not public (no group all).` };
-      }
-      const trusted = await trustedBy(id);
-      if (trusted) {
-        const message = `Left as is: ${id} was made public by a trusted change (${trusted}).`;
-        return { done: "exempt", message, state: `${id} public (group all)` };
-      }
-      const tags = await c.send(
-        new ec2.DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: [id] }] }),
-      );
-      return {
-        tags: tagMap(tags.Tags),
-        state: `${id} public (group all)`,
-        after: `${id} not public`,
-        actions: [
-          snapshot
-            ? `ModifySnapshotAttribute ${id} createVolumePermission remove group all`
-            : `ModifyImageAttribute ${id} launchPermission remove group all`,
-        ],
-        async apply() {
-          await c.send(
-            snapshot
-              ? new ec2.ModifySnapshotAttributeCommand({
-                  SnapshotId: id,
-                  Attribute: "createVolumePermission",
-                  OperationType: "remove",
-                  GroupNames: ["all"],
-                })
-              : (new ec2.ModifyImageAttributeCommand({
-                  ImageId: id,
-                  LaunchPermission: { Remove: [{ Group: "all" }] },
-                }) as never),
-          );
-          return `Removed public access (group all) from ${id}; sharing with named accounts is unchanged.`;
-        },
-      };
+      if (kind === "account") return inspectAccount(ec2, c, s.exemptTag, id, trustedBy);
+      return inspectShared(ec2, c, kind, id, trustedBy);
     },
   });
 }
