@@ -250,6 +250,18 @@ function bucketNameProblem(value: string): string | undefined {
 
 /** The first problem with the arguments, as a message that says what to change. */
 function validate(args: AuditTrailArgs, settings: Settings): string | undefined {
+  return (
+    namesProblem(args, settings) ??
+    keyProblem(args, settings) ??
+    bucketProblem(args) ??
+    lifecycleProblem(settings) ??
+    dataEventsProblem(args, settings) ??
+    organizationProblem(args, settings)
+  );
+}
+
+/** The trail name, the log group name and its retention. */
+function namesProblem(args: AuditTrailArgs, settings: Settings): string | undefined {
   const trailName = settings.trailName;
   if (!TRAIL_NAME.test(trailName) || IP_ADDRESS.test(trailName)) {
     return (
@@ -272,6 +284,11 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
       `${LOG_RETENTION_DAYS.join(", ")} (0 keeps events forever).`
     );
   }
+  return undefined;
+}
+
+/** The KMS key: created (deletion window) or brought (ARN). */
+function keyProblem(args: AuditTrailArgs, settings: Settings): string | undefined {
   const window = settings.keyDeletionWindowDays;
   if (!Number.isInteger(window) || window < 7 || window > 30) {
     return `Invalid [keyDeletionWindowDays] ${window}: use a whole number of days from 7 to 30.`;
@@ -288,6 +305,11 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
       "(arn:aws:kms:<region>:<account>:key/<key id>), not an alias or a key id."
     );
   }
+  return undefined;
+}
+
+/** The bucket names, and what applies only to a bucket created here. */
+function bucketProblem(args: AuditTrailArgs): string | undefined {
   if (typeof args.bucketName === "string") {
     const problem = bucketNameProblem(args.bucketName);
     if (problem) return `Invalid [bucketName] "${args.bucketName}": a bucket name ${problem}.`;
@@ -346,6 +368,11 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
       "[accessLogBucketName] or turn [accessLogging] on."
     );
   }
+  return undefined;
+}
+
+/** The lifecycle days of the log buckets. */
+function lifecycleProblem(settings: Settings): string | undefined {
   const ia = settings.transitionToInfrequentAccessDays;
   const glacier = settings.transitionToGlacierDays;
   const expiry = settings.retentionDays;
@@ -378,6 +405,11 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
       `[transitionToGlacierDays] (${glacier}).`
     );
   }
+  return undefined;
+}
+
+/** The S3 data events. */
+function dataEventsProblem(args: AuditTrailArgs, settings: Settings): string | undefined {
   if (args.s3DataEventBucketArns !== undefined) {
     if (!settings.s3DataEvents) {
       return "[s3DataEventBucketArns] needs [s3DataEvents] set to true.";
@@ -394,6 +426,11 @@ function validate(args: AuditTrailArgs, settings: Settings): string | undefined 
       }
     }
   }
+  return undefined;
+}
+
+/** The organization trail and its organization ID. */
+function organizationProblem(args: AuditTrailArgs, settings: Settings): string | undefined {
   const organization = settings.isOrganizationTrail;
   if (args.organizationId !== undefined) {
     if (!organization) {
