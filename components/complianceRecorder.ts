@@ -232,7 +232,6 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
     const problems = validate(s, prefix, args);
     if (problems.length > 0) throw new pulumi.ResourceError(problems.join("\n"), this);
 
-    const tags = s.tags;
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const selected = CONFIG_RULES.filter(
@@ -242,134 +241,21 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
     // ---------------------------------------------------------------- recorder and delivery
     let ready: pulumi.Resource[] = [];
     if (!s.useExistingRecorder) {
-      const slr = s.createServiceLinkedRole
-        ? new aws.iam.ServiceLinkedRole(
-            `${name}-service-linked-role`,
-            { awsServiceName: CONFIG_SERVICE, tags },
-            { parent: this },
-          )
-        : undefined;
-      const roleArn = slr
-        ? slr.arn
-        : pulumi
-            .all([partition.partition, identity.accountId])
-            .apply(([p, account]) => configServiceLinkedRoleArn(p, account));
-      const daily = s.recordingFrequency === RecordingFrequency.Daily;
-      const recorder = new aws.cfg.Recorder(
-        `${name}-recorder`,
-        {
-          name: prefix,
-          roleArn,
-          recordingGroup: {
-            allSupported: true,
-            includeGlobalResourceTypes: s.recordGlobalResourceTypes,
-          },
-          recordingMode: {
-            recordingFrequency: s.recordingFrequency,
-            ...(!daily && s.dailyResourceTypes.length > 0
-              ? {
-                  recordingModeOverride: {
-                    description: "High-churn resource types recorded daily",
-                    recordingFrequency: RecordingFrequency.Daily,
-                    resourceTypes: s.dailyResourceTypes,
-                  },
-                }
-              : {}),
-          },
-        },
-        { parent: this },
-      );
-
-      let bucketName: pulumi.Output<string>;
-      const channelDependencies: pulumi.Resource[] = [recorder];
-      if (args.deliveryBucketName !== undefined) {
-        bucketName = pulumi.output(args.deliveryBucketName);
-      } else {
-        const own = this.ownBucket(name, s, identity.accountId);
-        bucketName = own.bucket.bucket;
-        channelDependencies.push(own.policy);
-      }
-      const channel = new aws.cfg.DeliveryChannel(
-        `${name}-delivery-channel`,
-        {
-          name: prefix,
-          s3BucketName: bucketName,
-          s3KeyPrefix: s.deliveryKeyPrefix,
-          s3KmsKeyArn: args.deliveryKmsKeyArn,
-          snapshotDeliveryProperties: { deliveryFrequency: s.snapshotDeliveryFrequency },
-        },
-        { parent: this, dependsOn: channelDependencies },
-      );
-      const status = new aws.cfg.RecorderStatus(
-        `${name}-recorder-status`,
-        { name: recorder.name, isEnabled: true },
-        { parent: this, dependsOn: [channel] },
-      );
-      ready = [status];
-      this.recorderName = recorder.name;
-      this.deliveryBucketName = bucketName;
+      const recording = createRecording(name, prefix, s, args, identity, partition, this);
+      ready = [recording.status];
+      this.recorderName = recording.recorderName;
+      this.deliveryBucketName = recording.bucketName;
     }
 
     // ---------------------------------------------------------------- rules
-    this.rules = {};
-    this.ruleNames = {};
-    const settings = {
-      allowedPublicPorts: s.allowedPublicPorts,
-      maxAccessKeyAgeDays: s.maxAccessKeyAgeDays,
-    };
-    for (const rule of selected) {
-      const created = new aws.cfg.Rule(
-        `${name}-${rule.key}`,
-        configRuleArgs(rule, prefix, settings, tags),
-        { parent: this, dependsOn: ready },
-      );
-      this.rules[rule.key] = created;
-      this.ruleNames[rule.key] = created.name;
-    }
+    const rules = createRules(name, prefix, s, selected, ready, this);
+    this.rules = rules.rules;
+    this.ruleNames = rules.ruleNames;
 
     // ---------------------------------------------------------------- resolution routing
-    const resolved = new aws.cloudwatch.EventRule(
-      `${name}-resolved`,
-      {
-        name: `${prefix}-config-resolved`,
-        description: "AWS Config: a resource passes a rule of aws-security-watch again",
-        eventPattern: JSON.stringify(complianceResolvedPattern(prefix)),
-        tags,
-      },
-      { parent: this },
-    );
-    // A resolution EventBridge could not deliver (topic policy, key) waits here, not lost.
-    const dlq = new aws.sqs.Queue(
-      `${name}-resolved-dlq`,
-      { sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600, tags },
-      { parent: this },
-    );
-    new aws.sqs.QueuePolicy(
-      `${name}-resolved-dlq-policy`,
-      {
-        queueUrl: dlq.url,
-        policy: pulumi
-          .all([dlq.arn, resolved.arn])
-          .apply(([queueArn, ruleArn]) =>
-            JSON.stringify(resolvedDeadLetterPolicy(queueArn, ruleArn)),
-          ),
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-resolved-target`,
-      {
-        rule: resolved.name,
-        targetId: "resolution",
-        arn: args.resolutionTopicArn,
-        inputTransformer: complianceResolvedTransformer(s.consoleDomain),
-        retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
-        deadLetterConfig: { arn: dlq.arn },
-      },
-      { parent: this },
-    );
-    this.resolutionRuleArn = resolved.arn;
-    this.resolutionDeadLetterQueueArn = dlq.arn;
+    const routing = createResolutionRouting(name, prefix, s, args, this);
+    this.resolutionRuleArn = routing.ruleArn;
+    this.resolutionDeadLetterQueueArn = routing.deadLetterQueueArn;
 
     this.registerOutputs({
       rules: this.rules,
@@ -380,55 +266,218 @@ export class ComplianceRecorder extends pulumi.ComponentResource {
       resolutionDeadLetterQueueArn: this.resolutionDeadLetterQueueArn,
     });
   }
+}
 
-  /** A bucket of Config's own, hardened like the trail bucket (SSE-S3 unless a key is given). */
-  private ownBucket(
-    name: string,
-    s: typeof DEFAULTS & Partial<ComplianceRecorderArgs>,
-    accountId: pulumi.Output<string>,
-  ): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
-    const tags = s.tags;
-    const prefix = `${name}-bucket`;
-    const bucket = new aws.s3.Bucket(
-      prefix,
-      { forceDestroy: s.forceDestroy, tags },
-      { parent: this },
-    );
-    const kms = s.deliveryKmsKeyArn !== undefined;
-    const { publicAccessBlock: block } = hardenBucket(
-      this,
-      prefix,
-      bucket,
-      kms
-        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: s.deliveryKmsKeyArn }
-        : { sseAlgorithm: "AES256" },
-      [
-        {
-          id: "expire",
-          status: "Enabled",
-          filter: { prefix: "" },
-          expiration: { days: s.bucketRetentionDays },
-          noncurrentVersionExpiration: { noncurrentDays: 90 },
-          abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-        },
-      ],
-    );
-    const policy = new aws.s3.BucketPolicy(
-      `${prefix}-policy`,
-      {
-        bucket: bucket.bucket,
-        policy: pulumi
-          .all([bucket.arn, accountId])
-          .apply(([bucketArn, account]) =>
-            JSON.stringify(
-              configBucketPolicy({ bucketArn, accountId: account, keyPrefix: s.deliveryKeyPrefix }),
-            ),
-          ),
+/** The settings with the defaults applied. */
+type Settings = typeof DEFAULTS & Partial<ComplianceRecorderArgs>;
+
+/**
+ * The service-linked role (unless told it exists), the recorder, the delivery channel (to the
+ * given bucket or a hardened one of the component's own) and the recorder status.
+ */
+function createRecording(
+  name: string,
+  prefix: string,
+  s: Settings,
+  args: ComplianceRecorderArgs,
+  identity: pulumi.Output<aws.GetCallerIdentityResult>,
+  partition: pulumi.Output<aws.GetPartitionResult>,
+  parent: pulumi.Resource,
+): {
+  status: aws.cfg.RecorderStatus;
+  recorderName: pulumi.Output<string>;
+  bucketName: pulumi.Output<string>;
+} {
+  const tags = s.tags;
+  const slr = s.createServiceLinkedRole
+    ? new aws.iam.ServiceLinkedRole(
+        `${name}-service-linked-role`,
+        { awsServiceName: CONFIG_SERVICE, tags },
+        { parent },
+      )
+    : undefined;
+  const roleArn = slr
+    ? slr.arn
+    : pulumi
+        .all([partition.partition, identity.accountId])
+        .apply(([p, account]) => configServiceLinkedRoleArn(p, account));
+  const daily = s.recordingFrequency === RecordingFrequency.Daily;
+  const recorder = new aws.cfg.Recorder(
+    `${name}-recorder`,
+    {
+      name: prefix,
+      roleArn,
+      recordingGroup: {
+        allSupported: true,
+        includeGlobalResourceTypes: s.recordGlobalResourceTypes,
       },
-      { parent: this, dependsOn: [block] },
-    );
-    return { bucket, policy };
+      recordingMode: {
+        recordingFrequency: s.recordingFrequency,
+        ...(!daily && s.dailyResourceTypes.length > 0
+          ? {
+              recordingModeOverride: {
+                description: "High-churn resource types recorded daily",
+                recordingFrequency: RecordingFrequency.Daily,
+                resourceTypes: s.dailyResourceTypes,
+              },
+            }
+          : {}),
+      },
+    },
+    { parent },
+  );
+
+  let bucketName: pulumi.Output<string>;
+  const channelDependencies: pulumi.Resource[] = [recorder];
+  if (args.deliveryBucketName !== undefined) {
+    bucketName = pulumi.output(args.deliveryBucketName);
+  } else {
+    const own = createOwnBucket(name, s, identity.accountId, parent);
+    bucketName = own.bucket.bucket;
+    channelDependencies.push(own.policy);
   }
+  const channel = new aws.cfg.DeliveryChannel(
+    `${name}-delivery-channel`,
+    {
+      name: prefix,
+      s3BucketName: bucketName,
+      s3KeyPrefix: s.deliveryKeyPrefix,
+      s3KmsKeyArn: args.deliveryKmsKeyArn,
+      snapshotDeliveryProperties: { deliveryFrequency: s.snapshotDeliveryFrequency },
+    },
+    { parent, dependsOn: channelDependencies },
+  );
+  const status = new aws.cfg.RecorderStatus(
+    `${name}-recorder-status`,
+    { name: recorder.name, isEnabled: true },
+    { parent, dependsOn: [channel] },
+  );
+  return { status, recorderName: recorder.name, bucketName };
+}
+
+/** The managed Config rules, by rule key, once the recorder is running. */
+function createRules(
+  name: string,
+  prefix: string,
+  s: Settings,
+  selected: ConfigRuleDefinition[],
+  ready: pulumi.Resource[],
+  parent: pulumi.Resource,
+): { rules: Record<string, aws.cfg.Rule>; ruleNames: Record<string, pulumi.Output<string>> } {
+  const rules: Record<string, aws.cfg.Rule> = {};
+  const ruleNames: Record<string, pulumi.Output<string>> = {};
+  const settings = {
+    allowedPublicPorts: s.allowedPublicPorts,
+    maxAccessKeyAgeDays: s.maxAccessKeyAgeDays,
+  };
+  for (const rule of selected) {
+    const created = new aws.cfg.Rule(
+      `${name}-${rule.key}`,
+      configRuleArgs(rule, prefix, settings, s.tags),
+      { parent, dependsOn: ready },
+    );
+    rules[rule.key] = created;
+    ruleNames[rule.key] = created.name;
+  }
+  return { rules, ruleNames };
+}
+
+/** The EventBridge rule that sends COMPLIANT-again results to the resolutions topic. */
+function createResolutionRouting(
+  name: string,
+  prefix: string,
+  s: Settings,
+  args: ComplianceRecorderArgs,
+  parent: pulumi.Resource,
+): { ruleArn: pulumi.Output<string>; deadLetterQueueArn: pulumi.Output<string> } {
+  const tags = s.tags;
+  const resolved = new aws.cloudwatch.EventRule(
+    `${name}-resolved`,
+    {
+      name: `${prefix}-config-resolved`,
+      description: "AWS Config: a resource passes a rule of aws-security-watch again",
+      eventPattern: JSON.stringify(complianceResolvedPattern(prefix)),
+      tags,
+    },
+    { parent },
+  );
+  // A resolution EventBridge could not deliver (topic policy, key) waits here, not lost.
+  const dlq = new aws.sqs.Queue(
+    `${name}-resolved-dlq`,
+    { sqsManagedSseEnabled: true, messageRetentionSeconds: 1209600, tags },
+    { parent },
+  );
+  new aws.sqs.QueuePolicy(
+    `${name}-resolved-dlq-policy`,
+    {
+      queueUrl: dlq.url,
+      policy: pulumi
+        .all([dlq.arn, resolved.arn])
+        .apply(([queueArn, ruleArn]) =>
+          JSON.stringify(resolvedDeadLetterPolicy(queueArn, ruleArn)),
+        ),
+    },
+    { parent },
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-resolved-target`,
+    {
+      rule: resolved.name,
+      targetId: "resolution",
+      arn: args.resolutionTopicArn,
+      inputTransformer: complianceResolvedTransformer(s.consoleDomain),
+      retryPolicy: { maximumEventAgeInSeconds: 86400, maximumRetryAttempts: 185 },
+      deadLetterConfig: { arn: dlq.arn },
+    },
+    { parent },
+  );
+  return { ruleArn: resolved.arn, deadLetterQueueArn: dlq.arn };
+}
+
+/** A bucket of Config's own, hardened like the trail bucket (SSE-S3 unless a key is given). */
+function createOwnBucket(
+  name: string,
+  s: Settings,
+  accountId: pulumi.Output<string>,
+  parent: pulumi.Resource,
+): { bucket: aws.s3.Bucket; policy: aws.s3.BucketPolicy } {
+  const tags = s.tags;
+  const prefix = `${name}-bucket`;
+  const bucket = new aws.s3.Bucket(prefix, { forceDestroy: s.forceDestroy, tags }, { parent });
+  const kms = s.deliveryKmsKeyArn !== undefined;
+  const { publicAccessBlock: block } = hardenBucket(
+    parent,
+    prefix,
+    bucket,
+    kms
+      ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: s.deliveryKmsKeyArn }
+      : { sseAlgorithm: "AES256" },
+    [
+      {
+        id: "expire",
+        status: "Enabled",
+        filter: { prefix: "" },
+        expiration: { days: s.bucketRetentionDays },
+        noncurrentVersionExpiration: { noncurrentDays: 90 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      },
+    ],
+  );
+  const policy = new aws.s3.BucketPolicy(
+    `${prefix}-policy`,
+    {
+      bucket: bucket.bucket,
+      policy: pulumi
+        .all([bucket.arn, accountId])
+        .apply(([bucketArn, account]) =>
+          JSON.stringify(
+            configBucketPolicy({ bucketArn, accountId: account, keyPrefix: s.deliveryKeyPrefix }),
+          ),
+        ),
+    },
+    { parent, dependsOn: [block] },
+  );
+  return { bucket, policy };
 }
 
 /** The `aws.cfg.Rule` arguments of one managed rule (pure; tested without Pulumi). */

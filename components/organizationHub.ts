@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { argsProblems, bool, list, map, num, obj, str } from "../core/argsShape";
-import { resolveDetections } from "../core/detection";
+import { Detection, resolveDetections } from "../core/detection";
 import { hubBusPolicy, hubBusPolicyProblems } from "../core/org/busPolicy";
 import {
   accountSpokeTemplate,
@@ -219,59 +219,10 @@ export class OrganizationHub extends pulumi.ComponentResource {
       remediations: remediationIds() as RemediationId[],
       ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined)),
       ...(args.rollout ?? {}),
-    } as typeof DEFAULTS & OrganizationHubArgs & { remediations: RemediationId[] };
+    } as HubSettings;
 
     // ---------------------------------------------------------------- validation
-    const problems = [
-      ...hubBusPolicyProblems({
-        organizationId: s.organizationId,
-        organizationalUnitPaths: s.organizationalUnitPaths,
-        accounts: s.admittedAccounts,
-        excludedAccounts: s.excludedAccounts,
-      }),
-    ];
-    if ((s.organizationalUnitIds ?? []).length === 0) {
-      problems.push("organizationalUnitIds: name at least one OU (ou-...) or the root (r-...)");
-    }
-    for (const ou of s.organizationalUnitIds ?? []) {
-      if (!OU_OR_ROOT.test(ou))
-        problems.push(`organizationalUnitIds: "${ou}" is not an OU or root id`);
-    }
-    if ((s.regions ?? []).length === 0) problems.push("regions: name at least one region");
-    for (const region of s.regions ?? []) {
-      if (!REGION.test(region)) problems.push(`regions: "${region}" is not a region name`);
-    }
-    if (new Set(s.regions).size !== (s.regions ?? []).length)
-      problems.push("regions: listed twice");
-    if (!EXTERNAL_ID.test(s.externalId ?? "")) {
-      problems.push("externalId: 2 to 1224 characters of letters, digits and +=,.@:/-_");
-    }
-    if (!BUS_NAME.test(s.eventBusName) || s.eventBusName === "default") {
-      problems.push(`eventBusName: "${s.eventBusName}" is not a custom event bus name`);
-    }
-    const known = remediationIds();
-    for (const id of s.remediations) {
-      if (!known.includes(id)) {
-        problems.push(`remediations: unknown remediation "${id}"; known: ${known.join(", ")}`);
-      }
-    }
-    const pct = (field: string, v: number) =>
-      Number.isInteger(v) && v >= 0 && v <= 100
-        ? []
-        : [`rollout.${field}: a whole number from 0 to 100, got ${v}`];
-    problems.push(...pct("failureTolerancePercentage", s.failureTolerancePercentage));
-    problems.push(...pct("maxConcurrentPercentage", s.maxConcurrentPercentage));
-    if (s.maxConcurrentPercentage === 0)
-      problems.push("rollout.maxConcurrentPercentage: at least 1");
-    if (!Number.isInteger(s.expectedAccounts) || s.expectedAccounts < 0) {
-      problems.push(`expectedAccounts: a whole number >= 0, got ${s.expectedAccounts}`);
-    }
-    let detections;
-    try {
-      detections = resolveDetections({ disabled: s.disabledDetections, ruleNamePrefix: name });
-    } catch (error) {
-      problems.push((error as Error).message);
-    }
+    const { problems, detections } = hubProblems(name, s);
     if (problems.length > 0) throw new pulumi.ResourceError(problems.join("\n"), this);
 
     const regional = templateBody(regionalSpokeTemplate(detections!));
@@ -289,216 +240,31 @@ export class OrganizationHub extends pulumi.ComponentResource {
     }
 
     // ---------------------------------------------------------------- bus
-    const tags = s.tags;
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
-    const bus = new aws.cloudwatch.EventBus(
-      `${name}-bus`,
-      { name: s.eventBusName, tags },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventBusPolicy(
-      `${name}-bus-policy`,
-      {
-        eventBusName: bus.name,
-        policy: bus.arn.apply((eventBusArn) =>
-          JSON.stringify(
-            hubBusPolicy({
-              eventBusArn,
-              organizationId: s.organizationId,
-              organizationalUnitPaths: s.organizationalUnitPaths,
-              accounts: s.admittedAccounts,
-              excludedAccounts: s.excludedAccounts,
-            }),
-          ),
-        ),
-      },
-      { parent: this },
-    );
+    const bus = createHubBus(name, s, this);
 
     // ---------------------------------------------------------------- StackSets
     this.stackSetNames = {};
     if (s.deployStackSets) {
-      const common = {
-        permissionModel: "SERVICE_MANAGED",
-        callAs: s.callAs,
-        autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
-        // Operations queue behind each other instead of failing on a running one.
-        managedExecution: { active: true },
-        capabilities: ["CAPABILITY_NAMED_IAM"],
-        operationPreferences: {
-          failureTolerancePercentage: s.failureTolerancePercentage,
-          maxConcurrentPercentage: s.maxConcurrentPercentage,
-          regionConcurrencyType: "PARALLEL",
-        },
-        tags,
-      };
-      const instancePreferences = {
-        failureTolerancePercentage: s.failureTolerancePercentage,
-        maxConcurrentPercentage: s.maxConcurrentPercentage,
-      };
-      const regionalSet = new aws.cloudformation.StackSet(
-        `${name}-spoke-regional`,
-        {
-          ...common,
-          name: `${s.eventBusName}-spoke-regional`,
-          description: "aws-security-watch spoke: forwarding rules to the hub bus and heartbeat",
-          templateBody: regional.body,
-          parameters: { HubEventBusArn: bus.arn },
-        },
-        { parent: this },
+      this.stackSetNames = createSpokeStackSets(
+        name,
+        s,
+        { regional: regional.body, account: account.body },
+        bus,
+        identity,
+        this,
       );
-      const accountSet = new aws.cloudformation.StackSet(
-        `${name}-spoke-account`,
-        {
-          ...common,
-          name: `${s.eventBusName}-spoke-account`,
-          description: "aws-security-watch spoke: member remediation roles (once per account)",
-          templateBody: account.body,
-          parameters: {
-            HubAccountId: identity.accountId,
-            OrganizationId: s.organizationId,
-            ExternalId: s.externalId,
-            Regions: s.regions.join(","),
-          },
-        },
-        { parent: this },
-      );
-      // One instance per region for all accounts of the OUs: the hub's size does not grow with
-      // the number of accounts.
-      for (const region of s.regions) {
-        new aws.cloudformation.StackSetInstance(
-          `${name}-spoke-regional-${region}`,
-          {
-            stackSetName: regionalSet.name,
-            callAs: s.callAs,
-            stackSetInstanceRegion: region,
-            deploymentTargets: { organizationalUnitIds: s.organizationalUnitIds },
-            operationPreferences: instancePreferences,
-          },
-          { parent: this },
-        );
-      }
-      // Member roles are global (IAM): one region per account.
-      const home = aws.getRegionOutput({}, { parent: this }).region;
-      new aws.cloudformation.StackSetInstance(
-        `${name}-spoke-account-instance`,
-        {
-          stackSetName: accountSet.name,
-          callAs: s.callAs,
-          stackSetInstanceRegion: home,
-          deploymentTargets: { organizationalUnitIds: s.organizationalUnitIds },
-          operationPreferences: instancePreferences,
-        },
-        { parent: this },
-      );
-      this.stackSetNames = { regional: regionalSet.name, account: accountSet.name };
     }
 
     // ---------------------------------------------------------------- heartbeat
-    const heartbeatLogs = new aws.cloudwatch.LogGroup(
-      `${name}-heartbeats`,
-      {
-        name: `/aws/events/${s.eventBusName}-heartbeats`,
-        retentionInDays: s.heartbeatLogRetentionDays,
-        tags,
-      },
-      { parent: this },
-    );
-    const heartbeatRule = new aws.cloudwatch.EventRule(
-      `${name}-heartbeat`,
-      {
-        name: `${s.eventBusName}-heartbeat`,
-        description: "aws-security-watch: the spokes' hourly heartbeats",
-        eventBusName: bus.name,
-        eventPattern: JSON.stringify(heartbeatPattern()),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.LogResourcePolicy(
-      `${name}-heartbeats-policy`,
-      {
-        policyName: `${s.eventBusName}-heartbeats`,
-        policyDocument: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "EventBridgeWritesHeartbeats",
-              Effect: "Allow",
-              Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
-              Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-              Resource: pulumi.interpolate`${heartbeatLogs.arn}:*`,
-              Condition: { ArnEquals: { "aws:SourceArn": heartbeatRule.arn } },
-            },
-          ],
-        }),
-      },
-      { parent: this },
-    );
-    new aws.cloudwatch.EventTarget(
-      `${name}-heartbeat-log`,
-      {
-        rule: heartbeatRule.name,
-        eventBusName: bus.name,
-        targetId: "log",
-        arn: heartbeatLogs.arn,
-      },
-      { parent: this },
-    );
-    const expected = s.expectedAccounts * s.regions.length;
-    if (expected > 0 && args.alarmTopicArn !== undefined) {
-      // Counted per account and region, not in total: one chatty spoke (or one that sends twice)
-      // must not hide a dead one. A Contributor Insights rule on the heartbeat log keyed by
-      // (account, region) gives the number of distinct spokes heard in the hour.
-      const ruleName = `${s.eventBusName}-spokes`;
-      const rule = new aws.cloudwatch.ContributorInsightRule(
-        `${name}-spokes`,
-        {
-          ruleName,
-          ruleState: "ENABLED",
-          ruleDefinition: heartbeatLogs.name.apply((logGroupName) =>
-            JSON.stringify(spokeHeartbeatRule(logGroupName)),
-          ),
-          tags,
-        },
-        { parent: this },
-      );
-      const alarm = new aws.cloudwatch.MetricAlarm(
-        `${name}-spoke-missing`,
-        {
-          alarmDescription:
-            `aws-security-watch: fewer than ${expected} distinct spokes (${s.expectedAccounts} accounts x ${s.regions.length} regions, each account and region counted once) sent a heartbeat to the hub in an hour: ` +
-            `a spoke stopped forwarding, or was never deployed (a failed StackSet instance, the management account). ` +
-            `Find which in Logs Insights on ${s.eventBusName}-heartbeats: stats latest(@timestamp) by account, region`,
-          metricQueries: [
-            {
-              id: "spokes",
-              expression: `INSIGHT_RULE_METRIC("${ruleName}", "UniqueContributors")`,
-              label: "distinct spokes (account, region) heard in the hour",
-              period: 3600,
-              returnData: true,
-            },
-          ],
-          evaluationPeriods: 2,
-          datapointsToAlarm: 2,
-          threshold: expected,
-          comparisonOperator: "LessThanThreshold",
-          treatMissingData: "breaching",
-          alarmActions: [args.alarmTopicArn],
-          okActions: [args.alarmTopicArn],
-          tags,
-        },
-        // The expression names the rule by a plain string: depend on it explicitly.
-        { parent: this, dependsOn: [rule] },
-      );
-      this.heartbeatAlarmName = alarm.name;
-    }
+    const heartbeat = createHeartbeat(name, s, args.alarmTopicArn, bus, this);
+    this.heartbeatAlarmName = heartbeat.alarmName;
 
     this.eventBusName = bus.name;
     this.eventBusArn = bus.arn;
     this.regionalTemplateBody = regional.body;
     this.accountTemplateBody = account.body;
-    this.heartbeatLogGroupName = heartbeatLogs.name;
+    this.heartbeatLogGroupName = heartbeat.logGroupName;
     this.registerOutputs({
       eventBusName: this.eventBusName,
       eventBusArn: this.eventBusArn,
@@ -509,6 +275,295 @@ export class OrganizationHub extends pulumi.ComponentResource {
       heartbeatLogGroupName: this.heartbeatLogGroupName,
     });
   }
+}
+
+/** The settings with the defaults and the rollout applied. */
+type HubSettings = typeof DEFAULTS & OrganizationHubArgs & { remediations: RemediationId[] };
+
+/** Every problem with the settings, and the detections they enable (plain data). */
+function hubProblems(
+  name: string,
+  s: HubSettings,
+): { problems: string[]; detections: Detection[] | undefined } {
+  const problems = [
+    ...hubBusPolicyProblems({
+      organizationId: s.organizationId,
+      organizationalUnitPaths: s.organizationalUnitPaths,
+      accounts: s.admittedAccounts,
+      excludedAccounts: s.excludedAccounts,
+    }),
+  ];
+  if ((s.organizationalUnitIds ?? []).length === 0) {
+    problems.push("organizationalUnitIds: name at least one OU (ou-...) or the root (r-...)");
+  }
+  for (const ou of s.organizationalUnitIds ?? []) {
+    if (!OU_OR_ROOT.test(ou))
+      problems.push(`organizationalUnitIds: "${ou}" is not an OU or root id`);
+  }
+  if ((s.regions ?? []).length === 0) problems.push("regions: name at least one region");
+  for (const region of s.regions ?? []) {
+    if (!REGION.test(region)) problems.push(`regions: "${region}" is not a region name`);
+  }
+  if (new Set(s.regions).size !== (s.regions ?? []).length) problems.push("regions: listed twice");
+  if (!EXTERNAL_ID.test(s.externalId ?? "")) {
+    problems.push("externalId: 2 to 1224 characters of letters, digits and +=,.@:/-_");
+  }
+  if (!BUS_NAME.test(s.eventBusName) || s.eventBusName === "default") {
+    problems.push(`eventBusName: "${s.eventBusName}" is not a custom event bus name`);
+  }
+  const known = remediationIds();
+  for (const id of s.remediations) {
+    if (!known.includes(id)) {
+      problems.push(`remediations: unknown remediation "${id}"; known: ${known.join(", ")}`);
+    }
+  }
+  const pct = (field: string, v: number) =>
+    Number.isInteger(v) && v >= 0 && v <= 100
+      ? []
+      : [`rollout.${field}: a whole number from 0 to 100, got ${v}`];
+  problems.push(...pct("failureTolerancePercentage", s.failureTolerancePercentage));
+  problems.push(...pct("maxConcurrentPercentage", s.maxConcurrentPercentage));
+  if (s.maxConcurrentPercentage === 0) problems.push("rollout.maxConcurrentPercentage: at least 1");
+  if (!Number.isInteger(s.expectedAccounts) || s.expectedAccounts < 0) {
+    problems.push(`expectedAccounts: a whole number >= 0, got ${s.expectedAccounts}`);
+  }
+  let detections: Detection[] | undefined;
+  try {
+    detections = resolveDetections({ disabled: s.disabledDetections, ruleNamePrefix: name });
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  return { problems, detections };
+}
+
+/** The hub's event bus, and its policy admitting the organization's spokes. */
+function createHubBus(
+  name: string,
+  s: HubSettings,
+  parent: pulumi.Resource,
+): aws.cloudwatch.EventBus {
+  const tags = s.tags;
+  const bus = new aws.cloudwatch.EventBus(
+    `${name}-bus`,
+    { name: s.eventBusName, tags },
+    { parent },
+  );
+  new aws.cloudwatch.EventBusPolicy(
+    `${name}-bus-policy`,
+    {
+      eventBusName: bus.name,
+      policy: bus.arn.apply((eventBusArn) =>
+        JSON.stringify(
+          hubBusPolicy({
+            eventBusArn,
+            organizationId: s.organizationId,
+            organizationalUnitPaths: s.organizationalUnitPaths,
+            accounts: s.admittedAccounts,
+            excludedAccounts: s.excludedAccounts,
+          }),
+        ),
+      ),
+    },
+    { parent },
+  );
+  return bus;
+}
+
+/** The regional and per-account spoke StackSets and their instances; their names. */
+function createSpokeStackSets(
+  name: string,
+  s: HubSettings,
+  templates: { regional: string; account: string },
+  bus: aws.cloudwatch.EventBus,
+  identity: pulumi.Output<aws.GetCallerIdentityResult>,
+  parent: pulumi.Resource,
+): Record<string, pulumi.Output<string>> {
+  const tags = s.tags;
+  const common = {
+    permissionModel: "SERVICE_MANAGED",
+    callAs: s.callAs,
+    autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+    // Operations queue behind each other instead of failing on a running one.
+    managedExecution: { active: true },
+    capabilities: ["CAPABILITY_NAMED_IAM"],
+    operationPreferences: {
+      failureTolerancePercentage: s.failureTolerancePercentage,
+      maxConcurrentPercentage: s.maxConcurrentPercentage,
+      regionConcurrencyType: "PARALLEL",
+    },
+    tags,
+  };
+  const instancePreferences = {
+    failureTolerancePercentage: s.failureTolerancePercentage,
+    maxConcurrentPercentage: s.maxConcurrentPercentage,
+  };
+  const regionalSet = new aws.cloudformation.StackSet(
+    `${name}-spoke-regional`,
+    {
+      ...common,
+      name: `${s.eventBusName}-spoke-regional`,
+      description: "aws-security-watch spoke: forwarding rules to the hub bus and heartbeat",
+      templateBody: templates.regional,
+      parameters: { HubEventBusArn: bus.arn },
+    },
+    { parent },
+  );
+  const accountSet = new aws.cloudformation.StackSet(
+    `${name}-spoke-account`,
+    {
+      ...common,
+      name: `${s.eventBusName}-spoke-account`,
+      description: "aws-security-watch spoke: member remediation roles (once per account)",
+      templateBody: templates.account,
+      parameters: {
+        HubAccountId: identity.accountId,
+        OrganizationId: s.organizationId,
+        ExternalId: s.externalId,
+        Regions: s.regions.join(","),
+      },
+    },
+    { parent },
+  );
+  // One instance per region for all accounts of the OUs: the hub's size does not grow with
+  // the number of accounts.
+  for (const region of s.regions) {
+    new aws.cloudformation.StackSetInstance(
+      `${name}-spoke-regional-${region}`,
+      {
+        stackSetName: regionalSet.name,
+        callAs: s.callAs,
+        stackSetInstanceRegion: region,
+        deploymentTargets: { organizationalUnitIds: s.organizationalUnitIds },
+        operationPreferences: instancePreferences,
+      },
+      { parent },
+    );
+  }
+  // Member roles are global (IAM): one region per account.
+  const home = aws.getRegionOutput({}, { parent }).region;
+  new aws.cloudformation.StackSetInstance(
+    `${name}-spoke-account-instance`,
+    {
+      stackSetName: accountSet.name,
+      callAs: s.callAs,
+      stackSetInstanceRegion: home,
+      deploymentTargets: { organizationalUnitIds: s.organizationalUnitIds },
+      operationPreferences: instancePreferences,
+    },
+    { parent },
+  );
+  return { regional: regionalSet.name, account: accountSet.name };
+}
+
+/** The heartbeat log and rule, and the missing-spoke alarm when accounts are expected. */
+function createHeartbeat(
+  name: string,
+  s: HubSettings,
+  alarmTopicArn: pulumi.Input<string> | undefined,
+  bus: aws.cloudwatch.EventBus,
+  parent: pulumi.Resource,
+): { logGroupName: pulumi.Output<string>; alarmName: pulumi.Output<string> | undefined } {
+  const tags = s.tags;
+  const heartbeatLogs = new aws.cloudwatch.LogGroup(
+    `${name}-heartbeats`,
+    {
+      name: `/aws/events/${s.eventBusName}-heartbeats`,
+      retentionInDays: s.heartbeatLogRetentionDays,
+      tags,
+    },
+    { parent },
+  );
+  const heartbeatRule = new aws.cloudwatch.EventRule(
+    `${name}-heartbeat`,
+    {
+      name: `${s.eventBusName}-heartbeat`,
+      description: "aws-security-watch: the spokes' hourly heartbeats",
+      eventBusName: bus.name,
+      eventPattern: JSON.stringify(heartbeatPattern()),
+      tags,
+    },
+    { parent },
+  );
+  new aws.cloudwatch.LogResourcePolicy(
+    `${name}-heartbeats-policy`,
+    {
+      policyName: `${s.eventBusName}-heartbeats`,
+      policyDocument: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EventBridgeWritesHeartbeats",
+            Effect: "Allow",
+            Principal: { Service: ["events.amazonaws.com", "delivery.logs.amazonaws.com"] },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: pulumi.interpolate`${heartbeatLogs.arn}:*`,
+            Condition: { ArnEquals: { "aws:SourceArn": heartbeatRule.arn } },
+          },
+        ],
+      }),
+    },
+    { parent },
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-heartbeat-log`,
+    {
+      rule: heartbeatRule.name,
+      eventBusName: bus.name,
+      targetId: "log",
+      arn: heartbeatLogs.arn,
+    },
+    { parent },
+  );
+  const expected = s.expectedAccounts * s.regions.length;
+  let heartbeatAlarmName: pulumi.Output<string> | undefined;
+  if (expected > 0 && alarmTopicArn !== undefined) {
+    // Counted per account and region, not in total: one chatty spoke (or one that sends twice)
+    // must not hide a dead one. A Contributor Insights rule on the heartbeat log keyed by
+    // (account, region) gives the number of distinct spokes heard in the hour.
+    const ruleName = `${s.eventBusName}-spokes`;
+    const rule = new aws.cloudwatch.ContributorInsightRule(
+      `${name}-spokes`,
+      {
+        ruleName,
+        ruleState: "ENABLED",
+        ruleDefinition: heartbeatLogs.name.apply((logGroupName) =>
+          JSON.stringify(spokeHeartbeatRule(logGroupName)),
+        ),
+        tags,
+      },
+      { parent },
+    );
+    const alarm = new aws.cloudwatch.MetricAlarm(
+      `${name}-spoke-missing`,
+      {
+        alarmDescription:
+          `aws-security-watch: fewer than ${expected} distinct spokes (${s.expectedAccounts} accounts x ${s.regions.length} regions, each account and region counted once) sent a heartbeat to the hub in an hour: ` +
+          `a spoke stopped forwarding, or was never deployed (a failed StackSet instance, the management account). ` +
+          `Find which in Logs Insights on ${s.eventBusName}-heartbeats: stats latest(@timestamp) by account, region`,
+        metricQueries: [
+          {
+            id: "spokes",
+            expression: `INSIGHT_RULE_METRIC("${ruleName}", "UniqueContributors")`,
+            label: "distinct spokes (account, region) heard in the hour",
+            period: 3600,
+            returnData: true,
+          },
+        ],
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+        threshold: expected,
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: [alarmTopicArn],
+        okActions: [alarmTopicArn],
+        tags,
+      },
+      // The expression names the rule by a plain string: depend on it explicitly.
+      { parent, dependsOn: [rule] },
+    );
+    heartbeatAlarmName = alarm.name;
+  }
+  return { logGroupName: heartbeatLogs.name, alarmName: heartbeatAlarmName };
 }
 
 /**

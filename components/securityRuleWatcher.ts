@@ -224,120 +224,45 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
     // The provider this component's children use (opts.provider, opts.providers or a
     // parent's): its region is an Output, so an explicit one needs homeRegion stated.
     const explicitProvider = this.getProvider("aws::") !== undefined;
-    if (explicitProvider && args.homeRegion === undefined) {
-      throw new pulumi.ResourceError(
-        `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required with an explicit AWS provider (set it to the provider's region; the aws:region configuration is not the provider's)`,
-        this,
-      );
-    }
-    const homeRegion = args.homeRegion ?? new pulumi.Config("aws").get("region");
-    if (!homeRegion) {
-      throw new pulumi.ResourceError(
-        `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required: set homeRegion, or aws:region in the stack configuration`,
-        this,
-      );
-    }
-    let detections: Detection[];
-    try {
-      detections = resolveDetections({
-        disabled: settings.disabledDetections,
-        severityOverrides: settings.severityOverrides,
-        custom: settings.customDetections,
-        ruleNamePrefix: prefix,
-      });
-    } catch (error) {
-      throw new pulumi.ResourceError((error as Error).message, this);
-    }
-    const problems = [
-      ...(args.eventBusName !== undefined && args.forwardGlobalEvents === true
-        ? [
-            `SecurityRuleWatcher ${JSON.stringify(name)}: forwardGlobalEvents forwards us-east-1's global-service events to this account's default bus, which a watcher on eventBusName (an organization hub's bus) does not read; the member accounts' spokes forward them to the hub: leave forwardGlobalEvents unset or false`,
-          ]
-        : []),
-      ...topicProblems(args.alertTopicArns, detections),
-      ...rangeProblem(
-        "deadLetterRetentionSeconds",
-        settings.deadLetterRetentionSeconds,
-        60,
-        1209600,
-      ),
-      ...rangeProblem("maximumEventAgeSeconds", settings.maximumEventAgeSeconds, 60, 86400),
-      ...rangeProblem("maximumRetryAttempts", settings.maximumRetryAttempts, 0, 185),
-    ];
-    if (problems.length > 0) {
-      throw new pulumi.ResourceError(problems.join("\n"), this);
-    }
-    // Built before any resource: an invalid custom message fails here, not half-way through.
-    const transformers = new Map(
-      detections.map((d) => [
-        d.id,
-        buildInputTransformer(d, { consoleDomain: settings.consoleDomain }),
-      ]),
+    const { homeRegion, detections, transformers } = planWatcher(
+      name,
+      args,
+      settings,
+      prefix,
+      explicitProvider,
+      this,
     );
 
     // ---------------------------------------------------------------- resources
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
-    // The region the provider deploys to must be the home region the plan was made for: a
-    // mismatch fails the deployment instead of deploying rules that never see their events.
-    const providerRegion = aws.getRegionOutput({}, { parent: this }).region;
-    const region = providerRegion.apply((actual) => {
-      if (actual !== homeRegion) {
-        throw new pulumi.ResourceError(
-          `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is ${homeRegion} but the AWS provider deploys to ${actual}; set homeRegion to ${actual}`,
-          this,
-        );
-      }
-      return actual;
-    });
+    const region = checkedRegion(name, homeRegion, this);
     const tags = settings.tags;
     const retryPolicy = {
       maximumEventAgeInSeconds: settings.maximumEventAgeSeconds,
       maximumRetryAttempts: settings.maximumRetryAttempts,
     };
 
-    const dlq = this.deadLetterQueue(`${name}-dlq`, {
-      retentionSeconds: settings.deadLetterRetentionSeconds,
-      region,
-      namePrefix: prefix,
-      identity,
-      partition,
-      tags,
-    });
+    const dlq = createDeadLetterQueue(
+      `${name}-dlq`,
+      {
+        retentionSeconds: settings.deadLetterRetentionSeconds,
+        region,
+        namePrefix: prefix,
+        identity,
+        partition,
+        tags,
+      },
+      this,
+    );
 
-    this.rules = {};
-    this.ruleArns = {};
-    this.ruleNames = {};
-    for (const detection of detections) {
-      const rule = new aws.cloudwatch.EventRule(
-        `${name}-${detection.id}`,
-        {
-          name: ruleName(prefix, detection.id),
-          description: detection.title,
-          eventPattern: JSON.stringify(detection.eventPattern),
-          state: ruleState(detection),
-          eventBusName: args.eventBusName,
-          tags,
-        },
-        { parent: this },
-      );
-      new aws.cloudwatch.EventTarget(
-        `${name}-${detection.id}-alert`,
-        {
-          rule: rule.name,
-          eventBusName: args.eventBusName,
-          targetId: "alert",
-          arn: args.alertTopicArns[detection.severity],
-          inputTransformer: transformers.get(detection.id)!,
-          retryPolicy,
-          deadLetterConfig: { arn: dlq.arn },
-        },
-        { parent: this },
-      );
-      this.rules[detection.id] = rule;
-      this.ruleArns[detection.id] = rule.arn;
-      this.ruleNames[detection.id] = rule.name;
-    }
+    const alerts = createAlertRules(
+      { name, prefix, args, detections, transformers, retryPolicy, dlq, tags },
+      this,
+    );
+    this.rules = alerts.rules;
+    this.ruleArns = alerts.ruleArns;
+    this.ruleNames = alerts.ruleNames;
 
     // ---------------------------------------------------------------- global events
     this.forwardingRules = {};
@@ -347,85 +272,22 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
       homeRegion !== GLOBAL_EVENTS_REGION &&
       globalDetections.length > 0
     ) {
-      const provider =
-        args.globalRegionProvider ??
-        new aws.Provider(
-          `${name}-${GLOBAL_EVENTS_REGION}`,
-          { region: GLOBAL_EVENTS_REGION, profile: new pulumi.Config("aws").get("profile") },
-          { parent: this },
-        );
-      const forwardPrefix = `${prefix}-fwd`;
-      const homeBusArn = pulumi
-        .all([partition.partition, identity.accountId, region])
-        .apply(([p, account, home]) => defaultEventBusArn({ partition: p, region: home, account }));
-      const role = new aws.iam.Role(
-        `${name}-forwarder-role`,
+      this.forwardingRules = createGlobalForwarding(
         {
-          description: `EventBridge forwards global-service events from ${GLOBAL_EVENTS_REGION} to ${homeRegion}`,
-          assumeRolePolicy: pulumi
-            .all([partition.partition, identity.accountId])
-            .apply(([p, account]) =>
-              JSON.stringify(
-                forwarderTrustPolicy({
-                  account,
-                  sourceRuleArnPattern: ruleArnPattern({
-                    partition: p,
-                    region: GLOBAL_EVENTS_REGION,
-                    account,
-                    namePrefix: forwardPrefix,
-                  }),
-                }),
-              ),
-            ),
+          name,
+          prefix,
+          args,
+          homeRegion,
+          globalDetections,
+          identity,
+          partition,
+          region,
+          retentionSeconds: settings.deadLetterRetentionSeconds,
+          retryPolicy,
           tags,
         },
-        { parent: this },
+        this,
       );
-      const rolePolicy = new aws.iam.RolePolicy(
-        `${name}-forwarder-policy`,
-        {
-          role: role.id,
-          policy: homeBusArn.apply((eventBusArn) =>
-            JSON.stringify(forwarderPolicy({ eventBusArn })),
-          ),
-        },
-        { parent: this },
-      );
-      const globalDlq = this.deadLetterQueue(`${name}-${GLOBAL_EVENTS_REGION}-dlq`, {
-        retentionSeconds: settings.deadLetterRetentionSeconds,
-        region: GLOBAL_EVENTS_REGION,
-        namePrefix: forwardPrefix,
-        identity,
-        partition,
-        tags,
-        provider,
-      });
-      for (const detection of globalDetections) {
-        const rule = new aws.cloudwatch.EventRule(
-          `${name}-fwd-${detection.id}`,
-          {
-            name: forwardingRuleName(prefix, detection.id),
-            description: `Forwards to ${homeRegion}: ${detection.title}`,
-            eventPattern: JSON.stringify(detection.eventPattern),
-            state: ruleState(detection),
-            tags,
-          },
-          { parent: this, provider },
-        );
-        new aws.cloudwatch.EventTarget(
-          `${name}-fwd-${detection.id}-target`,
-          {
-            rule: rule.name,
-            targetId: "forward",
-            arn: homeBusArn,
-            roleArn: role.arn,
-            retryPolicy,
-            deadLetterConfig: { arn: globalDlq.arn },
-          },
-          { parent: this, provider, dependsOn: [rolePolicy] },
-        );
-        this.forwardingRules[detection.id] = rule;
-      }
     }
 
     this.detections = detections;
@@ -448,55 +310,312 @@ export class SecurityRuleWatcher extends pulumi.ComponentResource {
       deadLetterQueueUrl: this.deadLetterQueueUrl,
     });
   }
+}
 
-  /** An SQS dead-letter queue (SQS-managed SSE) and its policy, for the rules `<namePrefix>-*` of `region`. */
-  private deadLetterQueue(
-    queueName: string,
-    p: {
-      retentionSeconds: number;
-      region: pulumi.Input<string>;
-      namePrefix: string;
-      identity: pulumi.Output<aws.GetCallerIdentityResult>;
-      partition: pulumi.Output<aws.GetPartitionResult>;
-      tags: Record<string, string>;
-      provider?: aws.Provider;
-    },
-  ): aws.sqs.Queue {
-    const queue = new aws.sqs.Queue(
-      queueName,
-      {
-        // SQS-managed keys: EventBridge can write to the queue without a KMS key policy.
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: p.retentionSeconds,
-        tags: p.tags,
-      },
-      { parent: this, provider: p.provider },
+/** The settings with the defaults applied. */
+type WatcherSettings = typeof DEFAULTS & Partial<SecurityRuleWatcherArgs>;
+
+/** The retry policy of every target. */
+interface RetryPolicy {
+  maximumEventAgeInSeconds: number;
+  maximumRetryAttempts: number;
+}
+
+/**
+ * The plan, before any resource: the home region, the enabled detections and their input
+ * transformers (an invalid custom message fails here, not half-way through). Throws the
+ * validation problems.
+ */
+function planWatcher(
+  name: string,
+  args: SecurityRuleWatcherArgs,
+  settings: WatcherSettings,
+  prefix: string,
+  explicitProvider: boolean,
+  parent: pulumi.Resource,
+): {
+  homeRegion: string;
+  detections: Detection[];
+  transformers: Map<string, aws.types.input.cloudwatch.EventTargetInputTransformer>;
+} {
+  if (explicitProvider && args.homeRegion === undefined) {
+    throw new pulumi.ResourceError(
+      `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required with an explicit AWS provider (set it to the provider's region; the aws:region configuration is not the provider's)`,
+      parent,
     );
-    new aws.sqs.QueuePolicy(
-      `${queueName}-policy`,
-      {
-        queueUrl: queue.url,
-        policy: pulumi
-          .all([queue.arn, p.identity.accountId, p.partition.partition, p.region])
-          .apply(([queueArn, account, partition, region]) =>
-            JSON.stringify(
-              deadLetterQueuePolicy({
-                queueArn,
-                account,
-                sourceRuleArnPattern: ruleArnPattern({
-                  partition,
-                  region,
-                  account,
-                  namePrefix: p.namePrefix,
-                }),
-              }),
-            ),
-          ),
-      },
-      { parent: this, provider: p.provider },
-    );
-    return queue;
   }
+  const homeRegion = args.homeRegion ?? new pulumi.Config("aws").get("region");
+  if (!homeRegion) {
+    throw new pulumi.ResourceError(
+      `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is required: set homeRegion, or aws:region in the stack configuration`,
+      parent,
+    );
+  }
+  let detections: Detection[];
+  try {
+    detections = resolveDetections({
+      disabled: settings.disabledDetections,
+      severityOverrides: settings.severityOverrides,
+      custom: settings.customDetections,
+      ruleNamePrefix: prefix,
+    });
+  } catch (error) {
+    throw new pulumi.ResourceError((error as Error).message, parent);
+  }
+  const problems = [
+    ...(args.eventBusName !== undefined && args.forwardGlobalEvents === true
+      ? [
+          `SecurityRuleWatcher ${JSON.stringify(name)}: forwardGlobalEvents forwards us-east-1's global-service events to this account's default bus, which a watcher on eventBusName (an organization hub's bus) does not read; the member accounts' spokes forward them to the hub: leave forwardGlobalEvents unset or false`,
+        ]
+      : []),
+    ...topicProblems(args.alertTopicArns, detections),
+    ...rangeProblem("deadLetterRetentionSeconds", settings.deadLetterRetentionSeconds, 60, 1209600),
+    ...rangeProblem("maximumEventAgeSeconds", settings.maximumEventAgeSeconds, 60, 86400),
+    ...rangeProblem("maximumRetryAttempts", settings.maximumRetryAttempts, 0, 185),
+  ];
+  if (problems.length > 0) {
+    throw new pulumi.ResourceError(problems.join("\n"), parent);
+  }
+  // Built before any resource: an invalid custom message fails here, not half-way through.
+  const transformers = new Map(
+    detections.map((d) => [
+      d.id,
+      buildInputTransformer(d, { consoleDomain: settings.consoleDomain }),
+    ]),
+  );
+  return { homeRegion, detections, transformers };
+}
+
+/**
+ * The region the provider deploys to, which must be the home region the plan was made for: a
+ * mismatch fails the deployment instead of deploying rules that never see their events.
+ */
+function checkedRegion(
+  name: string,
+  homeRegion: string,
+  parent: pulumi.Resource,
+): pulumi.Output<string> {
+  const providerRegion = aws.getRegionOutput({}, { parent }).region;
+  return providerRegion.apply((actual) => {
+    if (actual !== homeRegion) {
+      throw new pulumi.ResourceError(
+        `SecurityRuleWatcher ${JSON.stringify(name)}: homeRegion is ${homeRegion} but the AWS provider deploys to ${actual}; set homeRegion to ${actual}`,
+        parent,
+      );
+    }
+    return actual;
+  });
+}
+
+/** One EventBridge rule per detection, with its alert target on the severity's topic. */
+function createAlertRules(
+  p: {
+    name: string;
+    prefix: string;
+    args: SecurityRuleWatcherArgs;
+    detections: Detection[];
+    transformers: Map<string, aws.types.input.cloudwatch.EventTargetInputTransformer>;
+    retryPolicy: RetryPolicy;
+    dlq: aws.sqs.Queue;
+    tags: Record<string, string>;
+  },
+  parent: pulumi.Resource,
+): {
+  rules: Record<string, aws.cloudwatch.EventRule>;
+  ruleArns: Record<string, pulumi.Output<string>>;
+  ruleNames: Record<string, pulumi.Output<string>>;
+} {
+  const { name, prefix, args, transformers, retryPolicy, dlq, tags } = p;
+  const rules: Record<string, aws.cloudwatch.EventRule> = {};
+  const ruleArns: Record<string, pulumi.Output<string>> = {};
+  const ruleNames: Record<string, pulumi.Output<string>> = {};
+  for (const detection of p.detections) {
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-${detection.id}`,
+      {
+        name: ruleName(prefix, detection.id),
+        description: detection.title,
+        eventPattern: JSON.stringify(detection.eventPattern),
+        state: ruleState(detection),
+        eventBusName: args.eventBusName,
+        tags,
+      },
+      { parent },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-${detection.id}-alert`,
+      {
+        rule: rule.name,
+        eventBusName: args.eventBusName,
+        targetId: "alert",
+        arn: args.alertTopicArns[detection.severity],
+        inputTransformer: transformers.get(detection.id)!,
+        retryPolicy,
+        deadLetterConfig: { arn: dlq.arn },
+      },
+      { parent },
+    );
+    rules[detection.id] = rule;
+    ruleArns[detection.id] = rule.arn;
+    ruleNames[detection.id] = rule.name;
+  }
+  return { rules, ruleArns, ruleNames };
+}
+
+/**
+ * The us-east-1 side of the global-service detections: a provider (unless given), the
+ * forwarder role, a dead-letter queue, and one forwarding rule per detection to the home bus.
+ */
+function createGlobalForwarding(
+  plan: {
+    name: string;
+    prefix: string;
+    args: SecurityRuleWatcherArgs;
+    homeRegion: string;
+    globalDetections: Detection[];
+    identity: pulumi.Output<aws.GetCallerIdentityResult>;
+    partition: pulumi.Output<aws.GetPartitionResult>;
+    region: pulumi.Output<string>;
+    retentionSeconds: number;
+    retryPolicy: RetryPolicy;
+    tags: Record<string, string>;
+  },
+  parent: pulumi.Resource,
+): Record<string, aws.cloudwatch.EventRule> {
+  const { name, prefix, args, homeRegion, identity, partition, region, retryPolicy, tags } = plan;
+  const forwardingRules: Record<string, aws.cloudwatch.EventRule> = {};
+  const provider =
+    args.globalRegionProvider ??
+    new aws.Provider(
+      `${name}-${GLOBAL_EVENTS_REGION}`,
+      { region: GLOBAL_EVENTS_REGION, profile: new pulumi.Config("aws").get("profile") },
+      { parent },
+    );
+  const forwardPrefix = `${prefix}-fwd`;
+  const homeBusArn = pulumi
+    .all([partition.partition, identity.accountId, region])
+    .apply(([p, account, home]) => defaultEventBusArn({ partition: p, region: home, account }));
+  const role = new aws.iam.Role(
+    `${name}-forwarder-role`,
+    {
+      description: `EventBridge forwards global-service events from ${GLOBAL_EVENTS_REGION} to ${homeRegion}`,
+      assumeRolePolicy: pulumi
+        .all([partition.partition, identity.accountId])
+        .apply(([p, account]) =>
+          JSON.stringify(
+            forwarderTrustPolicy({
+              account,
+              sourceRuleArnPattern: ruleArnPattern({
+                partition: p,
+                region: GLOBAL_EVENTS_REGION,
+                account,
+                namePrefix: forwardPrefix,
+              }),
+            }),
+          ),
+        ),
+      tags,
+    },
+    { parent },
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${name}-forwarder-policy`,
+    {
+      role: role.id,
+      policy: homeBusArn.apply((eventBusArn) => JSON.stringify(forwarderPolicy({ eventBusArn }))),
+    },
+    { parent },
+  );
+  const globalDlq = createDeadLetterQueue(
+    `${name}-${GLOBAL_EVENTS_REGION}-dlq`,
+    {
+      retentionSeconds: plan.retentionSeconds,
+      region: GLOBAL_EVENTS_REGION,
+      namePrefix: forwardPrefix,
+      identity,
+      partition,
+      tags,
+      provider,
+    },
+    parent,
+  );
+  for (const detection of plan.globalDetections) {
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-fwd-${detection.id}`,
+      {
+        name: forwardingRuleName(prefix, detection.id),
+        description: `Forwards to ${homeRegion}: ${detection.title}`,
+        eventPattern: JSON.stringify(detection.eventPattern),
+        state: ruleState(detection),
+        tags,
+      },
+      { parent, provider },
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-fwd-${detection.id}-target`,
+      {
+        rule: rule.name,
+        targetId: "forward",
+        arn: homeBusArn,
+        roleArn: role.arn,
+        retryPolicy,
+        deadLetterConfig: { arn: globalDlq.arn },
+      },
+      { parent, provider, dependsOn: [rolePolicy] },
+    );
+    forwardingRules[detection.id] = rule;
+  }
+  return forwardingRules;
+}
+
+/** An SQS dead-letter queue (SQS-managed SSE) and its policy, for the rules `<namePrefix>-*` of `region`. */
+function createDeadLetterQueue(
+  queueName: string,
+  p: {
+    retentionSeconds: number;
+    region: pulumi.Input<string>;
+    namePrefix: string;
+    identity: pulumi.Output<aws.GetCallerIdentityResult>;
+    partition: pulumi.Output<aws.GetPartitionResult>;
+    tags: Record<string, string>;
+    provider?: aws.Provider;
+  },
+  parent: pulumi.Resource,
+): aws.sqs.Queue {
+  const queue = new aws.sqs.Queue(
+    queueName,
+    {
+      // SQS-managed keys: EventBridge can write to the queue without a KMS key policy.
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: p.retentionSeconds,
+      tags: p.tags,
+    },
+    { parent, provider: p.provider },
+  );
+  new aws.sqs.QueuePolicy(
+    `${queueName}-policy`,
+    {
+      queueUrl: queue.url,
+      policy: pulumi
+        .all([queue.arn, p.identity.accountId, p.partition.partition, p.region])
+        .apply(([queueArn, account, partition, region]) =>
+          JSON.stringify(
+            deadLetterQueuePolicy({
+              queueArn,
+              account,
+              sourceRuleArnPattern: ruleArnPattern({
+                partition,
+                region,
+                account,
+                namePrefix: p.namePrefix,
+              }),
+            }),
+          ),
+        ),
+    },
+    { parent, provider: p.provider },
+  );
+  return queue;
 }
 
 /** Rules of detections that need read-only calls receive all CloudTrail management events. */
