@@ -465,97 +465,11 @@ export class AlertTopicSet extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
 
-    const keyPolicy = pulumi
-      .all([partition, accountId, region, roleArns])
-      .apply(([p, account, r, roles]) =>
-        JSON.stringify(
-          alertKeyPolicy({
-            partition: p,
-            accountId: account,
-            region: r,
-            eventBridge: planned.some((t) => t.publishers.eventBridge),
-            cloudWatch: planned.some((t) => t.publishers.cloudWatch),
-            publisherRoleArns: roles,
-            allowIamPublishers: args.allowIamPublishers ?? DEFAULTS.allowIamPublishers,
-          }),
-        ),
-      );
-    const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        description: `Encrypts the SNS topics of the ${name} security alerts`,
-        enableKeyRotation: true,
-        deletionWindowInDays: args.keyDeletionWindowInDays ?? DEFAULTS.keyDeletionWindowInDays,
-        policy: keyPolicy,
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.kms.Alias(
-      `${name}-key-alias`,
-      { namePrefix: `alias/${name}-`, targetKeyId: key.keyId },
-      { parent: this },
-    );
-
+    const context: AccountContext = { partition, accountId, region, roleArns };
+    const key = createKey(name, args, planned, context, tags, this);
     const topics: Record<string, aws.sns.Topic> = {};
     for (const t of planned) {
-      const topicName = topicResourceName(name, t.purpose);
-      const topic = new aws.sns.Topic(
-        topicName,
-        { displayName: t.displayName, kmsMasterKeyId: key.arn, tags },
-        { parent: this },
-      );
-      topics[t.purpose] = topic;
-      new aws.sns.TopicPolicy(
-        `${topicName}-policy`,
-        {
-          arn: topic.arn,
-          policy: pulumi
-            .all([partition, accountId, topic.arn, roleArns])
-            .apply(([p, account, arn, roles]) =>
-              JSON.stringify(
-                topicPolicy({
-                  partition: p,
-                  accountId: account,
-                  topicArn: arn,
-                  publishers: t.publishers,
-                  publisherRoleArns: roles,
-                }),
-              ),
-            ),
-        },
-        { parent: this },
-      );
-      for (const s of t.subscriptions) {
-        const subscriptionName = subscriptionResourceName(name, t.purpose, s.kind, s.label);
-        const dependsOn: pulumi.Resource[] = [];
-        if (s.kind === SubscriptionKind.Lambda) {
-          dependsOn.push(
-            new aws.lambda.Permission(
-              `${subscriptionName}-permission`,
-              {
-                action: "lambda:InvokeFunction",
-                function: s.endpoint,
-                principal: "sns.amazonaws.com",
-                sourceArn: topic.arn,
-              },
-              { parent: this },
-            ),
-          );
-        }
-        new aws.sns.TopicSubscription(
-          subscriptionName,
-          {
-            topic: topic.arn,
-            protocol: s.kind,
-            endpoint: s.endpoint,
-            ...(s.rawMessageDelivery === undefined
-              ? {}
-              : { rawMessageDelivery: s.rawMessageDelivery }),
-          },
-          { parent: this, dependsOn },
-        );
-      }
+      topics[t.purpose] = createTopic(name, t, key.arn, context, tags, this);
     }
 
     this.topics = topics;
@@ -575,4 +489,123 @@ export class AlertTopicSet extends pulumi.ComponentResource {
       kmsKeyArn: this.kmsKeyArn,
     });
   }
+}
+
+/** The account, partition, region and publisher roles the key and topic policies name. */
+interface AccountContext {
+  readonly partition: pulumi.Output<string>;
+  readonly accountId: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+  readonly roleArns: pulumi.Output<string[]>;
+}
+
+/** The KMS key that encrypts every topic, and its alias. */
+function createKey(
+  name: string,
+  args: AlertTopicSetArgs,
+  planned: PlannedTopic[],
+  context: AccountContext,
+  tags: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): aws.kms.Key {
+  const { partition, accountId, region, roleArns } = context;
+  const keyPolicy = pulumi
+    .all([partition, accountId, region, roleArns])
+    .apply(([p, account, r, roles]) =>
+      JSON.stringify(
+        alertKeyPolicy({
+          partition: p,
+          accountId: account,
+          region: r,
+          eventBridge: planned.some((t) => t.publishers.eventBridge),
+          cloudWatch: planned.some((t) => t.publishers.cloudWatch),
+          publisherRoleArns: roles,
+          allowIamPublishers: args.allowIamPublishers ?? DEFAULTS.allowIamPublishers,
+        }),
+      ),
+    );
+  const key = new aws.kms.Key(
+    `${name}-key`,
+    {
+      description: `Encrypts the SNS topics of the ${name} security alerts`,
+      enableKeyRotation: true,
+      deletionWindowInDays: args.keyDeletionWindowInDays ?? DEFAULTS.keyDeletionWindowInDays,
+      policy: keyPolicy,
+      tags,
+    },
+    { parent },
+  );
+  new aws.kms.Alias(
+    `${name}-key-alias`,
+    { namePrefix: `alias/${name}-`, targetKeyId: key.keyId },
+    { parent },
+  );
+  return key;
+}
+
+/** One topic, its resource policy and its subscriptions (a Lambda's with its invoke permission). */
+function createTopic(
+  name: string,
+  t: PlannedTopic,
+  keyArn: pulumi.Output<string>,
+  context: AccountContext,
+  tags: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): aws.sns.Topic {
+  const { partition, accountId, roleArns } = context;
+  const topicName = topicResourceName(name, t.purpose);
+  const topic = new aws.sns.Topic(
+    topicName,
+    { displayName: t.displayName, kmsMasterKeyId: keyArn, tags },
+    { parent },
+  );
+  new aws.sns.TopicPolicy(
+    `${topicName}-policy`,
+    {
+      arn: topic.arn,
+      policy: pulumi
+        .all([partition, accountId, topic.arn, roleArns])
+        .apply(([p, account, arn, roles]) =>
+          JSON.stringify(
+            topicPolicy({
+              partition: p,
+              accountId: account,
+              topicArn: arn,
+              publishers: t.publishers,
+              publisherRoleArns: roles,
+            }),
+          ),
+        ),
+    },
+    { parent },
+  );
+  for (const s of t.subscriptions) {
+    const subscriptionName = subscriptionResourceName(name, t.purpose, s.kind, s.label);
+    const dependsOn: pulumi.Resource[] = [];
+    if (s.kind === SubscriptionKind.Lambda) {
+      dependsOn.push(
+        new aws.lambda.Permission(
+          `${subscriptionName}-permission`,
+          {
+            action: "lambda:InvokeFunction",
+            function: s.endpoint,
+            principal: "sns.amazonaws.com",
+            sourceArn: topic.arn,
+          },
+          { parent },
+        ),
+      );
+    }
+    new aws.sns.TopicSubscription(
+      subscriptionName,
+      {
+        topic: topic.arn,
+        protocol: s.kind,
+        endpoint: s.endpoint,
+        ...(s.rawMessageDelivery === undefined ? {} : { rawMessageDelivery: s.rawMessageDelivery }),
+      },
+      { parent, dependsOn },
+    );
+  }
+  return topic;
 }

@@ -239,79 +239,17 @@ export class ChatChannels extends pulumi.ComponentResource {
     if (shapeProblems.length > 0) {
       throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
     }
-    const settings = {
-      minimumSeverity: args.minimumSeverity ?? DEFAULTS.minimumSeverity,
-      resolutions: args.resolutions ?? DEFAULTS.resolutions,
-      loggingLevel: args.loggingLevel ?? DEFAULTS.loggingLevel,
-      userAuthorizationRequired:
-        args.userAuthorizationRequired ?? DEFAULTS.userAuthorizationRequired,
-      consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
-      ruleNamePrefix: args.ruleNamePrefix ?? name,
-    };
+    const settings = chatSettings(name, args);
     const tags = args.tags ?? {};
 
-    // ---------------------------------------------------------------- validation
-    const problems = chatChannelProblems(args.slack, args.teams);
-    if (!SEVERITIES.includes(settings.minimumSeverity)) {
-      problems.push(
-        `minimumSeverity: "${settings.minimumSeverity}" is not one of ${SEVERITIES.join(", ")}`,
-      );
-    }
-    if (!Object.values(ChatLoggingLevel).includes(settings.loggingLevel)) {
-      problems.push(
-        `loggingLevel: "${settings.loggingLevel}" is not one of ${Object.values(ChatLoggingLevel).join(", ")}`,
-      );
-    }
-    const byId = new Map(CATALOG.map((d) => [d.id, d]));
-    const detections: Detection[] = [];
-    for (const [id, d] of Object.entries(args.detections)) {
-      const detection = byId.get(id);
-      if (!detection) {
-        problems.push(
-          `detections.${id}: not a catalog detection; chat cards are built from the catalog`,
-        );
-        continue;
-      }
-      if (d.severity !== undefined && !SEVERITIES.includes(d.severity)) {
-        problems.push(
-          `detections.${id}.severity: "${d.severity}" is not one of ${SEVERITIES.join(", ")}`,
-        );
-        continue;
-      }
-      detections.push(d.severity ? { ...detection, severity: d.severity } : detection);
-    }
-    const rank = (s: Severity) => SEVERITIES.indexOf(s);
-    const chatty = detections.filter((d) => rank(d.severity) <= rank(settings.minimumSeverity));
-    // Built before any resource: a card that does not fit fails here.
-    const transformers = new Map<string, ReturnType<typeof buildAlertCardTransformer>>();
-    for (const d of chatty) {
-      try {
-        transformers.set(
-          d.id,
-          buildAlertCardTransformer(d, { consoleDomain: settings.consoleDomain }),
-        );
-      } catch (error) {
-        problems.push((error as Error).message);
-      }
-    }
-    if (settings.resolutions && args.resolutionTopicArn === undefined) {
-      problems.push(
-        "resolutionTopicArn: required when resolutions is on (the AlertTopicSet resolutionTopicArn); or set resolutions: false",
-      );
-    }
+    const { problems, chatty, transformers } = planChat(args, settings);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(problems.join("\n"), this);
     }
 
-    // ---------------------------------------------------------------- resources
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const region = aws.getRegionOutput({}, { parent: this }).region;
-    const retryPolicy = {
-      maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
-      maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
-    };
-    const deadLetterConfig = args.deadLetterQueueArn ? { arn: args.deadLetterQueueArn } : undefined;
     const renderer = this.buildRenderer(
       name,
       args,
@@ -320,100 +258,11 @@ export class ChatChannels extends pulumi.ComponentResource {
       tags,
     );
     this.rendererFunctionArn = renderer.fn.arn;
-
-    for (const d of chatty) {
-      new aws.cloudwatch.EventTarget(
-        `${name}-${d.id}-chat`,
-        {
-          rule: args.detections[d.id].ruleName,
-          targetId: "chat",
-          arn: renderer.fn.arn,
-          inputTransformer: transformers.get(d.id)!,
-          retryPolicy,
-          deadLetterConfig,
-        },
-        { parent: this, dependsOn: [renderer.eventsPermission] },
-      );
-    }
-
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: "AWS Chatbot channels of aws-security-watch: read-only notifications",
-        assumeRolePolicy: accountId.apply((account) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Service: "chatbot.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: { StringEquals: { "aws:SourceAccount": account } },
-              },
-            ],
-          }),
-        ),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicy(
-      `${name}-role-policy`,
-      {
-        role: role.id,
-        policy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "NotificationsReadOnly",
-              Effect: "Allow",
-              Action: CHAT_ROLE_ACTIONS,
-              // CloudWatch's Describe/Get/List calls take no resource-level permission.
-              Resource: "*",
-            },
-          ],
-        }),
-      },
-      { parent: this },
-    );
-    const guardrails =
-      args.guardrailPolicyArns ??
-      partition.apply((p) => [`arn:${p}:iam::aws:policy/ReadOnlyAccess`]);
-    const common = {
-      iamRoleArn: role.arn,
-      snsTopicArns: [args.topicArn],
-      guardrailPolicyArns: guardrails,
-      loggingLevel: settings.loggingLevel,
-      userAuthorizationRequired: settings.userAuthorizationRequired,
-      tags,
-    };
-    if (args.slack) {
-      const slack = new aws.chatbot.SlackChannelConfiguration(
-        `${name}-slack`,
-        {
-          configurationName: `${name}-slack`,
-          slackTeamId: args.slack.teamId,
-          slackChannelId: args.slack.channelId,
-          ...common,
-        },
-        { parent: this },
-      );
-      this.slackChannelArn = slack.chatConfigurationArn;
-    }
-    if (args.teams) {
-      const teams = new aws.chatbot.TeamsChannelConfiguration(
-        `${name}-teams`,
-        {
-          configurationName: `${name}-teams`,
-          teamId: args.teams.teamId,
-          tenantId: args.teams.tenantId,
-          channelId: args.teams.channelId,
-          ...common,
-        },
-        { parent: this },
-      );
-      this.teamsChannelArn = teams.chatConfigurationArn;
-    }
+    createChatTargets(name, args, chatty, transformers, renderer, this);
+    const role = createChannelRole(name, accountId, tags, this);
+    const channels = createChannels(name, args, settings, role, partition, tags, this);
+    this.slackChannelArn = channels.slackChannelArn;
+    this.teamsChannelArn = channels.teamsChannelArn;
 
     this.roleArn = role.arn;
     this.chatDetectionIds = chatty.map((d) => d.id);
@@ -436,11 +285,7 @@ export class ChatChannels extends pulumi.ComponentResource {
     name: string,
     args: ChatChannelsArgs,
     settings: { resolutions: boolean; consoleDomain: string },
-    where: {
-      partition: pulumi.Output<string>;
-      accountId: pulumi.Output<string>;
-      region: pulumi.Output<string>;
-    },
+    where: RendererPlace,
     tags: Record<string, string>,
   ) {
     const prefix = `${name}-renderer`;
@@ -455,37 +300,14 @@ export class ChatChannels extends pulumi.ComponentResource {
       { sqsManagedSseEnabled: true, messageRetentionSeconds: d.failureQueueRetentionSeconds, tags },
       { parent: this },
     );
-    const role = new aws.iam.Role(
-      `${prefix}-role`,
-      {
-        description: "aws-security-watch chat card renderer",
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "lambda.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
-        tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${prefix}-role-policy`,
-      {
-        role: role.id,
-        policy: pulumi
-          .all([where.region, args.topicArn, logGroup.arn, queue.arn, args.topicKmsKeyArn])
-          .apply(([r, topicArn, logGroupArn, queueArn, keyArn]) =>
-            JSON.stringify(
-              chatRendererPolicy({ region: r, topicArn, logGroupArn, queueArn, keyArn }),
-            ),
-          ),
-      },
-      { parent: this },
+    const { role, rolePolicy } = createRendererRole(
+      prefix,
+      args,
+      where,
+      logGroup,
+      queue,
+      tags,
+      this,
     );
     const fn = new aws.lambda.CallbackFunction(
       `${prefix}-fn`,
@@ -526,34 +348,7 @@ export class ChatChannels extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [rolePolicy] },
     );
-    const eventsPermission = new aws.lambda.Permission(
-      `${prefix}-invoke-rules`,
-      {
-        action: "lambda:InvokeFunction",
-        function: fn.name,
-        principal: "events.amazonaws.com",
-        sourceAccount: where.accountId,
-        sourceArn: pulumi.interpolate`arn:${where.partition}:events:${where.region}:${where.accountId}:rule/*`,
-      },
-      { parent: this },
-    );
-    if (settings.resolutions && args.resolutionTopicArn !== undefined) {
-      const snsPermission = new aws.lambda.Permission(
-        `${prefix}-invoke-resolutions`,
-        {
-          action: "lambda:InvokeFunction",
-          function: fn.name,
-          principal: "sns.amazonaws.com",
-          sourceArn: args.resolutionTopicArn,
-        },
-        { parent: this },
-      );
-      new aws.sns.TopicSubscription(
-        `${prefix}-resolutions`,
-        { topic: args.resolutionTopicArn, protocol: "lambda", endpoint: fn.arn },
-        { parent: this, dependsOn: [snsPermission] },
-      );
-    }
+    const eventsPermission = createRendererInvokers(prefix, args, settings, where, fn, this);
     return { fn, eventsPermission, queue };
   }
 }
@@ -603,4 +398,317 @@ export function chatRendererPolicy(input: {
         : []),
     ],
   };
+}
+
+/** The effective settings, defaults applied once. */
+interface ChatSettings {
+  readonly minimumSeverity: Severity;
+  readonly resolutions: boolean;
+  readonly loggingLevel: ChatLoggingLevel;
+  readonly userAuthorizationRequired: boolean;
+  readonly consoleDomain: string;
+  readonly ruleNamePrefix: string;
+}
+
+function chatSettings(name: string, args: ChatChannelsArgs): ChatSettings {
+  return {
+    minimumSeverity: args.minimumSeverity ?? DEFAULTS.minimumSeverity,
+    resolutions: args.resolutions ?? DEFAULTS.resolutions,
+    loggingLevel: args.loggingLevel ?? DEFAULTS.loggingLevel,
+    userAuthorizationRequired: args.userAuthorizationRequired ?? DEFAULTS.userAuthorizationRequired,
+    consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
+    ruleNamePrefix: args.ruleNamePrefix ?? name,
+  };
+}
+
+type CardTransformer = ReturnType<typeof buildAlertCardTransformer>;
+
+/**
+ * The plan, before any resource: every problem with the arguments, the detections that go to
+ * chat (at or above the minimum severity) and their cards' input transformers (a card that does
+ * not fit fails here).
+ */
+function planChat(
+  args: ChatChannelsArgs,
+  settings: ChatSettings,
+): { problems: string[]; chatty: Detection[]; transformers: Map<string, CardTransformer> } {
+  const problems = chatChannelProblems(args.slack, args.teams);
+  if (!SEVERITIES.includes(settings.minimumSeverity)) {
+    problems.push(
+      `minimumSeverity: "${settings.minimumSeverity}" is not one of ${SEVERITIES.join(", ")}`,
+    );
+  }
+  if (!Object.values(ChatLoggingLevel).includes(settings.loggingLevel)) {
+    problems.push(
+      `loggingLevel: "${settings.loggingLevel}" is not one of ${Object.values(ChatLoggingLevel).join(", ")}`,
+    );
+  }
+  const byId = new Map(CATALOG.map((d) => [d.id, d]));
+  const detections: Detection[] = [];
+  for (const [id, d] of Object.entries(args.detections)) {
+    const detection = byId.get(id);
+    if (!detection) {
+      problems.push(
+        `detections.${id}: not a catalog detection; chat cards are built from the catalog`,
+      );
+      continue;
+    }
+    if (d.severity !== undefined && !SEVERITIES.includes(d.severity)) {
+      problems.push(
+        `detections.${id}.severity: "${d.severity}" is not one of ${SEVERITIES.join(", ")}`,
+      );
+      continue;
+    }
+    detections.push(d.severity ? { ...detection, severity: d.severity } : detection);
+  }
+  const rank = (s: Severity) => SEVERITIES.indexOf(s);
+  const chatty = detections.filter((d) => rank(d.severity) <= rank(settings.minimumSeverity));
+  // Built before any resource: a card that does not fit fails here.
+  const transformers = new Map<string, CardTransformer>();
+  for (const d of chatty) {
+    try {
+      transformers.set(
+        d.id,
+        buildAlertCardTransformer(d, { consoleDomain: settings.consoleDomain }),
+      );
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  if (settings.resolutions && args.resolutionTopicArn === undefined) {
+    problems.push(
+      "resolutionTopicArn: required when resolutions is on (the AlertTopicSet resolutionTopicArn); or set resolutions: false",
+    );
+  }
+  return { problems, chatty, transformers };
+}
+
+/** One EventBridge target per chat detection: its rule to the renderer, with the card. */
+function createChatTargets(
+  name: string,
+  args: ChatChannelsArgs,
+  chatty: Detection[],
+  transformers: Map<string, CardTransformer>,
+  renderer: { fn: aws.lambda.Function; eventsPermission: aws.lambda.Permission },
+  parent: pulumi.Resource,
+): void {
+  const retryPolicy = {
+    maximumEventAgeInSeconds: DEFAULTS.maximumEventAgeSeconds,
+    maximumRetryAttempts: DEFAULTS.maximumRetryAttempts,
+  };
+  const deadLetterConfig = args.deadLetterQueueArn ? { arn: args.deadLetterQueueArn } : undefined;
+  for (const d of chatty) {
+    new aws.cloudwatch.EventTarget(
+      `${name}-${d.id}-chat`,
+      {
+        rule: args.detections[d.id].ruleName,
+        targetId: "chat",
+        arn: renderer.fn.arn,
+        inputTransformer: transformers.get(d.id)!,
+        retryPolicy,
+        deadLetterConfig,
+      },
+      { parent, dependsOn: [renderer.eventsPermission] },
+    );
+  }
+}
+
+/** The channels' IAM role: assumed by Chatbot for this account only, read-only notifications. */
+function createChannelRole(
+  name: string,
+  accountId: pulumi.Output<string>,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      description: "AWS Chatbot channels of aws-security-watch: read-only notifications",
+      assumeRolePolicy: accountId.apply((account) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "chatbot.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": account } },
+            },
+          ],
+        }),
+      ),
+      tags,
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicy(
+    `${name}-role-policy`,
+    {
+      role: role.id,
+      policy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "NotificationsReadOnly",
+            Effect: "Allow",
+            Action: CHAT_ROLE_ACTIONS,
+            // CloudWatch's Describe/Get/List calls take no resource-level permission.
+            Resource: "*",
+          },
+        ],
+      }),
+    },
+    { parent },
+  );
+  return role;
+}
+
+/** The Slack and Teams channel configurations, each when its arguments are given. */
+function createChannels(
+  name: string,
+  args: ChatChannelsArgs,
+  settings: ChatSettings,
+  role: aws.iam.Role,
+  partition: pulumi.Output<string>,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): { slackChannelArn?: pulumi.Output<string>; teamsChannelArn?: pulumi.Output<string> } {
+  const arns: { slackChannelArn?: pulumi.Output<string>; teamsChannelArn?: pulumi.Output<string> } =
+    {};
+  const guardrails =
+    args.guardrailPolicyArns ?? partition.apply((p) => [`arn:${p}:iam::aws:policy/ReadOnlyAccess`]);
+  const common = {
+    iamRoleArn: role.arn,
+    snsTopicArns: [args.topicArn],
+    guardrailPolicyArns: guardrails,
+    loggingLevel: settings.loggingLevel,
+    userAuthorizationRequired: settings.userAuthorizationRequired,
+    tags,
+  };
+  if (args.slack) {
+    const slack = new aws.chatbot.SlackChannelConfiguration(
+      `${name}-slack`,
+      {
+        configurationName: `${name}-slack`,
+        slackTeamId: args.slack.teamId,
+        slackChannelId: args.slack.channelId,
+        ...common,
+      },
+      { parent },
+    );
+    arns.slackChannelArn = slack.chatConfigurationArn;
+  }
+  if (args.teams) {
+    const teams = new aws.chatbot.TeamsChannelConfiguration(
+      `${name}-teams`,
+      {
+        configurationName: `${name}-teams`,
+        teamId: args.teams.teamId,
+        tenantId: args.teams.tenantId,
+        channelId: args.teams.channelId,
+        ...common,
+      },
+      { parent },
+    );
+    arns.teamsChannelArn = teams.chatConfigurationArn;
+  }
+  return arns;
+}
+
+/** Where the renderer runs: the partition, account and region its policies name. */
+interface RendererPlace {
+  readonly partition: pulumi.Output<string>;
+  readonly accountId: pulumi.Output<string>;
+  readonly region: pulumi.Output<string>;
+}
+
+/**
+ * The renderer's role: publish to the chat topic only, its key through SNS for that topic only,
+ * its own logs, its on-failure queue.
+ */
+function createRendererRole(
+  prefix: string,
+  args: ChatChannelsArgs,
+  where: RendererPlace,
+  logGroup: aws.cloudwatch.LogGroup,
+  queue: aws.sqs.Queue,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy } {
+  const role = new aws.iam.Role(
+    `${prefix}-role`,
+    {
+      description: "aws-security-watch chat card renderer",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      }),
+      tags,
+    },
+    { parent },
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${prefix}-role-policy`,
+    {
+      role: role.id,
+      policy: pulumi
+        .all([where.region, args.topicArn, logGroup.arn, queue.arn, args.topicKmsKeyArn])
+        .apply(([r, topicArn, logGroupArn, queueArn, keyArn]) =>
+          JSON.stringify(
+            chatRendererPolicy({ region: r, topicArn, logGroupArn, queueArn, keyArn }),
+          ),
+        ),
+    },
+    { parent },
+  );
+  return { role, rolePolicy };
+}
+
+/**
+ * The invoke permission of this account's EventBridge rules and, with resolutions, of the
+ * resolution topic with its subscription.
+ */
+function createRendererInvokers(
+  prefix: string,
+  args: ChatChannelsArgs,
+  settings: { resolutions: boolean },
+  where: RendererPlace,
+  fn: aws.lambda.Function,
+  parent: pulumi.Resource,
+): aws.lambda.Permission {
+  const eventsPermission = new aws.lambda.Permission(
+    `${prefix}-invoke-rules`,
+    {
+      action: "lambda:InvokeFunction",
+      function: fn.name,
+      principal: "events.amazonaws.com",
+      sourceAccount: where.accountId,
+      sourceArn: pulumi.interpolate`arn:${where.partition}:events:${where.region}:${where.accountId}:rule/*`,
+    },
+    { parent },
+  );
+  if (settings.resolutions && args.resolutionTopicArn !== undefined) {
+    const snsPermission = new aws.lambda.Permission(
+      `${prefix}-invoke-resolutions`,
+      {
+        action: "lambda:InvokeFunction",
+        function: fn.name,
+        principal: "sns.amazonaws.com",
+        sourceArn: args.resolutionTopicArn,
+      },
+      { parent },
+    );
+    new aws.sns.TopicSubscription(
+      `${prefix}-resolutions`,
+      { topic: args.resolutionTopicArn, protocol: "lambda", endpoint: fn.arn },
+      { parent, dependsOn: [snsPermission] },
+    );
+  }
+  return eventsPermission;
 }

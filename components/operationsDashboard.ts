@@ -150,76 +150,17 @@ export class OperationsDashboard extends pulumi.ComponentResource {
       throw new pulumi.ResourceError(shapeProblems.join("\n"), this);
     }
     const dashboardName = args.dashboardName ?? name;
-    const settings = {
-      saveQueries: args.saveQueries ?? DEFAULTS.saveQueries,
-      periodSeconds: args.periodSeconds ?? DEFAULTS.periodSeconds,
-      consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
-      title: args.title ?? `aws-security-watch: ${dashboardName}`,
-      queryFolder: args.queryFolder ?? `aws-security-watch/${dashboardName}`,
-    };
+    const settings = dashboardSettings(args, dashboardName);
     const rules = args.rules ?? {};
     const incidentGroups = args.incidentLogGroupNames ?? {};
 
-    // ---------------------------------------------------------------- validation
-    const problems: string[] = [];
-    if (!/^[A-Za-z0-9_-]{1,255}$/.test(dashboardName)) {
-      problems.push(
-        `dashboardName: "${dashboardName}" must be 1-255 of A-Z, a-z, 0-9, - and _ (set dashboardName)`,
-      );
-    }
-    // The same checks as the body builder, on the plain parts, before any resource.
-    problems.push(
-      ...dashboardProblems({
-        title: settings.title,
-        region: "",
-        rules: Object.entries(rules).map(([id, r]) => ({ ruleName: id, severity: r.severity })),
-        remediations: Object.keys(incidentGroups),
-        queues: [],
-        alarmArns: [],
-        compositeAlarmArns: [],
-        incidentLogGroups: [],
-        periodSeconds: settings.periodSeconds,
-      }),
-    );
+    const problems = operationsDashboardProblems(dashboardName, settings, rules, incidentGroups);
     if (problems.length > 0) {
       throw new pulumi.ResourceError(problems.join("\n"), this);
     }
 
-    // ---------------------------------------------------------------- resources
     const region = aws.getRegionOutput({}, { parent: this }).region;
-    const ruleIds = Object.keys(rules);
-    const remediations = Object.keys(incidentGroups);
-    // The ARN maps may be outputs as a whole (another component's map, from any language): their
-    // keys are read inside the apply, in their order.
-    const arnMap = (m: OperationsDashboardArgs["queueArns"]) =>
-      pulumi.output(m ?? {}) as pulumi.Output<Record<string, string>>;
-    const body = pulumi
-      .all([
-        region,
-        pulumi.all(ruleIds.map((id) => rules[id].ruleName)),
-        pulumi.all(remediations.map((id) => incidentGroups[id])),
-        arnMap(args.queueArns),
-        arnMap(args.alarmArns).apply((m) => Object.values(m)),
-        arnMap(args.compositeAlarmArns).apply((m) => Object.values(m)),
-      ])
-      .apply(([r, ruleNames, logGroups, queues, alarms, composites]) =>
-        JSON.stringify(
-          dashboardBody({
-            title: settings.title,
-            region: r,
-            rules: ruleNames.map((ruleName, i) => ({
-              ruleName,
-              severity: rules[ruleIds[i]].severity,
-            })),
-            remediations,
-            queues: Object.entries(queues).map(([label, arn]) => queueOf(label, arn)),
-            alarmArns: alarms,
-            compositeAlarmArns: composites,
-            incidentLogGroups: logGroups,
-            periodSeconds: settings.periodSeconds,
-          }),
-        ),
-      );
+    const body = dashboardBodyOutput(args, settings, region, rules, incidentGroups);
     const dashboard =
       args.dashboard === false
         ? undefined
@@ -228,32 +169,9 @@ export class OperationsDashboard extends pulumi.ComponentResource {
             { dashboardName, dashboardBody: body },
             { parent: this },
           );
-
-    this.queryDefinitionIds = {};
-    if (settings.saveQueries) {
-      const incidentNames = remediations.map((id) => incidentGroups[id]);
-      for (const query of SAVED_QUERIES) {
-        const groups = pulumi
-          .all([pulumi.all(incidentNames), pulumi.output(args.trailLogGroupName)])
-          .apply(([incidents, trail]) => logGroupsOf(query, incidents, trail));
-        // A query over no log group cannot run: skip the trail's queries without a trail.
-        const readsSomething =
-          query.logGroups === QueryLogGroups.Trail
-            ? args.trailLogGroupName !== undefined
-            : incidentNames.length > 0 || args.trailLogGroupName !== undefined;
-        if (!readsSomething) continue;
-        const definition = new aws.cloudwatch.QueryDefinition(
-          `${name}-query-${query.id}`,
-          {
-            name: queryDefinitionName(settings.queryFolder, query),
-            queryString: query.queryString,
-            logGroupNames: groups,
-          },
-          { parent: this },
-        );
-        this.queryDefinitionIds[query.id] = definition.queryDefinitionId;
-      }
-    }
+    this.queryDefinitionIds = settings.saveQueries
+      ? createSavedQueries(name, args, settings, incidentGroups, this)
+      : {};
 
     this.dashboardName = dashboard?.dashboardName;
     this.dashboardUrl = dashboard
@@ -267,4 +185,132 @@ export class OperationsDashboard extends pulumi.ComponentResource {
       queryDefinitionIds: this.queryDefinitionIds,
     });
   }
+}
+
+/** The effective settings, defaults applied once. */
+interface DashboardSettings {
+  readonly saveQueries: boolean;
+  readonly periodSeconds: number;
+  readonly consoleDomain: string;
+  readonly title: string;
+  readonly queryFolder: string;
+}
+
+function dashboardSettings(
+  args: OperationsDashboardArgs,
+  dashboardName: string,
+): DashboardSettings {
+  return {
+    saveQueries: args.saveQueries ?? DEFAULTS.saveQueries,
+    periodSeconds: args.periodSeconds ?? DEFAULTS.periodSeconds,
+    consoleDomain: args.consoleDomain ?? DEFAULTS.consoleDomain,
+    title: args.title ?? `aws-security-watch: ${dashboardName}`,
+    queryFolder: args.queryFolder ?? `aws-security-watch/${dashboardName}`,
+  };
+}
+
+/** The name check and the body builder's checks, on the plain parts, before any resource. */
+function operationsDashboardProblems(
+  dashboardName: string,
+  settings: DashboardSettings,
+  rules: Record<string, DashboardRuleArgs>,
+  incidentGroups: Record<string, pulumi.Input<string>>,
+): string[] {
+  const problems: string[] = [];
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(dashboardName)) {
+    problems.push(
+      `dashboardName: "${dashboardName}" must be 1-255 of A-Z, a-z, 0-9, - and _ (set dashboardName)`,
+    );
+  }
+  problems.push(
+    ...dashboardProblems({
+      title: settings.title,
+      region: "",
+      rules: Object.entries(rules).map(([id, r]) => ({ ruleName: id, severity: r.severity })),
+      remediations: Object.keys(incidentGroups),
+      queues: [],
+      alarmArns: [],
+      compositeAlarmArns: [],
+      incidentLogGroups: [],
+      periodSeconds: settings.periodSeconds,
+    }),
+  );
+  return problems;
+}
+
+/** The dashboard body, as JSON, once the region, rule names, log groups and ARN maps resolve. */
+function dashboardBodyOutput(
+  args: OperationsDashboardArgs,
+  settings: DashboardSettings,
+  region: pulumi.Output<string>,
+  rules: Record<string, DashboardRuleArgs>,
+  incidentGroups: Record<string, pulumi.Input<string>>,
+): pulumi.Output<string> {
+  const ruleIds = Object.keys(rules);
+  const remediations = Object.keys(incidentGroups);
+  // The ARN maps may be outputs as a whole (another component's map, from any language): their
+  // keys are read inside the apply, in their order.
+  const arnMap = (m: OperationsDashboardArgs["queueArns"]) =>
+    pulumi.output(m ?? {}) as pulumi.Output<Record<string, string>>;
+  return pulumi
+    .all([
+      region,
+      pulumi.all(ruleIds.map((id) => rules[id].ruleName)),
+      pulumi.all(remediations.map((id) => incidentGroups[id])),
+      arnMap(args.queueArns),
+      arnMap(args.alarmArns).apply((m) => Object.values(m)),
+      arnMap(args.compositeAlarmArns).apply((m) => Object.values(m)),
+    ])
+    .apply(([r, ruleNames, logGroups, queues, alarms, composites]) =>
+      JSON.stringify(
+        dashboardBody({
+          title: settings.title,
+          region: r,
+          rules: ruleNames.map((ruleName, i) => ({
+            ruleName,
+            severity: rules[ruleIds[i]].severity,
+          })),
+          remediations,
+          queues: Object.entries(queues).map(([label, arn]) => queueOf(label, arn)),
+          alarmArns: alarms,
+          compositeAlarmArns: composites,
+          incidentLogGroups: logGroups,
+          periodSeconds: settings.periodSeconds,
+        }),
+      ),
+    );
+}
+
+/** One saved Logs Insights query per catalog query that reads some log group. */
+function createSavedQueries(
+  name: string,
+  args: OperationsDashboardArgs,
+  settings: DashboardSettings,
+  incidentGroups: Record<string, pulumi.Input<string>>,
+  parent: pulumi.Resource,
+): Record<string, pulumi.Output<string>> {
+  const ids: Record<string, pulumi.Output<string>> = {};
+  const incidentNames = Object.keys(incidentGroups).map((id) => incidentGroups[id]);
+  for (const query of SAVED_QUERIES) {
+    const groups = pulumi
+      .all([pulumi.all(incidentNames), pulumi.output(args.trailLogGroupName)])
+      .apply(([incidents, trail]) => logGroupsOf(query, incidents, trail));
+    // A query over no log group cannot run: skip the trail's queries without a trail.
+    const readsSomething =
+      query.logGroups === QueryLogGroups.Trail
+        ? args.trailLogGroupName !== undefined
+        : incidentNames.length > 0 || args.trailLogGroupName !== undefined;
+    if (!readsSomething) continue;
+    const definition = new aws.cloudwatch.QueryDefinition(
+      `${name}-query-${query.id}`,
+      {
+        name: queryDefinitionName(settings.queryFolder, query),
+        queryString: query.queryString,
+        logGroupNames: groups,
+      },
+      { parent },
+    );
+    ids[query.id] = definition.queryDefinitionId;
+  }
+  return ids;
 }

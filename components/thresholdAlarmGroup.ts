@@ -308,122 +308,21 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
     ) as Record<string, pulumi.Input<string>>;
     const prefix = `${name}-reporter`;
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${prefix}-logs`,
-      { retentionInDays: reporter.logRetentionDays, tags: args.tags },
-      { parent: this },
-    );
-    const queue = new aws.sqs.Queue(
-      `${prefix}-failures`,
-      {
-        sqsManagedSseEnabled: true,
-        messageRetentionSeconds: DEFAULTS.reporter.failureQueueRetentionSeconds,
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    // One report per alarm state change across containers: a conditional write claims it.
-    // On-demand, records expire: no cost while idle.
-    const claims = new aws.dynamodb.Table(
-      `${prefix}-claims`,
-      {
-        billingMode: "PAY_PER_REQUEST",
-        hashKey: "id",
-        attributes: [{ name: "id", type: "S" }],
-        ttl: { attributeName: "expiresAt", enabled: true },
-        serverSideEncryption: { enabled: true },
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const eventRule = new aws.cloudwatch.EventRule(
-      `${prefix}-rule`,
-      {
-        description: "aws-security-watch: threshold alarms into ALARM, to the threshold reporter",
-        eventPattern: JSON.stringify(alarmStateChangePattern(plan.map((p) => p.alarmName))),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    new aws.sqs.QueuePolicy(
-      `${prefix}-failures-policy`,
-      {
-        queueUrl: queue.url,
-        policy: pulumi.jsonStringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "sqs:*",
-              Resource: queue.arn,
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-            {
-              Sid: "EventBridgeDeadLetters",
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sqs:SendMessage",
-              Resource: queue.arn,
-              Condition: { ArnEquals: { "aws:SourceArn": eventRule.arn } },
-            },
-          ],
-        }),
-      },
-      { parent: this },
+    const { logGroup, queue, claims, eventRule } = createReporterStores(
+      prefix,
+      args,
+      plan,
+      reporter.logRetentionDays,
+      this,
     );
 
-    const role = new aws.iam.Role(
-      `${prefix}-role`,
-      {
-        description: "aws-security-watch threshold reporter",
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "lambda.amazonaws.com" },
-              Action: "sts:AssumeRole",
-            },
-          ],
-        }),
-        tags: args.tags,
-      },
-      { parent: this },
-    );
-    const rolePolicy = new aws.iam.RolePolicy(
-      `${prefix}-role-policy`,
-      {
-        role: role.id,
-        policy: pulumi
-          .all([
-            partition.partition,
-            identity.accountId,
-            region.region,
-            pulumi.all(Object.values(topicArns)),
-            logGroup.arn,
-            queue.arn,
-            reporter.topicKmsKeyArn,
-            claims.arn,
-          ])
-          .apply(([p, account, r, topics, logGroupArn, queueArn, keyArn, claimTableArn]) =>
-            JSON.stringify(
-              thresholdReporterPolicy({
-                partition: p,
-                account,
-                region: r,
-                ruleNames: plan.map((t) => t.ruleName),
-                topicArns: topics,
-                logGroupArn,
-                failureQueueArn: queueArn,
-                topicKmsKeyArn: keyArn,
-                claimTableArn,
-              }),
-            ),
-          ),
-      },
-      { parent: this },
+    const { role, rolePolicy } = createReporterRole(
+      prefix,
+      args,
+      plan,
+      { identity, region, partition, topicArns, topicKmsKeyArn: reporter.topicKmsKeyArn },
+      { logGroup, queue, claims },
+      this,
     );
 
     const fn = new HandlerFunction(
@@ -487,30 +386,194 @@ export class ThresholdAlarmGroup extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [permission] },
     );
-    // An event the reporter rejected or could not report waits in the queue for a human: say so,
-    // to the high topic (the remediation-failure alarm's), else the most severe topic in use.
-    const inUse = SEVERITIES.filter((s) => severities.includes(s));
-    const alarmTopic = args.alertTopicArns.high ?? topicArns[inUse[0]];
-    new aws.cloudwatch.MetricAlarm(
-      `${prefix}-failures-alarm`,
-      {
-        alarmDescription:
-          "aws-security-watch: the threshold reporter rejected an alarm event or could not report its contributors; the event is kept in the reporter's on-failure queue for a human.",
-        namespace: "AWS/SQS",
-        metricName: "ApproximateNumberOfMessagesVisible",
-        dimensions: { QueueName: queue.name },
-        statistic: "Maximum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 1,
-        comparisonOperator: "GreaterThanOrEqualToThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [alarmTopic],
-        okActions: [args.resolutionTopicArn],
-        tags: args.tags,
-      },
-      { parent: this },
-    );
+    createReporterFailuresAlarm(prefix, args, severities, topicArns, queue, this);
     return { fn, queue, logGroup };
   }
+}
+
+/**
+ * The reporter's log group, on-failure queue (with its policy), claims table and the
+ * EventBridge rule on exactly the group's alarms going to ALARM.
+ */
+function createReporterStores(
+  prefix: string,
+  args: ThresholdAlarmGroupArgs,
+  plan: PlannedThreshold[],
+  logRetentionDays: number,
+  parent: pulumi.Resource,
+) {
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${prefix}-logs`,
+    { retentionInDays: logRetentionDays, tags: args.tags },
+    { parent },
+  );
+  const queue = new aws.sqs.Queue(
+    `${prefix}-failures`,
+    {
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: DEFAULTS.reporter.failureQueueRetentionSeconds,
+      tags: args.tags,
+    },
+    { parent },
+  );
+  // One report per alarm state change across containers: a conditional write claims it.
+  // On-demand, records expire: no cost while idle.
+  const claims = new aws.dynamodb.Table(
+    `${prefix}-claims`,
+    {
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "id",
+      attributes: [{ name: "id", type: "S" }],
+      ttl: { attributeName: "expiresAt", enabled: true },
+      serverSideEncryption: { enabled: true },
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const eventRule = new aws.cloudwatch.EventRule(
+    `${prefix}-rule`,
+    {
+      description: "aws-security-watch: threshold alarms into ALARM, to the threshold reporter",
+      eventPattern: JSON.stringify(alarmStateChangePattern(plan.map((p) => p.alarmName))),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  new aws.sqs.QueuePolicy(
+    `${prefix}-failures-policy`,
+    {
+      queueUrl: queue.url,
+      policy: pulumi.jsonStringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: queue.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+          {
+            Sid: "EventBridgeDeadLetters",
+            Effect: "Allow",
+            Principal: { Service: "events.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queue.arn,
+            Condition: { ArnEquals: { "aws:SourceArn": eventRule.arn } },
+          },
+        ],
+      }),
+    },
+    { parent },
+  );
+  return { logGroup, queue, claims, eventRule };
+}
+
+/** What the reporter's policy names: the account, region, partition, topics and key. */
+interface ReporterPlace {
+  readonly identity: pulumi.Output<aws.GetCallerIdentityResult>;
+  readonly region: pulumi.Output<aws.GetRegionResult>;
+  readonly partition: pulumi.Output<aws.GetPartitionResult>;
+  readonly topicArns: Record<string, pulumi.Input<string>>;
+  readonly topicKmsKeyArn?: pulumi.Input<string>;
+}
+
+/** The reporter's role and its policy (thresholdReporterPolicy). */
+function createReporterRole(
+  prefix: string,
+  args: ThresholdAlarmGroupArgs,
+  plan: PlannedThreshold[],
+  where: ReporterPlace,
+  stores: { logGroup: aws.cloudwatch.LogGroup; queue: aws.sqs.Queue; claims: aws.dynamodb.Table },
+  parent: pulumi.Resource,
+): { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy } {
+  const { identity, region, partition, topicArns } = where;
+  const { logGroup, queue, claims } = stores;
+  const role = new aws.iam.Role(
+    `${prefix}-role`,
+    {
+      description: "aws-security-watch threshold reporter",
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+          },
+        ],
+      }),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  const rolePolicy = new aws.iam.RolePolicy(
+    `${prefix}-role-policy`,
+    {
+      role: role.id,
+      policy: pulumi
+        .all([
+          partition.partition,
+          identity.accountId,
+          region.region,
+          pulumi.all(Object.values(topicArns)),
+          logGroup.arn,
+          queue.arn,
+          where.topicKmsKeyArn,
+          claims.arn,
+        ])
+        .apply(([p, account, r, topics, logGroupArn, queueArn, keyArn, claimTableArn]) =>
+          JSON.stringify(
+            thresholdReporterPolicy({
+              partition: p,
+              account,
+              region: r,
+              ruleNames: plan.map((t) => t.ruleName),
+              topicArns: topics,
+              logGroupArn,
+              failureQueueArn: queueArn,
+              topicKmsKeyArn: keyArn,
+              claimTableArn,
+            }),
+          ),
+        ),
+    },
+    { parent },
+  );
+  return { role, rolePolicy };
+}
+
+function createReporterFailuresAlarm(
+  prefix: string,
+  args: ThresholdAlarmGroupArgs,
+  severities: string[],
+  topicArns: Record<string, pulumi.Input<string>>,
+  queue: aws.sqs.Queue,
+  parent: pulumi.Resource,
+): void {
+  // An event the reporter rejected or could not report waits in the queue for a human: say so,
+  // to the high topic (the remediation-failure alarm's), else the most severe topic in use.
+  const inUse = SEVERITIES.filter((s) => severities.includes(s));
+  const alarmTopic = args.alertTopicArns.high ?? topicArns[inUse[0]];
+  new aws.cloudwatch.MetricAlarm(
+    `${prefix}-failures-alarm`,
+    {
+      alarmDescription:
+        "aws-security-watch: the threshold reporter rejected an alarm event or could not report its contributors; the event is kept in the reporter's on-failure queue for a human.",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [alarmTopic],
+      okActions: [args.resolutionTopicArn],
+      tags: args.tags,
+    },
+    { parent },
+  );
 }

@@ -553,95 +553,17 @@ export function planAlarmGroup(input: AlarmGroupPlanInput): AlarmGroupPlan {
   }
   const controlIds: readonly string[] = CIS_CONTROLS.map((c) => c.id);
   const disabled = input.disabledControls ?? [];
-  for (const id of disabled) {
-    if (!controlIds.includes(id)) {
-      throw new AlarmGroupError(
-        `disabledControls contains unknown control "${id}"; known controls: ${controlIds.join(", ")}`,
-      );
-    }
-  }
   const customFilters = input.customFilters ?? {};
-  for (const key of Object.keys(customFilters)) {
-    if (!KEY_PATTERN.test(key)) {
-      throw new AlarmGroupError(
-        `customFilters key ${JSON.stringify(key)} must be 1-64 lower-case letters, digits or "-", starting and ending with a letter or digit`,
-      );
-    }
-    if (controlIds.includes(key)) {
-      throw new AlarmGroupError(
-        `customFilters key "${key}" is the id of a CIS control; choose another key (use controlOverrides to change the control)`,
-      );
-    }
-  }
   const overrides = input.controlOverrides ?? {};
   const alarmKeys = [
     ...controlIds.filter((id) => !disabled.includes(id)),
     ...Object.keys(customFilters),
   ];
-  for (const key of Object.keys(overrides)) {
-    if (disabled.includes(key)) {
-      throw new AlarmGroupError(
-        `controlOverrides has "${key}", which is disabled by disabledControls; remove one of the two`,
-      );
-    }
-    if (!controlIds.includes(key)) {
-      throw new AlarmGroupError(
-        `controlOverrides has unknown control "${key}"; known controls: ${controlIds.join(", ")} (set custom filter settings in customFilters)`,
-      );
-    }
-  }
+  checkControlSelection(controlIds, disabled, customFilters, overrides);
 
   const alarms: PlannedAlarm[] = [];
-  for (const control of CIS_CONTROLS) {
-    if (disabled.includes(control.id)) continue;
-    const override = overrides[control.id];
-    const where = `controlOverrides["${control.id}"]`;
-    const severity =
-      override?.severity === undefined ? control.severity : checkSeverity(override.severity, where);
-    const alarmName = groupAlarmName(prefix, control.id);
-    alarms.push({
-      key: control.id,
-      kind: "cis",
-      cis: control.cis,
-      securityHub: control.securityHub,
-      alarmName,
-      filterName: alarmName,
-      pattern: control.filterPattern,
-      metricName: control.metricName,
-      metricNamespace: namespace,
-      severity,
-      description: cisAlarmDescription(control),
-      ...resolveSettings(ALARM_DEFAULTS, override, where),
-      actionsWired: true,
-    });
-  }
-  for (const [key, custom] of Object.entries(customFilters)) {
-    const where = `customFilters["${key}"]`;
-    if (typeof custom.pattern !== "string") {
-      throw new AlarmGroupError(`${where}: pattern must be a string`);
-    }
-    try {
-      parseFilterPattern(custom.pattern);
-    } catch (e) {
-      if (e instanceof MetricFilterPatternError)
-        throw new AlarmGroupError(`${where}: ${e.message}`);
-      throw e;
-    }
-    const alarmName = groupAlarmName(prefix, key);
-    alarms.push({
-      key,
-      kind: "custom",
-      alarmName,
-      filterName: alarmName,
-      pattern: custom.pattern,
-      metricName: key,
-      metricNamespace: namespace,
-      severity: checkSeverity(custom.severity, where),
-      description: custom.description ?? `Custom metric filter ${key} on the CloudTrail log group.`,
-      ...resolveSettings(ALARM_DEFAULTS, custom, where),
-      actionsWired: true,
-    });
-  }
+  alarms.push(...plannedCisAlarms(prefix, namespace, disabled, overrides));
+  alarms.push(...plannedCustomAlarms(prefix, namespace, customFilters));
 
   // Composites: defaults (pruned of disabled alarms), then the user's (strict).
   const userComposites = input.composites ?? {};
@@ -713,4 +635,115 @@ export function planAlarmGroup(input: AlarmGroupPlanInput): AlarmGroupPlan {
     }
   }
   return { alarms: planned, composites, skippedComposites };
+}
+
+/** The alarms of the CIS controls that are not disabled, with their overrides applied. */
+function plannedCisAlarms(
+  prefix: string,
+  namespace: string,
+  disabled: readonly string[],
+  overrides: NonNullable<AlarmGroupPlanInput["controlOverrides"]>,
+): PlannedAlarm[] {
+  const alarms: PlannedAlarm[] = [];
+  for (const control of CIS_CONTROLS) {
+    if (disabled.includes(control.id)) continue;
+    const override = overrides[control.id];
+    const where = `controlOverrides["${control.id}"]`;
+    const severity =
+      override?.severity === undefined ? control.severity : checkSeverity(override.severity, where);
+    const alarmName = groupAlarmName(prefix, control.id);
+    alarms.push({
+      key: control.id,
+      kind: "cis",
+      cis: control.cis,
+      securityHub: control.securityHub,
+      alarmName,
+      filterName: alarmName,
+      pattern: control.filterPattern,
+      metricName: control.metricName,
+      metricNamespace: namespace,
+      severity,
+      description: cisAlarmDescription(control),
+      ...resolveSettings(ALARM_DEFAULTS, override, where),
+      actionsWired: true,
+    });
+  }
+  return alarms;
+}
+
+/** The alarms of the custom metric filters, each pattern checked. */
+function plannedCustomAlarms(
+  prefix: string,
+  namespace: string,
+  customFilters: NonNullable<AlarmGroupPlanInput["customFilters"]>,
+): PlannedAlarm[] {
+  const alarms: PlannedAlarm[] = [];
+  for (const [key, custom] of Object.entries(customFilters)) {
+    const where = `customFilters["${key}"]`;
+    if (typeof custom.pattern !== "string") {
+      throw new AlarmGroupError(`${where}: pattern must be a string`);
+    }
+    try {
+      parseFilterPattern(custom.pattern);
+    } catch (e) {
+      if (e instanceof MetricFilterPatternError)
+        throw new AlarmGroupError(`${where}: ${e.message}`);
+      throw e;
+    }
+    const alarmName = groupAlarmName(prefix, key);
+    alarms.push({
+      key,
+      kind: "custom",
+      alarmName,
+      filterName: alarmName,
+      pattern: custom.pattern,
+      metricName: key,
+      metricNamespace: namespace,
+      severity: checkSeverity(custom.severity, where),
+      description: custom.description ?? `Custom metric filter ${key} on the CloudTrail log group.`,
+      ...resolveSettings(ALARM_DEFAULTS, custom, where),
+      actionsWired: true,
+    });
+  }
+  return alarms;
+}
+
+/** The disabled controls, custom filter keys and overrides name known, distinct controls. */
+function checkControlSelection(
+  controlIds: readonly string[],
+  disabled: readonly string[],
+  customFilters: NonNullable<AlarmGroupPlanInput["customFilters"]>,
+  overrides: NonNullable<AlarmGroupPlanInput["controlOverrides"]>,
+): void {
+  for (const id of disabled) {
+    if (!controlIds.includes(id)) {
+      throw new AlarmGroupError(
+        `disabledControls contains unknown control "${id}"; known controls: ${controlIds.join(", ")}`,
+      );
+    }
+  }
+  for (const key of Object.keys(customFilters)) {
+    if (!KEY_PATTERN.test(key)) {
+      throw new AlarmGroupError(
+        `customFilters key ${JSON.stringify(key)} must be 1-64 lower-case letters, digits or "-", starting and ending with a letter or digit`,
+      );
+    }
+    if (controlIds.includes(key)) {
+      throw new AlarmGroupError(
+        `customFilters key "${key}" is the id of a CIS control; choose another key (use controlOverrides to change the control)`,
+      );
+    }
+  }
+  for (const key of Object.keys(overrides)) {
+    if (disabled.includes(key)) {
+      throw new AlarmGroupError(
+        `controlOverrides has "${key}", which is disabled by disabledControls; remove one of the two`,
+      );
+    }
+    if (!controlIds.includes(key)) {
+      throw new AlarmGroupError(
+        `controlOverrides has unknown control "${key}"; known controls: ${controlIds.join(", ")} (set custom filter settings in customFilters)`,
+      );
+    }
+  }
 }

@@ -95,82 +95,7 @@ export function regionalSpokeTemplate(
     DeadLetterConfig: { Arn: { "Fn::GetAtt": ["ForwardDeadLetterQueue", "Arn"] } },
     RetryPolicy: retry,
   };
-  const resources: CfnTemplate["Resources"] = {
-    ForwarderRole: {
-      Type: "AWS::IAM::Role",
-      Properties: {
-        Description:
-          "aws-security-watch spoke: EventBridge puts this region's events on the hub bus",
-        AssumeRolePolicyDocument: sub({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sts:AssumeRole",
-              Condition: {
-                StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
-                ArnLike: {
-                  "aws:SourceArn": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${SPOKE_RULE_PREFIX}-*`,
-                },
-              },
-            },
-          ],
-        }),
-        Policies: [
-          {
-            PolicyName: "put-events-on-hub-bus",
-            PolicyDocument: {
-              Version: "2012-10-17",
-              Statement: [
-                {
-                  Effect: "Allow",
-                  Action: "events:PutEvents",
-                  Resource: { Ref: "HubEventBusArn" },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    },
-    ForwardDeadLetterQueue: {
-      Type: "AWS::SQS::Queue",
-      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 },
-    },
-    ForwardDeadLetterQueuePolicy: {
-      Type: "AWS::SQS::QueuePolicy",
-      Properties: {
-        Queues: [{ Ref: "ForwardDeadLetterQueue" }],
-        PolicyDocument: sub({
-          Version: "2012-10-17",
-          Statement: [
-            {
-              Sid: "SpokeRulesOnly",
-              Effect: "Allow",
-              Principal: { Service: "events.amazonaws.com" },
-              Action: "sqs:SendMessage",
-              Resource: "${ForwardDeadLetterQueue.Arn}",
-              Condition: {
-                StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
-                ArnLike: {
-                  "aws:SourceArn": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${SPOKE_RULE_PREFIX}-*`,
-                },
-              },
-            },
-            {
-              Sid: "DenyInsecureTransport",
-              Effect: "Deny",
-              Principal: "*",
-              Action: "sqs:*",
-              Resource: "${ForwardDeadLetterQueue.Arn}",
-              Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-          ],
-        }),
-      },
-    },
-  };
+  const resources = spokeForwarderResources();
   for (const rule of rules) {
     resources[forwardRuleLogicalId(rule.key)] = {
       Type: "AWS::Events::Rule",
@@ -306,5 +231,88 @@ export function heartbeatPattern(): Record<string, unknown> {
     source: ["aws.events"],
     "detail-type": ["Scheduled Event"],
     resources: [{ suffix: `:rule/${HEARTBEAT_RULE_NAME}` }],
+  };
+}
+
+/**
+ * The spoke's fixed resources: the role EventBridge assumes to put events on the hub bus, and
+ * the forwarding rules' dead-letter queue with its policy (this account's spoke rules only).
+ */
+function spokeForwarderResources(): CfnTemplate["Resources"] {
+  return {
+    ForwarderRole: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        Description:
+          "aws-security-watch spoke: EventBridge puts this region's events on the hub bus",
+        AssumeRolePolicyDocument: sub({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
+                ArnLike: {
+                  "aws:SourceArn": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${SPOKE_RULE_PREFIX}-*`,
+                },
+              },
+            },
+          ],
+        }),
+        Policies: [
+          {
+            PolicyName: "put-events-on-hub-bus",
+            PolicyDocument: {
+              Version: "2012-10-17",
+              Statement: [
+                {
+                  Effect: "Allow",
+                  Action: "events:PutEvents",
+                  Resource: { Ref: "HubEventBusArn" },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    ForwardDeadLetterQueue: {
+      Type: "AWS::SQS::Queue",
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 },
+    },
+    ForwardDeadLetterQueuePolicy: {
+      Type: "AWS::SQS::QueuePolicy",
+      Properties: {
+        Queues: [{ Ref: "ForwardDeadLetterQueue" }],
+        PolicyDocument: sub({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "SpokeRulesOnly",
+              Effect: "Allow",
+              Principal: { Service: "events.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: "${ForwardDeadLetterQueue.Arn}",
+              Condition: {
+                StringEquals: { "aws:SourceAccount": "${AWS::AccountId}" },
+                ArnLike: {
+                  "aws:SourceArn": `arn:\${AWS::Partition}:events:\${AWS::Region}:\${AWS::AccountId}:rule/${SPOKE_RULE_PREFIX}-*`,
+                },
+              },
+            },
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "sqs:*",
+              Resource: "${ForwardDeadLetterQueue.Arn}",
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      },
+    },
   };
 }
