@@ -202,21 +202,27 @@ function steadyGbMonths(gbPerMonth: number, fromDay: number, toDay: number): num
   return Math.max(0, gbPerMonth * ((toDay - fromDay) / DAYS_PER_MONTH));
 }
 
-/** The monthly cost lines of an inventory under the assumptions. */
-export function monthlyCost(
-  inv: Inventory,
-  a: Assumptions = DEFAULT_ASSUMPTIONS,
-  prices: Record<keyof typeof PRICES, Price> = PRICES,
-): LineItem[] {
-  const p = (name: keyof typeof PRICES): number => prices[name].usd;
+/** What every group of cost lines is computed from. */
+interface CostBasis {
+  readonly inv: Inventory;
+  readonly a: Assumptions;
+  readonly p: (name: keyof typeof PRICES) => number;
+  readonly writes: number;
+  readonly reads: number;
+  readonly recorded: number;
+  /** CloudTrail log files a month (one per active region every 5 minutes). */
+  readonly logFiles: number;
+  readonly rawGb: number;
+  readonly compressedGb: number;
+}
+
+/** CloudWatch: the alarms, the Contributor Insights rules, the CIS metric filters' metrics. */
+function cloudWatchLines(b: CostBasis): LineItem[] {
+  const { inv, a, p, recorded } = b;
   const lines: LineItem[] = [];
   const add = (line: LineItem): void => {
     lines.push(line);
   };
-  const writes = a.managementEventsPerMonth * a.writeShare;
-  const reads = inv.readEvents ? a.managementEventsPerMonth - writes : 0;
-  const recorded = writes + reads;
-
   add({
     service: "CloudWatch",
     item: "standard metric alarms",
@@ -249,6 +255,16 @@ export function monthlyCost(
     quantity: `${inv.metricFilters} metrics, ${filterMetricMonths.toFixed(1)} metric-months`,
     usd: filterMetricMonths * p("customMetric"),
   });
+  return lines;
+}
+
+/** KMS: the customer managed keys and their requests. */
+function kmsLines(b: CostBasis): LineItem[] {
+  const { inv, a, p, logFiles } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   const rotating = Math.min(inv.rotatingKmsKeys ?? 0, inv.kmsKeys);
   const rotations = Math.max(0, Math.min(2, Math.floor(a.kmsKeyYear) - 1));
   add({
@@ -258,7 +274,6 @@ export function monthlyCost(
     usd: (inv.kmsKeys + rotating * rotations) * p("kmsKey"),
     driver: "key rotation (each of the first two yearly rotations adds $1/month)",
   });
-  const logFiles = inv.trails > 0 ? a.activeRegions * 12 * 24 * DAYS_PER_MONTH : 0;
   const kmsRequests = logFiles + a.otherKmsRequests;
   add({
     service: "KMS",
@@ -266,6 +281,16 @@ export function monthlyCost(
     quantity: `${Math.round(kmsRequests).toLocaleString("en-US")} requests`,
     usd: (kmsRequests / 10_000) * p("kmsRequests"),
   });
+  return lines;
+}
+
+/** CloudTrail: the first copy of the management events, and Insights. */
+function cloudTrailLines(b: CostBasis): LineItem[] {
+  const { inv, p, writes, reads, recorded } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   add({
     service: "CloudTrail",
     item: "management events, first copy",
@@ -282,8 +307,16 @@ export function monthlyCost(
     usd: (analysed / 100_000) * p("insightsEvents"),
     driver: "trail.insights",
   });
-  const rawGb = (recorded * a.bytesPerEvent) / GB;
-  const compressedGb = rawGb / a.compressionRatio;
+  return lines;
+}
+
+/** CloudWatch Logs: the trail's events (when sent to Logs) and the remediations' logs. */
+function logsLines(b: CostBasis): LineItem[] {
+  const { inv, a, p, rawGb, compressedGb } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   if (inv.trailToCloudWatchLogs) {
     add({
       service: "CloudWatch Logs",
@@ -307,6 +340,16 @@ export function monthlyCost(
     quantity: `${(lambdaLogGb * 1024).toFixed(2)} MB`,
     usd: lambdaLogGb * p("logsIngestion"),
   });
+  return lines;
+}
+
+/** S3: the trail's log files and their PUTs. */
+function s3Lines(b: CostBasis): LineItem[] {
+  const { inv, a, p, logFiles, compressedGb } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   const expire = inv.bucketRetentionDays;
   const ia = Math.min(inv.iaAfterDays ?? expire, expire);
   const glacier = Math.min(inv.glacierAfterDays ?? expire, expire);
@@ -327,6 +370,16 @@ export function monthlyCost(
     quantity: `${Math.round(logFiles + digests).toLocaleString("en-US")} PUTs`,
     usd: ((logFiles + digests) / 1000) * p("s3Put"),
   });
+  return lines;
+}
+
+/** EventBridge rules, SNS notifications and the Lambda functions. */
+function eventsAndNotificationLines(b: CostBasis): LineItem[] {
+  const { inv, a, p } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   add({
     service: "EventBridge",
     item: `${inv.detectionRules} detection rules on CloudTrail events (default bus)`,
@@ -372,6 +425,16 @@ export function monthlyCost(
     usd:
       (a.remediationsPerMonth / 1_000_000) * p("lambdaRequests") + gbSeconds * p("lambdaGbSecond"),
   });
+  return lines;
+}
+
+/** What the stack may switch on: dashboards, the archive, chat, AWS Config; and the queues. */
+function optionalLines(b: CostBasis): LineItem[] {
+  const { inv, a, p } = b;
+  const lines: LineItem[] = [];
+  const add = (line: LineItem): void => {
+    lines.push(line);
+  };
   const dashboards = inv.dashboards ?? 0;
   if (dashboards > 0 || (inv.queryDefinitions ?? 0) > 0) {
     add({
@@ -421,6 +484,31 @@ export function monthlyCost(
     usd: 0,
   });
   return lines;
+}
+
+/** The monthly cost lines of an inventory under the assumptions. */
+export function monthlyCost(
+  inv: Inventory,
+  a: Assumptions = DEFAULT_ASSUMPTIONS,
+  prices: Record<keyof typeof PRICES, Price> = PRICES,
+): LineItem[] {
+  const p = (name: keyof typeof PRICES): number => prices[name].usd;
+  const writes = a.managementEventsPerMonth * a.writeShare;
+  const reads = inv.readEvents ? a.managementEventsPerMonth - writes : 0;
+  const recorded = writes + reads;
+  const logFiles = inv.trails > 0 ? a.activeRegions * 12 * 24 * DAYS_PER_MONTH : 0;
+  const rawGb = (recorded * a.bytesPerEvent) / GB;
+  const compressedGb = rawGb / a.compressionRatio;
+  const b: CostBasis = { inv, a, p, writes, reads, recorded, logFiles, rawGb, compressedGb };
+  return [
+    ...cloudWatchLines(b),
+    ...kmsLines(b),
+    ...cloudTrailLines(b),
+    ...logsLines(b),
+    ...s3Lines(b),
+    ...eventsAndNotificationLines(b),
+    ...optionalLines(b),
+  ];
 }
 
 export const total = (lines: readonly LineItem[]): number =>

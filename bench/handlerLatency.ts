@@ -192,150 +192,124 @@ export function latencyRows(timings: readonly ScenarioTiming[]): LatencyRow[] {
 const plain = (sent: readonly RecordedSend[]): SentCommand[] =>
   sent.map(({ client, command }) => ({ client, command }));
 
-export async function runHandlerLatency(
-  archives: Archives,
-  options: { runs: number },
-  print: (line: string) => void,
-): Promise<HandlerBenchResult> {
-  const moto = await import("../scripts/moto");
-  const scenarios = await import("../scripts/scenarios");
-  const server = await moto.startMoto();
-  const restoreEnv = moto.useMotoEnvironment(server.endpoint, REGION);
-  const recorder = recordSends();
-  const originalLog = console.log;
-  const originalWrite = process.stdout.write;
-  const quiet = () => {
-    // The function's incident record and metric line (its Lambda log) are not the report.
-    console.log = () => undefined;
-    process.stdout.write = (() => true) as typeof process.stdout.write;
-  };
-  const loud = () => {
-    console.log = originalLog;
-    process.stdout.write = originalWrite;
-  };
-  const timings: ScenarioTiming[] = [];
-  try {
-    const ctx = scenarios.createScenarioContext(server.endpoint, REGION);
-    const inbox = await scenarios.createResolutionInbox(ctx);
-    const tables = new Set(Object.values(archives).map((a) => a.env.IDEMPOTENCY_TABLE));
-    for (const name of tables) if (name) await scenarios.createIdempotencyTable(ctx, name);
-    const handlers = new Map<string, Handler>();
-    for (const scenario of scenarios.SCENARIOS) {
-      const fn = `remediate-${scenario.remediation}-fn`;
-      const archive = archives[fn];
-      if (!archive) {
-        throw new Error(`no archive for ${fn} in the stack (is the remediation off?)`);
-      }
-      if (!archive.env.IDEMPOTENCY_TABLE) {
-        throw new Error(`${fn} has no IDEMPOTENCY_TABLE in its environment: not as deployed`);
-      }
-      let handler = handlers.get(fn);
-      const cold = handler === undefined;
-      if (handler === undefined) {
-        handler = handlerOf(archive.indexText, {
-          ...archive.env,
-          RESOLUTION_TOPIC_ARN: inbox.topicArn,
-        });
-        handlers.set(fn, handler);
-      }
-      const unsafe = { deployed: 0, floor: 0 };
-      const deployed = async (): Promise<{ ms: number; sent: RecordedSend[]; outcome: string }> => {
-        const setup = await scenario.setup(ctx);
-        const event = scenarios.wrapAsEventBridge(setup.record);
-        quiet();
-        recorder.start();
-        const started = performance.now();
-        let result: { outcome?: string };
-        try {
-          result = (await handler!(event)) as { outcome?: string };
-        } finally {
-          loud();
-        }
-        const ms = performance.now() - started;
-        const sent = recorder.take();
-        if (!(await scenario.verify(ctx, setup)).safe) unsafe.deployed++;
-        return { ms, sent, outcome: result?.outcome ?? "?" };
-      };
-      // The template run: its calls are the floor's (and, cold or not, it is not counted).
-      const template = await scenario.setup(ctx);
-      quiet();
-      recorder.start();
-      const coldStart = performance.now();
-      try {
-        await handler(scenarios.wrapAsEventBridge(template.record));
-      } finally {
-        loud();
-      }
-      const firstMs = cold ? performance.now() - coldStart : undefined;
-      const templateSent = recorder.take();
-      const floorCalls = floorOf(templateSent).map((i) => templateSent[i]);
-      if (!(await scenario.verify(ctx, template)).safe) {
-        throw new Error(`${scenario.id}: the deployed function left the template run unsafe`);
-      }
-      const floor = async (): Promise<number> => {
-        const setup = await scenario.setup(ctx);
-        const map = substitutions(template.record, setup.record);
-        const commands = floorCalls.map((c) => ({ c, command: c.make(rewrite(c.input, map)) }));
-        const started = performance.now();
-        for (const { c, command } of commands) {
-          try {
-            await c.instance.send(command);
-          } catch (e) {
-            // The function met the same answer in the template run (and handled it).
-            if ((e as Error).name !== c.error) throw e;
-          }
-        }
-        const ms = performance.now() - started;
-        if (!(await scenario.verify(ctx, setup)).safe) unsafe.floor++;
-        return ms;
-      };
+type Scenarios = typeof import("../scripts/scenarios");
+type Scenario = Scenarios["SCENARIOS"][number];
 
-      const deployedMs: number[] = [];
-      const floorMs: number[] = [];
-      const ratios: number[] = [];
-      const outcomes: string[] = [];
-      let commands: SentCommand[] = [];
-      for (let round = 0; round < options.runs; round++) {
-        let d: Awaited<ReturnType<typeof deployed>>;
-        let f: number;
-        if (round % 2 === 0) {
-          d = await deployed();
-          f = await floor();
-        } else {
-          f = await floor();
-          d = await deployed();
-        }
-        if (round === 0) commands = plain(d.sent);
-        deployedMs.push(d.ms);
-        floorMs.push(f);
-        ratios.push(d.ms / f);
-        outcomes.push(d.outcome);
-      }
-      timings.push({
-        scenario: scenario.id,
-        remediation: scenario.remediation,
-        firstMs,
-        deployedMs,
-        floorMs,
-        ratios,
-        outcomes,
-        unsafeAfter: unsafe.deployed,
-        floorUnsafeAfter: unsafe.floor,
-        commands,
-        floorCommands: plain(floorCalls),
-      });
+/** What every scenario's timing shares: the emulator's context, the recorder, the log switch. */
+interface Bench {
+  scenarios: Scenarios;
+  ctx: ReturnType<Scenarios["createScenarioContext"]>;
+  recorder: ReturnType<typeof recordSends>;
+  quiet(): void;
+  loud(): void;
+}
+
+/** One scenario: its template run, then `runs` paired rounds of the function and the floor. */
+async function timeScenario(
+  b: Bench,
+  scenario: Scenario,
+  handler: Handler,
+  cold: boolean,
+  runs: number,
+): Promise<ScenarioTiming> {
+  const unsafe = { deployed: 0, floor: 0 };
+  const deployed = async (): Promise<{ ms: number; sent: RecordedSend[]; outcome: string }> => {
+    const setup = await scenario.setup(b.ctx);
+    const event = b.scenarios.wrapAsEventBridge(setup.record);
+    b.quiet();
+    b.recorder.start();
+    const started = performance.now();
+    let result: { outcome?: string };
+    try {
+      result = (await handler(event)) as { outcome?: string };
+    } finally {
+      b.loud();
     }
+    const ms = performance.now() - started;
+    const sent = b.recorder.take();
+    if (!(await scenario.verify(b.ctx, setup)).safe) unsafe.deployed++;
+    return { ms, sent, outcome: result?.outcome ?? "?" };
+  };
+  // The template run: its calls are the floor's (and, cold or not, it is not counted).
+  const template = await scenario.setup(b.ctx);
+  b.quiet();
+  b.recorder.start();
+  const coldStart = performance.now();
+  try {
+    await handler(b.scenarios.wrapAsEventBridge(template.record));
   } finally {
-    loud();
-    recorder.restore();
-    restoreEnv();
-    await server.stop();
+    b.loud();
   }
+  const firstMs = cold ? performance.now() - coldStart : undefined;
+  const templateSent = b.recorder.take();
+  const floorCalls = floorOf(templateSent).map((i) => templateSent[i]);
+  if (!(await scenario.verify(b.ctx, template)).safe) {
+    throw new Error(`${scenario.id}: the deployed function left the template run unsafe`);
+  }
+  const floor = async (): Promise<number> => {
+    const setup = await scenario.setup(b.ctx);
+    const map = substitutions(template.record, setup.record);
+    const commands = floorCalls.map((c) => ({ c, command: c.make(rewrite(c.input, map)) }));
+    const started = performance.now();
+    for (const { c, command } of commands) {
+      try {
+        await c.instance.send(command);
+      } catch (e) {
+        // The function met the same answer in the template run (and handled it).
+        if ((e as Error).name !== c.error) throw e;
+      }
+    }
+    const ms = performance.now() - started;
+    if (!(await scenario.verify(b.ctx, setup)).safe) unsafe.floor++;
+    return ms;
+  };
 
+  const deployedMs: number[] = [];
+  const floorMs: number[] = [];
+  const ratios: number[] = [];
+  const outcomes: string[] = [];
+  let commands: SentCommand[] = [];
+  for (let round = 0; round < runs; round++) {
+    let d: Awaited<ReturnType<typeof deployed>>;
+    let f: number;
+    if (round % 2 === 0) {
+      d = await deployed();
+      f = await floor();
+    } else {
+      f = await floor();
+      d = await deployed();
+    }
+    if (round === 0) commands = plain(d.sent);
+    deployedMs.push(d.ms);
+    floorMs.push(f);
+    ratios.push(d.ms / f);
+    outcomes.push(d.outcome);
+  }
+  return {
+    scenario: scenario.id,
+    remediation: scenario.remediation,
+    firstMs,
+    deployedMs,
+    floorMs,
+    ratios,
+    outcomes,
+    unsafeAfter: unsafe.deployed,
+    floorUnsafeAfter: unsafe.floor,
+    commands,
+    floorCommands: plain(floorCalls),
+  };
+}
+
+function printTimings(
+  print: (line: string) => void,
+  timings: readonly ScenarioTiming[],
+  runs: number,
+  motoVersion: string,
+): void {
   print(
-    `Method: moto ${moto.MOTO_VERSION} on 127.0.0.1 (scripts/moto.ts); the stack built with every remediation in enforce mode; ` +
+    `Method: moto ${motoVersion} on 127.0.0.1 (scripts/moto.ts); the stack built with every remediation in enforce mode; ` +
       "each function's __index.js run with its own environment (idempotency table created in the emulator), as deployed. " +
-      `Per scenario one template run (not counted; the first of a function is cold), then ${options.runs} rounds, each timing the function on one new unsafe resource ` +
+      `Per scenario one template run (not counted; the first of a function is cold), then ${runs} rounds, each timing the function on one new unsafe resource ` +
       "and the floor on another (alternating which goes first): the floor sends only the first read, the mutating call(s) and the Publish that the function sent in the template run, " +
       "through the same SDK clients, with the round's resource names. Ratio = function / floor, round by round.",
   );
@@ -367,7 +341,9 @@ export async function runHandlerLatency(
       ]),
     ),
   );
-  const rows = latencyRows(timings);
+}
+
+function printRows(print: (line: string) => void, rows: readonly LatencyRow[]): void {
   print("Per remediation (rounds of its scenarios pooled):");
   print(
     table(
@@ -384,6 +360,67 @@ export async function runHandlerLatency(
       ]),
     ),
   );
+}
+
+export async function runHandlerLatency(
+  archives: Archives,
+  options: { runs: number },
+  print: (line: string) => void,
+): Promise<HandlerBenchResult> {
+  const moto = await import("../scripts/moto");
+  const scenarios = await import("../scripts/scenarios");
+  const server = await moto.startMoto();
+  const restoreEnv = moto.useMotoEnvironment(server.endpoint, REGION);
+  const recorder = recordSends();
+  const originalLog = console.log;
+  const originalWrite = process.stdout.write;
+  const quiet = () => {
+    // The function's incident record and metric line (its Lambda log) are not the report.
+    console.log = () => undefined;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+  };
+  const loud = () => {
+    console.log = originalLog;
+    process.stdout.write = originalWrite;
+  };
+  const timings: ScenarioTiming[] = [];
+  try {
+    const ctx = scenarios.createScenarioContext(server.endpoint, REGION);
+    const inbox = await scenarios.createResolutionInbox(ctx);
+    const tables = new Set(Object.values(archives).map((a) => a.env.IDEMPOTENCY_TABLE));
+    for (const name of tables) if (name) await scenarios.createIdempotencyTable(ctx, name);
+    const bench: Bench = { scenarios, ctx, recorder, quiet, loud };
+    const handlers = new Map<string, Handler>();
+    for (const scenario of scenarios.SCENARIOS) {
+      const fn = `remediate-${scenario.remediation}-fn`;
+      const archive = archives[fn];
+      if (!archive) {
+        throw new Error(`no archive for ${fn} in the stack (is the remediation off?)`);
+      }
+      if (!archive.env.IDEMPOTENCY_TABLE) {
+        throw new Error(`${fn} has no IDEMPOTENCY_TABLE in its environment: not as deployed`);
+      }
+      let handler = handlers.get(fn);
+      const cold = handler === undefined;
+      if (handler === undefined) {
+        handler = handlerOf(archive.indexText, {
+          ...archive.env,
+          RESOLUTION_TOPIC_ARN: inbox.topicArn,
+        });
+        handlers.set(fn, handler);
+      }
+      timings.push(await timeScenario(bench, scenario, handler, cold, options.runs));
+    }
+  } finally {
+    loud();
+    recorder.restore();
+    restoreEnv();
+    await server.stop();
+  }
+
+  printTimings(print, timings, options.runs, moto.MOTO_VERSION);
+  const rows = latencyRows(timings);
+  printRows(print, rows);
   const ratios = rows.map((r) => r.ratioMedian);
   const unsafe = rows.reduce((n, r) => n + r.unsafeAfter, 0);
   if (unsafe > 0) {

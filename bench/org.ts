@@ -328,6 +328,79 @@ async function costs(print: (l: string) => void): Promise<Figure[]> {
   ];
 }
 
+/** One concurrency level of the storm: `slice` drained by `concurrency` handlers in parallel. */
+async function drain(
+  text: string,
+  env: Record<string, string>,
+  slice: { event: unknown }[],
+  concurrency: number,
+): Promise<{ elapsed: number; rate: number; remediated: number; mean: number; row: string[] }> {
+  const quiet = process.stdout.write.bind(process.stdout);
+  const handlers = Array.from({ length: concurrency }, () => handlerOf(text, env));
+  const latencies: number[] = [];
+  let next = 0;
+  let remediated = 0;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      handlers.map(async (handler) => {
+        while (next < slice.length) {
+          const item = slice[next++];
+          const t = performance.now();
+          const result = (await handler(item.event)) as { outcome: string };
+          latencies.push(performance.now() - t);
+          if (result.outcome === "remediated") remediated++;
+        }
+      }),
+    );
+  } finally {
+    process.stdout.write = quiet;
+  }
+  const elapsed = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  const rate = slice.length / (elapsed / 1000);
+  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+  const row = [
+    String(concurrency),
+    String(slice.length),
+    `${remediated}`,
+    ms(elapsed),
+    `${rate.toFixed(1)}/s`,
+    ms(latencies[Math.floor(latencies.length / 2)]),
+    ms(latencies[Math.floor(latencies.length * 0.99)]),
+  ];
+  return { elapsed, rate, remediated, mean, row };
+}
+
+/** The member-role credentials of 200 accounts (one AssumeRole each per container and hour). */
+async function memberRoleCredentials(print: (l: string) => void): Promise<Figure> {
+  const creds = memberCredentials(
+    {
+      memberRoleName: memberRoleName(SAMPLE),
+      externalId: "x1",
+      organizationId: "o-a1b2c3d4e5",
+      excludedAccounts: [],
+    },
+    SAMPLE,
+  );
+  const t = performance.now();
+  for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");
+  const assume = performance.now() - t;
+  const t2 = performance.now();
+  for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");
+  const cached = performance.now() - t2;
+  print(
+    `Member-role credentials for ${ACCOUNTS} accounts: ${ms(assume)} the first time (one AssumeRole each), ${ms(cached)} from the cache.`,
+  );
+  return {
+    name: `member-role AssumeRole, ${ACCOUNTS} accounts (first / cached)`,
+    figure: `${ms(assume)} / ${ms(cached)}`,
+    target: "one AssumeRole per account and container-hour",
+    pass: cached < assume,
+  };
+}
+
 /** org-4: a storm through the hub's serialized handler, and the member-role AssumeRole of 200 accounts. */
 async function storm(print: (l: string) => void, events: number): Promise<Figure[]> {
   const recorder = setup({ stack: "org-bench", region: "eu-west-1" });
@@ -364,7 +437,6 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
     print(
       `Storm: ${batch.length} world-open security groups made in ${accounts.length} member accounts of the emulator in ${ms(performance.now() - setupStarted)}.`,
     );
-    const quiet = process.stdout.write.bind(process.stdout);
     const rows: string[][] = [];
     let offset = 0;
     let single = 0;
@@ -374,45 +446,11 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
       const slice = batch.slice(offset, offset + size);
       offset += slice.length;
       if (slice.length === 0) break;
-      const handlers = Array.from({ length: concurrency }, () =>
-        handlerOf(text, {
-          ...fn.inputs.environment.variables,
-          RESOLUTION_TOPIC_ARN: inbox.topicArn,
-        }),
-      );
-      const latencies: number[] = [];
-      let next = 0;
-      let remediated = 0;
-      process.stdout.write = (() => true) as typeof process.stdout.write;
-      const started = performance.now();
-      try {
-        await Promise.all(
-          handlers.map(async (handler) => {
-            while (next < slice.length) {
-              const item = slice[next++];
-              const t = performance.now();
-              const result = (await handler(item.event)) as { outcome: string };
-              latencies.push(performance.now() - t);
-              if (result.outcome === "remediated") remediated++;
-            }
-          }),
-        );
-      } finally {
-        process.stdout.write = quiet;
-      }
-      const elapsed = performance.now() - started;
-      latencies.sort((a, b) => a - b);
-      const rate = slice.length / (elapsed / 1000);
-      if (concurrency === 1) single = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-      rows.push([
-        String(concurrency),
-        String(slice.length),
-        `${remediated}`,
-        ms(elapsed),
-        `${rate.toFixed(1)}/s`,
-        ms(latencies[Math.floor(latencies.length / 2)]),
-        ms(latencies[Math.floor(latencies.length * 0.99)]),
-      ]);
+      const env = { ...fn.inputs.environment.variables, RESOLUTION_TOPIC_ARN: inbox.topicArn };
+      const run = await drain(text, env, slice, concurrency);
+      const { elapsed, rate, remediated } = run;
+      if (concurrency === 1) single = run.mean;
+      rows.push(run.row);
       if (concurrency === RESERVED) {
         figures.push({
           name: `storm: ${slice.length} events in ${ACCOUNTS} accounts, serialized handler, ${RESERVED} in parallel (emulator)`,
@@ -441,31 +479,7 @@ async function storm(print: (l: string) => void, events: number): Promise<Figure
         rows,
       ),
     );
-    // The member-role credentials of 200 accounts (one AssumeRole each per container and hour).
-    const creds = memberCredentials(
-      {
-        memberRoleName: memberRoleName(SAMPLE),
-        externalId: "x1",
-        organizationId: "o-a1b2c3d4e5",
-        excludedAccounts: [],
-      },
-      SAMPLE,
-    );
-    const t = performance.now();
-    for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");
-    const assume = performance.now() - t;
-    const t2 = performance.now();
-    for (let i = 0; i < ACCOUNTS; i++) await creds(String(100000000000 + i), "eu-west-1");
-    const cached = performance.now() - t2;
-    print(
-      `Member-role credentials for ${ACCOUNTS} accounts: ${ms(assume)} the first time (one AssumeRole each), ${ms(cached)} from the cache.`,
-    );
-    figures.push({
-      name: `member-role AssumeRole, ${ACCOUNTS} accounts (first / cached)`,
-      figure: `${ms(assume)} / ${ms(cached)}`,
-      target: "one AssumeRole per account and container-hour",
-      pass: cached < assume,
-    });
+    figures.push(await memberRoleCredentials(print));
   } finally {
     restore();
     await moto.stop();

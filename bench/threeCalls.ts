@@ -95,14 +95,143 @@ function moved(input: unknown, swaps: Map<string, string>): unknown {
   return JSON.parse(text);
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+type Scenarios = typeof import("../scripts/scenarios");
+type Scenario = Scenarios["SCENARIOS"][number];
+type Ctx = ReturnType<Scenarios["createScenarioContext"]>;
+type Setup = Awaited<ReturnType<Scenario["setup"]>>;
+
+interface Measure {
+  scenarios: Scenarios;
+  ctx: Ctx;
+  recorder: ReturnType<typeof recordSends>;
+  quiet: (on: boolean) => void;
+}
+
+function parseFlags(args: string[]): { rounds: number; only: string[] } {
   const flag = (name: string) => {
     const i = args.indexOf(name);
     return i >= 0 ? args[i + 1] : undefined;
   };
   const rounds = Number(flag("--rounds") ?? 15);
   const only = (flag("--only") ?? "").split(",").filter(Boolean);
+  return { rounds, only };
+}
+
+/** The remediation's handler as deployed: serialized with enforce and loaded as a module. */
+async function deployedHandler(id: string): Promise<Handler> {
+  const settings = {
+    ...settingDefaults(id),
+    mode: RemediationMode.Enforce,
+    exemptTag: { key: "security-watch:exempt", value: "true" },
+    trustedPrincipalArns: [],
+  };
+  const text = (
+    await pulumi.runtime.serializeFunction(runtimeFactory(remediationSpec(id).factory, settings), {
+      isFactoryFunction: true,
+    })
+  ).text;
+  return loadModule(text, `__three_${id}.js`).handler as Handler;
+}
+
+/** One deployed run on fresh unsafe state: its time and the calls it sent. */
+async function runDeployed(
+  m: Measure,
+  scenario: Scenario,
+  handler: Handler,
+): Promise<{ a: Setup; ms: number; sent: Sent[] }> {
+  const a = await scenario.setup(m.ctx);
+  m.quiet(true);
+  m.recorder.start();
+  const started = performance.now();
+  try {
+    const result = await handler(m.scenarios.wrapAsEventBridge(a.record));
+    if (result.outcome !== "remediated") throw new Error(`outcome ${result.outcome}`);
+  } finally {
+    m.quiet(false);
+  }
+  const ms = performance.now() - started;
+  return { a, ms, sent: m.recorder.take() };
+}
+
+/** The floor: a deployed run's read, mutation and publish, moved to a fresh unsafe setup. */
+async function runFloor(
+  m: Measure,
+  scenario: Scenario,
+  sent: Sent[],
+  from: unknown,
+): Promise<{ ms: number; safe: boolean }> {
+  const read = sent.find(
+    (c) => !MUTATING.has(c.name) && !["PutItem", "GetItem", "UpdateItem"].includes(c.name),
+  );
+  const mutation = sent.find((c) => MUTATING.has(c.name));
+  const publish = sent.find((c) => c.name === "Publish");
+  if (!read || !mutation || !publish) throw new Error(`${scenario.id}: no floor calls`);
+  const b = await scenario.setup(m.ctx);
+  const started = performance.now();
+  const swaps = differences(from, b.record);
+  for (const c of [read, mutation, publish]) {
+    const Command = c.command.constructor;
+    const sent = c.client.send(new Command(moved(c.command.input, swaps)));
+    // A read may answer with an error that is the state (no public access block).
+    await (c === read ? sent.catch(() => undefined) : sent);
+  }
+  const ms = performance.now() - started;
+  return { ms, safe: (await scenario.verify(m.ctx, b)).safe };
+}
+
+/** The paired rounds of one scenario, as its table row. */
+async function measureScenario(
+  m: Measure,
+  scenario: Scenario,
+  handler: Handler,
+  rounds: number,
+): Promise<string[]> {
+  const deployedMs: number[] = [];
+  const floorMs: number[] = [];
+  const ratios: number[] = [];
+  let calls: string[] = [];
+  let floorUnsafe = 0;
+  let last: { sent: Sent[]; record: unknown } | undefined;
+  const floor = async (sent: Sent[], from: unknown) => {
+    const result = await runFloor(m, scenario, sent, from);
+    if (!result.safe) floorUnsafe++;
+    return result.ms;
+  };
+  // Round 0 warms the clients up and is not counted.
+  for (let round = 0; round <= rounds; round++) {
+    // Each run gets its own unsafe state, set up just before it (some scenarios share one
+    // account-level resource).
+    let d: { a: Setup; ms: number; sent: Sent[] };
+    let f: number;
+    if (round % 2 === 0 || !last) {
+      d = await runDeployed(m, scenario, handler);
+      f = await floor(d.sent, d.a.record);
+    } else {
+      // The floor first, with the calls of the last round's deployed run.
+      f = await floor(last.sent, last.record);
+      d = await runDeployed(m, scenario, handler);
+    }
+    last = { sent: d.sent, record: d.a.record };
+    if (round === 0) continue;
+    deployedMs.push(d.ms);
+    floorMs.push(f);
+    ratios.push(d.ms / f);
+    calls = d.sent.map((c) => c.name);
+  }
+  return [
+    scenario.id,
+    scenario.remediation,
+    median(deployedMs).toFixed(1),
+    median(floorMs).toFixed(1),
+    `${median(ratios).toFixed(2)}x`,
+    String(calls.length),
+    calls.join(" "),
+    floorUnsafe ? `floor left ${floorUnsafe} unsafe` : "",
+  ];
+}
+
+async function main(): Promise<void> {
+  const { rounds, only } = parseFlags(process.argv.slice(2));
   const moto = await import("../scripts/moto");
   const scenarios = await import("../scripts/scenarios");
   const server = await moto.startMoto();
@@ -122,102 +251,17 @@ async function main(): Promise<void> {
       OWN_ROLE_ARN,
       IDEMPOTENCY_TABLE: TABLE,
     });
+    const m: Measure = { scenarios, ctx, recorder, quiet };
     const handlers = new Map<string, Handler>();
     for (const scenario of scenarios.SCENARIOS) {
       if (only.length && !only.includes(scenario.id)) continue;
       const id = scenario.remediation;
       let handler = handlers.get(id);
       if (!handler) {
-        const settings = {
-          ...settingDefaults(id),
-          mode: RemediationMode.Enforce,
-          exemptTag: { key: "security-watch:exempt", value: "true" },
-          trustedPrincipalArns: [],
-        };
-        const text = (
-          await pulumi.runtime.serializeFunction(
-            runtimeFactory(remediationSpec(id).factory, settings),
-            {
-              isFactoryFunction: true,
-            },
-          )
-        ).text;
-        handler = loadModule(text, `__three_${id}.js`).handler as Handler;
+        handler = await deployedHandler(id);
         handlers.set(id, handler);
       }
-      const deployedMs: number[] = [];
-      const floorMs: number[] = [];
-      const ratios: number[] = [];
-      let calls: string[] = [];
-      let floorUnsafe = 0;
-      let last: { sent: Sent[]; record: unknown } | undefined;
-      // Round 0 warms the clients up and is not counted.
-      for (let round = 0; round <= rounds; round++) {
-        // Each run gets its own unsafe state, set up just before it (some scenarios share one
-        // account-level resource).
-        let a!: Awaited<ReturnType<typeof scenario.setup>>;
-        let b!: Awaited<ReturnType<typeof scenario.setup>>;
-        const deployed = async () => {
-          a = await scenario.setup(ctx);
-          quiet(true);
-          recorder.start();
-          const started = performance.now();
-          try {
-            const result = await handler!(scenarios.wrapAsEventBridge(a.record));
-            if (result.outcome !== "remediated") throw new Error(`outcome ${result.outcome}`);
-          } finally {
-            quiet(false);
-          }
-          const ms = performance.now() - started;
-          return { ms, sent: recorder.take() };
-        };
-        const floor = async (sent: Sent[], from: unknown) => {
-          const read = sent.find(
-            (c) => !MUTATING.has(c.name) && !["PutItem", "GetItem", "UpdateItem"].includes(c.name),
-          );
-          const mutation = sent.find((c) => MUTATING.has(c.name));
-          const publish = sent.find((c) => c.name === "Publish");
-          if (!read || !mutation || !publish) throw new Error(`${scenario.id}: no floor calls`);
-          b = await scenario.setup(ctx);
-          const started = performance.now();
-          const swaps = differences(from, b.record);
-          for (const c of [read, mutation, publish]) {
-            const Command = c.command.constructor;
-            const sent = c.client.send(new Command(moved(c.command.input, swaps)));
-            // A read may answer with an error that is the state (no public access block).
-            await (c === read ? sent.catch(() => undefined) : sent);
-          }
-          const ms = performance.now() - started;
-          if (!(await scenario.verify(ctx, b)).safe) floorUnsafe++;
-          return ms;
-        };
-        let d: { ms: number; sent: Sent[] };
-        let f: number;
-        if (round % 2 === 0 || !last) {
-          d = await deployed();
-          f = await floor(d.sent, a.record);
-        } else {
-          // The floor first, with the calls of the last round's deployed run.
-          f = await floor(last.sent, last.record);
-          d = await deployed();
-        }
-        last = { sent: d.sent, record: a.record };
-        if (round === 0) continue;
-        deployedMs.push(d.ms);
-        floorMs.push(f);
-        ratios.push(d.ms / f);
-        calls = d.sent.map((c) => c.name);
-      }
-      rows.push([
-        scenario.id,
-        id,
-        median(deployedMs).toFixed(1),
-        median(floorMs).toFixed(1),
-        `${median(ratios).toFixed(2)}x`,
-        String(calls.length),
-        calls.join(" "),
-        floorUnsafe ? `floor left ${floorUnsafe} unsafe` : "",
-      ]);
+      rows.push(await measureScenario(m, scenario, handler, rounds));
     }
   } finally {
     quiet(false);

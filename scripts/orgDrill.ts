@@ -211,6 +211,136 @@ const GLOBAL_SOURCES = new Set([
   "aws.health",
 ]);
 
+type OrgHub = Awaited<ReturnType<typeof buildOrgHub>>;
+type Inbox = Awaited<ReturnType<typeof createResolutionInbox>>;
+type Scenario = (typeof SCENARIOS)[number];
+interface Member {
+  creds: Creds;
+  rules: Record<string, Record<string, Record<string, unknown>>>;
+}
+
+/** Step 2 for one member account: its spoke stacks deployed, its roles and rules read back. */
+async function deployMember(
+  endpoint: string,
+  hub: OrgHub,
+  account: string,
+  log: (line: string) => void,
+): Promise<Member> {
+  const hubBusArn = `arn:aws:events:${HUB_REGION}:${MOTO_ACCOUNT}:event-bus/asw-hub`;
+  const creds = await accountCredentials(endpoint, account);
+  const statuses: string[] = [];
+  const home = new CloudFormationClient({
+    ...clientConfig(endpoint, HUB_REGION),
+    credentials: creds,
+  });
+  statuses.push(
+    `account ${await createStack(home, "asw-spoke-account", hub.accountTemplate, {
+      HubAccountId: MOTO_ACCOUNT,
+      OrganizationId: hub.organizationId,
+      ExternalId: hub.externalId,
+      Regions: [HUB_REGION, GLOBAL_REGION].join(","),
+    })}`,
+  );
+  const rules: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const region of [HUB_REGION, GLOBAL_REGION]) {
+    const cfn = new CloudFormationClient({
+      ...clientConfig(endpoint, region),
+      credentials: creds,
+    });
+    statuses.push(
+      `${region} ${await createStack(cfn, "asw-spoke-regional", hub.regionalTemplate, { HubEventBusArn: hubBusArn })}`,
+    );
+    rules[region] = await deployedRules(endpoint, region, creds);
+  }
+  const iam = new IAMClient({ ...clientConfig(endpoint, HUB_REGION), credentials: creds });
+  let roles = 0;
+  for (const id of REMEDIATION_IDS) {
+    await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id) }));
+    roles++;
+  }
+  log(
+    `    ${account}: stacks ${statuses.join(", ")}; ${roles} member roles; rules ${Object.entries(
+      rules,
+    )
+      .map(([r, list]) => `${Object.keys(list).length} in ${r}`)
+      .join(", ")}`,
+  );
+  return { creds, rules };
+}
+
+/** Step 3 for one attack: played in a member account, forwarded, routed, undone from the hub. */
+async function playAttack(
+  endpoint: string,
+  hub: OrgHub,
+  inbox: Inbox,
+  scenario: Scenario,
+  account: string,
+  member: Member,
+): Promise<{ row: OrgDrillRow; logged: boolean }> {
+  const row: OrgDrillRow = {
+    scenario: scenario.id,
+    account,
+    forwardedBy: "",
+    detections: [],
+    alertSubject: "",
+    outcome: "",
+    actions: [],
+    verified: false,
+    resolutionSubject: "",
+    eventToSafeMs: 0,
+    ok: false,
+  };
+  const fail = (problem: string) => ({ ...row, problem });
+  const stopped = (problem: string) => ({ row: fail(problem), logged: false });
+  const done = (r: OrgDrillRow) => ({ row: r, logged: true });
+  try {
+    const ctx = memberContext(endpoint, HUB_REGION, account, member.creds);
+    const started = performance.now();
+    const setupResult = await scenario.setup(ctx);
+    const event = wrapAsEventBridge(setupResult.record) as unknown as Record<string, unknown>;
+    const delivered = GLOBAL_SOURCES.has(String(event.source))
+      ? GLOBAL_REGION
+      : String(event.region);
+    const spokeRules = member.rules[delivered] ?? {};
+    const forwarding = Object.entries(spokeRules).filter(([, p]) => matchesPattern(p, event));
+    row.forwardedBy = forwarding.map(([name]) => `${name} (${delivered})`).join(", ");
+    if (forwarding.length !== 1) {
+      return stopped(`forwarded by ${forwarding.length} spoke rules in ${delivered}, expected 1`);
+    }
+    const fired = hub.detections.filter((d) => matchesPattern(d.eventPattern, event));
+    fired.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
+    row.detections = fired.map((d) => d.id);
+    if (!fired.some((d) => d.remediation === scenario.remediation)) {
+      return stopped(`no hub detection routes to ${scenario.remediation}`);
+    }
+    row.alertSubject = renderAlert(fired[0], event).subject;
+    const fn = hub.functions[scenario.remediation];
+    const handler = handlerOf(fn.text, { ...fn.env, RESOLUTION_TOPIC_ARN: inbox.topicArn });
+    const quiet = captureOutput();
+    let result: { outcome: string; actions: string[] };
+    try {
+      result = (await handler(event)) as typeof result;
+    } catch (e) {
+      return stopped(`the hub handler threw: ${(e as Error).message}`);
+    } finally {
+      quiet.stop();
+    }
+    row.outcome = result.outcome;
+    row.actions = result.actions;
+    const verdict = await scenario.verify(ctx, setupResult);
+    row.eventToSafeMs = performance.now() - started;
+    row.verified = verdict.safe;
+    row.resolutionSubject = (await inbox.receive(setupResult.record.eventID, 5000))?.subject ?? "";
+    if (result.outcome !== "remediated")
+      return done(fail(`outcome ${result.outcome}, expected remediated`));
+    else if (!verdict.safe) return done(fail(`still unsafe in ${account}: ${verdict.detail}`));
+    else if (!row.resolutionSubject) return done(fail("no resolution message within 5 s"));
+    else return done({ ...row, ok: true });
+  } catch (e) {
+    return done(fail(`setup or verification failed: ${(e as Error).message}`));
+  }
+}
+
 export async function runOrgDrill(
   log: (line: string) => void = console.log,
 ): Promise<OrgDrillRow[]> {
@@ -237,121 +367,24 @@ export async function runOrgDrill(
     log(
       `2/4 deploying the spoke templates with CloudFormation into member accounts ${MEMBER_ACCOUNTS.join(", ")}…`,
     );
-    const members: Record<
-      string,
-      { creds: Creds; rules: Record<string, Record<string, Record<string, unknown>>> }
-    > = {};
-    const hubBusArn = `arn:aws:events:${HUB_REGION}:${MOTO_ACCOUNT}:event-bus/asw-hub`;
+    const members: Record<string, Member> = {};
     for (const account of MEMBER_ACCOUNTS) {
-      const creds = await accountCredentials(moto.endpoint, account);
-      const statuses: string[] = [];
-      const home = new CloudFormationClient({
-        ...clientConfig(moto.endpoint, HUB_REGION),
-        credentials: creds,
-      });
-      statuses.push(
-        `account ${await createStack(home, "asw-spoke-account", hub.accountTemplate, {
-          HubAccountId: MOTO_ACCOUNT,
-          OrganizationId: hub.organizationId,
-          ExternalId: hub.externalId,
-          Regions: [HUB_REGION, GLOBAL_REGION].join(","),
-        })}`,
-      );
-      const rules: Record<string, Record<string, Record<string, unknown>>> = {};
-      for (const region of [HUB_REGION, GLOBAL_REGION]) {
-        const cfn = new CloudFormationClient({
-          ...clientConfig(moto.endpoint, region),
-          credentials: creds,
-        });
-        statuses.push(
-          `${region} ${await createStack(cfn, "asw-spoke-regional", hub.regionalTemplate, { HubEventBusArn: hubBusArn })}`,
-        );
-        rules[region] = await deployedRules(moto.endpoint, region, creds);
-      }
-      const iam = new IAMClient({ ...clientConfig(moto.endpoint, HUB_REGION), credentials: creds });
-      let roles = 0;
-      for (const id of REMEDIATION_IDS) {
-        await iam.send(new GetRoleCommand({ RoleName: memberRoleName(id) }));
-        roles++;
-      }
-      members[account] = { creds, rules };
-      log(
-        `    ${account}: stacks ${statuses.join(", ")}; ${roles} member roles; rules ${Object.entries(
-          rules,
-        )
-          .map(([r, list]) => `${Object.keys(list).length} in ${r}`)
-          .join(", ")}`,
-      );
+      members[account] = await deployMember(moto.endpoint, hub, account, log);
     }
     log(`3/4 playing ${SCENARIOS.length} attacks in the member accounts:`);
     for (const [i, scenario] of SCENARIOS.entries()) {
       const account = MEMBER_ACCOUNTS[i % MEMBER_ACCOUNTS.length];
-      const row: OrgDrillRow = {
-        scenario: scenario.id,
+      const played = await playAttack(
+        moto.endpoint,
+        hub,
+        inbox,
+        scenario,
         account,
-        forwardedBy: "",
-        detections: [],
-        alertSubject: "",
-        outcome: "",
-        actions: [],
-        verified: false,
-        resolutionSubject: "",
-        eventToSafeMs: 0,
-        ok: false,
-      };
-      const fail = (problem: string) => ({ ...row, problem });
-      try {
-        const ctx = memberContext(moto.endpoint, HUB_REGION, account, members[account].creds);
-        const started = performance.now();
-        const setupResult = await scenario.setup(ctx);
-        const event = wrapAsEventBridge(setupResult.record) as unknown as Record<string, unknown>;
-        const delivered = GLOBAL_SOURCES.has(String(event.source))
-          ? GLOBAL_REGION
-          : String(event.region);
-        const spokeRules = members[account].rules[delivered] ?? {};
-        const forwarding = Object.entries(spokeRules).filter(([, p]) => matchesPattern(p, event));
-        row.forwardedBy = forwarding.map(([name]) => `${name} (${delivered})`).join(", ");
-        if (forwarding.length !== 1) {
-          rows.push(
-            fail(`forwarded by ${forwarding.length} spoke rules in ${delivered}, expected 1`),
-          );
-          continue;
-        }
-        const fired = hub.detections.filter((d) => matchesPattern(d.eventPattern, event));
-        fired.sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
-        row.detections = fired.map((d) => d.id);
-        if (!fired.some((d) => d.remediation === scenario.remediation)) {
-          rows.push(fail(`no hub detection routes to ${scenario.remediation}`));
-          continue;
-        }
-        row.alertSubject = renderAlert(fired[0], event).subject;
-        const fn = hub.functions[scenario.remediation];
-        const handler = handlerOf(fn.text, { ...fn.env, RESOLUTION_TOPIC_ARN: inbox.topicArn });
-        const quiet = captureOutput();
-        let result: { outcome: string; actions: string[] };
-        try {
-          result = (await handler(event)) as typeof result;
-        } catch (e) {
-          rows.push(fail(`the hub handler threw: ${(e as Error).message}`));
-          continue;
-        } finally {
-          quiet.stop();
-        }
-        row.outcome = result.outcome;
-        row.actions = result.actions;
-        const verdict = await scenario.verify(ctx, setupResult);
-        row.eventToSafeMs = performance.now() - started;
-        row.verified = verdict.safe;
-        row.resolutionSubject =
-          (await inbox.receive(setupResult.record.eventID, 5000))?.subject ?? "";
-        if (result.outcome !== "remediated")
-          rows.push(fail(`outcome ${result.outcome}, expected remediated`));
-        else if (!verdict.safe) rows.push(fail(`still unsafe in ${account}: ${verdict.detail}`));
-        else if (!row.resolutionSubject) rows.push(fail("no resolution message within 5 s"));
-        else rows.push({ ...row, ok: true });
-      } catch (e) {
-        rows.push(fail(`setup or verification failed: ${(e as Error).message}`));
-      }
+        members[account],
+      );
+      rows.push(played.row);
+      // An attack stopped before its verdict (not forwarded, not routed, handler threw) is not logged.
+      if (!played.logged) continue;
       const last = rows[rows.length - 1];
       log(
         `  [${i + 1}/${SCENARIOS.length}] ${last.ok ? "ok  " : "FAIL"} ${scenario.title} in ${account}: ` +
