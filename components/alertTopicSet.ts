@@ -132,7 +132,8 @@ export interface TopicSpec {
   readonly subscriptions?: SubscriptionSet;
   /**
    * Whether the shared `subscriptions` of the component also apply to this topic.
-   * @default true
+   * @default true, except for the `chat` topic (ChatChannels' cards are JSON for AWS Chatbot:
+   * mailed to the shared email subscribers they would be raw JSON)
    */
   readonly inheritSubscriptions?: boolean;
   /**
@@ -233,6 +234,9 @@ const ARGS_SHAPE = {
   keyDeletionWindowInDays: num("a number of days"),
   tags: map("a map of tag key to value", str("a tag value")),
 };
+
+/** The purpose key of the topic ChatChannels reads (its cards are JSON, not for people). */
+export const CHAT_TOPIC = "chat";
 
 const DEFAULTS = {
   alertPublishers: { eventBridge: true, cloudWatch: true, roles: false },
@@ -391,7 +395,10 @@ function plan(
 
   const topics = purposes.map((purpose): PlannedTopic => {
     const spec = specs[purpose] ?? {};
-    const inherit = spec.inheritSubscriptions ?? DEFAULTS.inheritSubscriptions;
+    // The chat topic carries AWS Chatbot's JSON cards: the shared (email) subscribers never get
+    // them unless asked for.
+    const inherit =
+      spec.inheritSubscriptions ?? (purpose === CHAT_TOPIC ? false : DEFAULTS.inheritSubscriptions);
     const merged = mergeSubscriptions(
       inherit ? (args.subscriptions ?? {}) : {},
       spec.subscriptions ?? {},

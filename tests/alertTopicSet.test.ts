@@ -425,6 +425,26 @@ describe("AlertTopicSet", () => {
       ).to.deep.equal(["alerts-info-email-digest"]);
     });
 
+    it("the chat topic does not inherit the shared subscriptions (no raw JSON cards by email), unless asked", async () => {
+      await build("alerts", {
+        subscriptions: { emails: { team: "team@example.com" } },
+        topics: { chat: {}, digest: {} },
+      });
+      const of = (purpose: string) =>
+        recorder
+          .ofType(SUBSCRIPTION)
+          .filter((s) => s.name.startsWith(`alerts-${purpose}-`))
+          .map((s) => s.name);
+      expect(of("chat")).to.deep.equal([]);
+      expect(of("digest")).to.deep.equal(["alerts-digest-email-team"]);
+      recorder.reset();
+      await build("alerts", {
+        subscriptions: { emails: { team: "team@example.com" } },
+        topics: { chat: { inheritSubscriptions: true } },
+      });
+      expect(of("chat")).to.deep.equal(["alerts-chat-email-team"]);
+    });
+
     it("values that are Outputs are not validated and are passed through", async () => {
       await build("alerts", {
         topics: {
