@@ -466,7 +466,7 @@ describe("AutoRemediator", () => {
             },
           },
         },
-        `remediations.cancel-key-deletion.settings.protectedKeyArns[0]: "arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high" is not a kms key ARN (arn:<partition>:kms:<region>:<account>:key/...)`,
+        `remediations.cancel-key-deletion.settings.protectedKeyArns[0]: "arn:aws:sns:${REGION}:${ACCOUNT_ID}:alerts-high" is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>)`,
       ],
       [
         { remediations: { [RemediationId.QuarantineAccessKey]: { settings: { x: 1 } } } },
