@@ -5,6 +5,7 @@
  * refuses.
  */
 import { expect } from "chai";
+import { REMEDIATIONS } from "../remediations/registry";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
@@ -56,13 +57,21 @@ describe("the stack file's JSON Schema (schemas/stack-config.schema.json)", () =
     ]);
   });
 
-  it("completes the remediation ids and the modes", () => {
+  it("completes the remediation ids, their modes and each one's own settings (from the registry)", () => {
     const remediation = schema.properties.config.properties["aws-security-watch:remediation"];
-    expect(remediation.properties.remediations.propertyNames.enum).to.include(
-      "revoke-world-ingress",
-    );
+    const remediations = remediation.properties.remediations;
+    expect(Object.keys(remediations.properties)).to.deep.equal(REMEDIATIONS.map((r) => r.id));
+    expect(remediations.additionalProperties).to.equal(false);
+    for (const r of REMEDIATIONS) {
+      const one = remediations.properties[r.id];
+      expect(one.properties.mode.enum).to.deep.equal(["off", "dry-run", "enforce"]);
+      expect(Object.keys(one.properties.settings?.properties ?? {})).to.deep.equal(
+        Object.keys(r.settings ?? {}),
+      );
+    }
     expect(
-      remediation.properties.remediations.additionalProperties.properties.mode.enum,
-    ).to.deep.equal(["off", "dry-run", "enforce"]);
+      remediations.properties["revoke-world-ingress"].properties.settings.properties
+        .allowedPublicPorts.default,
+    ).to.deep.equal([]);
   });
 });
